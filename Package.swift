@@ -1,0 +1,54 @@
+// swift-tools-version: 6.0
+import Foundation
+import PackageDescription
+
+/// libtorch lives behind `.libtorch` (a link made by `scripts/setup.sh` to the torch wheel's
+/// folder, or to `$LIBTORCH`). Loading it in place keeps libtorch's own RPATH to the CUDA
+/// runtime libraries of the wheel working.
+let libtorch = Context.packageDirectory + "/.libtorch"
+
+let cxxFlags: [String] = [
+    "-isystem", libtorch + "/include",
+    "-isystem", libtorch + "/include/torch/csrc/api/include",
+    // clang 21 mangles enable_if template parameters unlike the GCC that built the wheel.
+    "-fclang-abi-compat=17",
+    "-Wno-deprecated-declarations",
+]
+
+let linkFlags: [String] = [
+    "-L" + libtorch + "/lib",
+    "-Xlinker", "-rpath", "-Xlinker", libtorch + "/lib",
+]
+
+let package = Package(
+    name: "swift-lightning",
+    products: [
+        .library(name: "Torch", targets: ["Torch"]),
+    ],
+    targets: [
+        .target(
+            name: "CTorch",
+            cxxSettings: [.unsafeFlags(cxxFlags + ["-O2"])],
+            linkerSettings: [
+                .linkedLibrary("torch_cpu"),
+                .linkedLibrary("c10"),
+                .unsafeFlags(linkFlags),
+            ]
+        ),
+        .target(name: "Torch", dependencies: ["CTorch"]),
+        .executableTarget(name: "Demo", dependencies: ["Torch"], path: "Examples/Demo"),
+        .executableTarget(name: "BenchOpOverhead", dependencies: ["Torch"], path: "bench/OpOverhead/Swift"),
+        .executableTarget(
+            name: "BenchOpOverheadCxx",
+            path: "bench/OpOverhead/Cxx",
+            cxxSettings: [.unsafeFlags(cxxFlags + ["-O2"])],
+            linkerSettings: [
+                .linkedLibrary("torch_cpu"),
+                .linkedLibrary("c10"),
+                .unsafeFlags(linkFlags),
+            ]
+        ),
+        .testTarget(name: "TorchTests", dependencies: ["Torch"]),
+    ],
+    cxxLanguageStandard: .cxx17
+)

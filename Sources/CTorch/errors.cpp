@@ -1,0 +1,65 @@
+// The error border: thread-local messages and capture scopes.
+#include "internal.h"
+
+#include <c10/core/UndefinedTensorImpl.h>
+
+#include <cstdlib>
+
+namespace {
+thread_local std::string last_error;
+thread_local std::string captured_error;
+thread_local std::string returned_error;
+thread_local int capture_depth = 0;
+thread_local bool has_captured = false;
+}  // namespace
+
+namespace ctorch {
+
+ct_tensor placeholder() {
+    return reinterpret_cast<ct_tensor>(c10::UndefinedTensorImpl::singleton());
+}
+
+const at::Tensor &input(const ct_tensor &h) {
+    TORCH_CHECK(h != nullptr, "expected a tensor but got none");
+    const at::Tensor &t = borrow(h);
+    TORCH_CHECK(t.defined(), "this tensor is the placeholder result of an operation that failed earlier");
+    return t;
+}
+
+void record_error(const char *message) {
+    last_error = message;
+    if (capture_depth > 0 && !has_captured) {
+        captured_error = message;
+        has_captured = true;
+    }
+}
+
+bool capturing() { return capture_depth > 0; }
+
+}  // namespace ctorch
+
+extern "C" {
+
+const char *ct_last_error(void) { return last_error.c_str(); }
+
+void ct_capture_begin(void) { ++capture_depth; }
+
+const char *ct_capture_end(void) {
+    if (capture_depth > 0) --capture_depth;
+    if (!has_captured) return nullptr;
+    has_captured = false;
+    returned_error = std::move(captured_error);
+    captured_error.clear();
+    return returned_error.c_str();
+}
+
+bool ct_record_error(const char *message) {
+    ctorch::record_error(message);
+    return capture_depth > 0;
+}
+
+bool ct_is_capturing(void) { return capture_depth > 0; }
+
+void ct_free(void *p) { std::free(p); }
+
+}

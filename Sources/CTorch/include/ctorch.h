@@ -1,0 +1,167 @@
+// CTorch: the C border over libtorch. Opaque handles only; no C++ type crosses it.
+//
+// Error convention: a call that fails returns NULL (handles) or -1 (counts and statuses)
+// and leaves libtorch's message in ct_last_error(). Inside a capture scope
+// (ct_capture_begin/ct_capture_end) a failed call instead records its message (the first
+// one wins) and returns a placeholder (an undefined tensor, zeros), so that Swift code can
+// run on to the end of the scope and throw there.
+#ifndef CTORCH_H
+#define CTORCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// One strong reference to a libtorch tensor.
+typedef struct ct_tensor_s *ct_tensor;
+/// A random number generator (CPU or CUDA).
+typedef struct ct_generator_s *ct_generator;
+/// A resolved ATen operator (name and overload), valid for the life of the process.
+typedef struct ct_op_s *ct_op;
+
+// MARK: errors
+
+/// The message of the last failed call on this thread.
+const char *ct_last_error(void);
+/// Starts a capture scope on this thread (scopes nest).
+void ct_capture_begin(void);
+/// Ends a capture scope; returns the first captured message (and clears it), or NULL.
+/// The returned string stays valid until the next CTorch call on this thread.
+const char *ct_capture_end(void);
+/// Reports an error found on the Swift side (a bad argument) through the same border:
+/// returns true when it was captured, false when the caller must stop.
+bool ct_record_error(const char *message);
+/// Whether this thread is inside a capture scope.
+bool ct_is_capturing(void);
+
+// MARK: tensor lifetime and metadata
+
+void ct_tensor_free(ct_tensor t);
+/// A handle to an undefined tensor (what an optional tensor result holds when absent).
+ct_tensor ct_tensor_undefined(void);
+/// Whether the handle holds a tensor (false for the placeholders of failed calls).
+bool ct_tensor_defined(ct_tensor t);
+/// A new tensor of `dtype` and `shape`, copied from `data` (dtype codes are c10::ScalarType's).
+ct_tensor ct_tensor_from_data(const void *data, const int64_t *shape, int64_t ndim, int32_t dtype);
+/// Copies the elements (row-major, in the tensor's dtype) to `dst`, which holds `nbytes`.
+int32_t ct_tensor_copy_data(ct_tensor t, void *dst, size_t nbytes);
+int64_t ct_tensor_dim(ct_tensor t);
+int32_t ct_tensor_sizes(ct_tensor t, int64_t *out);
+int32_t ct_tensor_strides(ct_tensor t, int64_t *out);
+int64_t ct_tensor_numel(ct_tensor t);
+int32_t ct_tensor_dtype(ct_tensor t);
+/// Device type (c10::DeviceType: 0 CPU, 1 CUDA) and index (-1 for none).
+int32_t ct_tensor_device(ct_tensor t, int32_t *index);
+bool ct_tensor_is_contiguous(ct_tensor t);
+/// The value of a one-element tensor, as a double or as an integer.
+int32_t ct_tensor_item_double(ct_tensor t, double *out);
+int32_t ct_tensor_item_int(ct_tensor t, int64_t *out);
+
+// MARK: autograd on tensors
+
+bool ct_tensor_requires_grad(ct_tensor t);
+int32_t ct_tensor_set_requires_grad(ct_tensor t, bool value);
+bool ct_tensor_is_leaf(ct_tensor t);
+int32_t ct_tensor_retain_grad(ct_tensor t);
+/// The accumulated gradient, or NULL when there is none.
+ct_tensor ct_tensor_grad(ct_tensor t);
+/// Replaces the gradient; NULL clears it.
+int32_t ct_tensor_set_grad(ct_tensor t, ct_tensor grad);
+/// The name of the node that made the tensor ("AddBackward0"), or NULL for a leaf.
+/// Valid until the next CTorch call on this thread.
+const char *ct_tensor_grad_fn_name(ct_tensor t);
+/// Runs backward from `n` roots; `grads` entries may be NULL (implicit ones).
+int32_t ct_backward(const ct_tensor *roots, const ct_tensor *grads, int64_t n, bool retain_graph,
+                    bool create_graph);
+/// torch.autograd.grad: writes one handle per input to `results` (NULL where unused).
+int32_t ct_autograd_grad(const ct_tensor *outputs, const ct_tensor *grad_outputs, int64_t n_outputs,
+                         const ct_tensor *inputs, int64_t n_inputs, bool retain_graph,
+                         bool create_graph, bool allow_unused, ct_tensor *results);
+/// Sets whether autograd records operations on this thread; returns the previous value.
+bool ct_set_grad_enabled(bool enabled);
+bool ct_is_grad_enabled(void);
+/// Enters inference mode on this thread; pass the result to ct_inference_mode_exit.
+void *ct_inference_mode_enter(bool enabled);
+void ct_inference_mode_exit(void *guard);
+bool ct_is_inference_mode_enabled(void);
+void ct_set_anomaly_enabled(bool enabled, bool check_nan);
+bool ct_is_anomaly_enabled(void);
+
+// MARK: hot operations (typed, no boxing)
+
+ct_tensor ct_add(ct_tensor a, ct_tensor b, double alpha);
+ct_tensor ct_sub(ct_tensor a, ct_tensor b, double alpha);
+ct_tensor ct_mul(ct_tensor a, ct_tensor b);
+ct_tensor ct_div(ct_tensor a, ct_tensor b);
+ct_tensor ct_add_scalar(ct_tensor a, double b);
+ct_tensor ct_mul_scalar(ct_tensor a, double b);
+ct_tensor ct_matmul(ct_tensor a, ct_tensor b);
+/// In place: a += alpha * b.
+int32_t ct_add_(ct_tensor a, ct_tensor b, double alpha);
+
+// MARK: any ATen operator, through the dispatcher
+
+/// How a ct_value is to be read.
+typedef enum {
+    CT_DEFAULT = 0,    ///< argument: use the schema's default
+    CT_NONE,           ///< None
+    CT_TENSOR,         ///< p: ct_tensor
+    CT_INT,            ///< i
+    CT_DOUBLE,         ///< d
+    CT_BOOL,           ///< i (0 or 1)
+    CT_INT_LIST,       ///< p: const int64_t *, n
+    CT_DOUBLE_LIST,    ///< p: const double *, n
+    CT_BOOL_LIST,      ///< p: const bool *, n
+    CT_TENSOR_LIST,    ///< p: const ct_tensor *, n (results: owned array, free with ct_free)
+    CT_OPT_TENSOR_LIST,///< p: const ct_tensor *, n; NULL entries are None
+    CT_STRING,         ///< p: const char *
+    CT_DEVICE,         ///< i: device type, n: index
+    CT_GENERATOR,      ///< p: ct_generator
+} ct_kind;
+
+/// An argument or result of ct_op_call.
+typedef struct {
+    int32_t kind;
+    int64_t i;
+    double d;
+    const void *p;
+    int64_t n;
+} ct_value;
+
+/// Resolves "aten::name" with an overload ("" for the default one).
+ct_op ct_op_find(const char *name, const char *overload);
+/// The number of results the operator returns.
+int32_t ct_op_num_returns(ct_op op);
+/// Calls the operator with positional arguments (missing trailing ones take their defaults)
+/// and writes its results to `results` (at most `capacity`); returns their count.
+int32_t ct_op_call(ct_op op, const ct_value *args, int32_t nargs, ct_value *results, int32_t capacity);
+void ct_free(void *p);
+
+// MARK: random numbers
+
+/// The default generator of a device (shared, not owned: still free the handle).
+ct_generator ct_generator_default(int32_t device_type, int32_t device_index);
+ct_generator ct_generator_new(int32_t device_type, int32_t device_index, uint64_t seed);
+void ct_generator_free(ct_generator g);
+int32_t ct_generator_manual_seed(ct_generator g, uint64_t seed);
+uint64_t ct_generator_initial_seed(ct_generator g);
+/// The generator's full state as a uint8 tensor (what torch.Generator.get_state returns).
+ct_tensor ct_generator_get_state(ct_generator g);
+int32_t ct_generator_set_state(ct_generator g, ct_tensor state);
+
+// MARK: process-wide settings
+
+void ct_set_num_threads(int32_t n);
+int32_t ct_get_num_threads(void);
+bool ct_cuda_is_available(void);
+int32_t ct_cuda_device_count(void);
+int32_t ct_set_deterministic(bool enabled, bool warn_only);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

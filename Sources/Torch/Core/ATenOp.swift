@@ -1,0 +1,139 @@
+import CTorch
+
+/// One argument of an ATen operator call, in the operator schema's terms.
+public enum OpArg {
+    /// Use the schema's default value.
+    case `default`
+    case none
+    case tensor(Tensor)
+    case int(Int)
+    case double(Double)
+    case bool(Bool)
+    case ints([Int])
+    case doubles([Double])
+    case bools([Bool])
+    case tensors([Tensor])
+    /// A `Tensor?[]` argument (advanced indexing); `nil` entries are None.
+    case optionalTensors([Tensor?])
+    case string(String)
+    case device(Device)
+    case generator(Generator)
+
+    /// An optional tensor: `.none` when nil.
+    public static func tensor(_ t: Tensor?) -> OpArg { t.map { .tensor($0) } ?? .none }
+    /// An optional scalar type: `.none` when nil.
+    public static func dtype(_ d: DType?) -> OpArg { d.map { .int(Int($0.rawValue)) } ?? .none }
+    /// An optional generator: `.none` when nil.
+    public static func generator(_ g: Generator?) -> OpArg { g.map { .generator($0) } ?? .none }
+    /// An optional device: `.none` when nil.
+    public static func device(_ d: Device?) -> OpArg { d.map { .device($0) } ?? .none }
+    /// An optional integer: `.none` when nil.
+    public static func int(_ i: Int?) -> OpArg { i.map { .int($0) } ?? .none }
+    /// An optional float: `.none` when nil.
+    public static func double(_ d: Double?) -> OpArg { d.map { .double($0) } ?? .none }
+    /// An optional list of integers: `.none` when nil.
+    public static func ints(_ i: [Int]?) -> OpArg { i.map { .ints($0) } ?? .none }
+}
+
+/// An ATen operator resolved by name once (e.g. `aten::relu`), called through libtorch's
+/// dispatcher: every one of ATen's ~2,000 operators is reachable without a hand-written shim.
+public final class ATenOp: @unchecked Sendable {
+    /// The full name, as `aten::name.overload`.
+    public let name: String
+    let handle: ct_op
+
+    /// Resolves an operator; stops with a clear message if libtorch has no such operator.
+    public init(_ name: String, _ overload: String = "") {
+        self.name = overload.isEmpty ? name : "\(name).\(overload)"
+        guard let handle = ct_op_find(name, overload) else {
+            fatalError("Torch: no ATen operator \(self.name): \(String(cString: ct_last_error()))")
+        }
+        self.handle = handle
+    }
+
+    /// Calls the operator and returns its first result as a tensor.
+    @discardableResult
+    public func callAsFunction(_ args: OpArg...) -> Tensor {
+        call(args) { results, count in
+            Self.tensor(results[0])
+        }
+    }
+
+    /// Calls the operator and returns all its tensor results (for ops returning tuples).
+    public func tuple(_ args: OpArg...) -> [Tensor] {
+        call(args) { results, count in
+            (0..<count).map { Self.tensor(results[$0]) }
+        }
+    }
+
+    /// Calls an operator whose result is a list of tensors.
+    public func list(_ args: OpArg...) -> [Tensor] {
+        call(args) { results, _ in
+            let r = results[0]
+            defer { ct_free(UnsafeMutableRawPointer(mutating: r.p)) }
+            guard r.kind == Int32(CT_TENSOR_LIST.rawValue), let p = r.p else { return [] }
+            let handles = p.assumingMemoryBound(to: ct_tensor?.self)
+            return (0..<Int(r.n)).map { Tensor(owning: handles[$0]!) }
+        }
+    }
+
+    /// Calls an operator whose result is a number (an `int`, `float` or `bool` in the schema).
+    public func scalar(_ args: OpArg...) -> Double {
+        call(args) { results, _ in
+            let r = results[0]
+            return r.kind == Int32(CT_DOUBLE.rawValue) ? r.d : Double(r.i)
+        }
+    }
+
+    static func tensor(_ value: ct_value) -> Tensor {
+        Tensor(owning: OpaquePointer(value.p) ?? ct_tensor_undefined())
+    }
+
+    private func call<R>(_ args: [OpArg], _ read: (UnsafeMutablePointer<ct_value>, Int) -> R) -> R {
+        var allocations: [UnsafeMutableRawPointer] = []
+        defer { allocations.forEach { $0.deallocate() } }
+        func buffer<T>(_ values: [T]) -> UnsafeRawPointer {
+            let p = UnsafeMutablePointer<T>.allocate(capacity: max(values.count, 1))
+            p.initialize(from: values, count: values.count)
+            allocations.append(UnsafeMutableRawPointer(p))
+            return UnsafeRawPointer(p)
+        }
+        let values: [ct_value] = args.map { arg in
+            var v = ct_value()
+            switch arg {
+            case .default: v.kind = Int32(CT_DEFAULT.rawValue)
+            case .none: v.kind = Int32(CT_NONE.rawValue)
+            case .tensor(let t): v.kind = Int32(CT_TENSOR.rawValue); v.p = UnsafeRawPointer(t.handle)
+            case .int(let i): v.kind = Int32(CT_INT.rawValue); v.i = Int64(i)
+            case .double(let d): v.kind = Int32(CT_DOUBLE.rawValue); v.d = d
+            case .bool(let b): v.kind = Int32(CT_BOOL.rawValue); v.i = b ? 1 : 0
+            case .ints(let list):
+                v.kind = Int32(CT_INT_LIST.rawValue); v.p = buffer(list.map { Int64($0) }); v.n = Int64(list.count)
+            case .doubles(let list):
+                v.kind = Int32(CT_DOUBLE_LIST.rawValue); v.p = buffer(list); v.n = Int64(list.count)
+            case .bools(let list):
+                v.kind = Int32(CT_BOOL_LIST.rawValue); v.p = buffer(list); v.n = Int64(list.count)
+            case .tensors(let list):
+                v.kind = Int32(CT_TENSOR_LIST.rawValue); v.p = buffer(list.map { Optional($0.handle) }); v.n = Int64(list.count)
+            case .optionalTensors(let list):
+                v.kind = Int32(CT_OPT_TENSOR_LIST.rawValue); v.p = buffer(list.map { $0?.handle }); v.n = Int64(list.count)
+            case .string(let s):
+                v.kind = Int32(CT_STRING.rawValue); v.p = buffer(Array(s.utf8CString))
+            case .device(let d):
+                v.kind = Int32(CT_DEVICE.rawValue); v.i = Int64(d.code.type); v.n = Int64(d.code.index)
+            case .generator(let g):
+                v.kind = Int32(CT_GENERATOR.rawValue); v.p = UnsafeRawPointer(g.handle)
+            }
+            return v
+        }
+        return withExtendedLifetime(args) {
+            withUnsafeTemporaryAllocation(of: ct_value.self, capacity: 8) { results in
+                let count = values.withUnsafeBufferPointer {
+                    ct_op_call(handle, $0.baseAddress, Int32($0.count), results.baseAddress, 8)
+                }
+                if count < 0 { torchFailure(name) }
+                return read(results.baseAddress!, Int(count))
+            }
+        }
+    }
+}

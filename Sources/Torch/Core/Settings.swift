@@ -1,0 +1,22 @@
+import CTorch
+
+/// libtorch's process-wide settings.
+public enum TorchSettings {
+    /// The number of threads libtorch uses inside one operation (`torch.set_num_threads`).
+    public static var numThreads: Int {
+        get { Int(ct_get_num_threads()) }
+        set { ct_set_num_threads(Int32(newValue)) }
+    }
+
+    /// Makes operations use deterministic algorithms, or fail where none exists
+    /// (`torch.use_deterministic_algorithms`); `warnOnly` warns instead of failing.
+    public static func useDeterministicAlgorithms(_ enabled: Bool, warnOnly: Bool = false) {
+        check(ct_set_deterministic(enabled, warnOnly), "useDeterministicAlgorithms")
+    }
+
+    /// Whether libtorch can use a CUDA device here.
+    public static var isCUDAAvailable: Bool { ct_cuda_is_available() }
+
+    /// How many CUDA devices libtorch sees.
+    public static var cudaDeviceCount: Int { Int(ct_cuda_device_count()) }
+}

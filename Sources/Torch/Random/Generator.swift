@@ -1,0 +1,53 @@
+import CTorch
+
+/// A random number generator, as `torch.Generator`: pass one to random operations for a
+/// stream of numbers independent of the global one.
+public final class Generator: @unchecked Sendable {
+    let handle: ct_generator
+    /// The device whose numbers it makes.
+    public let device: Device
+
+    /// A new generator seeded with `seed`.
+    public init(device: Device = .cpu, seed: UInt64 = 67_280_421_310_721) {
+        let code = device.code
+        guard let handle = ct_generator_new(code.type, code.index, seed) else { torchFailure("Generator(device:)") }
+        self.handle = handle
+        self.device = device
+    }
+
+    private init(defaultFor device: Device) {
+        let code = device.code
+        guard let handle = ct_generator_default(code.type, code.index) else { torchFailure("Generator.default") }
+        self.handle = handle
+        self.device = device
+    }
+
+    /// The generator random operations use when none is given (shared, process-wide).
+    public static func `default`(for device: Device = .cpu) -> Generator { Generator(defaultFor: device) }
+
+    deinit { ct_generator_free(handle) }
+
+    /// Seeds the generator; returns it, as PyTorch does.
+    @discardableResult
+    public func manualSeed(_ seed: UInt64) -> Generator {
+        check(ct_generator_manual_seed(handle, seed), "Generator.manualSeed")
+        return self
+    }
+
+    /// The seed the generator was last seeded with.
+    public var initialSeed: UInt64 { ct_generator_initial_seed(handle) }
+
+    /// The complete state, as a uint8 tensor (what checkpoints store to resume exactly).
+    public var state: Tensor {
+        get { Tensor(checked: ct_generator_get_state(handle), "Generator.state") }
+        set { check(ct_generator_set_state(handle, newValue.handle), "Generator.state") }
+    }
+}
+
+/// Seeds the default generators of the CPU and of every CUDA device (`torch.manual_seed`).
+public func manualSeed(_ seed: UInt64) {
+    Generator.default(for: .cpu).manualSeed(seed)
+    for index in 0..<Int(ct_cuda_device_count()) {
+        Generator.default(for: .cuda(index)).manualSeed(seed)
+    }
+}

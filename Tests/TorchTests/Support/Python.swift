@@ -1,0 +1,48 @@
+import Foundation
+import XCTest
+
+/// The project's root folder (where Package.swift is).
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent().path
+
+/// What a finished child process printed and how it ended.
+struct ProcessResult {
+    let status: Int32
+    let stdout: String
+    let stderr: String
+}
+
+/// Runs a program to completion, capturing its output.
+func runProcess(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> ProcessResult {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return ProcessResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                         stderr: String(decoding: errData, as: UTF8.self))
+}
+
+/// Runs one of the oracle scripts in Tests/Oracle with the project's Python (which has torch).
+func runOracle(_ script: String, _ arguments: [String]) throws -> String {
+    let python = packageRoot + "/.venv/bin/python"
+    let result = try runProcess(python, [packageRoot + "/Tests/Oracle/" + script] + arguments)
+    guard result.status == 0 else {
+        throw NSError(domain: "oracle", code: Int(result.status),
+                      userInfo: [NSLocalizedDescriptionKey: "\(script) failed: \(result.stderr)"])
+    }
+    return result.stdout
+}
+
+/// A fresh temporary folder for one test.
+func temporaryDirectory() throws -> String {
+    let path = NSTemporaryDirectory() + "swift-lightning-tests-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
