@@ -111,7 +111,7 @@ public enum Safetensors {
             let bytes = data.subdata(in: (bufferStart + begin)..<(bufferStart + end))
             tensors[name] = Tensor(rawBytes: bytes, shape: shape, dtype: dtype)
         }
-        ranges.sort { $0.0 < $1.0 }
+        ranges.sort { $0 < $1 }
         var position = 0
         for (begin, end) in ranges {
             guard begin == position else { throw fail("the data has overlapping or unused bytes at offset \(position)") }

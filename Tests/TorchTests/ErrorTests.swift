@@ -1,0 +1,124 @@
+import Foundation
+import Torch
+import XCTest
+
+/// User mistakes in tensor operations reach the user as libtorch's message, never a crash.
+final class ErrorTests: XCTestCase {
+    /// Asserts that `body` throws a TorchError whose message contains `fragment`.
+    private func assertTorchError(_ fragment: String, file: StaticString = #filePath, line: UInt = #line,
+                                  _ body: () -> Void) {
+        do {
+            try withTorchErrors(body)
+            XCTFail("expected an error containing '\(fragment)'", file: file, line: line)
+        } catch let error as TorchError {
+            XCTAssertTrue(error.message.contains(fragment), "message was: \(error.message)", file: file, line: line)
+            XCTAssertFalse(error.message.contains("Exception raised from"), "C++ backtrace leaked", file: file, line: line)
+        } catch {
+            XCTFail("unexpected error \(error)", file: file, line: line)
+        }
+    }
+
+    func testShapeMismatch() {
+        assertTorchError("The size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 0") {
+            _ = Tensor.ones([3]) + Tensor.ones([4])
+        }
+        assertTorchError("mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)") {
+            _ = F.linear(Tensor.ones([2, 3]), weight: Tensor.ones([5, 4]))
+        }
+    }
+
+    func testDtypeMismatch() {
+        assertTorchError("expected m1 and m2 to have the same dtype") {
+            _ = Tensor.ones([2, 2]).mm(Tensor.ones([2, 2], dtype: .float64))
+        }
+        assertTorchError("Only Tensors of floating point and complex dtype can require gradients") {
+            Tensor.ones([2], dtype: .int64).requiresGrad = true
+        }
+    }
+
+    func testDeviceErrorOnAMachineWithoutCUDA() throws {
+        try XCTSkipIf(TorchSettings.isCUDAAvailable, "this machine has CUDA")
+        assertTorchError("CUDA") {
+            _ = Tensor.zeros([2], device: .cuda(0))
+        }
+    }
+
+    func testIndexOutOfRange() {
+        assertTorchError("index 5 out of range for tensor of size [3, 2] at dimension 0") {
+            _ = Tensor.ones([3, 2])[5]
+        }
+        assertTorchError("too many indices for a tensor of dimension 1") {
+            _ = Tensor.ones([3])[0, 1]
+        }
+        assertTorchError("index out of range in self") {
+            _ = F.embedding(Tensor([7] as [Int64]), weight: Tensor.ones([4, 2]))
+        }
+    }
+
+    func testBadArgumentsFoundInSwift() {
+        assertTorchError("shape [2, 2] holds 4 elements but 3 values were given") {
+            _ = Tensor([1, 2, 3] as [Float], shape: [2, 2])
+        }
+        assertTorchError("probability has to be between 0 and 1, but got 1.5") {
+            _ = F.dropout(Tensor.ones([3]), p: 1.5)
+        }
+    }
+
+    func testAutogradMistakes() {
+        assertTorchError("grad can be implicitly created only for scalar outputs") {
+            let x = Tensor.ones([3]).requiresGrad_()
+            (x * 2).backward()
+        }
+        assertTorchError("view size is not compatible with input tensor's size and stride") {
+            _ = Tensor.ones([3, 4]).t().view([12])
+        }
+    }
+
+    func testFirstErrorWinsAndLaterOpsOnPlaceholdersDoNotCrash() {
+        do {
+            try withTorchErrors {
+                let bad = Tensor.ones([3]) + Tensor.ones([4])
+                XCTAssertFalse(bad.isDefined)
+                let worse = (bad * 2).relu().sum()
+                XCTAssertEqual(worse.shape, [])
+                XCTAssertEqual(worse.scalars(as: Float.self), [])
+                _ = bad.description
+                worse.backward()
+            }
+            XCTFail("expected an error")
+        } catch {
+            XCTAssertTrue("\(error)".contains("must match the size of tensor b (4)"), "\(error)")
+        }
+        // The scope left nothing behind: the next one succeeds.
+        XCTAssertNoThrow(try withTorchErrors { _ = Tensor.ones([3]) + Tensor.ones([3]) })
+    }
+
+    func testSwiftErrorsPassThroughAndScopesNest() {
+        struct Stop: Error {}
+        XCTAssertThrowsError(try withTorchErrors { throw Stop() }) { XCTAssertTrue($0 is Stop) }
+        do {
+            try withTorchErrors {
+                XCTAssertThrowsError(try withTorchErrors { _ = Tensor.ones([2]).mm(Tensor.ones([2])) })
+                _ = Tensor.ones([2]) + 1.0
+            }
+        } catch {
+            XCTFail("the inner error was already thrown by the inner scope: \(error)")
+        }
+    }
+
+    /// Outside any scope, a failing op stops the process with libtorch's message (run in a
+    /// child process, since it ends the process).
+    func testUncaughtErrorStopsWithAClearMessage() throws {
+        let result = try runProcess(CommandLine.arguments[0], ["TorchTests.ErrorTests/testFailingOpOutsideAScope"],
+                                    environment: ["TORCH_TEST_CHILD": "1", "SWIFT_BACKTRACE": "enable=no"])
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertTrue(result.stderr.contains("Torch error in +: The size of tensor a (2) must match the size of tensor b (5)"),
+                      result.stderr)
+    }
+
+    /// The child side of `testUncaughtErrorStopsWithAClearMessage`; does nothing in a normal run.
+    func testFailingOpOutsideAScope() {
+        guard ProcessInfo.processInfo.environment["TORCH_TEST_CHILD"] == "1" else { return }
+        _ = Tensor.ones([2]) + Tensor.ones([5])
+    }
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs the benchmarks side by side and prints their tables (see docs/benchmarks.md).
+# The machine is shared and noisy: implementations run interleaved, ROUNDS times, and the
+# table quotes the median of all their samples.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export OMP_NUM_THREADS=1
+swift build -c release --product BenchOpOverhead >/dev/null
+swift build -c release --product BenchOpOverheadCxx >/dev/null
+iterations=${ITERATIONS:-100000}
+repeats=${REPEATS:-3}
+rounds=${ROUNDS:-7}
+samples=$(mktemp)
+trap 'rm -f "$samples"' EXIT
+
+for _ in $(seq "$rounds"); do
+    .build/release/BenchOpOverheadCxx "$iterations" "$repeats" | sed 's/^/cxx /' >>"$samples"
+    .build/release/BenchOpOverhead "$iterations" "$repeats" | sed 's/^/swift /' >>"$samples"
+    .venv/bin/python bench/OpOverhead/python.py "$iterations" "$repeats" | sed 's/^/python /' >>"$samples"
+done
+
+echo "## Per-op overhead (4-element tensors, 1 thread; median of $rounds interleaved rounds, each the median of $repeats runs of $iterations ops)"
+.venv/bin/python - "$samples" <<'PY'
+import statistics, sys
+runs = {}
+for line in open(sys.argv[1]):
+    impl, op, ns = line.split()
+    runs.setdefault((impl, op), []).append(float(ns))
+print("| op | C++ ns/op | Swift ns/op | Python ns/op | Swift / C++ | Python / C++ | Python / Swift |")
+print("|---|---|---|---|---|---|---|")
+for op in ("add", "relu"):
+    c, s, p = (statistics.median(runs[(i, op)]) for i in ("cxx", "swift", "python"))
+    print(f"| {op} | {c:.0f} | {s:.0f} | {p:.0f} | {s / c:.2f}x | {p / c:.2f}x | {p / s:.2f}x |")
+PY
