@@ -10,14 +10,21 @@
 using ctorch::input;
 using ctorch::release;
 
+namespace {
+/// An `alpha` as Python passes it: the integer 1 by default, so integer tensors accept it.
+c10::Scalar alpha_scalar(double alpha) {
+    return alpha == 1.0 ? c10::Scalar(static_cast<int64_t>(1)) : c10::Scalar(alpha);
+}
+}  // namespace
+
 extern "C" {
 
 ct_tensor ct_add(ct_tensor a, ct_tensor b, double alpha) {
-    CT_GUARD(return ctorch::failed_tensor(), { return release(at::_ops::add_Tensor::call(input(a), input(b), alpha)); })
+    CT_GUARD(return ctorch::failed_tensor(), { return release(at::_ops::add_Tensor::call(input(a), input(b), alpha_scalar(alpha))); })
 }
 
 ct_tensor ct_sub(ct_tensor a, ct_tensor b, double alpha) {
-    CT_GUARD(return ctorch::failed_tensor(), { return release(at::_ops::sub_Tensor::call(input(a), input(b), alpha)); })
+    CT_GUARD(return ctorch::failed_tensor(), { return release(at::_ops::sub_Tensor::call(input(a), input(b), alpha_scalar(alpha))); })
 }
 
 ct_tensor ct_mul(ct_tensor a, ct_tensor b) {
@@ -43,7 +50,7 @@ ct_tensor ct_matmul(ct_tensor a, ct_tensor b) {
 int32_t ct_add_(ct_tensor a, ct_tensor b, double alpha) {
     CT_GUARD(return ctorch::failed_status(), {
         at::Tensor self = input(a);
-        at::_ops::add__Tensor::call(self, input(b), alpha);
+        at::_ops::add__Tensor::call(self, input(b), alpha_scalar(alpha));
         return 0;
     })
 }

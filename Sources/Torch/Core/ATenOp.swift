@@ -31,6 +31,8 @@ public enum OpArg {
     public static func int(_ i: Int?) -> OpArg { i.map { .int($0) } ?? .none }
     /// An optional float: `.none` when nil.
     public static func double(_ d: Double?) -> OpArg { d.map { .double($0) } ?? .none }
+    /// An `alpha` multiplier as Python passes it: the integer 1 by default, so integer tensors accept it.
+    public static func alpha(_ a: Double) -> OpArg { a == 1 ? .int(1) : .double(a) }
     /// An optional list of integers: `.none` when nil.
     public static func ints(_ i: [Int]?) -> OpArg { i.map { .ints($0) } ?? .none }
 }

@@ -9,4 +9,12 @@ public enum Reduction: Int, Sendable {
     case none = 0
     case mean = 1
     case sum = 2
+    /// The sum divided by the batch size (`kl_div`'s "batchmean" only).
+    case batchMean = 3
+
+    /// ATen's reduction code, refusing `.batchMean` where it does not apply.
+    func code(_ loss: String) -> Int {
+        if self == .batchMean { argumentError(loss, "reduction .batchMean applies to klDiv only") }
+        return self == .batchMean ? Reduction.mean.rawValue : rawValue
+    }
 }

@@ -36,3 +36,16 @@ extension Tensor {
     /// The same data, cut from the autograd graph.
     public func detach() -> Tensor { ConversionOps.detach(.tensor(self)) }
 }
+
+/// ATen operator that swaps a tensor's data while keeping the tensor itself.
+enum SetDataOps {
+    static let setData = ATenOp("aten::set_data")
+}
+
+extension Tensor {
+    /// Replaces this tensor's data (`param.data = new` in PyTorch) without changing its
+    /// identity, so every holder of this tensor sees the new data.
+    public func setData(_ new: Tensor) {
+        _ = SetDataOps.setData.tuple(.tensor(self), .tensor(new))
+    }
+}

@@ -25,7 +25,7 @@ extension Tensor {
     /// In place: `self -= alpha * other`.
     @discardableResult
     public func sub_(_ other: Tensor, alpha: Double = 1) -> Tensor {
-        InPlaceOps.sub(.tensor(self), .tensor(other), .double(alpha))
+        InPlaceOps.sub(.tensor(self), .tensor(other), .alpha(alpha))
         return self
     }
     /// In place: `self *= other`.

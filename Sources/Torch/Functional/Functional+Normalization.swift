@@ -28,3 +28,15 @@ extension Functional {
                                    .bool(true))
     }
 }
+
+/// ATen RMS normalisation.
+enum RMSNormOps {
+    static let rmsNorm = ATenOp("aten::rms_norm")
+}
+
+extension Functional {
+    /// `x / sqrt(mean(x², trailing dims) + eps) * weight`.
+    public static func rmsNorm(_ x: Tensor, normalizedShape: [Int], weight: Tensor? = nil, eps: Double? = nil) -> Tensor {
+        RMSNormOps.rmsNorm(.tensor(x), .ints(normalizedShape), .tensor(weight), .double(eps))
+    }
+}

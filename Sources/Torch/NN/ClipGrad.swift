@@ -1,0 +1,39 @@
+/// ATen foreach kernels used to clip gradients in a handful of calls.
+enum ClipGradOps {
+    static let foreachNorm = ATenOp("aten::_foreach_norm", "Scalar")
+    static let foreachMul = ATenOp("aten::_foreach_mul_", "Tensor")
+    static let foreachClampMin = ATenOp("aten::_foreach_clamp_min_", "Scalar")
+    static let foreachClampMax = ATenOp("aten::_foreach_clamp_max_", "Scalar")
+}
+
+/// Scales the gradients of `parameters` so that their joint `normType`-norm is at most
+/// `maxNorm` (`torch.nn.utils.clip_grad_norm_`); returns the norm before clipping. A NaN or
+/// infinite norm makes the gradients NaN, as in PyTorch, or is an error with `errorIfNonfinite`.
+@discardableResult
+public func clipGradNorm_(_ parameters: [Tensor], maxNorm: Double, normType: Double = 2,
+                          errorIfNonfinite: Bool = false) -> Tensor {
+    let grads = parameters.compactMap(\.grad)
+    guard !grads.isEmpty else { return Tensor(Float(0)) }
+    return withNoGrad {
+        let norms = ClipGradOps.foreachNorm.list(.tensors(grads), .double(normType), .none)
+        let total = Tensor.stack(norms).norm(normType)
+        if errorIfNonfinite, !total.isfinite().item(as: Bool.self) {
+            argumentError("clipGradNorm_", "The total norm of order \(normType) for gradients from `parameters` is non-finite, so it cannot be clipped. To disable this error and scale the gradients by the non-finite norm anyway, set `errorIfNonfinite: false`")
+            return total
+        }
+        let coefficient = (maxNorm / (total + 1e-6)).clamp(max: 1.0)
+        ClipGradOps.foreachMul(.tensors(grads), .tensor(coefficient))
+        return total
+    }
+}
+
+/// Clamps every gradient element of `parameters` to [-clipValue, clipValue]
+/// (`torch.nn.utils.clip_grad_value_`).
+public func clipGradValue_(_ parameters: [Tensor], clipValue: Double) {
+    let grads = parameters.compactMap(\.grad)
+    guard !grads.isEmpty else { return }
+    withNoGrad {
+        ClipGradOps.foreachClampMin(.tensors(grads), .double(-clipValue))
+        ClipGradOps.foreachClampMax(.tensors(grads), .double(clipValue))
+    }
+}

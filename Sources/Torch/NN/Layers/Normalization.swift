@@ -1,0 +1,118 @@
+/// Batch normalisation with running statistics (`nn.BatchNorm1d`, `nn.BatchNorm2d`).
+public class BatchNorm: Module {
+    @Parameter public var weight: Tensor?
+    @Parameter public var bias: Tensor?
+    @Buffer public var runningMean: Tensor?
+    @Buffer public var runningVar: Tensor?
+    @Buffer public var numBatchesTracked: Tensor?
+    public let numFeatures: Int
+    public let eps: Double
+    /// The running-average factor; nil means a cumulative average.
+    public let momentum: Double?
+    let allowedDims: [Int]
+
+    init(_ numFeatures: Int, eps: Double, momentum: Double?, affine: Bool, trackRunningStats: Bool, allowedDims: [Int]) {
+        (self.numFeatures, self.eps, self.momentum, self.allowedDims) = (numFeatures, eps, momentum, allowedDims)
+        self.weight = affine ? Tensor.ones([numFeatures]) : nil
+        self.bias = affine ? Tensor.zeros([numFeatures]) : nil
+        self.runningMean = trackRunningStats ? Tensor.zeros([numFeatures]) : nil
+        self.runningVar = trackRunningStats ? Tensor.ones([numFeatures]) : nil
+        self.numBatchesTracked = trackRunningStats ? Tensor(Int64(0)) : nil
+        super.init()
+    }
+
+    public override func forward(_ x: Tensor) -> Tensor {
+        guard allowedDims.contains(x.dim) else {
+            let expected = allowedDims.map { "\($0)D" }.joined(separator: " or ")
+            argumentError(String(describing: type(of: self)), "expected \(expected) input (got \(x.dim)D input)")
+            return x
+        }
+        var factor = momentum ?? 0
+        if isTraining, let tracked = numBatchesTracked {
+            withNoGrad { tracked.add_(Tensor(Int64(1))) }
+            if momentum == nil { factor = 1 / tracked.item() }
+        }
+        let useBatchStats = isTraining || runningMean == nil
+        return F.batchNorm(x, runningMean: !isTraining || runningMean != nil ? runningMean : nil,
+                           runningVar: !isTraining || runningVar != nil ? runningVar : nil,
+                           weight: weight, bias: bias, training: useBatchStats, momentum: factor, eps: eps)
+    }
+}
+
+/// Batch normalisation over (N, C) or (N, C, L) input.
+public final class BatchNorm1d: BatchNorm {
+    public init(_ numFeatures: Int, eps: Double = 1e-5, momentum: Double? = 0.1, affine: Bool = true,
+                trackRunningStats: Bool = true) {
+        super.init(numFeatures, eps: eps, momentum: momentum, affine: affine, trackRunningStats: trackRunningStats,
+                   allowedDims: [2, 3])
+    }
+}
+
+/// Batch normalisation over (N, C, H, W) input.
+public final class BatchNorm2d: BatchNorm {
+    public init(_ numFeatures: Int, eps: Double = 1e-5, momentum: Double? = 0.1, affine: Bool = true,
+                trackRunningStats: Bool = true) {
+        super.init(numFeatures, eps: eps, momentum: momentum, affine: affine, trackRunningStats: trackRunningStats,
+                   allowedDims: [4])
+    }
+}
+
+/// Normalisation over the trailing dimensions (`nn.LayerNorm`).
+public final class LayerNorm: Module {
+    @Parameter public var weight: Tensor?
+    @Parameter public var bias: Tensor?
+    public let normalizedShape: [Int]
+    public let eps: Double
+
+    public init(_ normalizedShape: [Int], eps: Double = 1e-5, elementwiseAffine: Bool = true, bias: Bool = true) {
+        (self.normalizedShape, self.eps) = (normalizedShape, eps)
+        self.weight = elementwiseAffine ? Tensor.ones(normalizedShape) : nil
+        self.bias = elementwiseAffine && bias ? Tensor.zeros(normalizedShape) : nil
+        super.init()
+    }
+
+    public convenience init(_ size: Int, eps: Double = 1e-5, elementwiseAffine: Bool = true, bias: Bool = true) {
+        self.init([size], eps: eps, elementwiseAffine: elementwiseAffine, bias: bias)
+    }
+
+    public override func forward(_ x: Tensor) -> Tensor {
+        F.layerNorm(x, normalizedShape: normalizedShape, weight: weight, bias: bias, eps: eps)
+    }
+}
+
+/// Normalisation over groups of channels (`nn.GroupNorm`).
+public final class GroupNorm: Module {
+    @Parameter public var weight: Tensor?
+    @Parameter public var bias: Tensor?
+    public let numGroups: Int
+    public let eps: Double
+
+    public init(_ numGroups: Int, _ numChannels: Int, eps: Double = 1e-5, affine: Bool = true) {
+        (self.numGroups, self.eps) = (numGroups, eps)
+        self.weight = affine ? Tensor.ones([numChannels]) : nil
+        self.bias = affine ? Tensor.zeros([numChannels]) : nil
+        super.init()
+    }
+
+    public override func forward(_ x: Tensor) -> Tensor {
+        F.groupNorm(x, numGroups: numGroups, weight: weight, bias: bias, eps: eps)
+    }
+}
+
+/// Root-mean-square normalisation over the trailing dimensions (`nn.RMSNorm`); `eps` nil
+/// means the dtype's machine epsilon.
+public final class RMSNorm: Module {
+    @Parameter public var weight: Tensor?
+    public let normalizedShape: [Int]
+    public let eps: Double?
+
+    public init(_ normalizedShape: [Int], eps: Double? = nil, elementwiseAffine: Bool = true) {
+        (self.normalizedShape, self.eps) = (normalizedShape, eps)
+        self.weight = elementwiseAffine ? Tensor.ones(normalizedShape) : nil
+        super.init()
+    }
+
+    public override func forward(_ x: Tensor) -> Tensor {
+        F.rmsNorm(x, normalizedShape: normalizedShape, weight: weight, eps: eps)
+    }
+}

@@ -1,0 +1,212 @@
+import CTorch
+
+/// The base class of layers and models (`torch.nn.Module`).
+///
+/// Parameters, buffers and submodules are discovered from stored properties: properties marked
+/// `@Parameter` or `@Buffer`, and properties holding a `Module`, an optional one, an array of them
+/// (a `ModuleList`) or a dictionary of them (a `ModuleDict`). Names are the property names in
+/// snake_case, so `selfAttn.inProjWeight` is saved as `self_attn.in_proj_weight`, as in PyTorch.
+open class Module {
+    /// Whether the module is in training mode (dropout active, batch statistics updated).
+    public private(set) var isTraining = true
+
+    public init() {}
+
+    /// The computation of a module that maps one tensor to one tensor.
+    open func forward(_ x: Tensor) -> Tensor {
+        fatalError("\(type(of: self)) does not define forward(_:) for a single tensor; call its own forward method")
+    }
+
+    /// Calls `forward(_:)`.
+    public func callAsFunction(_ x: Tensor) -> Tensor { forward(x) }
+
+    /// The direct submodules with their names.
+    open func namedChildren() -> [(String, Module)] { reflect().children }
+
+    /// Discovers this module's own parameters, buffers and submodules.
+    func reflect() -> (states: [(String, ModuleState)], children: [(String, Module)]) {
+        var mirrors: [Mirror] = []
+        var mirror: Mirror? = Mirror(reflecting: self)
+        while let m = mirror, m.subjectType != Module.self {
+            mirrors.append(m)
+            mirror = m.superclassMirror
+        }
+        var states: [(String, ModuleState)] = []
+        var children: [(String, Module)] = []
+        for m in mirrors.reversed() {
+            for child in m.children {
+                guard let label = child.label else { continue }
+                let name = Self.snakeCase(label.hasPrefix("_") ? String(label.dropFirst()) : label)
+                switch child.value {
+                case let state as ModuleState:
+                    states.append((name, state))
+                case let module as Module:
+                    children.append((name, module))
+                case let list as [Module]:
+                    children.append((name, ModuleList(list)))
+                case let dict as [String: Module]:
+                    children.append((name, ModuleDict(dict)))
+                default:
+                    break
+                }
+            }
+        }
+        return (states, children)
+    }
+
+    /// `inProjWeight` -> `in_proj_weight`.
+    static func snakeCase(_ name: String) -> String {
+        var out = ""
+        let chars = Array(name)
+        for (i, c) in chars.enumerated() {
+            if c.isUppercase {
+                let previousLower = i > 0 && (chars[i - 1].isLowercase || chars[i - 1].isNumber)
+                let nextLower = i + 1 < chars.count && chars[i + 1].isLowercase && i > 0 && chars[i - 1].isUppercase
+                if previousLower || nextLower { out.append("_") }
+                out.append(Character(c.lowercased()))
+            } else {
+                out.append(c)
+            }
+        }
+        return out
+    }
+
+    /// This module and every submodule, depth first, with dotted names ("" for this one).
+    public func namedModules(prefix: String = "") -> [(String, Module)] {
+        var out: [(String, Module)] = [(prefix, self)]
+        var seen: Set<ObjectIdentifier> = [ObjectIdentifier(self)]
+        func visit(_ module: Module, _ prefix: String) {
+            for (name, child) in module.namedChildren() where seen.insert(ObjectIdentifier(child)).inserted {
+                let full = prefix.isEmpty ? name : prefix + "." + name
+                out.append((full, child))
+                visit(child, full)
+            }
+        }
+        visit(self, prefix)
+        return out
+    }
+
+    /// Every submodule, this one first.
+    public func modules() -> [Module] { namedModules().map(\.1) }
+
+    /// The direct submodules.
+    public func children() -> [Module] { namedChildren().map(\.1) }
+
+    private func namedStates(buffers: Bool, persistentOnly: Bool) -> [(String, Tensor)] {
+        var out: [(String, Tensor)] = []
+        var seen: Set<ObjectIdentifier> = []
+        for (prefix, module) in namedModules() {
+            for (name, state) in module.reflect().states where state.isBuffer == buffers {
+                guard let t = state.tensor, !persistentOnly || state.isPersistent,
+                    seen.insert(ObjectIdentifier(t)).inserted
+                else { continue }
+                out.append((prefix.isEmpty ? name : prefix + "." + name, t))
+            }
+        }
+        return out
+    }
+
+    /// The learnable parameters with dotted names, in registration order (shared ones once).
+    public func namedParameters() -> [(String, Tensor)] { namedStates(buffers: false, persistentOnly: false) }
+
+    /// The learnable parameters, in registration order.
+    public func parameters() -> [Tensor] { namedParameters().map(\.1) }
+
+    /// The buffers with dotted names.
+    public func namedBuffers() -> [(String, Tensor)] { namedStates(buffers: true, persistentOnly: false) }
+
+    /// The buffers.
+    public func buffers() -> [Tensor] { namedBuffers().map(\.1) }
+
+    /// The number of parameter elements (only those that require gradients when `trainableOnly`).
+    public func parameterCount(trainableOnly: Bool = false) -> Int {
+        parameters().filter { !trainableOnly || $0.requiresGrad }.reduce(0) { $0 + $1.numel }
+    }
+
+    /// Sets training mode on this module and every submodule; returns self.
+    @discardableResult
+    open func train(_ mode: Bool = true) -> Self {
+        for module in modules() { module.isTraining = mode }
+        return self
+    }
+
+    /// Sets evaluation mode; returns self.
+    @discardableResult
+    public func eval() -> Self { train(false) }
+
+    /// Turns gradient tracking of every parameter on or off (freezing); returns self.
+    @discardableResult
+    public func requiresGrad(_ flag: Bool = true) -> Self {
+        for p in parameters() { p.requiresGrad = flag }
+        return self
+    }
+
+    /// Clears (or zeroes) the gradient of every parameter.
+    public func zeroGrad(setToNone: Bool = true) {
+        for p in parameters() {
+            if setToNone { p.grad = nil } else { p.grad?.zero_() }
+        }
+    }
+
+    /// Moves parameters and buffers to `device` and converts floating ones to `dtype`, in
+    /// place: tensors keep their identity, so optimizers built before still hold them.
+    @discardableResult
+    public func to(device: Device? = nil, dtype: DType? = nil) -> Self {
+        withNoGrad {
+            for t in parameters() + buffers() {
+                let target = dtype.flatMap { t.dtype.isFloatingPoint ? $0 : nil } ?? t.dtype
+                let moved = t.to(device: device ?? t.device, dtype: target)
+                if moved !== t { t.setData(moved) }
+                if let g = t.grad { t.grad = g.to(device: device ?? g.device, dtype: target) }
+            }
+        }
+        return self
+    }
+
+    /// Parameters and persistent buffers by dotted name, in PyTorch's order (each module's
+    /// parameters, then its buffers, then its children's).
+    public func stateDict() -> StateDict {
+        var out = StateDict()
+        for (prefix, module) in namedModules() {
+            let states = module.reflect().states
+            for (name, state) in states.filter({ !$0.1.isBuffer }) + states.filter({ $0.1.isBuffer && $0.1.isPersistent }) {
+                guard let t = state.tensor else { continue }
+                out[prefix.isEmpty ? name : prefix + "." + name] = t.detach()
+            }
+        }
+        return out
+    }
+
+    /// Copies tensors from a state dict into this module's parameters and buffers.
+    /// With `strict`, missing and unexpected keys are errors; shape mismatches always are.
+    @discardableResult
+    public func loadStateDict(_ stateDict: StateDict, strict: Bool = true) throws -> IncompatibleKeys {
+        let own = self.stateDict()
+        var problems: [String] = []
+        let unexpected = stateDict.keys.filter { own[$0] == nil }
+        let missing = own.keys.filter { stateDict[$0] == nil }
+        for (name, target) in own {
+            guard let source = stateDict[name] else { continue }
+            if source.shape != target.shape {
+                problems.append("size mismatch for \(name): copying a param with shape \(source.shape) from checkpoint, the shape in current model is \(target.shape).")
+            }
+        }
+        if strict {
+            if !unexpected.isEmpty {
+                problems.insert("Unexpected key(s) in state_dict: \(unexpected.map { "\"\($0)\"" }.joined(separator: ", ")). ", at: 0)
+            }
+            if !missing.isEmpty {
+                problems.insert("Missing key(s) in state_dict: \(missing.map { "\"\($0)\"" }.joined(separator: ", ")). ", at: 0)
+            }
+        }
+        if !problems.isEmpty { throw StateDictError(module: String(describing: type(of: self)), problems: problems) }
+        try withTorchErrors {
+            withNoGrad {
+                for (name, target) in own {
+                    if let source = stateDict[name] { target.copy_(source) }
+                }
+            }
+        }
+        return IncompatibleKeys(missingKeys: missing, unexpectedKeys: unexpected)
+    }
+}

@@ -1,0 +1,56 @@
+/// A tensor property a `Module` may hold: `Tensor` or `Tensor?`.
+public protocol TensorSlot {
+    /// The tensor held, if any.
+    var slotTensor: Tensor? { get }
+}
+
+extension Tensor: TensorSlot {
+    public var slotTensor: Tensor? { self }
+}
+
+extension Optional: TensorSlot where Wrapped == Tensor {
+    public var slotTensor: Tensor? { self }
+}
+
+/// What `Module` discovers by reflection: a learnable parameter or a buffer.
+protocol ModuleState: AnyObject {
+    var tensor: Tensor? { get }
+    var isBuffer: Bool { get }
+    var isPersistent: Bool { get }
+}
+
+/// Marks a module property as a learnable parameter (`nn.Parameter`): it is found by
+/// `parameters()`, saved in the state dict, and requires gradients.
+@propertyWrapper
+public final class Parameter<Value: TensorSlot>: ModuleState {
+    public var wrappedValue: Value {
+        didSet { wrappedValue.slotTensor?.requiresGrad = true }
+    }
+
+    public init(wrappedValue: Value) {
+        self.wrappedValue = wrappedValue
+        wrappedValue.slotTensor?.requiresGrad = true
+    }
+
+    var tensor: Tensor? { wrappedValue.slotTensor }
+    var isBuffer: Bool { false }
+    var isPersistent: Bool { true }
+}
+
+/// Marks a module property as a buffer (`register_buffer`): state that is saved and moved
+/// with the module but not trained, such as BatchNorm's running statistics.
+@propertyWrapper
+public final class Buffer<Value: TensorSlot>: ModuleState {
+    public var wrappedValue: Value
+    /// Whether the buffer is part of the state dict.
+    public let persistent: Bool
+
+    public init(wrappedValue: Value, persistent: Bool = true) {
+        self.wrappedValue = wrappedValue
+        self.persistent = persistent
+    }
+
+    var tensor: Tensor? { wrappedValue.slotTensor }
+    var isBuffer: Bool { true }
+    var isPersistent: Bool { persistent }
+}

@@ -1,0 +1,150 @@
+"""Reference results for the layer and loss parity tests (Tests/TorchTests/ModuleParityTests.swift).
+
+For each case: the state dict of the module built right after torch.manual_seed(SEED) (its
+initialisation), its inputs, outputs, a weight per output, the gradients of sum(output *
+weight) with respect to the floating inputs and to every parameter, and the buffers after the
+forward pass. usage: nn.py OUT.safetensors
+"""
+import sys
+
+import torch
+import torch.nn as nn
+from safetensors.torch import save_file
+
+SEED = 1234
+
+
+def n(*shape):
+    return ("n",) + shape
+
+
+def i(k, *shape):
+    return ("i%d" % k,) + shape
+
+
+def b(*shape):
+    return ("b",) + shape
+
+
+def p(*shape):
+    return ("p",) + shape
+
+
+def encoder():
+    layer = nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0, batch_first=True)
+    return nn.TransformerEncoder(layer, 2, norm=nn.LayerNorm(8), enable_nested_tensor=False)
+
+
+def causal(m, x):
+    mask = nn.Transformer.generate_square_subsequent_mask(x.size(1))
+    return m(x, mask=mask, is_causal=True)
+
+
+def dropout_forward(m, x):
+    torch.manual_seed(5)
+    return m(x)
+
+
+CASES = {
+    "linear": (lambda: nn.Linear(4, 3), [n(5, 4)], None),
+    "linear_nobias": (lambda: nn.Linear(4, 3, bias=False), [n(2, 5, 4)], None),
+    "conv1d": (lambda: nn.Conv1d(3, 4, 3, stride=2, padding=1), [n(2, 3, 10)], None),
+    "conv2d": (lambda: nn.Conv2d(3, 4, 3, padding=1), [n(2, 3, 8, 8)], None),
+    "conv2d_groups": (lambda: nn.Conv2d(4, 6, 3, stride=2, groups=2, bias=False), [n(2, 4, 9, 9)], None),
+    "conv_transpose2d": (lambda: nn.ConvTranspose2d(4, 3, 3, stride=2, padding=1, output_padding=1), [n(2, 4, 5, 5)], None),
+    "batchnorm1d_train": (lambda: nn.BatchNorm1d(3), [n(6, 3)], None),
+    "batchnorm1d_cumulative": (lambda: nn.BatchNorm1d(3, momentum=None), [n(4, 3, 5)], None),
+    "batchnorm2d_eval": (lambda: nn.BatchNorm2d(3).eval(), [n(2, 3, 4, 4)], None),
+    "layernorm": (lambda: nn.LayerNorm(4), [n(2, 3, 4)], None),
+    "groupnorm": (lambda: nn.GroupNorm(2, 4), [n(2, 4, 5)], None),
+    "rmsnorm": (lambda: nn.RMSNorm([4]), [n(2, 3, 4)], None),
+    "dropout": (lambda: nn.Dropout(0.25), [n(4, 6)], dropout_forward),
+    "embedding": (lambda: nn.Embedding(10, 4, padding_idx=0), [i(10, 2, 5)], None),
+    "mha_self": (lambda: nn.MultiheadAttention(8, 2, batch_first=True), [n(2, 5, 8)], lambda m, x: m(x, x, x)),
+    "mha_cross_padding": (lambda: nn.MultiheadAttention(8, 2), [n(3, 2, 8), n(5, 2, 8), b(2, 5)],
+                          lambda m, q, kv, pad: m(q, kv, kv, key_padding_mask=pad, average_attn_weights=False)),
+    "mha_mask_no_weights": (lambda: nn.MultiheadAttention(8, 4, batch_first=True), [n(2, 5, 8), b(5, 5)],
+                            lambda m, x, mask: m(x, x, x, attn_mask=mask, need_weights=False)[0]),
+    "encoder_layer_post_norm": (lambda: nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0, batch_first=True), [n(2, 5, 8)], None),
+    "encoder_layer_pre_norm_gelu": (lambda: nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0, activation="gelu", norm_first=True),
+                                    [n(5, 2, 8), b(2, 5)], lambda m, x, pad: m(x, src_key_padding_mask=pad)),
+    "encoder_causal": (encoder, [n(2, 5, 8)], causal),
+    "sequential": (lambda: nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2)), [n(3, 4)], None),
+    "relu": (nn.ReLU, [n(3, 4)], None),
+    "gelu_tanh": (lambda: nn.GELU(approximate="tanh"), [n(3, 4)], None),
+    "silu": (nn.SiLU, [n(3, 4)], None),
+    "tanh": (nn.Tanh, [n(3, 4)], None),
+    "sigmoid": (nn.Sigmoid, [n(3, 4)], None),
+    "softmax": (lambda: nn.Softmax(dim=1), [n(3, 4)], None),
+    "leaky_relu": (lambda: nn.LeakyReLU(0.2), [n(3, 4)], None),
+    "flatten": (nn.Flatten, [n(2, 3, 4)], None),
+    "identity": (nn.Identity, [n(2, 3)], None),
+    "maxpool2d": (lambda: nn.MaxPool2d(2), [n(2, 3, 6, 6)], None),
+    "avgpool2d": (lambda: nn.AvgPool2d(3, stride=2, padding=1), [n(2, 3, 7, 7)], None),
+    "adaptive_avgpool2d": (lambda: nn.AdaptiveAvgPool2d(2), [n(2, 3, 5, 7)], None),
+    "cross_entropy_weighted": (lambda: nn.CrossEntropyLoss(weight=torch.tensor([1.0, 2.0, 0.5, 1.0]), ignore_index=2),
+                               [n(6, 4), i(4, 6)], None),
+    "cross_entropy_probs": (lambda: nn.CrossEntropyLoss(label_smoothing=0.2, reduction="sum"), [n(5, 4), p(5, 4)], None),
+    "nll": (lambda: nn.NLLLoss(reduction="none"), [n(5, 3), i(3, 5)], lambda m, x, y: m(x.log_softmax(1), y)),
+    "mse": (nn.MSELoss, [n(3, 4), n(3, 4)], None),
+    "l1": (lambda: nn.L1Loss(reduction="sum"), [n(3, 4), n(3, 4)], None),
+    "smooth_l1": (lambda: nn.SmoothL1Loss(beta=0.5), [n(3, 4), n(3, 4)], None),
+    "huber": (lambda: nn.HuberLoss(delta=0.7), [n(3, 4), n(3, 4)], None),
+    "bce": (nn.BCELoss, [p(3, 4), p(3, 4)], lambda m, x, y: m(x / 1.2, y / 1.2)),
+    "bce_logits": (lambda: nn.BCEWithLogitsLoss(pos_weight=torch.tensor([1.0, 2.0, 3.0, 0.5])), [n(3, 4), p(3, 4)],
+                   lambda m, x, y: m(x, y / 1.2)),
+    "kl_div": (lambda: nn.KLDivLoss(reduction="batchmean"), [n(3, 4), p(3, 4)], lambda m, x, y: m(x.log_softmax(1), y)),
+}
+
+
+def make(spec, g):
+    kind, shape = spec[0], spec[1:]
+    if kind == "n":
+        return torch.randn(shape, generator=g)
+    if kind == "p":
+        return torch.rand(shape, generator=g) + 0.05
+    if kind == "b":
+        return torch.rand(shape, generator=g) > 0.7
+    return torch.randint(0, int(kind[1:]), shape, generator=g)
+
+
+def main(path):
+    g = torch.Generator().manual_seed(99)
+    out = {}
+    metadata = {"cases": ",".join(CASES)}
+    for name, (build, specs, forward) in CASES.items():
+        torch.manual_seed(SEED)
+        m = build()
+        params = dict(m.named_parameters())
+        for k, v in m.state_dict().items():
+            out["%s/init/%s" % (name, k)] = v.clone()
+        inputs = [make(s, g) for s in specs]
+        for x in inputs:
+            if x.is_floating_point():
+                x.requires_grad_(True)
+        results = forward(m, *inputs) if forward else m(*inputs)
+        results = list(results) if isinstance(results, (tuple, list)) else [results]
+        loss = 0
+        for j, r in enumerate(results):
+            if r is None:
+                continue
+            out["%s/out%d" % (name, j)] = r.detach().contiguous()
+            w = torch.randn(r.shape, generator=g)
+            out["%s/w%d" % (name, j)] = w
+            loss = loss + (r * w).sum()
+        for k, x in enumerate(inputs):
+            out["%s/in%d" % (name, k)] = x.detach().clone()
+        leaves = [x for x in inputs if x.requires_grad] + list(params.values())
+        grads = torch.autograd.grad(loss, leaves, allow_unused=True)
+        names = ["in%d" % k for k, x in enumerate(inputs) if x.requires_grad] + list(params)
+        for key, grad in zip(names, grads):
+            if grad is not None:
+                out["%s/grad/%s" % (name, key)] = grad.contiguous()
+        for k, v in m.state_dict().items():
+            out["%s/after/%s" % (name, k)] = v.clone()
+        metadata["order/" + name] = ",".join(m.state_dict())
+    save_file(out, path, metadata=metadata)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

@@ -1,0 +1,174 @@
+import Foundation
+import Torch
+import XCTest
+
+/// A layer case: how to build the module, and how to call it (nil: `module(inputs[0])`, or
+/// `module(inputs[0], inputs[1])` for losses).
+struct ModuleCase: @unchecked Sendable {
+    let build: () -> Module
+    let forward: ((Module, [Tensor]) -> [Tensor?])?
+
+    init(_ build: @escaping () -> Module, _ forward: ((Module, [Tensor]) -> [Tensor?])? = nil) {
+        self.build = build
+        self.forward = forward
+    }
+}
+
+private func loss<M: Module>(_ type: M.Type, _ call: @escaping (M, Tensor, Tensor) -> Tensor) -> (Module, [Tensor]) -> [Tensor?] {
+    { m, x in [call(m as! M, x[0], x[1])] }
+}
+
+/// The Swift side of each case in Tests/Oracle/nn.py.
+let moduleCases: [String: ModuleCase] = [
+    "linear": ModuleCase { Linear(4, 3) },
+    "linear_nobias": ModuleCase { Linear(4, 3, bias: false) },
+    "conv1d": ModuleCase { Conv1d(3, 4, kernelSize: 3, stride: 2, padding: 1) },
+    "conv2d": ModuleCase { Conv2d(3, 4, kernelSize: 3, padding: 1) },
+    "conv2d_groups": ModuleCase { Conv2d(4, 6, kernelSize: 3, stride: 2, groups: 2, bias: false) },
+    "conv_transpose2d": ModuleCase {
+        ConvTranspose2d(4, 3, kernelSize: [3, 3], stride: [2, 2], padding: [1, 1], outputPadding: [1, 1])
+    },
+    "batchnorm1d_train": ModuleCase { BatchNorm1d(3) },
+    "batchnorm1d_cumulative": ModuleCase { BatchNorm1d(3, momentum: nil) },
+    "batchnorm2d_eval": ModuleCase { BatchNorm2d(3).eval() },
+    "layernorm": ModuleCase { LayerNorm(4) },
+    "groupnorm": ModuleCase { GroupNorm(2, 4) },
+    "rmsnorm": ModuleCase { RMSNorm([4]) },
+    "dropout": ModuleCase({ Dropout(0.25) }) { m, x in
+        manualSeed(5)
+        return [m(x[0])]
+    },
+    "embedding": ModuleCase { Embedding(10, 4, paddingIdx: 0) },
+    "mha_self": ModuleCase({ MultiheadAttention(embedDim: 8, numHeads: 2, batchFirst: true) }) { m, x in
+        let r = (m as! MultiheadAttention).forward(x[0], x[0], x[0])
+        return [r.output, r.weights]
+    },
+    "mha_cross_padding": ModuleCase({ MultiheadAttention(embedDim: 8, numHeads: 2) }) { m, x in
+        let r = (m as! MultiheadAttention).forward(x[0], x[1], x[1], keyPaddingMask: x[2], averageAttnWeights: false)
+        return [r.output, r.weights]
+    },
+    "mha_mask_no_weights": ModuleCase({ MultiheadAttention(embedDim: 8, numHeads: 4, batchFirst: true) }) { m, x in
+        [(m as! MultiheadAttention).forward(x[0], x[0], x[0], needWeights: false, attnMask: x[1]).output]
+    },
+    "encoder_layer_post_norm": ModuleCase {
+        TransformerEncoderLayer(dModel: 8, nhead: 2, dimFeedforward: 16, dropout: 0, batchFirst: true)
+    },
+    "encoder_layer_pre_norm_gelu": ModuleCase({
+        TransformerEncoderLayer(dModel: 8, nhead: 2, dimFeedforward: 16, dropout: 0, activation: .gelu, normFirst: true)
+    }) { m, x in
+        [(m as! TransformerEncoderLayer).forward(x[0], srcMask: nil, srcKeyPaddingMask: x[1])]
+    },
+    "encoder_causal": ModuleCase({
+        let layer = TransformerEncoderLayer(dModel: 8, nhead: 2, dimFeedforward: 16, dropout: 0, batchFirst: true)
+        return TransformerEncoder(layer, numLayers: 2, norm: LayerNorm(8))
+    }) { m, x in
+        let mask = TransformerEncoder.generateSquareSubsequentMask(x[0].size(1))
+        return [(m as! TransformerEncoder).forward(x[0], mask: mask, isCausal: true)]
+    },
+    "sequential": ModuleCase {
+        Sequential {
+            Linear(4, 8)
+            ReLU()
+            Linear(8, 2)
+        }
+    },
+    "relu": ModuleCase { ReLU() },
+    "gelu_tanh": ModuleCase { GELU(approximate: "tanh") },
+    "silu": ModuleCase { SiLU() },
+    "tanh": ModuleCase { Tanh() },
+    "sigmoid": ModuleCase { Sigmoid() },
+    "softmax": ModuleCase { Softmax(dim: 1) },
+    "leaky_relu": ModuleCase { LeakyReLU(negativeSlope: 0.2) },
+    "flatten": ModuleCase { Flatten() },
+    "identity": ModuleCase { Identity() },
+    "maxpool2d": ModuleCase { MaxPool2d(kernelSize: 2) },
+    "avgpool2d": ModuleCase { AvgPool2d(kernelSize: 3, stride: 2, padding: 1) },
+    "adaptive_avgpool2d": ModuleCase { AdaptiveAvgPool2d(2) },
+    "cross_entropy_weighted": ModuleCase({ CrossEntropyLoss(weight: Tensor([1, 2, 0.5, 1] as [Float]), ignoreIndex: 2) },
+                                         loss(CrossEntropyLoss.self) { $0($1, $2) }),
+    "cross_entropy_probs": ModuleCase({ CrossEntropyLoss(reduction: .sum, labelSmoothing: 0.2) },
+                                      loss(CrossEntropyLoss.self) { $0($1, $2) }),
+    "nll": ModuleCase({ NLLLoss(reduction: .none) }, loss(NLLLoss.self) { $0($1.logSoftmax(dim: 1), $2) }),
+    "mse": ModuleCase({ MSELoss() }, loss(MSELoss.self) { $0($1, $2) }),
+    "l1": ModuleCase({ L1Loss(reduction: .sum) }, loss(L1Loss.self) { $0($1, $2) }),
+    "smooth_l1": ModuleCase({ SmoothL1Loss(beta: 0.5) }, loss(SmoothL1Loss.self) { $0($1, $2) }),
+    "huber": ModuleCase({ HuberLoss(delta: 0.7) }, loss(HuberLoss.self) { $0($1, $2) }),
+    "bce": ModuleCase({ BCELoss() }, loss(BCELoss.self) { $0($1 / 1.2, $2 / 1.2) }),
+    "bce_logits": ModuleCase({ BCEWithLogitsLoss(posWeight: Tensor([1, 2, 3, 0.5] as [Float])) },
+                             loss(BCEWithLogitsLoss.self) { $0($1, $2 / 1.2) }),
+    "kl_div": ModuleCase({ KLDivLoss(reduction: .batchMean) }, loss(KLDivLoss.self) { $0($1.logSoftmax(dim: 1), $2) }),
+]
+
+/// Layers and losses against torch.nn: names, initialisation, outputs, gradients, buffers.
+final class ModuleParityTests: XCTestCase {
+    static let reference: (tensors: [String: Tensor], metadata: [String: String]) = {
+        let path = NSTemporaryDirectory() + "swift-lightning-nn-\(getpid()).safetensors"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        do {
+            _ = try runOracle("nn.py", [path])
+            return try Safetensors.load(path)
+        } catch {
+            fatalError("cannot compute the PyTorch reference: \(error)")
+        }
+    }()
+
+    func testEveryOracleCaseHasASwiftCase() {
+        let names = Set(Self.reference.metadata["cases"]!.split(separator: ",").map(String.init))
+        XCTAssertEqual(names, Set(moduleCases.keys))
+    }
+
+    private func stateDict(_ name: String, _ stage: String) -> StateDict {
+        let order = Self.reference.metadata["order/\(name)"]!.split(separator: ",").map(String.init)
+        return StateDict(order.map { ($0, Self.reference.tensors["\(name)/\(stage)/\($0)"]!) })
+    }
+
+    func testNamesAndInitialisationMatchPyTorchForTheSameSeed() {
+        for (name, c) in moduleCases.sorted(by: { $0.key < $1.key }) {
+            manualSeed(1234)
+            let module = c.build()
+            let expected = stateDict(name, "init")
+            XCTAssertEqual(module.stateDict().keys, expected.keys, "\(name): state dict names and order")
+            for (key, value) in expected {
+                guard let mine = module.stateDict()[key] else { continue }
+                XCTAssertTrue(mine.equal(value), "\(name): \(key) differs right after construction")
+            }
+        }
+    }
+
+    func testForwardBackwardAndBuffersMatchPyTorch() throws {
+        let tensors = Self.reference.tensors
+        for (name, c) in moduleCases.sorted(by: { $0.key < $1.key }) {
+            let module = c.build()
+            try module.loadStateDict(stateDict(name, "init"))
+            var inputs: [Tensor] = []
+            while let t = tensors["\(name)/in\(inputs.count)"] {
+                inputs.append(t.clone().requiresGrad_(t.dtype.isFloatingPoint))
+            }
+            let outputs = c.forward?(module, inputs) ?? [module(inputs[0])]
+            var total: Tensor?
+            for (j, out) in outputs.enumerated() {
+                guard let out else {
+                    XCTAssertNil(tensors["\(name)/out\(j)"], "\(name): output \(j) missing")
+                    continue
+                }
+                assertClose(out.detach(), tensors["\(name)/out\(j)"]!, rtol: 1e-5, atol: 1e-6, "\(name) output \(j)")
+                let term = (out * tensors["\(name)/w\(j)"]!).sum()
+                total = total.map { $0 + term } ?? term
+            }
+            let params = module.namedParameters()
+            let leaves = inputs.filter(\.requiresGrad) + params.map(\.1)
+            let leafNames = inputs.indices.filter { inputs[$0].requiresGrad }.map { "in\($0)" } + params.map(\.0)
+            let grads = Autograd.grad(outputs: [total!], inputs: leaves, allowUnused: true)
+            for (key, grad) in zip(leafNames, grads) {
+                let expected = tensors["\(name)/grad/\(key)"]
+                XCTAssertEqual(grad == nil, expected == nil, "\(name): gradient of \(key) present in one only")
+                if let grad, let expected {
+                    assertClose(grad, expected, rtol: 1e-4, atol: 1e-5, "\(name) gradient of \(key)")
+                }
+            }
+            for (key, value) in stateDict(name, "after") {
+                assertClose(module.stateDict()[key]!, value, rtol: 1e-6, atol: 1e-7, "\(name): \(key) after forward")
+            }
+        }
+    }
+}
