@@ -53,11 +53,12 @@ public final class ATenOp: @unchecked Sendable {
         self.handle = handle
     }
 
-    /// Calls the operator and returns its first result as a tensor.
+    /// Calls the operator and returns its first result as a tensor (an undefined one for
+    /// operators that return nothing).
     @discardableResult
     public func callAsFunction(_ args: OpArg...) -> Tensor {
         call(args) { results, count in
-            Self.tensor(results[0])
+            count > 0 ? Self.tensor(results[0]) : Tensor(owning: ct_tensor_undefined())
         }
     }
 
@@ -88,7 +89,8 @@ public final class ATenOp: @unchecked Sendable {
     }
 
     static func tensor(_ value: ct_value) -> Tensor {
-        Tensor(owning: OpaquePointer(value.p) ?? ct_tensor_undefined())
+        guard value.kind == Int32(CT_TENSOR.rawValue), let p = value.p else { return Tensor(owning: ct_tensor_undefined()) }
+        return Tensor(owning: OpaquePointer(p))
     }
 
     private func call<R>(_ args: [OpArg], _ read: (UnsafeMutablePointer<ct_value>, Int) -> R) -> R {

@@ -43,15 +43,21 @@ open class Module {
                 case let module as Module:
                     children.append((name, module))
                 case let list as [Module]:
-                    children.append((name, ModuleList(list)))
+                    children.append((name, container(ModuleList(list))))
                 case let dict as [String: Module]:
-                    children.append((name, ModuleDict(dict)))
+                    children.append((name, container(ModuleDict(dict))))
                 default:
                     break
                 }
             }
         }
         return (states, children)
+    }
+
+    /// A container made on the fly for an array or dictionary property, in this module's mode.
+    private func container(_ module: Module) -> Module {
+        module.isTraining = isTraining
+        return module
     }
 
     /// `inProjWeight` -> `in_proj_weight`.

@@ -39,6 +39,10 @@ public struct StateDict: Sequence, ExpressibleByDictionaryLiteral {
 public struct IncompatibleKeys: Equatable, Sendable {
     public var missingKeys: [String]
     public var unexpectedKeys: [String]
+
+    public init(missingKeys: [String], unexpectedKeys: [String]) {
+        (self.missingKeys, self.unexpectedKeys) = (missingKeys, unexpectedKeys)
+    }
 }
 
 /// A state dict that does not fit a module, with every mismatch named.
