@@ -1,0 +1,44 @@
+"""Reference trajectories of torch.optim (default implementation) for the optimizer parity tests.
+For each configuration: initial parameters, the gradients of each of STEPS steps, the
+parameters after them and the optimizer's final state. usage: optim.py OUT.safetensors"""
+import sys
+
+import torch
+from safetensors.torch import save_file
+
+STEPS = 50
+SHAPES = [(5, 4), (4,), (3, 2, 2)]
+CONFIGS = {
+    "sgd": lambda ps: torch.optim.SGD(ps, lr=0.1),
+    "sgd_momentum": lambda ps: torch.optim.SGD(ps, lr=0.05, momentum=0.9, dampening=0.1, weight_decay=0.01),
+    "sgd_nesterov_maximize": lambda ps: torch.optim.SGD(ps, lr=0.05, momentum=0.9, nesterov=True, maximize=True),
+    "sgd_groups": lambda ps: torch.optim.SGD([{"params": ps[:2]}, {"params": ps[2:], "lr": 0.01, "weight_decay": 0.1}],
+                                             lr=0.1, momentum=0.5),
+    "adam": lambda ps: torch.optim.Adam(ps, lr=0.01),
+    "adam_wd_amsgrad": lambda ps: torch.optim.Adam(ps, lr=0.01, betas=(0.8, 0.99), weight_decay=0.1, amsgrad=True),
+    "adamw": lambda ps: torch.optim.AdamW(ps, lr=0.01, weight_decay=0.05),
+    "adamw_amsgrad_maximize": lambda ps: torch.optim.AdamW(ps, lr=0.01, amsgrad=True, maximize=True),
+    "rmsprop": lambda ps: torch.optim.RMSprop(ps, lr=0.01),
+    "rmsprop_centered_momentum": lambda ps: torch.optim.RMSprop(ps, lr=0.01, momentum=0.5, centered=True, weight_decay=0.01),
+    "adagrad": lambda ps: torch.optim.Adagrad(ps, lr=0.1, lr_decay=0.01, weight_decay=0.01, initial_accumulator_value=0.1),
+}
+
+out = {}
+g = torch.Generator().manual_seed(7)
+for name, make in CONFIGS.items():
+    params = [torch.randn(s, generator=g).requires_grad_() for s in SHAPES]
+    for k, p in enumerate(params):
+        out["%s/init%d" % (name, k)] = p.detach().clone()
+    opt = make(params)
+    for step in range(STEPS):
+        for k, p in enumerate(params):
+            grad = torch.randn(p.shape, generator=g)
+            out["%s/grad%d/%d" % (name, step, k)] = grad
+            p.grad = grad.clone()
+        opt.step()
+    for k, p in enumerate(params):
+        out["%s/final%d" % (name, k)] = p.detach().clone()
+    for idx, entries in opt.state_dict()["state"].items():
+        for key, value in entries.items():
+            out["%s/state/%d/%s" % (name, idx, key)] = value.clone()
+save_file(out, sys.argv[1], metadata={"configs": ",".join(CONFIGS), "steps": str(STEPS)})
