@@ -1,0 +1,24 @@
+/// Sets each group's learning rate to its initial one times `lrLambda(step)` (`LambdaLR`).
+public final class LambdaLR: LRScheduler {
+    let lrLambdas: [(Int) -> Double]
+
+    /// One function for every group.
+    public convenience init(_ optimizer: Optimizer, lrLambda: @escaping (Int) -> Double, lastEpoch: Int = -1) {
+        self.init(optimizer, lrLambdas: Array(repeating: lrLambda, count: optimizer.paramGroups.count), lastEpoch: lastEpoch)
+    }
+
+    /// One function per group.
+    public init(_ optimizer: Optimizer, lrLambdas: [(Int) -> Double], lastEpoch: Int = -1) {
+        if lrLambdas.count != optimizer.paramGroups.count {
+            argumentError("LambdaLR", "Expected \(optimizer.paramGroups.count) lr_lambdas, but got \(lrLambdas.count)")
+        }
+        self.lrLambdas = lrLambdas
+        super.init(optimizer, lastEpoch: lastEpoch)
+    }
+
+    public override func getLr() -> [Double] { zip(lrLambdas, baseLrs).map { $1 * $0(lastEpoch) } }
+
+    public override var stateEntries: [(String, StateValue)] {
+        [("lr_lambdas", .list(lrLambdas.map { _ in .none }))]
+    }
+}
