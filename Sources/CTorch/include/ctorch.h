@@ -153,6 +153,26 @@ uint64_t ct_generator_initial_seed(ct_generator g);
 ct_tensor ct_generator_get_state(ct_generator g);
 int32_t ct_generator_set_state(ct_generator g, ct_tensor state);
 
+// MARK: PyTorch's zip archive (what torch.save writes and torch.load reads)
+
+/// A writer of a torch.save archive.
+typedef struct ct_archive_writer_s *ct_archive_writer;
+/// A reader of a torch.save archive.
+typedef struct ct_archive_reader_s *ct_archive_reader;
+
+/// Creates `path` (truncating it) as an archive whose records sit under `archive/`.
+ct_archive_writer ct_archive_writer_open(const char *path);
+int32_t ct_archive_writer_write(ct_archive_writer w, const char *name, const void *data, size_t size);
+/// Writes the central directory, flushes and fsyncs the file, and closes it.
+int32_t ct_archive_writer_finish(ct_archive_writer w);
+void ct_archive_writer_free(ct_archive_writer w);
+/// Opens an archive for reading (any archive folder name).
+ct_archive_reader ct_archive_reader_open(const char *path);
+/// The size of a record (name relative to the archive folder), or -1 if there is none.
+int64_t ct_archive_reader_size(ct_archive_reader r, const char *name);
+int32_t ct_archive_reader_read(ct_archive_reader r, const char *name, void *dst, size_t size);
+void ct_archive_reader_free(ct_archive_reader r);
+
 // MARK: process-wide settings
 
 void ct_set_num_threads(int32_t n);

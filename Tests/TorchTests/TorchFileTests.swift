@@ -1,0 +1,111 @@
+import Foundation
+import Torch
+import XCTest
+
+/// The model of Tests/Oracle/torchfile.py.
+private func model() -> Sequential {
+    Sequential {
+        Conv2d(1, 4, kernelSize: 3, padding: 1)
+        BatchNorm2d(4)
+        ReLU()
+        Flatten()
+        Linear(4 * 6 * 6, 3)
+    }
+}
+
+/// PyTorch's file format, both ways, and bad files.
+final class TorchFileTests: XCTestCase {
+    func testPythonLoadsWhatSwiftSaves() throws {
+        let dir = try temporaryDirectory()
+        manualSeed(0)
+        let m = model()
+        let optimizer = SGD(m.parameters(), lr: 0.1, momentum: 0.9)
+        for _ in 0..<3 {
+            let x = Tensor.randn([8, 1, 6, 6]), target = Tensor.randint(0, 3, [8])
+            optimizer.zeroGrad()
+            F.crossEntropy(m(x), target).backward()
+            optimizer.step()
+        }
+        m.eval()
+        let x = Tensor.randn([5, 1, 6, 6])
+        let y = withNoGrad { m(x) }
+        try TorchFile.save(m.stateDict(), to: dir + "/model.pt")
+        try Safetensors.save(["x": x, "y": y], to: dir + "/io.safetensors")
+        let nested: StateValue = .dict([
+            ("epoch", 7), ("lr", 0.25), ("name", "swift"), ("flags", [true, false, nil]), ("pair", .tuple([1, -2.5])),
+            ("big", .int(1 << 40)), ("state", .dict([(.int(0), .dict([("step", .tensor(Tensor(Float(3))))]))])),
+            ("bf16", .tensor(Tensor.arange(6, dtype: .bfloat16).reshape([2, 3]))),
+            ("transposed", .tensor(Tensor.arange(0, 6, dtype: .float32).reshape([2, 3]).t())),
+        ])
+        try TorchFile.save(nested, to: dir + "/nested.pt")
+        let out = try runOracle("torchfile.py", ["read-swift", dir + "/model.pt", dir + "/nested.pt", dir + "/io.safetensors"])
+        XCTAssertEqual(out.trimmingCharacters(in: .whitespacesAndNewlines), "ok")
+        XCTAssertFalse(try FileManager.default.contentsOfDirectory(atPath: dir).contains { $0.contains(".tmp-") },
+                       "no temporary file is left behind")
+    }
+
+    func testSwiftLoadsWhatPythonSaves() throws {
+        let dir = try temporaryDirectory()
+        _ = try runOracle("torchfile.py", ["write-python", dir])
+        let m = model()
+        try m.loadStateDict(TorchFile.loadStateDict(dir + "/model.pt"))
+        m.eval()
+        let io = try Safetensors.loadFile(dir + "/io.safetensors")
+        assertClose(withNoGrad { m(io["x"]!) }, io["y"]!, rtol: 1e-6, atol: 1e-6, "outputs of Python's weights")
+
+        let nested = try TorchFile.load(dir + "/nested.pt")
+        XCTAssertEqual(nested["epoch"]?.intValue, 3)
+        XCTAssertEqual(nested["lr"]?.doubleValue, 0.1)
+        XCTAssertEqual(nested["name"]?.stringValue, "python")
+        XCTAssertEqual(nested["neg"]?.intValue, -70000)
+        XCTAssertEqual(nested["flags"]?.arrayValue?.count, 2)
+        XCTAssertEqual(nested["pair"]?.arrayValue?.compactMap(\.doubleValue), [1, 2.5])
+        let base = Tensor.arange(0, 12, dtype: .float32).reshape([3, 4])
+        XCTAssertTrue(nested["base"]!.tensorValue!.equal(base))
+        XCTAssertTrue(nested["view"]!.tensorValue!.equal(base[1..., TensorIndex.range(nil, nil, step: 2)]),
+                      "a view saved with its base storage")
+        XCTAssertEqual(nested["bf16"]!.tensorValue!.dtype, .bfloat16)
+        XCTAssertEqual(nested["nested"]?["ints"]?.tensorValue?.scalars(as: Int32.self), [1, 2])
+        XCTAssertEqual(nested["nested"]?["scalar"]?.tensorValue?.shape, [])
+        let momentum = nested["optimizer"]?["state"]?[0]?["momentum_buffer"]?.tensorValue
+        XCTAssertEqual(momentum?.shape, [4, 1, 3, 3])
+        XCTAssertEqual(nested["optimizer"]?["param_groups"]?.arrayValue?.first?["lr"]?.doubleValue, 0.1)
+    }
+
+    func testBadFilesAreRefusedClearly() throws {
+        let dir = try temporaryDirectory()
+        XCTAssertThrowsError(try TorchFile.load(dir + "/missing.pt")) {
+            XCTAssertEqual("\($0)", dir + "/missing.pt: no such file")
+        }
+        FileManager.default.createFile(atPath: dir + "/text.pt", contents: Data("not a zip".utf8))
+        XCTAssertThrowsError(try TorchFile.load(dir + "/text.pt")) {
+            XCTAssertTrue("\($0)".contains("not a PyTorch file (zip archive)"), "\($0)")
+        }
+        try TorchFile.save(Linear(64, 64).stateDict(), to: dir + "/good.pt")
+        let good = try Data(contentsOf: URL(fileURLWithPath: dir + "/good.pt"))
+        try good.prefix(good.count / 2).write(to: URL(fileURLWithPath: dir + "/truncated.pt"))
+        XCTAssertThrowsError(try TorchFile.load(dir + "/truncated.pt")) {
+            XCTAssertTrue("\($0)".hasPrefix(dir + "/truncated.pt: "), "\($0)")
+        }
+        var corrupt = good
+        let offset = corrupt.count - 200
+        corrupt.replaceSubrange(offset..<(offset + 8), with: [UInt8](repeating: 0xAB, count: 8))
+        try corrupt.write(to: URL(fileURLWithPath: dir + "/corrupt.pt"))
+        XCTAssertThrowsError(try TorchFile.load(dir + "/corrupt.pt"))
+        XCTAssertThrowsError(try TorchFile.loadStateDict(dir + "/missing.pt"))
+    }
+
+    func testUnsafeGlobalsAreRefused() throws {
+        let dir = try temporaryDirectory()
+        let script = """
+            import sys, torch, fractions
+            torch.save({"w": torch.ones(2), "x": fractions.Fraction(1, 3)}, sys.argv[1])
+            """
+        let python = packageRoot + "/.venv/bin/python"
+        let result = try runProcess(python, ["-c", script, dir + "/unsafe.pt"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertThrowsError(try TorchFile.load(dir + "/unsafe.pt")) {
+            XCTAssertTrue("\($0)".contains("unsupported global fractions.Fraction"), "\($0)")
+        }
+    }
+}
