@@ -13,7 +13,7 @@ demo: setup
 
 test: setup
 	$(SWIFT) build --build-tests
-	$(SWIFT) test
+	$(SWIFT) test --disable-swift-testing
 
 bench: setup
 	bash bench/run.sh

@@ -101,16 +101,7 @@ let moduleCases: [String: ModuleCase] = [
 
 /// Layers and losses against torch.nn: names, initialisation, outputs, gradients, buffers.
 final class ModuleParityTests: XCTestCase {
-    static let reference: (tensors: [String: Tensor], metadata: [String: String]) = {
-        let path = NSTemporaryDirectory() + "swift-lightning-nn-\(getpid()).safetensors"
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        do {
-            _ = try runOracle("nn.py", [path])
-            return try Safetensors.load(path)
-        } catch {
-            fatalError("cannot compute the PyTorch reference: \(error)")
-        }
-    }()
+    static let reference = oracleReference("nn.py")
 
     func testEveryOracleCaseHasASwiftCase() {
         let names = Set(Self.reference.metadata["cases"]!.split(separator: ",").map(String.init))

@@ -197,16 +197,7 @@ private func numbered(_ tensors: [String: Tensor], _ prefix: String) -> [Tensor]
 
 /// Every tensor op against PyTorch: same inputs, same outputs, same gradients.
 final class OpParityTests: XCTestCase {
-    static let reference: (tensors: [String: Tensor], metadata: [String: String]) = {
-        let path = NSTemporaryDirectory() + "swift-lightning-ops-\(getpid()).safetensors"
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        do {
-            _ = try runOracle("ops.py", [path])
-            return try Safetensors.load(path)
-        } catch {
-            fatalError("cannot compute the PyTorch reference: \(error)")
-        }
-    }()
+    static let reference = oracleReference("ops.py")
 
     func testEveryOracleCaseHasASwiftCase() {
         let names = Set(Self.reference.metadata["cases"]!.split(separator: ",").map(String.init))

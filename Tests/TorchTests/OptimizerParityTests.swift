@@ -22,16 +22,7 @@ let optimizerCases: [String: @Sendable ([Tensor]) -> Optimizer] = [
 
 /// Optimizers against torch.optim: same start, same gradients, 50 steps.
 final class OptimizerParityTests: XCTestCase {
-    static let reference: (tensors: [String: Tensor], metadata: [String: String]) = {
-        let path = NSTemporaryDirectory() + "swift-lightning-optim-\(getpid()).safetensors"
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        do {
-            _ = try runOracle("optim.py", [path])
-            return try Safetensors.load(path)
-        } catch {
-            fatalError("cannot compute the PyTorch reference: \(error)")
-        }
-    }()
+    static let reference = oracleReference("optim.py")
 
     private func run(_ name: String, _ optimizer: Optimizer, _ params: [Tensor], steps: Range<Int>) {
         for step in steps {

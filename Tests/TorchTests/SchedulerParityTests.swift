@@ -40,16 +40,7 @@ let schedulerCases: [String: @Sendable () -> LRScheduler] = [
 
 /// Every scheduler's learning rates over 100 steps equal PyTorch's, to the bit.
 final class SchedulerParityTests: XCTestCase {
-    static let reference: (tensors: [String: Tensor], metadata: [String: String]) = {
-        let path = NSTemporaryDirectory() + "swift-lightning-sched-\(getpid()).safetensors"
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        do {
-            _ = try runOracle("schedulers.py", [path])
-            return try Safetensors.load(path)
-        } catch {
-            fatalError("cannot compute the PyTorch reference: \(error)")
-        }
-    }()
+    static let reference = oracleReference("schedulers.py")
 
     private func advance(_ scheduler: LRScheduler, step i: Int) {
         scheduler.optimizer.step()

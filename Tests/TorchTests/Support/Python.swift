@@ -1,4 +1,5 @@
 import Foundation
+import Torch
 import XCTest
 
 /// The project's root folder (where Package.swift is).
@@ -45,4 +46,16 @@ func temporaryDirectory() throws -> String {
     let path = NSTemporaryDirectory() + "swift-lightning-tests-" + UUID().uuidString
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     return path
+}
+
+/// Runs an oracle script that writes one safetensors file, and reads that file back.
+func oracleReference(_ script: String) -> (tensors: [String: Tensor], metadata: [String: String]) {
+    let path = NSTemporaryDirectory() + "swift-lightning-\(script)-\(getpid()).safetensors"
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    do {
+        _ = try runOracle(script, [path])
+        return try Safetensors.load(path)
+    } catch {
+        fatalError("cannot compute the PyTorch reference with \(script): \(error)")
+    }
 }
