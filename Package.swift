@@ -24,6 +24,7 @@ let package = Package(
     name: "swift-lightning",
     products: [
         .library(name: "Torch", targets: ["Torch"]),
+        .library(name: "Lightning", targets: ["Lightning"]),
     ],
     targets: [
         .target(
@@ -36,6 +37,7 @@ let package = Package(
             ]
         ),
         .target(name: "Torch", dependencies: ["CTorch"]),
+        .target(name: "Lightning", dependencies: ["Torch"]),
         .executableTarget(name: "Demo", dependencies: ["Torch"], path: "Examples/Demo"),
         .executableTarget(name: "BenchOpOverhead", dependencies: ["Torch"], path: "bench/OpOverhead/Swift"),
         .executableTarget(
@@ -48,7 +50,9 @@ let package = Package(
                 .unsafeFlags(linkFlags),
             ]
         ),
-        .testTarget(name: "TorchTests", dependencies: ["Torch"]),
+        .target(name: "TestSupport", dependencies: ["Torch"], path: "Tests/Support"),
+        .testTarget(name: "TorchTests", dependencies: ["Torch", "TestSupport"]),
+        .testTarget(name: "LightningTests", dependencies: ["Lightning", "Torch", "TestSupport"]),
     ],
     cxxLanguageStandard: .cxx17
 )

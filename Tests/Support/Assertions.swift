@@ -3,7 +3,7 @@ import XCTest
 
 /// Asserts that two tensors have the same shape and dtype and elements within tolerance
 /// (exactly equal for integer and bool tensors).
-func assertClose(_ actual: Tensor, _ expected: Tensor, rtol: Double, atol: Double, _ message: String,
+public func assertClose(_ actual: Tensor, _ expected: Tensor, rtol: Double, atol: Double, _ message: String,
                  file: StaticString = #filePath, line: UInt = #line) {
     XCTAssertEqual(actual.shape, expected.shape, "\(message): shape", file: file, line: line)
     XCTAssertEqual(actual.dtype, expected.dtype, "\(message): dtype", file: file, line: line)
@@ -20,6 +20,6 @@ func assertClose(_ actual: Tensor, _ expected: Tensor, rtol: Double, atol: Doubl
 }
 
 /// Tolerances for comparing results computed by the same kernels in another process.
-func tolerance(_ dtype: DType) -> (rtol: Double, atol: Double) {
+public func tolerance(_ dtype: DType) -> (rtol: Double, atol: Double) {
     dtype == .float64 ? (1e-12, 1e-12) : (1e-5, 1e-6)
 }

@@ -3,18 +3,18 @@ import Torch
 import XCTest
 
 /// The project's root folder (where Package.swift is).
-let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().deletingLastPathComponent().path
+public let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().path
 
 /// What a finished child process printed and how it ended.
-struct ProcessResult {
-    let status: Int32
-    let stdout: String
-    let stderr: String
+public struct ProcessResult {
+    public let status: Int32
+    public let stdout: String
+    public let stderr: String
 }
 
 /// Runs a program to completion, capturing its output.
-func runProcess(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> ProcessResult {
+public func runProcess(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> ProcessResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -31,7 +31,7 @@ func runProcess(_ executable: String, _ arguments: [String], environment: [Strin
 }
 
 /// Runs one of the oracle scripts in Tests/Oracle with the project's Python (which has torch).
-func runOracle(_ script: String, _ arguments: [String]) throws -> String {
+public func runOracle(_ script: String, _ arguments: [String]) throws -> String {
     let python = packageRoot + "/.venv/bin/python"
     let result = try runProcess(python, [packageRoot + "/Tests/Oracle/" + script] + arguments)
     guard result.status == 0 else {
@@ -42,14 +42,14 @@ func runOracle(_ script: String, _ arguments: [String]) throws -> String {
 }
 
 /// A fresh temporary folder for one test.
-func temporaryDirectory() throws -> String {
+public func temporaryDirectory() throws -> String {
     let path = NSTemporaryDirectory() + "swift-lightning-tests-" + UUID().uuidString
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     return path
 }
 
 /// Runs an oracle script that writes one safetensors file, and reads that file back.
-func oracleReference(_ script: String) -> (tensors: [String: Tensor], metadata: [String: String]) {
+public func oracleReference(_ script: String) -> (tensors: [String: Tensor], metadata: [String: String]) {
     let path = NSTemporaryDirectory() + "swift-lightning-\(script)-\(getpid()).safetensors"
     defer { try? FileManager.default.removeItem(atPath: path) }
     do {

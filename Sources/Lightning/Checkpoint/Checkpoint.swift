@@ -1,0 +1,93 @@
+import Foundation
+import Torch
+
+/// The version written into checkpoints.
+public let swiftLightningVersion = "0.1.0"
+
+extension Trainer {
+    /// Everything needed to continue exactly: Lightning's keys, in PyTorch's file format
+    /// (`torch.load(path, weights_only=False)` in Python opens it).
+    func checkpoint() -> [(String, StateValue)] {
+        guard let module else { return [] }
+        var entries: [(String, StateValue)] = [
+            ("epoch", .int(currentEpoch)),
+            ("global_step", .int(globalStep)),
+            ("swift-lightning_version", .string(swiftLightningVersion)),
+            ("state_dict", .stateDict(module.stateDict())),
+            ("loops", .dict([("fit_loop", .dict([
+                ("epoch", .int(currentEpoch)), ("batches_done", .int(batchesDone)), ("global_step", .int(globalStep)),
+                ("train_sampler_seed", trainSamplerSeed.map { .int(Int(truncatingIfNeeded: $0)) } ?? .none),
+            ]))])),
+            ("callbacks", .dict(callbacks.map { ($0.stateKey, $0.stateDict()) })),
+            ("optimizer_states", .list(optimizers.map { $0.stateDict() })),
+            ("lr_schedulers", .list(schedulerConfigs.map { $0.scheduler.stateDict() })),
+            ("rng_states", .dict([("torch", .tensor(Generator.default().state))])),
+            ("precision_plugin", precisionPlugin.stateDict()),
+            ("hyper_parameters", .dict(module.hyperparameters)),
+        ]
+        module.onSaveCheckpoint(&entries)
+        return entries
+    }
+
+    /// Writes a checkpoint atomically (a crash mid-save leaves the previous file intact).
+    public func saveCheckpoint(to path: String) throws {
+        guard strategyPlugin.isGlobalZero else { return }
+        var entries = checkpoint()
+        if let module {
+            for callback in callbacks { try callback.onSaveCheckpoint(self, module, checkpoint: &entries) }
+        }
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
+                                                withIntermediateDirectories: true)
+        try TorchFile.save(.dict(entries), to: path)
+    }
+
+    /// Reads a checkpoint, refusing files that are not one.
+    func readCheckpoint(_ path: String) throws -> StateValue {
+        let checkpoint = try TorchFile.load(path)
+        guard checkpoint["state_dict"]?.stateDictValue != nil, checkpoint["global_step"]?.intValue != nil else {
+            throw TrainerError.misconfiguration("\(path) is not a checkpoint (it lacks state_dict or global_step)")
+        }
+        return checkpoint
+    }
+
+    /// Loads only the weights (for validate, test and predict).
+    func restoreWeights(from path: String, model: LightningModuleBase) throws {
+        let checkpoint = try readCheckpoint(path)
+        try model.loadStateDict(checkpoint["state_dict"]!.stateDictValue!)
+        model.onLoadCheckpoint(checkpoint)
+    }
+
+    /// Restores a fit in Lightning's order: datamodule, weights, callbacks, precision, loop
+    /// position and RNG, then optimizers and schedulers.
+    func restore<Batch>(from path: String, model: LightningModule<Batch>, datamodule: LightningDataModule<Batch>?,
+                        loader: any BatchLoader<Batch>) throws {
+        let checkpoint = try readCheckpoint(path)
+        if let state = checkpoint["datamodule"] { datamodule?.loadStateDict(state) }
+        try model.loadStateDict(checkpoint["state_dict"]!.stateDictValue!)
+        if let hp = checkpoint["hyper_parameters"]?.dictValue {
+            model.restoreHyperparameters(hp.compactMap { k, v in k.stringValue.map { ($0, v) } })
+        }
+        model.onLoadCheckpoint(checkpoint)
+        for callback in callbacks {
+            if let state = checkpoint["callbacks"]?[callback.stateKey] { callback.loadStateDict(state) }
+            try callback.onLoadCheckpoint(self, model, checkpoint: checkpoint)
+        }
+        if let state = checkpoint["precision_plugin"] { precisionPlugin.loadStateDict(state) }
+        let loop = checkpoint["loops"]?["fit_loop"]
+        currentEpoch = loop?["epoch"]?.intValue ?? checkpoint["epoch"]?.intValue ?? 0
+        batchesDone = loop?["batches_done"]?.intValue ?? 0
+        globalStep = checkpoint["global_step"]?.intValue ?? 0
+        if let seed = loop?["train_sampler_seed"]?.intValue, let seeded = loader as? any SeededSampling {
+            seeded.reseed(UInt64(truncatingIfNeeded: seed))
+        }
+        if let state = checkpoint["rng_states"]?["torch"]?.tensorValue { Generator.default().state = state }
+        let savedOptimizers = checkpoint["optimizer_states"]?.arrayValue ?? []
+        guard savedOptimizers.count == optimizers.count else {
+            throw TrainerError.misconfiguration("\(path) holds \(savedOptimizers.count) optimizer states; configureOptimizers returned \(optimizers.count)")
+        }
+        for (optimizer, state) in zip(optimizers, savedOptimizers) { try optimizer.loadStateDict(state) }
+        for (config, state) in zip(schedulerConfigs, checkpoint["lr_schedulers"]?.arrayValue ?? []) {
+            config.scheduler.loadStateDict(state)
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import Torch
+
+/// The part of a `LightningModule` that does not depend on its batch type: hooks, logging,
+/// optimizers and hyper-parameters. Callbacks and loggers see modules as this.
+open class LightningModuleBase: Module {
+    /// The Trainer running this module, while it runs.
+    public internal(set) weak var trainer: Trainer?
+    /// The hyper-parameters saved with `saveHyperparameters`, stored in checkpoints.
+    public private(set) var hyperparameters: [(String, StateValue)] = []
+    /// Set to false to step optimizers yourself in `trainingStep` (manual optimization).
+    open var automaticOptimization: Bool { true }
+
+    public override init() { super.init() }
+
+    /// The optimizers (and schedulers) to train with.
+    open func configureOptimizers() -> OptimizerConfig {
+        fatalError("\(type(of: self)) must override configureOptimizers() to be trained")
+    }
+
+    /// Records hyper-parameters (`self.save_hyperparameters()`).
+    public func saveHyperparameters(_ values: KeyValuePairs<String, StateValue>) {
+        for (k, v) in values {
+            hyperparameters.removeAll { $0.0 == k }
+            hyperparameters.append((k, v))
+        }
+    }
+
+    func restoreHyperparameters(_ values: [(String, StateValue)]) { hyperparameters = values }
+
+    // MARK: hooks, in the order Lightning calls them
+
+    open func setup(stage: Stage) {}
+    open func teardown(stage: Stage) {}
+    open func onFitStart() {}
+    open func onFitEnd() {}
+    open func onTrainStart() {}
+    open func onTrainEnd() {}
+    open func onTrainEpochStart() {}
+    open func onTrainEpochEnd() {}
+    open func onValidationStart() {}
+    open func onValidationEnd() {}
+    open func onValidationEpochStart() {}
+    open func onValidationEpochEnd() {}
+    open func onTestEpochStart() {}
+    open func onTestEpochEnd() {}
+    open func onPredictEpochStart() {}
+    open func onPredictEpochEnd() {}
+    /// Called with the loss (already scaled for gradient accumulation) before backward.
+    open func onBeforeBackward(_ loss: Tensor) {}
+    open func onAfterBackward() {}
+    open func onBeforeOptimizerStep(_ optimizer: Optimizer) {}
+    open func onBeforeZeroGrad(_ optimizer: Optimizer) {}
+    /// Adds entries to a checkpoint being saved.
+    open func onSaveCheckpoint(_ checkpoint: inout [(String, StateValue)]) {}
+    /// Reads entries of a checkpoint being loaded.
+    open func onLoadCheckpoint(_ checkpoint: StateValue) {}
+
+    // MARK: state for steps
+
+    /// The epoch being run (0-based).
+    public var currentEpoch: Int { trainer?.currentEpoch ?? 0 }
+    /// The number of optimizer steps taken.
+    public var globalStep: Int { trainer?.globalStep ?? 0 }
+
+    /// Logs a metric (`self.log`). By default values logged in `trainingStep` are recorded per
+    /// step, and those logged in validation and test per epoch, as batch-size-weighted means.
+    public func log(_ name: String, _ value: Tensor, onStep: Bool? = nil, onEpoch: Bool? = nil, progressBar: Bool = false,
+                    syncDist: Bool = false, batchSize: Int? = nil) {
+        trainer?.record(name, value, onStep: onStep, onEpoch: onEpoch, progressBar: progressBar, syncDist: syncDist,
+                        batchSize: batchSize)
+    }
+
+    /// Logs a number.
+    public func log(_ name: String, _ value: Double, onStep: Bool? = nil, onEpoch: Bool? = nil, progressBar: Bool = false,
+                    syncDist: Bool = false, batchSize: Int? = nil) {
+        log(name, Tensor(value), onStep: onStep, onEpoch: onEpoch, progressBar: progressBar, syncDist: syncDist, batchSize: batchSize)
+    }
+
+    /// Logs several metrics with the same options.
+    public func logDict(_ values: [String: Tensor], onStep: Bool? = nil, onEpoch: Bool? = nil, progressBar: Bool = false,
+                        syncDist: Bool = false, batchSize: Int? = nil) {
+        for name in values.keys.sorted() {
+            log(name, values[name]!, onStep: onStep, onEpoch: onEpoch, progressBar: progressBar, syncDist: syncDist,
+                batchSize: batchSize)
+        }
+    }
+
+    // MARK: manual optimization
+
+    /// The optimizers, wrapped so that their steps count as global steps (manual optimization).
+    public func optimizers() -> [LightningOptimizer] { trainer?.lightningOptimizers ?? [] }
+
+    /// The learning-rate schedulers.
+    public func lrSchedulers() -> [LRScheduler] { trainer?.schedulerConfigs.map(\.scheduler) ?? [] }
+
+    /// Backward through the precision plugin (use instead of `loss.backward()` in manual optimization).
+    public func manualBackward(_ loss: Tensor, retainGraph: Bool = false) {
+        trainer?.backward(loss, retainGraph: retainGraph)
+    }
+}
+
+/// An optimizer as a LightningModule sees it in manual optimization: stepping it counts a global step.
+public final class LightningOptimizer {
+    public let optimizer: Optimizer
+    unowned let trainer: Trainer
+
+    init(_ optimizer: Optimizer, trainer: Trainer) {
+        (self.optimizer, self.trainer) = (optimizer, trainer)
+    }
+
+    /// Steps the optimizer (through the precision plugin) and counts a global step.
+    public func step() { trainer.optimizerStep(optimizer) }
+
+    /// Clears the gradients.
+    public func zeroGrad(setToNone: Bool = true) { optimizer.zeroGrad(setToNone: setToNone) }
+}

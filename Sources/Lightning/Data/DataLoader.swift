@@ -1,0 +1,165 @@
+import Foundation
+import Torch
+
+/// A sample or collation that failed inside the data loader.
+public struct DataLoaderError: Error, CustomStringConvertible {
+    public let description: String
+}
+
+/// Batches of a dataset (`torch.utils.data.DataLoader`): shuffled per epoch by a seeded
+/// sampler, collated, and with `numWorkers > 0` made by that many threads ahead of use (at
+/// most `prefetchFactor` batches each), always delivered in order. The batches of an epoch
+/// depend only on the seed and the epoch, never on the number of workers.
+public final class DataLoader<Sample, Batch>: Sequence, @unchecked Sendable {
+    public let batchSize: Int
+    public let dropLast: Bool
+    public let numWorkers: Int
+    public let prefetchFactor: Int
+    /// The visiting order.
+    public internal(set) var sampler: Sampler
+    /// The number of samples.
+    public let datasetCount: Int
+    let fetch: @Sendable (Int) -> Sample
+    let collate: Collate<Sample, Batch>
+    private var iterations = 0
+
+    public init<D: Dataset>(_ dataset: D, batchSize: Int = 1, shuffle: Bool = false, sampler: Sampler? = nil,
+                            numWorkers: Int = 0, prefetchFactor: Int = 2, dropLast: Bool = false, seed: UInt64? = nil,
+                            collate: Collate<Sample, Batch>) where D.Sample == Sample {
+        precondition(batchSize > 0, "DataLoader: batchSize should be a positive integer, but got \(batchSize)")
+        precondition(numWorkers >= 0, "DataLoader: numWorkers option should be non-negative")
+        precondition(sampler == nil || !shuffle, "DataLoader: sampler option is mutually exclusive with shuffle")
+        (self.batchSize, self.dropLast, self.numWorkers, self.prefetchFactor) = (batchSize, dropLast, numWorkers, Swift.max(1, prefetchFactor))
+        datasetCount = dataset.count
+        fetch = { dataset[$0] }
+        self.collate = collate
+        if let sampler {
+            self.sampler = sampler
+        } else if shuffle {
+            self.sampler = RandomSampler(seed: seed ?? UInt64(Tensor.randint(0, Int(Int32.max), [1]).item(as: Int.self)))
+        } else {
+            self.sampler = SequentialSampler()
+        }
+    }
+
+    /// The number of batches in an epoch.
+    public var count: Int {
+        dropLast ? datasetCount / batchSize : (datasetCount + batchSize - 1) / batchSize
+    }
+
+    /// Whether batches come in a different order each epoch.
+    public var shuffles: Bool { sampler is RandomSampler }
+
+    /// The batches of `epoch`, starting after the first `skip` of them (to resume mid-epoch).
+    public func epoch(_ epoch: Int, skip: Int = 0) -> EpochIterator {
+        let order = sampler.indices(count: datasetCount, epoch: epoch)
+        let batches = stride(from: 0, to: order.count, by: batchSize).compactMap { start -> [Int]? in
+            let end = Swift.min(start + batchSize, order.count)
+            return dropLast && end - start < batchSize ? nil : Array(order[start..<end])
+        }
+        return EpochIterator(loader: self, batches: Array(batches.dropFirst(skip)))
+    }
+
+    /// Iterates one epoch; each new iteration is the next epoch (a new shuffle). Stops the
+    /// process if a worker fails: call `epoch(_:)` and `next()` to handle errors.
+    public func makeIterator() -> AnyIterator<Batch> {
+        let iterator = epoch(iterations)
+        iterations += 1
+        return AnyIterator {
+            do {
+                return try iterator.next()
+            } catch {
+                fatalError("\(error)")
+            }
+        }
+    }
+
+    func make(_ indices: [Int]) throws -> Batch {
+        try withTorchErrors { collate.combine(indices.map(fetch)) }
+    }
+
+    /// The batches of one epoch, made on this thread or by worker threads.
+    public final class EpochIterator: @unchecked Sendable {
+        let loader: DataLoader
+        let batches: [[Int]]
+        private var position = 0
+        private let condition = NSCondition()
+        private var ready: [Int: Result<Batch, Error>] = [:]
+        private var cancelled = false
+        private var started = false
+
+        init(loader: DataLoader, batches: [[Int]]) {
+            (self.loader, self.batches) = (loader, batches)
+        }
+
+        deinit {
+            condition.lock()
+            cancelled = true
+            condition.broadcast()
+            condition.unlock()
+        }
+
+        /// The number of batches left.
+        public var remaining: Int { batches.count - position }
+
+        /// The next batch, or nil at the end of the epoch.
+        public func next() throws -> Batch? {
+            guard position < batches.count else { return nil }
+            defer { position += 1 }
+            guard loader.numWorkers > 0 else {
+                do {
+                    return try loader.make(batches[position])
+                } catch {
+                    throw DataLoaderError(description: "DataLoader batch \(position): \(error)")
+                }
+            }
+            if !started { startWorkers() }
+            condition.lock()
+            defer { condition.unlock() }
+            while ready[position] == nil { condition.wait() }
+            let result = ready.removeValue(forKey: position)!
+            condition.broadcast()
+            return try result.get()
+        }
+
+        private func startWorkers() {
+            started = true
+            let workers = loader.numWorkers, window = loader.numWorkers * loader.prefetchFactor
+            for worker in 0..<workers {
+                let thread = Thread { [self] in
+                    var b = worker
+                    while b < batches.count {
+                        condition.lock()
+                        while !cancelled && b >= position + window { condition.wait() }
+                        let stop = cancelled
+                        condition.unlock()
+                        if stop { return }
+                        let result: Result<Batch, Error>
+                        do {
+                            result = .success(try withNoGrad { try loader.make(batches[b]) })
+                        } catch {
+                            result = .failure(DataLoaderError(description: "DataLoader worker \(worker), batch \(b): \(error)"))
+                        }
+                        condition.lock()
+                        ready[b] = result
+                        condition.broadcast()
+                        condition.unlock()
+                        b += workers
+                    }
+                }
+                thread.name = "DataLoader worker \(worker)"
+                thread.start()
+            }
+        }
+    }
+}
+
+extension DataLoader where Sample == [Tensor], Batch == (Tensor, Tensor) {
+    /// Batches of (input, target) from a `TensorDataset` of two tensors.
+    public convenience init(_ dataset: TensorDataset, batchSize: Int = 1, shuffle: Bool = false, sampler: Sampler? = nil,
+                            numWorkers: Int = 0, prefetchFactor: Int = 2, dropLast: Bool = false, seed: UInt64? = nil) {
+        precondition(dataset.tensors.count == 2, "a TensorDataset of two tensors gives (input, target) batches")
+        self.init(dataset, batchSize: batchSize, shuffle: shuffle, sampler: sampler, numWorkers: numWorkers,
+                  prefetchFactor: prefetchFactor, dropLast: dropLast, seed: seed, collate: .pair)
+    }
+}

@@ -1,0 +1,73 @@
+import Torch
+
+/// A map-style dataset (`torch.utils.data.Dataset`): a count and the sample at each index.
+/// Implementations must be safe to read from several worker threads at once.
+public protocol Dataset<Sample>: Sendable {
+    associatedtype Sample
+    /// The number of samples.
+    var count: Int { get }
+    /// The sample at `index` (0..<count).
+    subscript(index: Int) -> Sample { get }
+}
+
+/// Samples that are rows of tensors sharing their first dimension (`TensorDataset`).
+public struct TensorDataset: Dataset {
+    public let tensors: [Tensor]
+
+    public init(_ tensors: Tensor...) {
+        precondition(!tensors.isEmpty, "TensorDataset needs at least one tensor")
+        precondition(Set(tensors.map { $0.size(0) }).count == 1, "Size mismatch between tensors: \(tensors.map(\.shape))")
+        self.tensors = tensors
+    }
+
+    public var count: Int { tensors[0].size(0) }
+
+    /// Row `index` of every tensor.
+    public subscript(index: Int) -> [Tensor] { tensors.map { $0[index] } }
+}
+
+/// The samples of another dataset at the given indices.
+public struct Subset<Base: Dataset>: Dataset {
+    public let base: Base
+    public let indices: [Int]
+
+    public init(_ base: Base, indices: [Int]) {
+        (self.base, self.indices) = (base, indices)
+    }
+
+    public var count: Int { indices.count }
+    public subscript(index: Int) -> Base.Sample { base[indices[index]] }
+}
+
+/// Samples given as a Swift array.
+public struct ArrayDataset<Sample>: Dataset, @unchecked Sendable {
+    public let samples: [Sample]
+
+    public init(_ samples: [Sample]) { self.samples = samples }
+
+    public var count: Int { samples.count }
+    public subscript(index: Int) -> Sample { samples[index] }
+}
+
+/// Splits a dataset into non-overlapping subsets of the given lengths (counts, or fractions
+/// summing to 1), in an order drawn from `generator` (`torch.utils.data.random_split`).
+public func randomSplit<D: Dataset>(_ dataset: D, lengths: [Double], generator: Generator = Generator.default()) -> [Subset<D>] {
+    var counts = lengths.map { Int($0) }
+    if lengths.allSatisfy({ $0 <= 1 }), abs(lengths.reduce(0, +) - 1) < 1e-9, lengths.contains(where: { $0 < 1 }) {
+        counts = lengths.map { Int(($0 * Double(dataset.count)).rounded(.down)) }
+        var remainder = dataset.count - counts.reduce(0, +)
+        var i = 0
+        while remainder > 0 {
+            counts[i % counts.count] += 1
+            remainder -= 1
+            i += 1
+        }
+    }
+    precondition(counts.reduce(0, +) == dataset.count, "Sum of input lengths does not equal the length of the input dataset!")
+    let order = Tensor.randperm(dataset.count, generator: generator).scalars(as: Int.self)
+    var start = 0
+    return counts.map { n in
+        defer { start += n }
+        return Subset(dataset, indices: Array(order[start..<(start + n)]))
+    }
+}

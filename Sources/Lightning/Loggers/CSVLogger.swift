@@ -1,0 +1,47 @@
+import Foundation
+import Torch
+
+/// Metrics to `<root>/<name>/version_<n>/metrics.csv` and hyper-parameters to `hparams.yaml`
+/// (`CSVLogger`), the default logger: one row per logged step, one column per metric.
+public final class CSVLogger: Logger {
+    public let logDir: String
+    private var rows: [(step: Int, values: [String: Double])] = []
+    private var columns: [String] = []
+
+    /// A logger in the next free `version_<n>` folder under `root/name` (or `version` when given).
+    public init(root: String, name: String = "lightning_logs", version: Int? = nil) {
+        let base = (root as NSString).appendingPathComponent(name)
+        let existing = (try? FileManager.default.contentsOfDirectory(atPath: base)) ?? []
+        let next = version ?? ((existing.compactMap { $0.hasPrefix("version_") ? Int($0.dropFirst(8)) : nil }.max() ?? -1) + 1)
+        logDir = (base as NSString).appendingPathComponent("version_\(next)")
+    }
+
+    public func logMetrics(_ metrics: [(String, Double)], step: Int) throws {
+        var values: [String: Double] = [:]
+        for (k, v) in metrics {
+            values[k] = v
+            if !columns.contains(k) { columns.append(k) }
+        }
+        rows.append((step, values))
+        try flush()
+    }
+
+    public func logHyperparams(_ params: [(String, StateValue)]) throws {
+        try FileManager.default.createDirectory(atPath: logDir, withIntermediateDirectories: true)
+        let yaml = params.map { "\($0.0): \($0.1)" }.joined(separator: "\n") + (params.isEmpty ? "" : "\n")
+        try yaml.write(toFile: logDir + "/hparams.yaml", atomically: true, encoding: .utf8)
+    }
+
+    public func finalize(status: String) throws { try flush() }
+
+    /// Rewrites the file with every column seen so far (new metrics add columns, as Lightning's does).
+    private func flush() throws {
+        try FileManager.default.createDirectory(atPath: logDir, withIntermediateDirectories: true)
+        let header = (["step"] + columns).joined(separator: ",")
+        let lines = rows.map { row in
+            ([String(row.step)] + columns.map { row.values[$0].map { String($0) } ?? "" }).joined(separator: ",")
+        }
+        try ([header] + lines).joined(separator: "\n").appending("\n")
+            .write(toFile: logDir + "/metrics.csv", atomically: true, encoding: .utf8)
+    }
+}

@@ -1,0 +1,184 @@
+import Foundation
+import Torch
+
+/// Epochs of training batches with validation between them (`_FitLoop` with its
+/// `_TrainingEpochLoop` and automatic optimization): the order of hooks, accumulation,
+/// clipping, scheduler steps and the resumable position all live here.
+struct FitLoop<Batch> {
+    unowned let trainer: Trainer
+    let module: LightningModule<Batch>
+    let train: any BatchLoader<Batch>
+    let val: (any BatchLoader<Batch>)?
+
+    func run() throws {
+        let t = trainer
+        if let val, t.numSanityValSteps != 0, t.globalStep == 0, t.batchesDone == 0, t.currentEpoch == 0 {
+            t.sanityChecking = true
+            try t.callHook { try $0.onSanityCheckStart(t, module) }
+            let all = t.limitValBatches.batches(of: val.count)
+            let limit = t.numSanityValSteps == -1 ? all : min(t.numSanityValSteps, all)
+            try EvaluationLoop(trainer: t, module: module, loader: val, stage: .sanityCheck, limit: limit).run()
+            t.callbackMetrics = [:]
+            t.progressBarMetrics = [:]
+            t.sanityChecking = false
+            try t.callHook { try $0.onSanityCheckEnd(t, module) }
+        }
+        try t.callHook { try $0.onTrainStart(t, module) }
+        module.onTrainStart()
+        while !finished {
+            if try runEpoch() {
+                t.currentEpoch += 1
+                t.batchesDone = 0
+            }
+        }
+        module.onTrainEnd()
+        try t.callHook { try $0.onTrainEnd(t, module) }
+    }
+
+    /// Whether fitting is over: a limit reached, a stop requested (after `minEpochs`), or an interruption.
+    var finished: Bool {
+        let t = trainer
+        if t.interrupted { return true }
+        if t.maxSteps >= 0 && t.globalStep >= t.maxSteps { return true }
+        if let maxEpochs = t.maxEpochs, maxEpochs >= 0, t.currentEpoch >= maxEpochs { return true }
+        if t.shouldStop && t.currentEpoch >= t.minEpochs { return true }
+        if let maxTime = t.maxTime, Date().timeIntervalSince(t.fitStart) >= maxTime { return true }
+        return false
+    }
+
+    /// Runs (the rest of) one epoch; returns whether it completed.
+    private func runEpoch() throws -> Bool {
+        let t = trainer
+        let limit = t.limitTrainBatches.batches(of: train.count)
+        let valLimit = val.map { t.limitValBatches.batches(of: $0.count) } ?? 0
+        let validateThisEpoch = valLimit > 0 && t.checkValEveryNEpoch.map { (t.currentEpoch + 1) % $0 == 0 } ?? true
+        let valEvery: Int = {
+            switch t.valCheckInterval {
+            case .count(let n): return n
+            case .fraction(let f): return max(1, Int(Double(limit) * f))
+            }
+        }()
+        module.train()
+        if t.batchesDone == 0 {
+            try t.callHook { try $0.onTrainEpochStart(t, module) }
+            module.onTrainEpochStart()
+        }
+        t.runningStage = .training
+        defer { t.runningStage = nil }
+        let stream = train.stream(epoch: t.currentEpoch, skip: t.batchesDone)
+        var exhausted = false
+        while t.batchesDone < limit {
+            guard let batch = try stream.next() else {
+                exhausted = true
+                break
+            }
+            let batchIdx = t.batchesDone
+            t.currentBatchSize = inferBatchSize(batch)
+            try t.callHook { try $0.onTrainBatchStart(t, module, batch: batch, batchIdx: batchIdx) }
+            guard module.onTrainBatchStart(batch, batchIdx: batchIdx) else {
+                exhausted = true
+                break
+            }
+            let stepsBefore = t.globalStep
+            let loss = try t.profile("run_training_batch") {
+                try module.automaticOptimization
+                    ? automaticStep(batch, batchIdx: batchIdx, last: batchIdx + 1 == limit)
+                    : t.runStep("training_step", batchIdx: batchIdx) { module.trainingStep(batch, batchIdx: batchIdx) }
+            }
+            t.batchesDone += 1
+            module.onTrainBatchEnd(loss, batch: batch, batchIdx: batchIdx)
+            try t.callHook { try $0.onTrainBatchEnd(t, module, loss: loss, batch: batch, batchIdx: batchIdx) }
+            let stepped = t.globalStep > stepsBefore
+            try t.publishStepMetrics(log: stepped && t.globalStep % t.logEveryNSteps == 0)
+            if validateThisEpoch && t.batchesDone % valEvery == 0 && t.batchesDone < limit, let val {
+                try runValidation(val, limit: valLimit)
+            }
+            let atBoundary = !module.automaticOptimization || t.batchesDone % t.accumulateGradBatches == 0
+            if atBoundary && TrainerSignals.pending {
+                TrainerSignals.pending = false
+                try t.saveCheckpoint(to: t.checkpointDirectory + "/last.ckpt")
+                t.interrupted = true
+                t.printer("Received an interrupt: saved \(t.checkpointDirectory)/last.ckpt; fit(ckptPath: .last) continues from it.")
+                return false
+            }
+            if atBoundary && (finishedWithinEpoch || (t.shouldStop && t.currentEpoch >= t.minEpochs)) { return false }
+        }
+        _ = exhausted
+        if validateThisEpoch, let val { try runValidation(val, limit: valLimit) }
+        try t.publishEpochMetrics(t.trainingMetrics)
+        try stepSchedulers(.epoch)
+        module.onTrainEpochEnd()
+        try t.callHook { try $0.onTrainEpochEnd(t, module) }
+        t.reportProgress(limit: limit)
+        return true
+    }
+
+    /// Limits that end fitting in the middle of an epoch.
+    private var finishedWithinEpoch: Bool {
+        let t = trainer
+        if t.maxSteps >= 0 && t.globalStep >= t.maxSteps { return true }
+        if let maxTime = t.maxTime, Date().timeIntervalSince(t.fitStart) >= maxTime { return true }
+        return false
+    }
+
+    private func runValidation(_ val: any BatchLoader<Batch>, limit: Int) throws {
+        try EvaluationLoop(trainer: trainer, module: module, loader: val, stage: .validating, limit: limit).run()
+        trainer.runningStage = .training
+    }
+
+    /// Training step, backward and (at the end of an accumulation window) the optimizer step.
+    private func automaticStep(_ batch: Batch, batchIdx: Int, last: Bool) throws -> Tensor? {
+        let t = trainer
+        let loss = try t.profile("training_step") {
+            try t.runStep("training_step", batchIdx: batchIdx) { module.trainingStep(batch, batchIdx: batchIdx) }
+        }
+        guard let loss else { return nil }
+        let scaled = t.accumulateGradBatches > 1 ? loss / Double(t.accumulateGradBatches) : loss
+        try t.callHook { try $0.onBeforeBackward(t, module, loss: scaled) }
+        module.onBeforeBackward(scaled)
+        try t.profile("backward") { try t.runStep("backward", batchIdx: batchIdx) { t.backward(scaled) } }
+        try t.callHook { try $0.onAfterBackward(t, module) }
+        module.onAfterBackward()
+        guard (batchIdx + 1) % t.accumulateGradBatches == 0 || last else { return loss }
+        var stepped = true
+        for optimizer in t.optimizers {
+            try t.callHook { try $0.onBeforeOptimizerStep(t, module, optimizer: optimizer) }
+            module.onBeforeOptimizerStep(optimizer)
+            t.precisionPlugin.unscaleGradients(optimizer)
+            if let clip = t.gradientClipVal, clip > 0 {
+                let params = optimizer.paramGroups.flatMap(\.params)
+                switch t.gradientClipAlgorithm {
+                case .norm: clipGradNorm_(params, maxNorm: clip)
+                case .value: clipGradValue_(params, clipValue: clip)
+                }
+            }
+            stepped = try t.profile("optimizer_step") {
+                try t.runStep("optimizer_step", batchIdx: batchIdx) { t.precisionPlugin.optimizerStep(optimizer) }
+            } && stepped
+            try t.callHook { try $0.onBeforeZeroGrad(t, module, optimizer: optimizer) }
+            module.onBeforeZeroGrad(optimizer)
+            optimizer.zeroGrad()
+        }
+        t.globalStep += 1
+        if stepped { try stepSchedulers(.step) }
+        return loss
+    }
+
+    /// Steps the schedulers of an interval at their frequency; plateau schedulers read their metric.
+    private func stepSchedulers(_ interval: SchedulerInterval) throws {
+        let t = trainer
+        let count = interval == .step ? t.globalStep : t.currentEpoch + 1
+        for config in t.schedulerConfigs where config.interval == interval && count % config.frequency == 0 {
+            if let plateau = config.scheduler as? ReduceLROnPlateau {
+                guard let name = config.monitor, let value = t.callbackMetrics[name] else {
+                    if !config.strict { continue }
+                    throw TrainerError.misconfiguration(
+                        "ReduceLROnPlateau conditioned on metric \(config.monitor ?? "<none>") which is not available. Available metrics are: \(t.callbackMetrics.keys.sorted()). Condition can be set using `monitor` in LRSchedulerConfig.")
+                }
+                plateau.step(value.item())
+            } else {
+                config.scheduler.step()
+            }
+        }
+    }
+}

@@ -1,0 +1,31 @@
+import Torch
+
+/// Runs `predictStep` over a loader without gradients and collects its outputs (`_PredictionLoop`).
+struct PredictionLoop<Batch> {
+    unowned let trainer: Trainer
+    let module: LightningModule<Batch>
+    let loader: any BatchLoader<Batch>
+    let limit: Int
+
+    func run() throws -> [Tensor] {
+        module.eval()
+        trainer.runningStage = .predicting
+        defer { trainer.runningStage = nil }
+        try trainer.callHook { try $0.onPredictEpochStart(trainer, module) }
+        module.onPredictEpochStart()
+        var outputs: [Tensor] = []
+        let stream = loader.stream(epoch: 0, skip: 0)
+        var batchIdx = 0
+        while batchIdx < limit, let batch = try stream.next() {
+            let output = try trainer.runStep("predict_step", batchIdx: batchIdx) {
+                withInferenceMode { module.predictStep(batch, batchIdx: batchIdx) }
+            }
+            if let output { outputs.append(output) }
+            try trainer.callHook { try $0.onPredictBatchEnd(trainer, module, output: output, batch: batch, batchIdx: batchIdx) }
+            batchIdx += 1
+        }
+        module.onPredictEpochEnd()
+        try trainer.callHook { try $0.onPredictEpochEnd(trainer, module) }
+        return outputs
+    }
+}

@@ -1,0 +1,48 @@
+import Torch
+
+extension Trainer {
+    /// Records a value from `log`, with Lightning's defaults for the running stage.
+    func record(_ name: String, _ value: Tensor, onStep: Bool?, onEpoch: Bool?, progressBar: Bool, syncDist: Bool,
+                batchSize: Int?) {
+        guard let stage = runningStage, !barebones else { return }
+        let training = stage.isTraining
+        let v = syncDist ? strategyPlugin.reduce(value) : value
+        (training ? trainingMetrics : evaluationMetrics).log(name, v, batchSize: batchSize ?? currentBatchSize, onStep: onStep ?? training,
+                    onEpoch: onEpoch ?? !training, progressBar: progressBar)
+        if training || onStep == true { callbackMetrics[name] = v.detach() }
+    }
+
+    /// Publishes the step values of the training stage (every `logEveryNSteps` steps to loggers).
+    func publishStepMetrics(log: Bool) throws {
+        var toLog: [(String, Double)] = []
+        for (name, value, progressBar) in trainingMetrics.stepValues() {
+            callbackMetrics[name] = value
+            if progressBar { progressBarMetrics[name] = value }
+            if log {
+                loggedMetrics[name] = value
+                toLog.append((name, value.item()))
+            }
+        }
+        if log && !toLog.isEmpty {
+            toLog.append(("epoch", Double(currentEpoch)))
+            for logger in loggers { try logger.logMetrics(toLog, step: globalStep) }
+        }
+    }
+
+    /// Publishes the epoch means of a stage to callback metrics and loggers, then clears them.
+    func publishEpochMetrics(_ metrics: MetricStore) throws {
+        var toLog: [(String, Double)] = []
+        for (name, value, plain, progressBar) in metrics.epochValues() {
+            callbackMetrics[name] = value
+            callbackMetrics[plain] = value
+            loggedMetrics[name] = value
+            if progressBar { progressBarMetrics[plain] = value }
+            toLog.append((name, value.item()))
+        }
+        metrics.reset()
+        if !toLog.isEmpty && !sanityChecking {
+            toLog.append(("epoch", Double(currentEpoch)))
+            for logger in loggers { try logger.logMetrics(toLog, step: globalStep) }
+        }
+    }
+}

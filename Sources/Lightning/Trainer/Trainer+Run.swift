@@ -1,0 +1,178 @@
+import Foundation
+import Torch
+
+extension Trainer {
+    /// Trains `model` on `train` (validating on `val`), or on a datamodule's loaders,
+    /// optionally continuing from a checkpoint. A failing step ends fitting with a
+    /// `TrainerError` after the teardown and exception hooks; checkpoints already written stay.
+    public func fit<Batch>(_ model: LightningModule<Batch>, train: (any BatchLoader<Batch>)? = nil,
+                           val: (any BatchLoader<Batch>)? = nil, datamodule: LightningDataModule<Batch>? = nil,
+                           ckptPath: CheckpointPath? = nil) throws {
+        datamodule?.prepareData()
+        datamodule?.setup(stage: .fit)
+        guard let trainLoader = train ?? datamodule?.trainDataloader() else {
+            throw TrainerError.misconfiguration("fit needs a training loader: pass train: or a datamodule with trainDataloader()")
+        }
+        let valLoader = val ?? datamodule?.valDataloader()
+        try run(model, stage: .fit, datamodule: datamodule) {
+            try configureOptimizers(model)
+            if let path = try resolve(ckptPath) { try restore(from: path, model: model, datamodule: datamodule, loader: trainLoader) }
+            if let seed = (trainLoader as? any SeededSampling)?.samplerSeed { trainSamplerSeed = seed }
+            if enableModelSummary { printer(modelSummary(model)) }
+            try callHook { try $0.onFitStart(self, model) }
+            model.onFitStart()
+            try FitLoop(trainer: self, module: model, train: trainLoader, val: valLoader).run()
+            model.onFitEnd()
+            try callHook { try $0.onFitEnd(self, model) }
+        }
+    }
+
+    /// Runs one validation epoch and returns the logged epoch means.
+    @discardableResult
+    public func validate<Batch>(_ model: LightningModule<Batch>, _ loader: (any BatchLoader<Batch>)? = nil,
+                                datamodule: LightningDataModule<Batch>? = nil,
+                                ckptPath: CheckpointPath? = nil) throws -> [String: Double] {
+        datamodule?.setup(stage: .validate)
+        guard let loader = loader ?? datamodule?.valDataloader() else {
+            throw TrainerError.misconfiguration("validate needs a loader: pass one or a datamodule with valDataloader()")
+        }
+        return try evaluate(model, loader, stage: .validating, limit: limitValBatches, datamodule: datamodule, ckptPath: ckptPath)
+    }
+
+    /// Runs one test epoch and returns the logged epoch means.
+    @discardableResult
+    public func test<Batch>(_ model: LightningModule<Batch>, _ loader: (any BatchLoader<Batch>)? = nil,
+                            datamodule: LightningDataModule<Batch>? = nil,
+                            ckptPath: CheckpointPath? = nil) throws -> [String: Double] {
+        datamodule?.setup(stage: .test)
+        guard let loader = loader ?? datamodule?.testDataloader() else {
+            throw TrainerError.misconfiguration("test needs a loader: pass one or a datamodule with testDataloader()")
+        }
+        return try evaluate(model, loader, stage: .testing, limit: limitTestBatches, datamodule: datamodule, ckptPath: ckptPath)
+    }
+
+    /// Runs `predictStep` over a loader and returns its outputs.
+    public func predict<Batch>(_ model: LightningModule<Batch>, _ loader: (any BatchLoader<Batch>)? = nil,
+                               datamodule: LightningDataModule<Batch>? = nil,
+                               ckptPath: CheckpointPath? = nil) throws -> [Tensor] {
+        datamodule?.setup(stage: .predict)
+        guard let loader = loader ?? datamodule?.predictDataloader() else {
+            throw TrainerError.misconfiguration("predict needs a loader: pass one or a datamodule with predictDataloader()")
+        }
+        var outputs: [Tensor] = []
+        try run(model, stage: .predict, datamodule: datamodule) {
+            if let path = try resolve(ckptPath) { try restoreWeights(from: path, model: model) }
+            outputs = try PredictionLoop(trainer: self, module: model, loader: loader,
+                                         limit: limitPredictBatches.batches(of: loader.count)).run()
+        }
+        return outputs
+    }
+
+    private func evaluate<Batch>(_ model: LightningModule<Batch>, _ loader: any BatchLoader<Batch>, stage: RunningStage,
+                                 limit: BatchLimit, datamodule: LightningDataModule<Batch>?,
+                                 ckptPath: CheckpointPath?) throws -> [String: Double] {
+        var results: [String: Double] = [:]
+        try run(model, stage: stage == .testing ? .test : .validate, datamodule: datamodule) {
+            if let path = try resolve(ckptPath) { try restoreWeights(from: path, model: model) }
+            let before = Set(callbackMetrics.keys)
+            callbackMetrics = [:]
+            try EvaluationLoop(trainer: self, module: model, loader: loader, stage: stage,
+                               limit: limit.batches(of: loader.count)).run()
+            _ = before
+            for (k, v) in callbackMetrics { results[k] = v.item() }
+            for logger in loggers { try logger.finalize(status: "success") }
+        }
+        return results
+    }
+
+    /// Common set-up and teardown of every entry point, with the exception hooks on failure.
+    private func run(_ model: LightningModuleBase, stage: Stage, datamodule: AnyObject?, _ body: () throws -> Void) throws {
+        module = model
+        model.trainer = self
+        fitStart = Date()
+        interrupted = false
+        shouldStop = false
+        strategyPlugin.setup(model, accelerator: acceleratorPlugin)
+        let signals = stage == .fit ? TrainerSignals.install() : nil
+        defer { signals?.restore() }
+        do {
+            try callHook { try $0.setup(self, model, stage: stage) }
+            model.setup(stage: stage)
+            if stage == .fit { for logger in loggers { try logger.logHyperparams(model.hyperparameters) } }
+            if detectAnomaly {
+                try Autograd.detectAnomaly { try body() }
+            } else {
+                try body()
+            }
+            for logger in loggers { try logger.finalize(status: interrupted ? "interrupted" : "success") }
+        } catch {
+            for callback in callbacks { callback.onException(self, model, error: error) }
+            for logger in loggers { try? logger.finalize(status: "failed") }
+            model.teardown(stage: stage)
+            try? callHook { try $0.teardown(self, model, stage: stage) }
+            throw error
+        }
+        model.teardown(stage: stage)
+        try callHook { try $0.teardown(self, model, stage: stage) }
+        if let profiler { printer(profiler.summary()) }
+    }
+
+    private func configureOptimizers(_ model: LightningModuleBase) throws {
+        let config = model.configureOptimizers()
+        if model.automaticOptimization && config.optimizers.count != 1 {
+            throw TrainerError.misconfiguration(
+                "automatic optimization supports exactly one optimizer (got \(config.optimizers.count)); set automaticOptimization to false to step several yourself")
+        }
+        optimizers = config.optimizers
+        schedulerConfigs = config.schedulers
+        lightningOptimizers = config.optimizers.map { LightningOptimizer($0, trainer: self) }
+    }
+
+    /// The checkpoint file a `CheckpointPath` names, or nil to start fresh.
+    private func resolve(_ ckptPath: CheckpointPath?) throws -> String? {
+        switch ckptPath {
+        case nil: return nil
+        case .path(let path): return path
+        case .best:
+            guard let best = checkpointCallback?.bestModelPath, !best.isEmpty else {
+                throw TrainerError.misconfiguration("ckptPath: .best needs a ModelCheckpoint that has saved a checkpoint in this Trainer")
+            }
+            return best
+        case .last:
+            if let path = newestLastCheckpoint() { return path }
+            printer("ckptPath: .last found no last*.ckpt under \(defaultRootDir); starting from scratch.")
+            return nil
+        }
+    }
+
+    /// The most recent `last*.ckpt` in the checkpoint folder or in any run's under the root.
+    private func newestLastCheckpoint() -> String? {
+        let fm = FileManager.default
+        var folders = [checkpointDirectory]
+        let logs = (defaultRootDir as NSString).appendingPathComponent("lightning_logs")
+        for version in (try? fm.contentsOfDirectory(atPath: logs)) ?? [] {
+            folders.append("\(logs)/\(version)/checkpoints")
+        }
+        folders.append((defaultRootDir as NSString).appendingPathComponent("checkpoints"))
+        let candidates = folders.flatMap { folder in
+            ((try? fm.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasPrefix("last") && $0.hasSuffix(".ckpt") }
+                .map { "\(folder)/\($0)" }
+        }
+        return candidates.max { a, b in
+            let da = (try? fm.attributesOfItem(atPath: a)[.modificationDate] as? Date) ?? .distantPast
+            let db = (try? fm.attributesOfItem(atPath: b)[.modificationDate] as? Date) ?? .distantPast
+            return da < db
+        }
+    }
+
+    /// Where checkpoints go: the checkpoint callback's folder, or the log folder's `checkpoints`.
+    public var checkpointDirectory: String {
+        checkpointCallback?.dirpath ?? (loggers.isEmpty ? (defaultRootDir as NSString).appendingPathComponent("checkpoints") : logDir + "/checkpoints")
+    }
+}
+
+/// A loader whose order comes from a seed that checkpoints record.
+protocol SeededSampling {
+    var samplerSeed: UInt64? { get }
+    func reseed(_ seed: UInt64)
+}

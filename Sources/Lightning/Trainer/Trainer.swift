@@ -1,0 +1,204 @@
+import Foundation
+import Torch
+
+/// Runs a `LightningModule`'s training, validation, test and prediction
+/// (`pytorch_lightning.Trainer`). Scaling choices are arguments: the model code stays the same.
+public final class Trainer {
+    // MARK: arguments
+
+    public let accelerator: Accelerator
+    public let devices: Devices
+    public let strategy: Strategy
+    public let precision: Precision
+    public let maxEpochs: Int?
+    public let minEpochs: Int
+    public let maxSteps: Int
+    /// Seconds after which fitting stops (at the end of a step).
+    public let maxTime: Double?
+    public let limitTrainBatches: BatchLimit
+    public let limitValBatches: BatchLimit
+    public let limitTestBatches: BatchLimit
+    public let limitPredictBatches: BatchLimit
+    public let valCheckInterval: BatchLimit
+    public let checkValEveryNEpoch: Int?
+    public let numSanityValSteps: Int
+    public let logEveryNSteps: Int
+    public let accumulateGradBatches: Int
+    public let gradientClipVal: Double?
+    public let gradientClipAlgorithm: GradientClipAlgorithm
+    public let deterministic: Bool
+    public let fastDevRun: FastDevRun
+    public let overfitBatches: BatchLimit
+    public let enableCheckpointing: Bool
+    public let enableProgressBar: Bool
+    public let enableModelSummary: Bool
+    public let defaultRootDir: String
+    public private(set) var callbacks: [Callback]
+    public let loggers: [Logger]
+    public let detectAnomaly: Bool
+    public let barebones: Bool
+    public let profiler: Profiler?
+
+    // MARK: plug-ins
+
+    public let acceleratorPlugin: AcceleratorPlugin
+    public let strategyPlugin: StrategyPlugin
+    public let precisionPlugin: PrecisionPlugin
+
+    // MARK: state
+
+    /// The epoch being run (0-based).
+    public internal(set) var currentEpoch = 0
+    /// The number of optimizer steps taken.
+    public internal(set) var globalStep = 0
+    /// Set to end fitting at the next step boundary (respecting `minEpochs`).
+    public var shouldStop = false
+    /// Whether the last run was interrupted by SIGINT or SIGTERM (and saved `last.ckpt`).
+    public internal(set) var interrupted = false
+    /// Whether validation is running as the sanity check before training.
+    public internal(set) var sanityChecking = false
+    /// The latest value of every logged metric (epoch means at epoch ends).
+    public internal(set) var callbackMetrics: [String: Tensor] = [:]
+    /// What was sent to the loggers last.
+    public internal(set) var loggedMetrics: [String: Tensor] = [:]
+    /// The metrics logged with `progressBar: true`.
+    public internal(set) var progressBarMetrics: [String: Tensor] = [:]
+    /// Where console output goes (the model summary, progress, profiler report).
+    public var printer: (String) -> Void = { print($0) }
+
+    var module: LightningModuleBase?
+    var optimizers: [Optimizer] = []
+    var schedulerConfigs: [LRSchedulerConfig] = []
+    var lightningOptimizers: [LightningOptimizer] = []
+    var runningStage: RunningStage?
+    /// Values logged in training, and in validation or test (kept apart: a validation run in
+    /// the middle of an epoch must not disturb the training epoch's means).
+    let trainingMetrics = MetricStore(), evaluationMetrics = MetricStore()
+    var currentBatchSize = 1
+    /// Training batches finished in the current epoch (the resume position).
+    var batchesDone = 0
+    var trainSamplerSeed: UInt64?
+    var fitStart = Date()
+
+    public init(accelerator: Accelerator = .auto, devices: Devices = .auto, strategy: Strategy = .auto,
+                precision: Precision = .full32, maxEpochs: Int? = nil, minEpochs: Int = 0, maxSteps: Int = -1,
+                maxTime: Double? = nil, limitTrainBatches: BatchLimit = .all, limitValBatches: BatchLimit = .all,
+                limitTestBatches: BatchLimit = .all, limitPredictBatches: BatchLimit = .all,
+                valCheckInterval: BatchLimit = .all, checkValEveryNEpoch: Int? = 1, numSanityValSteps: Int = 2,
+                logEveryNSteps: Int = 50, accumulateGradBatches: Int = 1, gradientClipVal: Double? = nil,
+                gradientClipAlgorithm: GradientClipAlgorithm = .norm, deterministic: Bool = false,
+                fastDevRun: FastDevRun = .off, overfitBatches: BatchLimit = .count(0), enableCheckpointing: Bool = true,
+                enableProgressBar: Bool = true, enableModelSummary: Bool = true, defaultRootDir: String = ".",
+                callbacks: [Callback] = [], logger: [Logger]? = nil, detectAnomaly: Bool = false,
+                barebones: Bool = false, profiler: ProfilerKind? = nil) throws {
+        func invalid(_ name: String, _ message: String) -> TrainerError { .invalidArgument(name, message) }
+        if let maxEpochs, maxEpochs < -1 { throw invalid("maxEpochs", "must be -1 (no limit) or non-negative, got \(maxEpochs)") }
+        if minEpochs < 0 { throw invalid("minEpochs", "must be non-negative, got \(minEpochs)") }
+        if maxSteps < -1 { throw invalid("maxSteps", "must be -1 (no limit) or non-negative, got \(maxSteps)") }
+        if let maxTime, maxTime <= 0 { throw invalid("maxTime", "must be a positive number of seconds, got \(maxTime)") }
+        for (name, limit) in [("limitTrainBatches", limitTrainBatches), ("limitValBatches", limitValBatches),
+                              ("limitTestBatches", limitTestBatches), ("limitPredictBatches", limitPredictBatches),
+                              ("overfitBatches", overfitBatches)] {
+            switch limit {
+            case .count(let n) where n < 0: throw invalid(name, "must be a non-negative count or a fraction in [0, 1], got \(n)")
+            case .fraction(let f) where !(0...1).contains(f):
+                throw invalid(name, "must be a non-negative count or a fraction in [0, 1], got \(f)")
+            default: break
+            }
+        }
+        switch valCheckInterval {
+        case .count(let n) where n < 1: throw invalid("valCheckInterval", "must be a positive number of batches or a fraction in (0, 1], got \(n)")
+        case .fraction(let f) where !(f > 0 && f <= 1):
+            throw invalid("valCheckInterval", "must be a positive number of batches or a fraction in (0, 1], got \(f)")
+        default: break
+        }
+        if let n = checkValEveryNEpoch, n < 1 { throw invalid("checkValEveryNEpoch", "must be a positive integer or nil, got \(n)") }
+        if numSanityValSteps < -1 { throw invalid("numSanityValSteps", "must be -1 (all batches) or non-negative, got \(numSanityValSteps)") }
+        if logEveryNSteps < 1 { throw invalid("logEveryNSteps", "must be a positive integer, got \(logEveryNSteps)") }
+        if accumulateGradBatches < 1 { throw invalid("accumulateGradBatches", "must be a positive integer, got \(accumulateGradBatches)") }
+        if let v = gradientClipVal, v < 0 { throw invalid("gradientClipVal", "must be non-negative, got \(v)") }
+        if case .batches(let n) = fastDevRun, n < 0 { throw invalid("fastDevRun", "must be true, false or a positive number of batches, got \(n)") }
+
+        switch accelerator {
+        case .auto, .cpu: acceleratorPlugin = CPUAccelerator()
+        case .gpu:
+            throw invalid("accelerator", ".gpu needs a CUDA device and the GPU accelerator, which this version does not have; allowed here: .auto, .cpu")
+        }
+        if case .count(let n) = devices, n != 1 {
+            throw invalid("devices", "\(n) devices need a multi-device strategy (.ddp), which this version does not have; allowed here: .auto, 1")
+        }
+        switch strategy {
+        case .auto, .singleDevice: strategyPlugin = SingleDeviceStrategy()
+        case .ddp: throw invalid("strategy", ".ddp is not available in this version; allowed here: .auto, .singleDevice")
+        }
+        guard precision == .full32 else {
+            throw invalid("precision", ".\(precision) (\"\(precision.rawValue)\") is not available in this version; allowed here: .full32 (\"32-true\")")
+        }
+        precisionPlugin = FullPrecision()
+
+        (self.accelerator, self.devices, self.strategy, self.precision) = (accelerator, devices, strategy, precision)
+        let devRun = fastDevRun != .off
+        let devBatches: BatchLimit? = { if case .batches(let n) = fastDevRun { return .count(n) } else { return nil } }()
+        self.maxEpochs = devRun ? 1 : (maxEpochs ?? (maxSteps == -1 ? 1000 : nil))
+        self.minEpochs = minEpochs
+        self.maxSteps = devRun ? -1 : maxSteps
+        self.maxTime = maxTime
+        let overfitting = overfitBatches != .count(0) && overfitBatches != .fraction(0)
+        self.limitTrainBatches = devBatches ?? (overfitting ? overfitBatches : limitTrainBatches)
+        self.limitValBatches = devBatches ?? (overfitting ? overfitBatches : limitValBatches)
+        self.limitTestBatches = devBatches ?? limitTestBatches
+        self.limitPredictBatches = devBatches ?? limitPredictBatches
+        self.valCheckInterval = devRun ? .all : valCheckInterval
+        self.checkValEveryNEpoch = checkValEveryNEpoch
+        self.numSanityValSteps = devRun ? 0 : numSanityValSteps
+        self.logEveryNSteps = devRun ? 1 : logEveryNSteps
+        (self.accumulateGradBatches, self.gradientClipVal, self.gradientClipAlgorithm) =
+            (accumulateGradBatches, gradientClipVal, gradientClipAlgorithm)
+        (self.deterministic, self.fastDevRun, self.overfitBatches) = (deterministic, fastDevRun, overfitBatches)
+        self.enableCheckpointing = enableCheckpointing && !devRun && !barebones
+        self.enableProgressBar = enableProgressBar && !barebones
+        self.enableModelSummary = enableModelSummary && !barebones
+        self.defaultRootDir = defaultRootDir
+        (self.detectAnomaly, self.barebones) = (detectAnomaly, barebones)
+        self.profiler = profiler.map { _ in Profiler() }
+        self.loggers = devRun || barebones ? [] : (logger ?? [CSVLogger(root: defaultRootDir)])
+        var callbacks = callbacks
+        if self.enableCheckpointing && !callbacks.contains(where: { $0 is ModelCheckpoint }) {
+            callbacks.append(ModelCheckpoint())
+        }
+        if !self.enableCheckpointing { callbacks.removeAll { $0 is ModelCheckpoint } }
+        self.callbacks = callbacks
+        if deterministic { TorchSettings.useDeterministicAlgorithms(true) }
+    }
+
+    /// The checkpoint callback, if checkpointing is on.
+    public var checkpointCallback: ModelCheckpoint? { callbacks.lazy.compactMap { $0 as? ModelCheckpoint }.first }
+
+    /// The folder of the first logger, or the root folder.
+    public var logDir: String { loggers.first?.logDir ?? defaultRootDir }
+
+    /// Calls a hook on every callback, in order.
+    func callHook(_ body: (Callback) throws -> Void) throws {
+        for callback in callbacks { try body(callback) }
+    }
+
+    /// Runs user code, turning a libtorch error into a `TrainerError` naming the step.
+    func runStep<T>(_ step: String, batchIdx: Int, _ body: () throws -> T) throws -> T {
+        do {
+            return try withTorchErrors(body)
+        } catch let error as TorchError {
+            throw TrainerError.stepFailed(step: step, epoch: currentEpoch, batchIdx: batchIdx, message: error.message)
+        }
+    }
+
+    /// Backward of a loss through the precision plugin, with the backward hooks.
+    func backward(_ loss: Tensor, retainGraph: Bool = false) {
+        precisionPlugin.backward(loss, retainGraph: retainGraph)
+    }
+
+    /// One optimizer step in manual optimization (counts a global step).
+    func optimizerStep(_ optimizer: Optimizer) {
+        _ = precisionPlugin.optimizerStep(optimizer)
+        globalStep += 1
+    }
+}

@@ -1,0 +1,96 @@
+/// The hardware to train on.
+public enum Accelerator: String, Sendable {
+    case auto, cpu, gpu
+}
+
+/// How many devices to use.
+public enum Devices: Sendable, ExpressibleByIntegerLiteral, Equatable {
+    case auto
+    case count(Int)
+    public init(integerLiteral value: Int) { self = .count(value) }
+}
+
+/// How work is spread over devices and processes.
+public enum Strategy: String, Sendable {
+    case auto, singleDevice, ddp
+}
+
+/// The numeric precision of training, as Lightning's strings name it.
+public enum Precision: String, Sendable {
+    case full32 = "32-true"
+    case mixed16 = "16-mixed"
+    case bf16Mixed = "bf16-mixed"
+    case full64 = "64-true"
+}
+
+/// How many batches a loop runs: all, a count, or a fraction of the loader.
+public enum BatchLimit: Sendable, Equatable, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral {
+    case count(Int)
+    case fraction(Double)
+
+    public init(integerLiteral value: Int) { self = .count(value) }
+    public init(floatLiteral value: Double) { self = .fraction(value) }
+
+    /// Every batch.
+    public static let all = BatchLimit.fraction(1)
+
+    /// The number of batches of a loader of `total` batches.
+    func batches(of total: Int) -> Int {
+        switch self {
+        case .count(let n): return Swift.min(n, total)
+        case .fraction(let f): return f >= 1 ? total : Int(Double(total) * f)
+        }
+    }
+}
+
+/// How gradients are clipped.
+public enum GradientClipAlgorithm: String, Sendable {
+    case norm, value
+}
+
+/// A checkpoint to start from: a path, the newest "last" checkpoint, or the best one.
+public enum CheckpointPath: Sendable, Equatable, ExpressibleByStringLiteral {
+    case path(String)
+    case last
+    case best
+
+    public init(stringLiteral value: String) { self = .path(value) }
+}
+
+/// `fastDevRun`: off, or a number of batches for every loop (true means 1).
+public enum FastDevRun: Sendable, Equatable, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral {
+    case off
+    case batches(Int)
+
+    public init(booleanLiteral value: Bool) { self = value ? .batches(1) : .off }
+    public init(integerLiteral value: Int) { self = value == 0 ? .off : .batches(value) }
+}
+
+/// Timing of the Trainer's actions.
+public enum ProfilerKind: String, Sendable {
+    case simple
+}
+
+/// An argument the Trainer cannot run with, or a failure during a run.
+public enum TrainerError: Error, CustomStringConvertible {
+    /// An argument value is invalid or unsupported here.
+    case invalidArgument(String, String)
+    /// A user step failed: which step, where, and libtorch's message.
+    case stepFailed(step: String, epoch: Int, batchIdx: Int, message: String)
+    /// Something the run needs is missing or inconsistent.
+    case misconfiguration(String)
+
+    public var description: String {
+        switch self {
+        case .invalidArgument(let name, let message): return "Trainer(\(name):): \(message)"
+        case .stepFailed(let step, let epoch, let batchIdx, let message):
+            return "\(step) failed at epoch \(epoch), batch \(batchIdx): \(message)"
+        case .misconfiguration(let message): return message
+        }
+    }
+}
+
+/// Thrown from a callback or hook to end fitting gracefully, as setting `shouldStop`.
+public struct TrainerStop: Error {
+    public init() {}
+}

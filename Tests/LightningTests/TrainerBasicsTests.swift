@@ -1,0 +1,94 @@
+import Foundation
+import Lightning
+import TestSupport
+import Torch
+import XCTest
+
+/// Fit, validate, test and predict, the hook order, and the files a run writes.
+final class TrainerBasicsTests: XCTestCase {
+    func testFitLearnsValidatesAndWritesLogsAndCheckpoints() throws {
+        let dir = try temporaryDirectory()
+        seedEverything(1)
+        let model = TinyClassifier()
+        let train = DataLoader(classificationData(), batchSize: 8, shuffle: true)
+        let val = DataLoader(classificationData(count: 32, seed: 9), batchSize: 16)
+        let trainer = try makeTrainer(dir) { try Trainer(maxEpochs: 5, logEveryNSteps: 4, defaultRootDir: $0) }
+        let before = try trainer.validate(model, val)["val_loss"]!
+        try trainer.fit(model, train: train, val: val)
+        XCTAssertEqual(trainer.globalStep, 5 * 8)
+        XCTAssertEqual(trainer.currentEpoch, 5)
+        XCTAssertLessThan(trainer.callbackMetrics["val_loss"]!.item(), before)
+        XCTAssertNotNil(trainer.callbackMetrics["train_loss_epoch"])
+        let csv = try String(contentsOfFile: trainer.logDir + "/metrics.csv", encoding: .utf8)
+        XCTAssertTrue(csv.hasPrefix("step,"), csv)
+        XCTAssertTrue(csv.contains("val_loss") && csv.contains("train_loss_step") && csv.contains("train_loss_epoch"))
+        let checkpoints = try FileManager.default.contentsOfDirectory(atPath: trainer.logDir + "/checkpoints")
+        XCTAssertEqual(checkpoints, ["epoch=4-step=40.ckpt"], "only the latest is kept without a monitor")
+        let results = try trainer.test(model, val)
+        XCTAssertNotNil(results["test_loss"])
+        let predictions = try trainer.predict(model, DataLoader(classificationData(count: 10), batchSize: 4))
+        XCTAssertEqual(predictions.map { $0.size(0) }, [4, 4, 2])
+    }
+
+    func testHooksRunInLightningsOrder() throws {
+        let dir = try temporaryDirectory()
+        let model = TinyClassifier()
+        model.recordEvents = true
+        let trainer = try makeTrainer(dir) {
+            try Trainer(maxEpochs: 1, limitTrainBatches: 2, limitValBatches: 1, numSanityValSteps: 1, accumulateGradBatches: 2,
+                        defaultRootDir: $0)
+        }
+        try trainer.fit(model, train: DataLoader(classificationData(), batchSize: 8),
+                        val: DataLoader(classificationData(), batchSize: 8))
+        XCTAssertEqual(model.events, [
+            "setup", "onFitStart", "onValidationEpochStart", "validationStep", "onValidationEpochEnd", "onTrainStart",
+            "onTrainEpochStart",
+            "onTrainBatchStart", "trainingStep", "onBeforeBackward", "onAfterBackward", "onTrainBatchEnd",
+            "onTrainBatchStart", "trainingStep", "onBeforeBackward", "onAfterBackward", "onBeforeOptimizerStep",
+            "onBeforeZeroGrad", "onTrainBatchEnd",
+            "onValidationEpochStart", "validationStep", "onValidationEpochEnd", "onTrainEpochEnd", "onTrainEnd", "onFitEnd",
+            "teardown",
+        ])
+    }
+
+    func testAStepErrorEndsFitWithItsMessageAndKeepsCheckpoints() throws {
+        let dir = try temporaryDirectory()
+        let model = TinyClassifier()
+        let recorder = Recorder()
+        let trainer = try makeTrainer(dir) { try Trainer(maxEpochs: 3, numSanityValSteps: 0, defaultRootDir: $0, callbacks: [recorder]) }
+        let train = DataLoader(classificationData(), batchSize: 16)
+        try trainer.fit(model, train: train)
+        let saved = try FileManager.default.contentsOfDirectory(atPath: trainer.logDir + "/checkpoints")
+        model.failAtBatch = 2
+        let again = try makeTrainer(dir) { try Trainer(maxEpochs: 3, numSanityValSteps: 0, defaultRootDir: $0, callbacks: [recorder]) }
+        XCTAssertThrowsError(try again.fit(model, train: train)) { error in
+            XCTAssertEqual("\(error)", "training_step failed at epoch 0, batch 2: mat1 and mat2 shapes cannot be multiplied (16x3 and 4x16)")
+        }
+        XCTAssertEqual(recorder.exceptions.count, 1)
+        XCTAssertEqual(recorder.teardowns, 2)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: trainer.logDir + "/checkpoints"), saved)
+    }
+
+    func testInvalidArgumentsAreRefusedBeforeTraining() {
+        func message(_ make: () throws -> Trainer) -> String {
+            do {
+                _ = try make()
+                return "no error"
+            } catch {
+                return "\(error)"
+            }
+        }
+        XCTAssertEqual(message { try Trainer(accumulateGradBatches: 0) }, "Trainer(accumulateGradBatches:): must be a positive integer, got 0")
+        XCTAssertEqual(message { try Trainer(limitTrainBatches: 1.5) },
+                       "Trainer(limitTrainBatches:): must be a non-negative count or a fraction in [0, 1], got 1.5")
+        XCTAssertEqual(message { try Trainer(valCheckInterval: 0) },
+                       "Trainer(valCheckInterval:): must be a positive number of batches or a fraction in (0, 1], got 0")
+        XCTAssertEqual(message { try Trainer(maxEpochs: -2) }, "Trainer(maxEpochs:): must be -1 (no limit) or non-negative, got -2")
+        XCTAssertEqual(message { try Trainer(gradientClipVal: -1) }, "Trainer(gradientClipVal:): must be non-negative, got -1.0")
+        XCTAssertEqual(message { try Trainer(logEveryNSteps: 0) }, "Trainer(logEveryNSteps:): must be a positive integer, got 0")
+        XCTAssertTrue(message { try Trainer(precision: .mixed16) }.hasPrefix("Trainer(precision:): .mixed16 (\"16-mixed\") is not available"))
+        XCTAssertTrue(message { try Trainer(strategy: .ddp) }.hasPrefix("Trainer(strategy:): .ddp is not available"))
+        XCTAssertTrue(message { try Trainer(devices: 2) }.hasPrefix("Trainer(devices:): 2 devices need"))
+        XCTAssertTrue(message { try Trainer(accelerator: .gpu) }.hasPrefix("Trainer(accelerator:): .gpu needs a CUDA device"))
+    }
+}
