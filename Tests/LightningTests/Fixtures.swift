@@ -5,17 +5,22 @@ import Torch
 
 /// A small classifier that records the hooks the Trainer calls.
 final class TinyClassifier: LightningModule<(Tensor, Tensor)> {
-    let net = Sequential {
-        Linear(4, 16)
-        ReLU()
-        Dropout(0.2)
-        Linear(16, 3)
-    }
+    let net: Sequential
     var events: [String] = []
     var recordEvents = false
     var failAtBatch: Int?
     var schedulerInterval: SchedulerInterval = .epoch
     var lr = 0.1
+
+    init(dropout: Double = 0.2) {
+        net = Sequential {
+            Linear(4, 16)
+            ReLU()
+            Dropout(dropout)
+            Linear(16, 3)
+        }
+        super.init()
+    }
 
     override func forward(_ x: Tensor) -> Tensor { net(x) }
 

@@ -27,7 +27,7 @@ public final class ModelCheckpoint: Callback {
     }
 
     public func setup(_ trainer: Trainer, _ module: LightningModuleBase, stage: Stage) throws {
-        if dirpath == nil { dirpath = trainer.logDir == trainer.defaultRootDir ? trainer.checkpointDirectory : trainer.logDir + "/checkpoints" }
+        if dirpath == nil { dirpath = trainer.defaultCheckpointDirectory }
     }
 
     public func onTrainEpochEnd(_ trainer: Trainer, _ module: LightningModuleBase) throws {

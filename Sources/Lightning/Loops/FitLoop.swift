@@ -65,7 +65,7 @@ struct FitLoop<Batch> {
         }
         t.runningStage = .training
         defer { t.runningStage = nil }
-        let stream = train.stream(epoch: t.currentEpoch, skip: t.batchesDone)
+        let stream = train.stream(epoch: t.overfitting ? 0 : t.currentEpoch, skip: t.batchesDone)
         var exhausted = false
         while t.batchesDone < limit {
             guard let batch = try stream.next() else {

@@ -165,9 +165,13 @@ extension Trainer {
         }
     }
 
-    /// Where checkpoints go: the checkpoint callback's folder, or the log folder's `checkpoints`.
-    public var checkpointDirectory: String {
-        checkpointCallback?.dirpath ?? (loggers.isEmpty ? (defaultRootDir as NSString).appendingPathComponent("checkpoints") : logDir + "/checkpoints")
+    /// Where checkpoints go: the checkpoint callback's folder, or the default one.
+    public var checkpointDirectory: String { checkpointCallback?.dirpath ?? defaultCheckpointDirectory }
+
+    /// The logger's `checkpoints` folder, or the root's when no logger has a folder.
+    var defaultCheckpointDirectory: String {
+        let dir = loggers.first?.logDir ?? ""
+        return dir.isEmpty ? (defaultRootDir as NSString).appendingPathComponent("checkpoints") : dir + "/checkpoints"
     }
 }
 

@@ -78,6 +78,8 @@ public final class Trainer {
     /// Training batches finished in the current epoch (the resume position).
     var batchesDone = 0
     var trainSamplerSeed: UInt64?
+    /// Whether `overfitBatches` is on: the same first batches every epoch.
+    let overfitting: Bool
     var fitStart = Date()
 
     public init(accelerator: Accelerator = .auto, devices: Devices = .auto, strategy: Strategy = .auto,
@@ -144,6 +146,7 @@ public final class Trainer {
         self.maxSteps = devRun ? -1 : maxSteps
         self.maxTime = maxTime
         let overfitting = overfitBatches != .count(0) && overfitBatches != .fraction(0)
+        self.overfitting = overfitting
         self.limitTrainBatches = devBatches ?? (overfitting ? overfitBatches : limitTrainBatches)
         self.limitValBatches = devBatches ?? (overfitting ? overfitBatches : limitValBatches)
         self.limitTestBatches = devBatches ?? limitTestBatches

@@ -42,10 +42,10 @@ open class Module {
                     states.append((name, state))
                 case let module as Module:
                     children.append((name, module))
-                case let list as [Module]:
-                    children.append((name, container(ModuleList(list))))
-                case let dict as [String: Module]:
-                    children.append((name, container(ModuleDict(dict))))
+                case let list as ModuleArray:
+                    children.append((name, container(ModuleList(list.modules))))
+                case let dict as ModuleDictionary:
+                    children.append((name, container(ModuleDict(dict.modules))))
                 default:
                     break
                 }
@@ -215,4 +215,23 @@ open class Module {
         }
         return IncompatibleKeys(missingKeys: missing, unexpectedKeys: unexpected)
     }
+}
+
+/// An array property of submodules (checked by element type, so empty arrays of other
+/// things are not mistaken for one).
+protocol ModuleArray {
+    var modules: [Module] { get }
+}
+
+extension Array: ModuleArray where Element: Module {
+    var modules: [Module] { self }
+}
+
+/// A dictionary property of submodules by name.
+protocol ModuleDictionary {
+    var modules: [String: Module] { get }
+}
+
+extension Dictionary: ModuleDictionary where Key == String, Value: Module {
+    var modules: [String: Module] { self }
 }
