@@ -1,0 +1,110 @@
+import Foundation
+import Lightning
+import TestSupport
+import Torch
+import XCTest
+
+/// Batching, shuffling, workers and splits.
+final class DataLoaderTests: XCTestCase {
+    private let dataset = TensorDataset(Tensor.arange(0, 50, dtype: .float32).reshape([25, 2]), Tensor.arange(25))
+
+    private func labels(_ loader: DataLoader<[Tensor], (Tensor, Tensor)>, epoch: Int) throws -> [[Int64]] {
+        var out: [[Int64]] = []
+        let it = loader.epoch(epoch)
+        while let (_, y) = try it.next() { out.append(y.scalars(as: Int64.self)) }
+        return out
+    }
+
+    func testBatchesCountsAndDropLast() throws {
+        let loader = DataLoader(dataset, batchSize: 10)
+        XCTAssertEqual(loader.count, 3)
+        XCTAssertEqual(try labels(loader, epoch: 0).map(\.count), [10, 10, 5])
+        XCTAssertEqual(try labels(loader, epoch: 0)[0], Array(0..<10))
+        let dropping = DataLoader(dataset, batchSize: 10, dropLast: true)
+        XCTAssertEqual(dropping.count, 2)
+        XCTAssertEqual(try labels(dropping, epoch: 0).map(\.count), [10, 10])
+    }
+
+    func testShuffleDependsOnSeedAndEpochNotOnWorkers() throws {
+        let serial = try labels(DataLoader(dataset, batchSize: 4, shuffle: true, seed: 3), epoch: 1)
+        for workers in [1, 3, 8] {
+            XCTAssertEqual(try labels(DataLoader(dataset, batchSize: 4, shuffle: true, numWorkers: workers, seed: 3), epoch: 1), serial)
+        }
+        XCTAssertNotEqual(try labels(DataLoader(dataset, batchSize: 4, shuffle: true, seed: 3), epoch: 2), serial)
+        XCTAssertNotEqual(try labels(DataLoader(dataset, batchSize: 4, shuffle: true, seed: 4), epoch: 1), serial)
+        XCTAssertEqual(serial.flatMap { $0 }.sorted(), Array(0..<25), "every sample once")
+        let expected = Tensor.randperm(25, generator: Generator(seed: 4)).scalars(as: Int64.self)
+        XCTAssertEqual(try labels(DataLoader(dataset, batchSize: 25, shuffle: true, seed: 3), epoch: 1)[0], expected,
+                       "epoch e draws randperm from a generator seeded with seed + e")
+    }
+
+    func testResumeSkipsBatchesAndIterationReshuffles() throws {
+        let loader = DataLoader(dataset, batchSize: 4, shuffle: true, numWorkers: 2, seed: 9)
+        let all = try labels(loader, epoch: 0)
+        var rest: [[Int64]] = []
+        let it = loader.epoch(0, skip: 2)
+        while let (_, y) = try it.next() { rest.append(y.scalars(as: Int64.self)) }
+        XCTAssertEqual(rest, Array(all.dropFirst(2)))
+        let first = loader.map { $0.1[0].item(as: Int64.self) }
+        let second = loader.map { $0.1[0].item(as: Int64.self) }
+        XCTAssertNotEqual(first, second, "each `for` over the loader is a new epoch")
+    }
+
+    func testWorkersPrefetchBoundedAndStopEarly() throws {
+        final class Counting: Dataset, @unchecked Sendable {
+            let lock = NSLock()
+            var reads = 0
+            var count: Int { 1000 }
+            subscript(index: Int) -> Tensor {
+                lock.lock()
+                reads += 1
+                lock.unlock()
+                return Tensor(Float(index))
+            }
+        }
+        let data = Counting()
+        let loader = DataLoader(data, batchSize: 10, numWorkers: 2, prefetchFactor: 2, collate: .stack)
+        do {
+            let it = loader.epoch(0)
+            _ = try it.next()
+            Thread.sleep(forTimeInterval: 0.3)
+            data.lock.lock()
+            let reads = data.reads
+            data.lock.unlock()
+            XCTAssertLessThanOrEqual(reads, (1 + 2 * 2 + 2) * 10, "at most numWorkers * prefetchFactor batches ahead")
+        }
+        XCTAssertEqual(try loader.epoch(0, skip: 99).next()?.scalars(as: Float.self), (990..<1000).map(Float.init))
+    }
+
+    func testAFailingSampleIsAnErrorNamingTheBatch() throws {
+        let bad = ArrayDataset([Tensor.ones([2]), Tensor.ones([3])])
+        for workers in [0, 2] {
+            let loader = DataLoader(bad, batchSize: 2, numWorkers: workers, collate: .stack)
+            XCTAssertThrowsError(try loader.epoch(0).next()) { error in
+                XCTAssertTrue("\(error)".contains("batch 0") && "\(error)".contains("stack expects each tensor to be equal size"), "\(error)")
+            }
+        }
+    }
+
+    func testCollationOfTuplesArraysDictionariesAndNumbers() throws {
+        let pairs = ArrayDataset((0..<4).map { (Tensor([Float($0)]), Tensor(Int64($0))) })
+        let (x, y) = try DataLoader(pairs, batchSize: 4, collate: .pair).epoch(0).next()!
+        XCTAssertEqual(x.shape, [4, 1])
+        XCTAssertEqual(y.scalars(as: Int64.self), [0, 1, 2, 3])
+        let dicts = ArrayDataset((0..<3).map { ["a": Tensor(Float($0)), "b": Tensor.ones([2])] })
+        let batch = try DataLoader(dicts, batchSize: 3, collate: .dictionary).epoch(0).next()!
+        XCTAssertEqual(batch["b"]!.shape, [3, 2])
+        let numbers = try DataLoader(ArrayDataset([1, 2, 3]), batchSize: 3, collate: .integers).epoch(0).next()!
+        XCTAssertEqual(numbers.scalars(as: Int64.self), [1, 2, 3])
+        let rows = try DataLoader(dataset, batchSize: 5, collate: Collate<[Tensor], [Tensor]>.stack).epoch(0).next()!
+        XCTAssertEqual(rows.map(\.shape), [[5, 2], [5]])
+    }
+
+    func testRandomSplit() {
+        let parts = randomSplit(dataset, lengths: [0.8, 0.2], generator: Generator(seed: 1))
+        XCTAssertEqual(parts.map(\.count), [20, 5])
+        XCTAssertEqual(Set(parts.flatMap(\.indices)), Set(0..<25))
+        let again = randomSplit(dataset, lengths: [20, 5], generator: Generator(seed: 1))
+        XCTAssertEqual(again[1].indices, parts[1].indices)
+    }
+}
