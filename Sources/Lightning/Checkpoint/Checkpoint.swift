@@ -25,6 +25,7 @@ extension Trainer {
             ("precision_plugin", precisionPlugin.stateDict()),
             ("hyper_parameters", .dict(module.hyperparameters)),
         ]
+        if let state = datamoduleState?() { entries.append(("datamodule", state)) }
         module.onSaveCheckpoint(&entries)
         return entries
     }

@@ -14,6 +14,7 @@ extension Trainer {
             throw TrainerError.misconfiguration("fit needs a training loader: pass train: or a datamodule with trainDataloader()")
         }
         let valLoader = val ?? datamodule?.valDataloader()
+        datamoduleState = datamodule.map { dm in { dm.stateDict() } }
         try run(model, stage: .fit, datamodule: datamodule) {
             try configureOptimizers(model)
             if let path = try resolve(ckptPath) { try restore(from: path, model: model, datamodule: datamodule, loader: trainLoader) }

@@ -78,6 +78,8 @@ public final class Trainer {
     /// Training batches finished in the current epoch (the resume position).
     var batchesDone = 0
     var trainSamplerSeed: UInt64?
+    /// The datamodule's state, for checkpoints.
+    var datamoduleState: (() -> StateValue)?
     /// Whether `overfitBatches` is on: the same first batches every epoch.
     let overfitting: Bool
     var fitStart = Date()

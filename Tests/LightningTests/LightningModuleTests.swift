@@ -1,0 +1,127 @@
+import Foundation
+import Lightning
+import TestSupport
+import Torch
+import XCTest
+
+/// Manual optimization, datamodules, plateau schedulers and misconfigurations.
+final class LightningModuleTests: XCTestCase {
+    final class TwoOptimizers: LightningModule<(Tensor, Tensor)> {
+        let a = Linear(4, 3), b = Linear(4, 3)
+        override var automaticOptimization: Bool { false }
+        override func trainingStep(_ batch: (Tensor, Tensor), batchIdx: Int) -> Tensor? {
+            let (optA, optB) = (optimizers()[0], optimizers()[1])
+            let lossA = F.crossEntropy(a(batch.0), batch.1)
+            optA.zeroGrad()
+            manualBackward(lossA)
+            optA.step()
+            if batchIdx % 2 == 0 {
+                let lossB = F.mseLoss(b(batch.0), Tensor.zeros([batch.0.size(0), 3]))
+                optB.zeroGrad()
+                manualBackward(lossB)
+                optB.step()
+            }
+            log("loss_a", lossA)
+            return nil
+        }
+        override func configureOptimizers() -> OptimizerConfig {
+            .init(optimizers: [SGD(a.parameters(), lr: 0.1), Adam(b.parameters(), lr: 0.01)])
+        }
+    }
+
+    func testManualOptimizationStepsEachOptimizerAndCountsSteps() throws {
+        let model = TwoOptimizers()
+        let before = model.b.weight.clone()
+        let trainer = try makeTrainer(try temporaryDirectory()) { try Trainer(maxEpochs: 1, defaultRootDir: $0) }
+        try trainer.fit(model, train: DataLoader(classificationData(), batchSize: 8))
+        XCTAssertEqual(trainer.globalStep, 8 + 4, "every optimizer step counts")
+        XCTAssertFalse(model.b.weight.equal(before))
+        XCTAssertNotNil(trainer.callbackMetrics["loss_a"])
+    }
+
+    func testAutomaticOptimizationRefusesSeveralOptimizers() throws {
+        final class Wrong: LightningModule<(Tensor, Tensor)> {
+            let a = Linear(4, 3)
+            override func trainingStep(_ batch: (Tensor, Tensor), batchIdx: Int) -> Tensor? { a(batch.0).sum() }
+            override func configureOptimizers() -> OptimizerConfig {
+                .init(optimizers: [SGD(a.parameters()), SGD(a.parameters())])
+            }
+        }
+        let trainer = try makeTrainer(try temporaryDirectory()) { try Trainer(maxEpochs: 1, defaultRootDir: $0) }
+        XCTAssertThrowsError(try trainer.fit(Wrong(), train: DataLoader(classificationData(), batchSize: 8))) {
+            XCTAssertTrue("\($0)".hasPrefix("automatic optimization supports exactly one optimizer (got 2)"), "\($0)")
+        }
+    }
+
+    final class PlateauModel: LightningModule<(Tensor, Tensor)> {
+        let net = Linear(4, 3)
+        let monitor: String
+        init(monitor: String) {
+            self.monitor = monitor
+            super.init()
+        }
+        override func trainingStep(_ batch: (Tensor, Tensor), batchIdx: Int) -> Tensor? {
+            F.crossEntropy(net(batch.0), batch.1)
+        }
+        override func validationStep(_ batch: (Tensor, Tensor), batchIdx: Int) {
+            log("val_loss", Tensor(Float(1)))
+        }
+        override func configureOptimizers() -> OptimizerConfig {
+            let opt = SGD(parameters(), lr: 1)
+            return .init(opt, scheduler: ReduceLROnPlateau(opt, factor: 0.5, patience: 0), monitor: monitor)
+        }
+    }
+
+    func testReduceLROnPlateauReadsItsMonitoredMetric() throws {
+        let model = PlateauModel(monitor: "val_loss")
+        let trainer = try makeTrainer(try temporaryDirectory()) { try Trainer(maxEpochs: 3, defaultRootDir: $0) }
+        let data = DataLoader(classificationData(), batchSize: 32)
+        try trainer.fit(model, train: data, val: data)
+        XCTAssertEqual(model.lrSchedulers()[0].optimizer.paramGroups[0].lr, 0.25, "constant val_loss: halved after epochs 2 and 3")
+        let missing = try makeTrainer(try temporaryDirectory()) { try Trainer(maxEpochs: 1, defaultRootDir: $0) }
+        XCTAssertThrowsError(try missing.fit(PlateauModel(monitor: "val_acc"), train: data, val: data)) {
+            XCTAssertTrue("\($0)".contains("ReduceLROnPlateau conditioned on metric val_acc which is not available. Available metrics are: [\"val_loss\"]"), "\($0)")
+        }
+    }
+
+    final class Data: LightningDataModule<(Tensor, Tensor)> {
+        var stages: [Stage] = []
+        var restored: Int?
+        override func setup(stage: Stage) { stages.append(stage) }
+        override func trainDataloader() -> (any BatchLoader<(Tensor, Tensor)>)? { DataLoader(classificationData(), batchSize: 16) }
+        override func valDataloader() -> (any BatchLoader<(Tensor, Tensor)>)? { DataLoader(classificationData(count: 16), batchSize: 16) }
+        override func stateDict() -> StateValue { .dict([("version", 3)]) }
+        override func loadStateDict(_ state: StateValue) { restored = state["version"]?.intValue }
+    }
+
+    func testDataModuleProvidesLoadersAndState() throws {
+        let dir = try temporaryDirectory()
+        let data = Data()
+        let trainer = try makeTrainer(dir) { try Trainer(maxEpochs: 2, defaultRootDir: $0) }
+        try trainer.fit(TinyClassifier(), datamodule: data)
+        XCTAssertEqual(trainer.globalStep, 8)
+        XCTAssertEqual(data.stages, [.fit])
+        XCTAssertNotNil(trainer.callbackMetrics["val_acc"])
+        let checkpoint = try TorchFile.load(trainer.checkpointCallback!.bestModelPath)
+        XCTAssertEqual(checkpoint["datamodule"]?["version"]?.intValue, 3)
+        let again = Data()
+        let resumed = try makeTrainer(dir) { try Trainer(maxEpochs: 3, defaultRootDir: $0) }
+        try resumed.fit(TinyClassifier(), datamodule: again, ckptPath: .path(trainer.checkpointCallback!.bestModelPath))
+        XCTAssertEqual(again.restored, 3)
+        XCTAssertEqual(resumed.globalStep, 12)
+        XCTAssertNoThrow(try resumed.test(TinyClassifier(), DataLoader(classificationData(), batchSize: 8), ckptPath: .best))
+    }
+
+    func testSIGTERMAlsoSavesAndStops() throws {
+        final class Terminate: Callback {
+            func onTrainBatchEnd(_ trainer: Trainer, _ module: LightningModuleBase, loss: Tensor?, batch: Any, batchIdx: Int) throws {
+                if batchIdx == 2 { raise(SIGTERM) }
+            }
+        }
+        let trainer = try makeTrainer(try temporaryDirectory()) { try Trainer(maxEpochs: 5, defaultRootDir: $0, callbacks: [Terminate()]) }
+        try trainer.fit(TinyClassifier(), train: DataLoader(classificationData(), batchSize: 8))
+        XCTAssertTrue(trainer.interrupted)
+        XCTAssertEqual(trainer.globalStep, 3)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: trainer.checkpointDirectory + "/last.ckpt"))
+    }
+}
