@@ -38,8 +38,9 @@ let package = Package(
         ),
         .target(name: "Torch", dependencies: ["CTorch"]),
         .target(name: "Lightning", dependencies: ["Torch"]),
-        .executableTarget(name: "Demo", dependencies: ["Torch"], path: "Examples/Demo"),
+        .executableTarget(name: "Demo", dependencies: ["Lightning", "Torch"], path: "Examples/Demo"),
         .executableTarget(name: "BenchOpOverhead", dependencies: ["Torch"], path: "bench/OpOverhead/Swift"),
+        .executableTarget(name: "BenchDataLoader", dependencies: ["Lightning", "Torch"], path: "bench/DataLoader/Swift"),
         .executableTarget(
             name: "BenchOpOverheadCxx",
             path: "bench/OpOverhead/Cxx",

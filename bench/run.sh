@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 export OMP_NUM_THREADS=1
 swift build -c release --product BenchOpOverhead >/dev/null
 swift build -c release --product BenchOpOverheadCxx >/dev/null
+swift build -c release --product BenchDataLoader >/dev/null
 iterations=${ITERATIONS:-100000}
 repeats=${REPEATS:-3}
 rounds=${ROUNDS:-7}
@@ -31,4 +32,27 @@ print("|---|---|---|---|---|---|---|")
 for op in ("add", "relu"):
     c, s, p = (statistics.median(runs[(i, op)]) for i in ("cxx", "swift", "python"))
     print(f"| {op} | {c:.0f} | {s:.0f} | {p:.0f} | {s / c:.2f}x | {p / c:.2f}x | {p / s:.2f}x |")
+PY
+
+echo
+echo "## Data loading (MNIST-sized TensorDataset, batch 64, shuffled; batches per second, median of $rounds rounds)"
+loader=$(mktemp)
+trap 'rm -f "$samples" "$loader"' EXIT
+for _ in $(seq "$rounds"); do
+    .build/release/BenchDataLoader 20000 | sed 's/^/swift /' >>"$loader"
+    .venv/bin/python bench/DataLoader/python.py 20000 | sed 's/^/python /' >>"$loader"
+done
+.venv/bin/python - "$loader" <<'PY'
+import statistics, sys
+runs = {}
+for line in open(sys.argv[1]):
+    impl, name, value = line.split()
+    runs.setdefault((impl, name), []).append(float(value))
+m = {k: statistics.median(v) for k, v in runs.items()}
+print("| workers | Swift DataLoader batches/s | PyTorch DataLoader batches/s | Swift / PyTorch |")
+print("|---|---|---|---|")
+for w in (0, 2):
+    s, p = m[("swift", "loader_workers_%d" % w)], m[("python", "loader_workers_%d" % w)]
+    print(f"| {w} | {s:.0f} | {p:.0f} | {s / p:.2f}x |")
+print(f"\nA 784-128-10 MLP training step on the same batches (Swift): {m[('swift', 'mlp_steps')]:.0f} steps/s")
 PY

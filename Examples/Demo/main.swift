@@ -1,72 +1,79 @@
-// Trains a small MLP classifier on generated spirals with a plain loop over Torch:
-// forward, cross-entropy, backward and an SGD update, printing loss and accuracy.
+// The default example: a LightningModule classifying generated spirals, trained by the
+// Trainer with validation, a cosine schedule, gradient accumulation, worker threads,
+// checkpoints and CSV logs, then tested from its best checkpoint.
 import Foundation
+import Lightning
 import Torch
 
-manualSeed(0)
-TorchSettings.numThreads = 1
-
-/// Three interleaved spirals in the plane, one per class.
-func spirals(pointsPerClass: Int, classes: Int, generator: Generator) -> (Tensor, Tensor) {
-    var xs: [Float] = []
-    var ys: [Int64] = []
+/// Three interleaved noisy spirals in the plane, one per class.
+func spirals(pointsPerClass: Int, classes: Int, seed: UInt64) -> TensorDataset {
+    let generator = Generator(seed: seed)
     let noise = Tensor.randn([pointsPerClass * classes, 2], generator: generator).scalars(as: Float.self)
+    var xs: [Float] = [], ys: [Int64] = []
     for c in 0..<classes {
         for i in 0..<pointsPerClass {
-            let r = Float(i) / Float(pointsPerClass)
-            let angle = Float(c) * 4 + r * 4
-            let k = c * pointsPerClass + i
+            let r = Float(i) / Float(pointsPerClass), angle = Float(c) * 4 + r * 4, k = c * pointsPerClass + i
             xs += [r * sin(angle) + 0.1 * noise[2 * k], r * cos(angle) + 0.1 * noise[2 * k + 1]]
             ys.append(Int64(c))
         }
     }
-    return (Tensor(xs, shape: [pointsPerClass * classes, 2]), Tensor(ys))
+    return TensorDataset(Tensor(xs, shape: [pointsPerClass * classes, 2]), Tensor(ys))
 }
 
-let generator = Generator(seed: 42)
-let (x, y) = spirals(pointsPerClass: 200, classes: 3, generator: generator)
-let hidden = 64
-
-/// Kaiming-uniform initialised weights, as nn.Linear does.
-func parameter(_ shape: [Int], fanIn: Int) -> Tensor {
-    let bound = 1 / Double(fanIn).squareRoot()
-    return Tensor.empty(shape).uniform_(from: -bound, to: bound, generator: generator).requiresGrad_()
-}
-
-let params = [
-    parameter([hidden, 2], fanIn: 2), parameter([hidden], fanIn: 2),
-    parameter([hidden, hidden], fanIn: hidden), parameter([hidden], fanIn: hidden),
-    parameter([3, hidden], fanIn: hidden), parameter([3], fanIn: hidden),
-]
-
-func forward(_ input: Tensor) -> Tensor {
-    var h = F.linear(input, weight: params[0], bias: params[1]).relu()
-    h = F.linear(h, weight: params[2], bias: params[3]).relu()
-    return F.linear(h, weight: params[4], bias: params[5])
-}
-
-let learningRate = 0.5
-let batchSize = 60
-let epochs = 200
-let count = x.size(0)
-print("Training a 2-\(hidden)-\(hidden)-3 MLP on \(count) spiral points, \(epochs) epochs")
-for epoch in 1...epochs {
-    let order = Tensor.randperm(count, generator: generator)
-    var total = 0.0
-    for start in stride(from: 0, to: count, by: batchSize) {
-        let index = order[start..<min(start + batchSize, count)]
-        let loss = F.crossEntropy(forward(x[index]), y[index])
-        loss.backward()
-        withNoGrad {
-            for p in params {
-                p.sub_(p.grad!, alpha: learningRate)
-                p.grad = nil
-            }
-        }
-        total += loss.item() * Double(index.size(0))
+final class SpiralClassifier: LightningModule<(Tensor, Tensor)> {
+    let net = Sequential {
+        Linear(2, 64); ReLU()
+        Linear(64, 64); ReLU()
+        Linear(64, 3)
     }
-    if epoch % 20 == 0 || epoch == 1 {
-        let accuracy = withNoGrad { (forward(x).argmax(dim: 1) .== y).float().mean().item() }
-        print("epoch \(epoch): loss \(String(format: "%.4f", total / Double(count))) accuracy \(String(format: "%.3f", accuracy))")
+    let lr: Double, epochs: Int
+
+    init(lr: Double, epochs: Int) {
+        (self.lr, self.epochs) = (lr, epochs)
+        super.init()
+        saveHyperparameters(["lr": .double(lr), "epochs": .int(epochs)])
+    }
+
+    override func forward(_ x: Tensor) -> Tensor { net(x) }
+
+    override func trainingStep(_ batch: (Tensor, Tensor), batchIdx: Int) -> Tensor? {
+        let loss = F.crossEntropy(forward(batch.0), batch.1)
+        log("train_loss", loss, onEpoch: true, progressBar: true)
+        return loss
+    }
+
+    override func validationStep(_ batch: (Tensor, Tensor), batchIdx: Int) {
+        let logits = forward(batch.0)
+        log("val_loss", F.crossEntropy(logits, batch.1))
+        log("val_acc", (logits.argmax(dim: 1) .== batch.1).float().mean(), progressBar: true)
+    }
+
+    override func testStep(_ batch: (Tensor, Tensor), batchIdx: Int) {
+        log("test_acc", (forward(batch.0).argmax(dim: 1) .== batch.1).float().mean())
+    }
+
+    override func configureOptimizers() -> OptimizerConfig {
+        let optimizer = AdamW(parameters(), lr: lr, weightDecay: 1e-4)
+        return .init(optimizer, scheduler: CosineAnnealingLR(optimizer, tMax: epochs))
     }
 }
+
+seedEverything(42)
+TorchSettings.numThreads = 1
+let root = FileManager.default.temporaryDirectory.appendingPathComponent("swift-lightning-demo").path
+try? FileManager.default.removeItem(atPath: root)
+let parts = randomSplit(spirals(pointsPerClass: 300, classes: 3, seed: 7), lengths: [0.7, 0.15, 0.15])
+let collate = Collate<[Tensor], (Tensor, Tensor)>.pair
+let train = DataLoader(parts[0], batchSize: 32, shuffle: true, numWorkers: 2, collate: collate)
+let val = DataLoader(parts[1], batchSize: 128, collate: collate)
+let test = DataLoader(parts[2], batchSize: 128, collate: collate)
+
+let epochs = 30
+let model = SpiralClassifier(lr: 0.01, epochs: epochs)
+let trainer = try Trainer(maxEpochs: epochs, accumulateGradBatches: 2, gradientClipVal: 1.0, defaultRootDir: root,
+                          callbacks: [ModelCheckpoint(monitor: "val_acc", mode: .max)])
+try trainer.fit(model, train: train, val: val)
+let results = try trainer.test(model, test, ckptPath: .best)
+print(String(format: "best val_acc %.3f at %@", trainer.checkpointCallback!.bestModelScore ?? 0,
+             trainer.checkpointCallback!.bestModelPath))
+print(String(format: "test_acc %.3f (from the best checkpoint); logs in %@", results["test_acc"] ?? 0, trainer.logDir))

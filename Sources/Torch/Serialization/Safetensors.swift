@@ -33,6 +33,11 @@ public enum Safetensors {
         }
     }
 
+    /// Writes a module's state dict (weights export, as `safetensors.torch.save_file(model.state_dict())`).
+    public static func save(_ stateDict: StateDict, to path: String, metadata: [String: String]? = nil) throws {
+        try save(Dictionary(uniqueKeysWithValues: stateDict.map { ($0.key, $0.value) }), to: path, metadata: metadata)
+    }
+
     /// The bytes of a safetensors file holding `tensors`, names sorted as the reference writer does.
     public static func encode(_ tensors: [String: Tensor], metadata: [String: String]? = nil,
                               path: String = "<memory>") throws -> Data {
