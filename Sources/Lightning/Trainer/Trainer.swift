@@ -51,6 +51,8 @@ public final class Trainer {
     public internal(set) var currentEpoch = 0
     /// The number of optimizer steps taken.
     public internal(set) var globalStep = 0
+    /// The index of the training batch being run, or the number done in the current epoch.
+    public var batchIdx: Int { batchesDone }
     /// Set to end fitting at the next step boundary (respecting `minEpochs`).
     public var shouldStop = false
     /// Whether the last run was interrupted by SIGINT or SIGTERM (and saved `last.ckpt`).
