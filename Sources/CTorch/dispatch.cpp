@@ -157,8 +157,9 @@ int32_t ct_op_call(ct_op op, const ct_value *args, int32_t nargs, ct_value *resu
             const auto &params = schema.arguments();
             TORCH_CHECK(static_cast<size_t>(nargs) <= params.size(), schema.name(), ": ", nargs,
                         " arguments given, the schema takes ", params.size());
-            torch::jit::Stack stack;
-            stack.reserve(params.size());
+            // One stack per thread, reused: its capacity survives between calls.
+            thread_local torch::jit::Stack stack;
+            stack.clear();
             for (size_t i = 0; i < params.size(); ++i) {
                 if (i < static_cast<size_t>(nargs) && args[i].kind != CT_DEFAULT) {
                     stack.push_back(to_ivalue(args[i], params[i]));
@@ -172,7 +173,9 @@ int32_t ct_op_call(ct_op op, const ct_value *args, int32_t nargs, ct_value *resu
             TORCH_CHECK(stack.size() <= static_cast<size_t>(capacity), schema.name(), " returned ",
                         stack.size(), " values, room for ", capacity);
             for (size_t i = 0; i < stack.size(); ++i) from_ivalue(stack[i], results[i]);
-            return static_cast<int32_t>(stack.size());
+            auto count = static_cast<int32_t>(stack.size());
+            stack.clear();
+            return count;
         })
 }
 

@@ -94,50 +94,56 @@ public final class ATenOp: @unchecked Sendable {
     }
 
     private func call<R>(_ args: [OpArg], _ read: (UnsafeMutablePointer<ct_value>, Int) -> R) -> R {
-        var allocations: [UnsafeMutableRawPointer] = []
-        defer { allocations.forEach { $0.deallocate() } }
-        func buffer<T>(_ values: [T]) -> UnsafeRawPointer {
-            let p = UnsafeMutablePointer<T>.allocate(capacity: max(values.count, 1))
-            p.initialize(from: values, count: values.count)
+        withExtendedLifetime(args) {
+            withUnsafeTemporaryAllocation(of: ct_value.self, capacity: args.count + 8) { slots in
+                let values = slots.baseAddress!, results = values + args.count
+                var allocations: [UnsafeMutableRawPointer] = []
+                defer { for p in allocations { p.deallocate() } }
+                for (i, arg) in args.enumerated() {
+                    values[i] = Self.value(arg, &allocations)
+                }
+                let count = ct_op_call(handle, values, Int32(args.count), results, 8)
+                if count < 0 { torchFailure(name) }
+                return read(results, Int(count))
+            }
+        }
+    }
+
+    /// The C value of one argument; list contents go to buffers recorded in `allocations`.
+    private static func value(_ arg: OpArg, _ allocations: inout [UnsafeMutableRawPointer]) -> ct_value {
+        func buffer<T>(_ items: [T], _ allocations: inout [UnsafeMutableRawPointer]) -> UnsafeRawPointer {
+            let p = UnsafeMutablePointer<T>.allocate(capacity: max(items.count, 1))
+            p.initialize(from: items, count: items.count)
             allocations.append(UnsafeMutableRawPointer(p))
             return UnsafeRawPointer(p)
         }
-        let values: [ct_value] = args.map { arg in
-            var v = ct_value()
-            switch arg {
-            case .default: v.kind = Int32(CT_DEFAULT.rawValue)
-            case .none: v.kind = Int32(CT_NONE.rawValue)
-            case .tensor(let t): v.kind = Int32(CT_TENSOR.rawValue); v.p = UnsafeRawPointer(t.handle)
-            case .int(let i): v.kind = Int32(CT_INT.rawValue); v.i = Int64(i)
-            case .double(let d): v.kind = Int32(CT_DOUBLE.rawValue); v.d = d
-            case .bool(let b): v.kind = Int32(CT_BOOL.rawValue); v.i = b ? 1 : 0
-            case .ints(let list):
-                v.kind = Int32(CT_INT_LIST.rawValue); v.p = buffer(list.map { Int64($0) }); v.n = Int64(list.count)
-            case .doubles(let list):
-                v.kind = Int32(CT_DOUBLE_LIST.rawValue); v.p = buffer(list); v.n = Int64(list.count)
-            case .bools(let list):
-                v.kind = Int32(CT_BOOL_LIST.rawValue); v.p = buffer(list); v.n = Int64(list.count)
-            case .tensors(let list):
-                v.kind = Int32(CT_TENSOR_LIST.rawValue); v.p = buffer(list.map { Optional($0.handle) }); v.n = Int64(list.count)
-            case .optionalTensors(let list):
-                v.kind = Int32(CT_OPT_TENSOR_LIST.rawValue); v.p = buffer(list.map { $0?.handle }); v.n = Int64(list.count)
-            case .string(let s):
-                v.kind = Int32(CT_STRING.rawValue); v.p = buffer(Array(s.utf8CString))
-            case .device(let d):
-                v.kind = Int32(CT_DEVICE.rawValue); v.i = Int64(d.code.type); v.n = Int64(d.code.index)
-            case .generator(let g):
-                v.kind = Int32(CT_GENERATOR.rawValue); v.p = UnsafeRawPointer(g.handle)
-            }
-            return v
+        var v = ct_value()
+        switch arg {
+        case .default: v.kind = Int32(CT_DEFAULT.rawValue)
+        case .none: v.kind = Int32(CT_NONE.rawValue)
+        case .tensor(let t): v.kind = Int32(CT_TENSOR.rawValue); v.p = UnsafeRawPointer(t.handle)
+        case .int(let i): v.kind = Int32(CT_INT.rawValue); v.i = Int64(i)
+        case .double(let d): v.kind = Int32(CT_DOUBLE.rawValue); v.d = d
+        case .bool(let b): v.kind = Int32(CT_BOOL.rawValue); v.i = b ? 1 : 0
+        case .ints(let list):
+            v.kind = Int32(CT_INT_LIST.rawValue); v.p = buffer(list.map { Int64($0) }, &allocations); v.n = Int64(list.count)
+        case .doubles(let list):
+            v.kind = Int32(CT_DOUBLE_LIST.rawValue); v.p = buffer(list, &allocations); v.n = Int64(list.count)
+        case .bools(let list):
+            v.kind = Int32(CT_BOOL_LIST.rawValue); v.p = buffer(list, &allocations); v.n = Int64(list.count)
+        case .tensors(let list):
+            v.kind = Int32(CT_TENSOR_LIST.rawValue); v.p = buffer(list.map { Optional($0.handle) }, &allocations)
+            v.n = Int64(list.count)
+        case .optionalTensors(let list):
+            v.kind = Int32(CT_OPT_TENSOR_LIST.rawValue); v.p = buffer(list.map { $0?.handle }, &allocations)
+            v.n = Int64(list.count)
+        case .string(let s):
+            v.kind = Int32(CT_STRING.rawValue); v.p = buffer(Array(s.utf8CString), &allocations)
+        case .device(let d):
+            v.kind = Int32(CT_DEVICE.rawValue); v.i = Int64(d.code.type); v.n = Int64(d.code.index)
+        case .generator(let g):
+            v.kind = Int32(CT_GENERATOR.rawValue); v.p = UnsafeRawPointer(g.handle)
         }
-        return withExtendedLifetime(args) {
-            withUnsafeTemporaryAllocation(of: ct_value.self, capacity: 8) { results in
-                let count = values.withUnsafeBufferPointer {
-                    ct_op_call(handle, $0.baseAddress, Int32($0.count), results.baseAddress, 8)
-                }
-                if count < 0 { torchFailure(name) }
-                return read(results.baseAddress!, Int(count))
-            }
-        }
+        return v
     }
 }
