@@ -15,14 +15,15 @@ final class MetricStore {
     private(set) var names: [String] = []
     private var entries: [String: Entry] = [:]
 
-    func log(_ name: String, _ value: Tensor, batchSize: Int, onStep: Bool, onEpoch: Bool, progressBar: Bool) {
+    func log(_ name: String, _ value: Tensor, batchSize: @autoclosure () -> Int, onStep: Bool, onEpoch: Bool, progressBar: Bool) {
         let v = value.detach()
         var entry = entries[name] ?? Entry(last: v, onStep: onStep, onEpoch: onEpoch, progressBar: progressBar)
         entry.last = v
         if onEpoch {
-            let weighted = v.to(dtype: .float64) * Double(batchSize)
+            let size = Double(batchSize())
+            let weighted = v.to(dtype: .float64) * size
             entry.sum = entry.sum.map { $0 + weighted } ?? weighted
-            entry.weight += Double(batchSize)
+            entry.weight += size
         }
         if entries[name] == nil { names.append(name) }
         entries[name] = entry

@@ -30,7 +30,7 @@ struct EvaluationLoop<Batch> {
         let stream = loader.stream(epoch: 0, skip: 0)
         var batchIdx = 0
         while batchIdx < limit, let batch = try stream.next() {
-            trainer.currentBatchSize = inferBatchSize(batch)
+            trainer.currentBatch = batch
             try trainer.profile(testing ? "test_step" : "validation_step") {
                 try trainer.runStep(testing ? "test_step" : "validation_step", batchIdx: batchIdx) {
                     withNoGrad { testing ? module.testStep(batch, batchIdx: batchIdx) : module.validationStep(batch, batchIdx: batchIdx) }

@@ -73,7 +73,7 @@ struct FitLoop<Batch> {
                 break
             }
             let batchIdx = t.batchesDone
-            t.currentBatchSize = inferBatchSize(batch)
+            t.currentBatch = batch
             try t.callHook { try $0.onTrainBatchStart(t, module, batch: batch, batchIdx: batchIdx) }
             guard module.onTrainBatchStart(batch, batchIdx: batchIdx) else {
                 exhausted = true

@@ -76,7 +76,9 @@ public final class Trainer {
     /// Values logged in training, and in validation or test (kept apart: a validation run in
     /// the middle of an epoch must not disturb the training epoch's means).
     let trainingMetrics = MetricStore(), evaluationMetrics = MetricStore()
-    var currentBatchSize = 1
+    /// The batch being run, read for its size only when a logged value needs one.
+    var currentBatch: Any?
+    var currentBatchSize: Int { currentBatch.map(inferBatchSize) ?? 1 }
     /// Training batches finished in the current epoch (the resume position).
     var batchesDone = 0
     var trainSamplerSeed: UInt64?
