@@ -1,52 +1,117 @@
 import Foundation
 import Torch
 
-/// Saves checkpoints at the end of training epochs (`ModelCheckpoint`): the latest one, or
-/// the best by a monitored metric, and `last.ckpt` with `saveLast`. A monitored metric that
-/// was never logged is an error, not a silent no-op.
+/// Saves checkpoints as training goes (`ModelCheckpoint`): every `everyNEpochs` epochs (by
+/// default each), every `everyNTrainSteps` optimizer steps, or every `trainTimeInterval`
+/// seconds; keeps the `saveTopK` best by `monitor` (the latest when nothing is monitored), and
+/// `last.ckpt` too with `saveLast`. Names come from `filename`, a template such as
+/// `"{epoch}-{step}-{val_loss:.3f}"`. A monitored metric that was never logged is an error.
 public final class ModelCheckpoint: Callback {
     /// Whether lower or higher monitored values are better.
     public enum Mode: String, Sendable { case min, max }
 
     /// The folder (default: the logger's `checkpoints`).
     public private(set) var dirpath: String?
+    public let filename: String
     public let monitor: String?
     public let mode: Mode
+    public let saveTopK: Int
     public let saveLast: Bool
-    public let everyNEpochs: Int
+    public let everyNTrainSteps: Int?
+    public let trainTimeInterval: Double?
+    public let everyNEpochs: Int?
+    /// Whether `{name}` becomes `name=value` in file names.
+    public let autoInsertMetricName: Bool
     /// The path of the best checkpoint so far (the latest when nothing is monitored).
     public private(set) var bestModelPath = ""
     /// Its monitored value.
     public private(set) var bestModelScore: Double?
+    /// The kept checkpoints and their monitored values.
+    public private(set) var bestKModels: [String: Double] = [:]
     /// The path of the last checkpoint written.
     public private(set) var lastModelPath = ""
+    private var lastSavedStep = -1
+    private var lastSaveTime = Date()
 
-    public init(dirpath: String? = nil, monitor: String? = nil, mode: Mode = .min, saveLast: Bool = false,
-                everyNEpochs: Int = 1) {
-        (self.dirpath, self.monitor, self.mode, self.saveLast, self.everyNEpochs) = (dirpath, monitor, mode, saveLast, everyNEpochs)
+    public init(dirpath: String? = nil, filename: String = "{epoch}-{step}", monitor: String? = nil, mode: Mode = .min,
+                saveTopK: Int = 1, saveLast: Bool = false, everyNTrainSteps: Int? = nil, trainTimeInterval: Double? = nil,
+                everyNEpochs: Int? = nil, autoInsertMetricName: Bool = true) {
+        (self.dirpath, self.filename, self.monitor, self.mode, self.saveTopK) = (dirpath, filename, monitor, mode, saveTopK)
+        (self.saveLast, self.everyNTrainSteps, self.trainTimeInterval) = (saveLast, everyNTrainSteps, trainTimeInterval)
+        self.everyNEpochs = everyNEpochs ?? (everyNTrainSteps == nil && trainTimeInterval == nil ? 1 : nil)
+        self.autoInsertMetricName = autoInsertMetricName
     }
 
     public func setup(_ trainer: Trainer, _ module: LightningModuleBase, stage: Stage) throws {
+        if saveTopK < -1 { throw TrainerError.misconfiguration("ModelCheckpoint(saveTopK: \(saveTopK)) must be >= -1") }
+        if saveTopK > 1 && monitor == nil {
+            throw TrainerError.misconfiguration(
+                "ModelCheckpoint(saveTopK: \(saveTopK), monitor: nil) is not a valid configuration. No quantity for top_k to track.")
+        }
+        let triggers = [everyNTrainSteps.map { $0 > 0 }, trainTimeInterval.map { _ in true }, everyNEpochs.map { $0 > 0 }]
+        if triggers.compactMap({ $0 }).filter({ $0 }).count > 1 {
+            throw TrainerError.misconfiguration(
+                "Combination of parameters everyNTrainSteps: \(everyNTrainSteps.map(String.init) ?? "nil"), everyNEpochs: \(everyNEpochs.map(String.init) ?? "nil") and trainTimeInterval: \(trainTimeInterval.map { String($0) } ?? "nil") should be mutually exclusive.")
+        }
         if dirpath == nil { dirpath = trainer.defaultCheckpointDirectory }
+        lastSaveTime = Date()
+    }
+
+    public func onTrainBatchEnd(_ trainer: Trainer, _ module: LightningModuleBase, loss: Tensor?, batch: Any, batchIdx: Int) throws {
+        if let n = everyNTrainSteps, n > 0, trainer.globalStep > 0, trainer.globalStep % n == 0 {
+            try save(trainer)
+        } else if let interval = trainTimeInterval, Date().timeIntervalSince(lastSaveTime) >= interval {
+            try save(trainer)
+        }
     }
 
     public func onTrainEpochEnd(_ trainer: Trainer, _ module: LightningModuleBase) throws {
-        guard !trainer.sanityChecking, (trainer.currentEpoch + 1) % everyNEpochs == 0, let dirpath else { return }
-        let path = "\(dirpath)/epoch=\(trainer.currentEpoch)-step=\(trainer.globalStep).ckpt"
+        guard !trainer.sanityChecking, let n = everyNEpochs, n > 0, (trainer.currentEpoch + 1) % n == 0 else { return }
+        try save(trainer)
+    }
+
+    private func better(_ a: Double, than b: Double) -> Bool { mode == .min ? a < b : a > b }
+
+    /// The file name for the current position and metrics.
+    func formatName(_ trainer: Trainer) -> String {
+        var values: [String: Double] = trainer.callbackMetrics.mapValues { $0.item() }
+        values["epoch"] = Double(trainer.currentEpoch)
+        values["step"] = Double(trainer.globalStep)
+        var out = ""
+        var rest = Substring(filename)
+        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+            out += rest[..<open]
+            let field = rest[rest.index(after: open)..<close]
+            let parts = field.split(separator: ":", maxSplits: 1)
+            let name = String(parts[0])
+            let value = values[name] ?? 0
+            var text: String
+            if let spec = parts.dropFirst().first {
+                text = spec.hasSuffix("d") ? String(format: "%\(spec)", Int(value)) : String(format: "%\(spec)", value)
+            } else {
+                text = name == "epoch" || name == "step" ? String(Int(value)) : String(value)
+            }
+            if autoInsertMetricName { text = "\(name)=\(text)" }
+            out += text
+            rest = rest[rest.index(after: close)...]
+        }
+        return out + rest
+    }
+
+    private func save(_ trainer: Trainer) throws {
+        guard trainer.globalStep != lastSavedStep, let dirpath else { return }
+        lastSavedStep = trainer.globalStep
+        lastSaveTime = Date()
+        let path = "\(dirpath)/\(formatName(trainer)).ckpt"
         if let monitor {
             guard let value = trainer.callbackMetrics[monitor]?.item() else {
                 throw TrainerError.misconfiguration(
                     "ModelCheckpoint(monitor: \"\(monitor)\") could not find the monitored key in the returned metrics: \(trainer.callbackMetrics.keys.sorted()). HINT: Did you call log(\"\(monitor)\", value) in the LightningModule?")
             }
-            let better = bestModelScore.map { mode == .min ? value < $0 : value > $0 } ?? true
-            if better {
-                try trainer.saveCheckpoint(to: path)
-                if !bestModelPath.isEmpty && bestModelPath != path { try? FileManager.default.removeItem(atPath: bestModelPath) }
-                (bestModelPath, bestModelScore) = (path, value)
-            }
-        } else {
+            try keepTopK(trainer, path: path, score: value)
+        } else if saveTopK != 0 {
             try trainer.saveCheckpoint(to: path)
-            if !bestModelPath.isEmpty && bestModelPath != path { try? FileManager.default.removeItem(atPath: bestModelPath) }
+            if saveTopK == 1, !bestModelPath.isEmpty, bestModelPath != path { try? FileManager.default.removeItem(atPath: bestModelPath) }
             bestModelPath = path
         }
         if saveLast {
@@ -55,9 +120,26 @@ public final class ModelCheckpoint: Callback {
         }
     }
 
+    private func keepTopK(_ trainer: Trainer, path: String, score: Double) throws {
+        guard saveTopK != 0 else { return }
+        let worst = bestKModels.max { better($0.value, than: $1.value) }
+        if saveTopK == -1 || bestKModels.count < saveTopK || worst.map({ better(score, than: $0.value) }) == true {
+            try trainer.saveCheckpoint(to: path)
+            bestKModels[path] = score
+            if saveTopK > 0, bestKModels.count > saveTopK, let worst {
+                bestKModels[worst.key] = nil
+                try? FileManager.default.removeItem(atPath: worst.key)
+            }
+            if let best = bestKModels.min(by: { better($0.value, than: $1.value) }) {
+                (bestModelPath, bestModelScore) = (best.key, best.value)
+            }
+        }
+    }
+
     public func stateDict() -> StateValue {
         .dict([("monitor", monitor.map { .string($0) } ?? .none), ("best_model_path", .string(bestModelPath)),
                ("best_model_score", bestModelScore.map { .double($0) } ?? .none), ("last_model_path", .string(lastModelPath)),
+               ("best_k_models", .dict(bestKModels.sorted { $0.key < $1.key }.map { ($0.key, .double($0.value)) })),
                ("dirpath", dirpath.map { .string($0) } ?? .none)])
     }
 
@@ -65,5 +147,8 @@ public final class ModelCheckpoint: Callback {
         bestModelPath = state["best_model_path"]?.stringValue ?? ""
         bestModelScore = state["best_model_score"]?.doubleValue
         lastModelPath = state["last_model_path"]?.stringValue ?? ""
+        for (k, v) in state["best_k_models"]?.dictValue ?? [] {
+            if let path = k.stringValue, let score = v.doubleValue { bestKModels[path] = score }
+        }
     }
 }
