@@ -144,8 +144,9 @@ final class TrainerFlagTests: XCTestCase {
 
         let shown = OutputCapture()
         _ = try fit(output: shown) { try Trainer(maxEpochs: 2, defaultRootDir: $0, callbacks: $1) }
-        XCTAssertTrue(shown.text.contains("| Name | Type       | Params"), shown.text)
-        XCTAssertTrue(shown.text.contains("0 | net  | Sequential | 131"), shown.text)
+        XCTAssertTrue(shown.text.contains("  | Name | Type       | Params | Mode"), shown.text)
+        XCTAssertTrue(shown.text.contains("0 | net  | Sequential | 131    | train"), shown.text)
+        XCTAssertTrue(shown.text.contains("0.001     Total estimated model params size (MB)"), shown.text)
         XCTAssertTrue(shown.text.contains("Epoch 1: 100% 8/8 [train_loss="), shown.text)
 
         let hidden = OutputCapture()

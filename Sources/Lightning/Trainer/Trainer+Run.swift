@@ -19,7 +19,6 @@ extension Trainer {
             try configureOptimizers(model)
             if let path = try resolve(ckptPath) { try restore(from: path, model: model, datamodule: datamodule, loader: trainLoader) }
             if let seed = (trainLoader as? any SeededSampling)?.samplerSeed { trainSamplerSeed = seed }
-            if enableModelSummary { printer(modelSummary(model)) }
             try callHook { try $0.onFitStart(self, model) }
             model.onFitStart()
             try FitLoop(trainer: self, module: model, train: trainLoader, val: valLoader).run()

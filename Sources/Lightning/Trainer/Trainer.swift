@@ -23,7 +23,8 @@ public final class Trainer {
     public let checkValEveryNEpoch: Int?
     public let numSanityValSteps: Int
     public let logEveryNSteps: Int
-    public let accumulateGradBatches: Int
+    /// Batches per optimizer step (a `GradientAccumulationScheduler` may change it per epoch).
+    public internal(set) var accumulateGradBatches: Int
     public let gradientClipVal: Double?
     public let gradientClipAlgorithm: GradientClipAlgorithm
     public let deterministic: Bool
@@ -176,6 +177,10 @@ public final class Trainer {
             callbacks.append(ModelCheckpoint())
         }
         if !self.enableCheckpointing { callbacks.removeAll { $0 is ModelCheckpoint } }
+        if self.enableModelSummary && !callbacks.contains(where: { $0 is ModelSummary }) {
+            callbacks.insert(ModelSummary(), at: 0)
+        }
+        if !self.enableModelSummary { callbacks.removeAll { $0 is ModelSummary } }
         self.callbacks = callbacks
         if deterministic { TorchSettings.useDeterministicAlgorithms(true) }
     }

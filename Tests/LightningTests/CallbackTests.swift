@@ -1,0 +1,69 @@
+import Foundation
+import Lightning
+import TestSupport
+import Torch
+import XCTest
+
+/// LearningRateMonitor, TrainingTimer, GradientAccumulationScheduler and ModelSummary.
+final class CallbackTests: XCTestCase {
+    private let data = DataLoader(classificationData(count: 32), batchSize: 8)
+
+    func testLearningRateMonitorLogsEachStepsLearningRate() throws {
+        let logger = MemoryLogger()
+        let monitor = LearningRateMonitor()
+        let model = TinyClassifier()
+        model.schedulerInterval = .step
+        let trainer = try makeTrainer(try temporaryDirectory()) {
+            try Trainer(maxEpochs: 2, logEveryNSteps: 2, defaultRootDir: $0, callbacks: [monitor], logger: [logger])
+        }
+        try trainer.fit(model, train: data)
+        let lrs = monitor.lrs["lr-SGD"]!
+        XCTAssertEqual(lrs.count, 4, "steps 0, 2, 4, 6")
+        for (i, lr) in lrs.enumerated() { XCTAssertEqual(lr, 0.1 * pow(0.9, Double(2 * i)), accuracy: 1e-12) }
+        XCTAssertEqual(logger.steps.filter { $0.0.contains { $0.0 == "lr-SGD" } }.map(\.1), [0, 2, 4, 6])
+
+        let perEpoch = LearningRateMonitor(loggingInterval: .epoch, logMomentum: true)
+        let epochTrainer = try makeTrainer(try temporaryDirectory()) {
+            try Trainer(maxEpochs: 3, defaultRootDir: $0, callbacks: [perEpoch], logger: [MemoryLogger()])
+        }
+        try epochTrainer.fit(TinyClassifier(), train: data)
+        XCTAssertEqual(perEpoch.lrs["lr-SGD"]!.count, 3)
+        XCTAssertEqual(perEpoch.lrs["lr-SGD"]![2], 0.1 * 0.9 * 0.9, accuracy: 1e-12)
+        XCTAssertEqual(perEpoch.lrs["lr-momentum-SGD"], [0.9, 0.9, 0.9])
+    }
+
+    func testTrainingTimerStopsFitting() throws {
+        let timer = TrainingTimer(duration: 0.2)
+        let trainer = try makeTrainer(try temporaryDirectory()) { try Trainer(maxEpochs: 1_000_000, defaultRootDir: $0, callbacks: [timer]) }
+        try trainer.fit(TinyClassifier(), train: data)
+        XCTAssertGreaterThanOrEqual(timer.timeElapsed(.fit), 0.2)
+        XCTAssertLessThan(trainer.currentEpoch, 1_000_000)
+        XCTAssertEqual(timer.timeRemaining, 0)
+    }
+
+    func testGradientAccumulationScheduler() throws {
+        let recorder = Recorder()
+        let schedule = GradientAccumulationScheduler(scheduling: [0: 1, 2: 2, 3: 4])
+        let trainer = try makeTrainer(try temporaryDirectory()) {
+            try Trainer(maxEpochs: 4, defaultRootDir: $0, callbacks: [schedule, recorder])
+        }
+        try trainer.fit(TinyClassifier(), train: data)
+        XCTAssertEqual(trainer.globalStep, 4 + 4 + 2 + 1, "4 batches per epoch: 1, 1, 2 and 4 per step")
+        let conflicting = try makeTrainer(try temporaryDirectory()) {
+            try Trainer(maxEpochs: 1, accumulateGradBatches: 3, defaultRootDir: $0, callbacks: [schedule])
+        }
+        XCTAssertThrowsError(try conflicting.fit(TinyClassifier(), train: data)) {
+            XCTAssertTrue("\($0)".contains("Either remove `accumulateGradBatches`"), "\($0)")
+        }
+    }
+
+    func testModelSummaryDepth() {
+        let table = ModelSummary(maxDepth: 2).summary(TinyClassifier())
+        let lines = table.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines[0], "  | Name  | Type       | Params | Mode ")
+        XCTAssertEqual(lines[2], "0 | net   | Sequential | 131    | train")
+        XCTAssertEqual(lines[3], "1 | net.0 | Linear     | 80     | train")
+        XCTAssertEqual(lines[6], "4 | net.3 | Linear     | 51     | train")
+        XCTAssertEqual(lines.last, "0.001     Total estimated model params size (MB)")
+    }
+}
