@@ -1,0 +1,184 @@
+import Foundation
+import Torch
+
+/// Metrics, hyper-parameters and text as TensorBoard event files (`TensorBoardLogger`), in
+/// `<root>/<name>/version_<n>/events.out.tfevents.*`: TFRecord framing (length and data, each
+/// with a masked CRC-32C) around `Event` protocol messages, written by hand here.
+public final class TensorBoardLogger: Logger {
+    public let logDir: String
+    private var file: FileHandle?
+    private let path: String
+
+    /// A logger in the next free `version_<n>` folder under `root/name` (or `version` when given).
+    public init(root: String, name: String = "lightning_logs", version: Int? = nil) {
+        let base = (root as NSString).appendingPathComponent(name)
+        let existing = (try? FileManager.default.contentsOfDirectory(atPath: base)) ?? []
+        let next = version ?? ((existing.compactMap { $0.hasPrefix("version_") ? Int($0.dropFirst(8)) : nil }.max() ?? -1) + 1)
+        logDir = (base as NSString).appendingPathComponent("version_\(next)")
+        let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "localhost"
+        path = "\(logDir)/events.out.tfevents.\(Int(Date().timeIntervalSince1970)).\(host).\(getpid()).0"
+    }
+
+    private func open() throws -> FileHandle {
+        if let file { return file }
+        try FileManager.default.createDirectory(atPath: logDir, withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: path, contents: nil)
+        guard let handle = FileHandle(forWritingAtPath: path) else {
+            throw TrainerError.misconfiguration("TensorBoardLogger: cannot create \(path)")
+        }
+        file = handle
+        var event = Proto()
+        event.double(1, Date().timeIntervalSince1970)
+        event.string(3, "brain.Event:2")
+        try write(event.bytes, to: handle)
+        return handle
+    }
+
+    private func write(_ record: [UInt8], to handle: FileHandle) throws {
+        var length = Proto.littleEndian(UInt64(record.count))
+        length += Proto.littleEndian(CRC32C.masked(length))
+        try handle.write(contentsOf: length + record + Proto.littleEndian(CRC32C.masked(record)))
+    }
+
+    /// Writes one Event holding a Summary with the given values.
+    private func writeSummary(_ values: [[UInt8]], step: Int) throws {
+        var summary = Proto()
+        for value in values { summary.message(1, value) }
+        var event = Proto()
+        event.double(1, Date().timeIntervalSince1970)
+        event.varint(2, UInt64(bitPattern: Int64(step)))
+        event.message(5, summary.bytes)
+        try write(event.bytes, to: try open())
+    }
+
+    /// `SummaryMetadata` naming a plugin, with its content.
+    private func pluginMetadata(_ plugin: String, content: [UInt8] = []) -> [UInt8] {
+        var data = Proto()
+        data.string(1, plugin)
+        if !content.isEmpty { data.bytes(2, content) }
+        var metadata = Proto()
+        metadata.message(1, data.bytes)
+        return metadata.bytes
+    }
+
+    public func logMetrics(_ metrics: [(String, Double)], step: Int) throws {
+        let values = metrics.map { tag, value -> [UInt8] in
+            var v = Proto()
+            v.string(1, tag)
+            v.float(2, Float(value))
+            return v.bytes
+        }
+        try writeSummary(values, step: step)
+    }
+
+    /// Records hyper-parameters for TensorBoard's HPARAMS tab (a session start).
+    public func logHyperparams(_ params: [(String, StateValue)]) throws {
+        var start = Proto()
+        for (name, value) in params {
+            var protoValue = Proto()
+            switch value {
+            case .bool(let b): protoValue.varint(4, b ? 1 : 0)
+            case .string(let s): protoValue.string(3, s)
+            default:
+                if let d = value.doubleValue { protoValue.double(2, d) } else { protoValue.string(3, value.description) }
+            }
+            var entry = Proto()
+            entry.string(1, name)
+            entry.message(2, protoValue.bytes)
+            start.message(1, entry.bytes)
+        }
+        start.double(5, Date().timeIntervalSince1970)
+        var pluginData = Proto()
+        pluginData.message(3, start.bytes)
+        var v = Proto()
+        v.string(1, "_hparams_/session_start_info")
+        v.message(9, pluginMetadata("hparams", content: pluginData.bytes))
+        try writeSummary([v.bytes], step: 0)
+    }
+
+    /// Records a text under `tag` (TensorBoard's TEXT tab).
+    public func logText(_ tag: String, _ text: String, step: Int) throws {
+        var dim = Proto()
+        dim.varint(1, 1)
+        var shape = Proto()
+        shape.message(2, dim.bytes)
+        var tensor = Proto()
+        tensor.varint(1, 7)
+        tensor.message(2, shape.bytes)
+        tensor.bytes(8, Array(text.utf8))
+        var v = Proto()
+        v.string(1, tag)
+        v.message(8, tensor.bytes)
+        v.message(9, pluginMetadata("text"))
+        try writeSummary([v.bytes], step: step)
+    }
+
+    public func finalize(status: String) throws {
+        try file?.synchronize()
+    }
+
+    deinit { try? file?.close() }
+}
+
+/// Protocol-buffer wire encoding, for the few messages the logger writes.
+struct Proto {
+    private(set) var bytes: [UInt8] = []
+
+    static func littleEndian<T: FixedWidthInteger>(_ value: T) -> [UInt8] {
+        withUnsafeBytes(of: value.littleEndian) { Array($0) }
+    }
+
+    private mutating func rawVarint(_ value: UInt64) {
+        var v = value
+        while v >= 0x80 {
+            bytes.append(UInt8(v & 0x7F) | 0x80)
+            v >>= 7
+        }
+        bytes.append(UInt8(v))
+    }
+
+    private mutating func key(_ field: Int, _ wireType: UInt64) { rawVarint(UInt64(field) << 3 | wireType) }
+
+    mutating func varint(_ field: Int, _ value: UInt64) {
+        key(field, 0)
+        rawVarint(value)
+    }
+
+    mutating func double(_ field: Int, _ value: Double) {
+        key(field, 1)
+        bytes += Self.littleEndian(value.bitPattern)
+    }
+
+    mutating func float(_ field: Int, _ value: Float) {
+        key(field, 5)
+        bytes += Self.littleEndian(value.bitPattern)
+    }
+
+    mutating func bytes(_ field: Int, _ value: [UInt8]) {
+        key(field, 2)
+        rawVarint(UInt64(value.count))
+        bytes += value
+    }
+
+    mutating func string(_ field: Int, _ value: String) { bytes(field, Array(value.utf8)) }
+
+    mutating func message(_ field: Int, _ value: [UInt8]) { bytes(field, value) }
+}
+
+/// CRC-32C (Castagnoli), masked as TFRecord files store it.
+enum CRC32C {
+    static let table: [UInt32] = (0..<256).map { n in
+        var c = UInt32(n)
+        for _ in 0..<8 { c = c & 1 != 0 ? (c >> 1) ^ 0x82F6_3B78 : c >> 1 }
+        return c
+    }
+
+    static func checksum(_ data: [UInt8]) -> UInt32 {
+        ~data.reduce(~UInt32(0)) { table[Int(($0 ^ UInt32($1)) & 0xFF)] ^ ($0 >> 8) }
+    }
+
+    static func masked(_ data: [UInt8]) -> UInt32 {
+        let crc = checksum(data)
+        return ((crc >> 15) | (crc << 17)) &+ 0xA282_EAD8
+    }
+}
