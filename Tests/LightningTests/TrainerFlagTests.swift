@@ -147,7 +147,8 @@ final class TrainerFlagTests: XCTestCase {
         XCTAssertTrue(shown.text.contains("  | Name | Type       | Params | Mode"), shown.text)
         XCTAssertTrue(shown.text.contains("0 | net  | Sequential | 131    | train"), shown.text)
         XCTAssertTrue(shown.text.contains("0.001     Total estimated model params size (MB)"), shown.text)
-        XCTAssertTrue(shown.text.contains("Epoch 1: 100% 8/8 [train_loss="), shown.text)
+        XCTAssertTrue(shown.text.contains("Epoch 1: 100%|██████████| 8/8 ["), shown.text)
+        XCTAssertTrue(shown.text.contains("it/s, train_loss="), shown.text)
 
         let hidden = OutputCapture()
         _ = try fit(output: hidden) {

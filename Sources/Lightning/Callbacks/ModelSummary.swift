@@ -49,12 +49,3 @@ public final class ModelSummary: Callback {
         ]).joined(separator: "\n")
     }
 }
-
-extension Trainer {
-    /// One line per finished epoch with the progress-bar metrics.
-    func reportProgress(limit: Int) {
-        guard enableProgressBar else { return }
-        let metrics = progressBarMetrics.keys.sorted().map { String(format: "%@=%.4g", $0 as NSString, progressBarMetrics[$0]!.item()) }
-        printer("Epoch \(currentEpoch): 100% \(limit)/\(limit)" + (metrics.isEmpty ? "" : " [" + metrics.joined(separator: ", ") + "]"))
-    }
-}

@@ -50,6 +50,7 @@ struct FitLoop<Batch> {
     private func runEpoch() throws -> Bool {
         let t = trainer
         let limit = t.limitTrainBatches.batches(of: train.count)
+        t.trainBatchesPerEpoch = limit
         let valLimit = val.map { t.limitValBatches.batches(of: $0.count) } ?? 0
         let validateThisEpoch = valLimit > 0 && t.checkValEveryNEpoch.map { (t.currentEpoch + 1) % $0 == 0 } ?? true
         let valEvery: Int = {
@@ -109,7 +110,6 @@ struct FitLoop<Batch> {
         try stepSchedulers(.epoch)
         module.onTrainEpochEnd()
         try t.callHook { try $0.onTrainEpochEnd(t, module) }
-        t.reportProgress(limit: limit)
         return true
     }
 

@@ -52,6 +52,8 @@ public final class Trainer {
     public internal(set) var currentEpoch = 0
     /// The number of optimizer steps taken.
     public internal(set) var globalStep = 0
+    /// The number of training batches an epoch runs (after limits).
+    public internal(set) var trainBatchesPerEpoch = 0
     /// The index of the training batch being run, or the number done in the current epoch.
     public var batchIdx: Int { batchesDone }
     /// Set to end fitting at the next step boundary (respecting `minEpochs`).
@@ -181,6 +183,8 @@ public final class Trainer {
             callbacks.insert(ModelSummary(), at: 0)
         }
         if !self.enableModelSummary { callbacks.removeAll { $0 is ModelSummary } }
+        if self.enableProgressBar && !callbacks.contains(where: { $0 is ProgressBar }) { callbacks.append(ProgressBar()) }
+        if !self.enableProgressBar { callbacks.removeAll { $0 is ProgressBar } }
         self.callbacks = callbacks
         if deterministic { TorchSettings.useDeterministicAlgorithms(true) }
     }
