@@ -67,3 +67,31 @@ final class CallbackTests: XCTestCase {
         XCTAssertEqual(lines.last, "0.001     Total estimated model params size (MB)")
     }
 }
+
+/// Keeps a copy of the parameters at the end of every epoch.
+final class Snapshots: Callback {
+    var epochs: [[Tensor]] = []
+    func onTrainEpochEnd(_ trainer: Trainer, _ module: LightningModuleBase) throws {
+        epochs.append(module.parameters().map { $0.detach().clone() })
+    }
+}
+
+final class StochasticWeightAveragingTests: XCTestCase {
+    func testTheModelEndsWithTheAverageOfTheLastEpochs() throws {
+        let snapshots = Snapshots()
+        let swa = StochasticWeightAveraging(swaLrs: 0.05, swaEpochStart: 0.5, annealingEpochs: 2)
+        let model = TinyClassifier(dropout: 0)
+        let trainer = try makeTrainer(try temporaryDirectory()) {
+            try Trainer(maxEpochs: 6, enableCheckpointing: false, defaultRootDir: $0, callbacks: [snapshots, swa])
+        }
+        try trainer.fit(model, train: DataLoader(classificationData(count: 32), batchSize: 8))
+        XCTAssertEqual(swa.nAveraged, 3, "epochs 3, 4 and 5")
+        for (i, p) in model.parameters().enumerated() {
+            let mean = Tensor.stack(snapshots.epochs[3...].map { $0[i] }).mean(dim: 0)
+            XCTAssertTrue(p.allclose(mean, rtol: 1e-5, atol: 1e-6), "parameter \(i) is the average of epochs 3-5")
+            XCTAssertFalse(p.allclose(snapshots.epochs[5][i]), "and not the last epoch's weights")
+        }
+        XCTAssertEqual(model.lrSchedulers().count, 1)
+        XCTAssertEqual(trainer.optimizers[0].paramGroups[0].lr, 0.05, accuracy: 1e-12, "annealed to swaLrs")
+    }
+}

@@ -38,6 +38,8 @@ CONFIGS = {
     "sequential_three": lambda: (lambda o: S.SequentialLR(
         o, [S.ConstantLR(o, factor=0.5, total_iters=5), S.ExponentialLR(o, gamma=0.9), S.StepLR(o, 10, 0.5)],
         milestones=[20, 50]))(sgd(2)),
+    "swalr_cos": lambda: torch.optim.swa_utils.SWALR(sgd(2), swa_lr=0.01, anneal_epochs=5),
+    "swalr_linear_instant": lambda: torch.optim.swa_utils.SWALR(sgd(), swa_lr=0.05, anneal_epochs=0, anneal_strategy="linear"),
     "plateau": lambda: S.ReduceLROnPlateau(sgd(2), factor=0.5, patience=3, cooldown=2, min_lr=[0.001, 0.01]),
     "plateau_max_abs": lambda: S.ReduceLROnPlateau(sgd(), mode="max", patience=2, threshold=0.01, threshold_mode="abs"),
 }

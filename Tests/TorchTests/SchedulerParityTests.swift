@@ -35,6 +35,8 @@ let schedulerCases: [String: @Sendable () -> LRScheduler] = [
         return SequentialLR(o, schedulers: [ConstantLR(o, factor: 0.5, totalIters: 5), ExponentialLR(o, gamma: 0.9),
                                             StepLR(o, stepSize: 10, gamma: 0.5)], milestones: [20, 50])
     },
+    "swalr_cos": { SWALR(sgd(2), swaLr: 0.01, annealEpochs: 5) },
+    "swalr_linear_instant": { SWALR(sgd(), swaLr: 0.05, annealEpochs: 0, annealStrategy: .linear) },
     "plateau": { ReduceLROnPlateau(sgd(2), factor: 0.5, patience: 3, cooldown: 2, minLr: [0.001, 0.01]) },
     "plateau_max_abs": { ReduceLROnPlateau(sgd(), mode: .max, patience: 2, threshold: 0.01, thresholdMode: .abs) },
 ]

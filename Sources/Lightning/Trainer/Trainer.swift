@@ -72,8 +72,10 @@ public final class Trainer {
     public var printer: (String) -> Void = { print($0) }
 
     var module: LightningModuleBase?
-    var optimizers: [Optimizer] = []
-    var schedulerConfigs: [LRSchedulerConfig] = []
+    /// The optimizers `configureOptimizers` returned.
+    public internal(set) var optimizers: [Optimizer] = []
+    /// The schedulers and how they are stepped (`lr_scheduler_configs`).
+    public internal(set) var schedulerConfigs: [LRSchedulerConfig] = []
     var lightningOptimizers: [LightningOptimizer] = []
     var runningStage: RunningStage?
     /// Values logged in training, and in validation or test (kept apart: a validation run in
