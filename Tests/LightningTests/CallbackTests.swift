@@ -95,3 +95,43 @@ final class StochasticWeightAveragingTests: XCTestCase {
         XCTAssertEqual(trainer.optimizers[0].paramGroups[0].lr, 0.05, accuracy: 1e-12, "annealed to swaLrs")
     }
 }
+
+final class LearningRateFinderTests: XCTestCase {
+    func testRangeTestRestoresTheModelAndSuggestsARate() throws {
+        final class Tunable: LightningModule<(Tensor, Tensor)> {
+            let net = Sequential { Linear(4, 16); ReLU(); Linear(16, 3) }
+            var lr = 1e-3
+            override func trainingStep(_ batch: (Tensor, Tensor), batchIdx: Int) -> Tensor? {
+                F.crossEntropy(net(batch.0), batch.1)
+            }
+            override func configureOptimizers() -> OptimizerConfig { .init(SGD(parameters(), lr: lr)) }
+        }
+        let model = Tunable()
+        let before = model.stateDict().map { $0.value.clone() }
+        final class Check: Callback {
+            var weightsAtStart: [Tensor] = []
+            func onTrainStart(_ trainer: Trainer, _ module: LightningModuleBase) throws {
+                weightsAtStart = module.stateDict().map { $0.value.clone() }
+            }
+        }
+        let check = Check()
+        let finder = LearningRateFinder(minLr: 1e-5, maxLr: 10, numTraining: 60) { module, lr in (module as! Tunable).lr = lr }
+        let trainer = try makeTrainer(try temporaryDirectory()) {
+            try Trainer(maxEpochs: 1, numSanityValSteps: 0, defaultRootDir: $0, callbacks: [finder, check])
+        }
+        try trainer.fit(model, train: DataLoader(classificationData(count: 64), batchSize: 8, shuffle: true, seed: 1))
+        let lrs = finder.results.lr
+        XCTAssertGreaterThan(lrs.count, 20)
+        XCTAssertEqual(lrs[0], 1e-5, accuracy: 1e-15)
+        XCTAssertEqual(lrs[1] / lrs[0], pow(10.0 / 1e-5, 1.0 / 59), accuracy: 1e-9, "exponential spacing")
+        for (a, b) in zip(before, check.weightsAtStart) { XCTAssertTrue(a.equal(b), "the range test leaves the weights as they were") }
+        let suggestion = try XCTUnwrap(finder.suggestion)
+        XCTAssertEqual(model.lr, suggestion, "handed to the model")
+        XCTAssertEqual(trainer.optimizers[0].paramGroups[0].lr, suggestion, "and the optimizer made again with it")
+        let loss = Array(finder.results.loss[10..<(finder.results.loss.count - 1)])
+        let gradient = loss.indices.map { i in
+            i == 0 ? loss[1] - loss[0] : i == loss.count - 1 ? loss[i] - loss[i - 1] : (loss[i + 1] - loss[i - 1]) / 2
+        }
+        XCTAssertEqual(suggestion, lrs[10 + gradient.indices.min { gradient[$0] < gradient[$1] }!], "steepest descent")
+    }
+}

@@ -19,6 +19,24 @@ extension Trainer {
             try configureOptimizers(model)
             if let path = try resolve(ckptPath) { try restore(from: path, model: model, datamodule: datamodule, loader: trainLoader) }
             if let seed = (trainLoader as? any SeededSampling)?.samplerSeed { trainSamplerSeed = seed }
+            trainingBatches = { [unowned self] count, body in
+                var done = 0
+                var epoch = 0
+                while done < count {
+                    let stream = trainLoader.stream(epoch: epoch, skip: 0)
+                    var any = false
+                    while done < count, let batch = try stream.next() {
+                        any = true
+                        let index = done
+                        done += 1
+                        let loss = try runStep("training_step", batchIdx: index) { model.trainingStep(batch, batchIdx: index) }
+                        if let loss, try !body(loss) { return }
+                    }
+                    if !any { return }
+                    epoch += 1
+                }
+            }
+            defer { trainingBatches = nil }
             try callHook { try $0.onFitStart(self, model) }
             model.onFitStart()
             try FitLoop(trainer: self, module: model, train: trainLoader, val: valLoader).run()
@@ -117,7 +135,8 @@ extension Trainer {
         if let profiler { printer(profiler.summary()) }
     }
 
-    private func configureOptimizers(_ model: LightningModuleBase) throws {
+    /// Calls `configureOptimizers` (again, after a tool changed the model's hyper-parameters).
+    func configureOptimizers(_ model: LightningModuleBase) throws {
         let config = model.configureOptimizers()
         if model.automaticOptimization && config.optimizers.count != 1 {
             throw TrainerError.misconfiguration(

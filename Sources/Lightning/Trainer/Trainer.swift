@@ -87,6 +87,9 @@ public final class Trainer {
     /// Training batches finished in the current epoch (the resume position).
     var batchesDone = 0
     var trainSamplerSeed: UInt64?
+    /// Runs the training step on up to `count` training batches, passing each loss to the
+    /// body until it returns false (for tools such as the learning-rate finder); set during `fit`.
+    var trainingBatches: ((Int, (Tensor) throws -> Bool) throws -> Void)?
     /// The datamodule's state, for checkpoints.
     var datamoduleState: (() -> StateValue)?
     /// Whether `overfitBatches` is on: the same first batches every epoch.
