@@ -41,6 +41,7 @@ let package = Package(
         .executableTarget(name: "Demo", dependencies: ["Lightning", "Torch"], path: "Examples/Demo"),
         .executableTarget(name: "BenchOpOverhead", dependencies: ["Torch"], path: "bench/OpOverhead/Swift"),
         .executableTarget(name: "BenchDataLoader", dependencies: ["Lightning", "Torch"], path: "bench/DataLoader/Swift"),
+        .executableTarget(name: "BenchProgressBar", dependencies: ["Lightning", "Torch"], path: "bench/ProgressBar"),
         .executableTarget(
             name: "BenchOpOverheadCxx",
             path: "bench/OpOverhead/Cxx",

@@ -32,7 +32,7 @@ final class ProgressBarTests: XCTestCase {
         }
         reader.start()
 
-        let bar = ProgressBar(stream: FileHandle(fileDescriptor: slave))
+        let bar = ProgressBar(minInterval: 0, stream: FileHandle(fileDescriptor: slave))
         XCTAssertTrue(bar.isTerminal, "isatty on the pty")
         let output = OutputCapture()
         let trainer = try makeTrainer(try temporaryDirectory(), output: output) {

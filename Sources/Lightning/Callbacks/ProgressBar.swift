@@ -7,14 +7,18 @@ import Torch
 public final class ProgressBar: Callback {
     /// Batches between redraws.
     public let refreshRate: Int
+    /// Seconds between redraws at least (as tqdm's `mininterval`), so drawing never costs a step.
+    public let minInterval: Double
+    private var lastDraw = Date.distantPast
     let stream: FileHandle
     /// Whether the output is a terminal (redraws) or not (plain lines).
     public let isTerminal: Bool
     private var epochStart = Date()
     private var total = 0
 
-    public init(refreshRate: Int = 1, stream: FileHandle = .standardOutput, isTerminal: Bool? = nil) {
-        (self.refreshRate, self.stream) = (max(1, refreshRate), stream)
+    public init(refreshRate: Int = 1, minInterval: Double = 0.1, stream: FileHandle = .standardOutput,
+                isTerminal: Bool? = nil) {
+        (self.refreshRate, self.minInterval, self.stream) = (max(1, refreshRate), minInterval, stream)
         self.isTerminal = isTerminal ?? (isatty(stream.fileDescriptor) == 1)
     }
 
@@ -26,6 +30,9 @@ public final class ProgressBar: Callback {
     public func onTrainBatchEnd(_ trainer: Trainer, _ module: LightningModuleBase, loss: Tensor?, batch: Any, batchIdx: Int) throws {
         let done = batchIdx + 1
         guard isTerminal, done % refreshRate == 0 || done == total else { return }
+        let now = Date()
+        guard now.timeIntervalSince(lastDraw) >= minInterval || done == total else { return }
+        lastDraw = now
         write("\r" + line(trainer, done: done) + "\u{1B}[K")
     }
 
