@@ -11,14 +11,14 @@ PY="$VENV/bin/python"
 
 fail() { echo "setup: $*" >&2; exit 1; }
 
-if ! "$PY" -c "import safetensors, tensorboard, torch, sys; sys.exit(0 if torch.__version__.split('+')[0] == '$TORCH_VERSION' else 1)" 2>/dev/null; then
+if ! "$PY" -c "import safetensors, tensorboard, pytorch_lightning, torch, sys; sys.exit(0 if torch.__version__.split('+')[0] == '$TORCH_VERSION' else 1)" 2>/dev/null; then
     command -v python3 >/dev/null || fail "python3 is not installed; install it (e.g. 'apt-get install python3 python3-venv') and run again."
     if [ ! -x "$PY" ] || ! "$PY" -c "import sys" 2>/dev/null; then
         rm -rf "$VENV"
         python3 -m venv "$VENV" 2>/dev/null || fail "could not create the venv in $VENV; install python3-venv (e.g. 'apt-get install python3-venv') and run again."
     fi
     echo "setup: installing torch==$TORCH_VERSION into $VENV (about 5 GB, once)..."
-    if ! "$PY" -m pip install --quiet --disable-pip-version-check --no-input "torch==$TORCH_VERSION" numpy safetensors tensorboard; then
+    if ! "$PY" -m pip install --quiet --disable-pip-version-check --no-input "torch==$TORCH_VERSION" numpy safetensors tensorboard "pytorch-lightning==2.6.6"; then
         fail "pip could not install torch==$TORCH_VERSION; check that PyPI is reachable (or set LIBTORCH=/path/to/libtorch and make sure the venv has torch for the tests), then run again."
     fi
 fi

@@ -20,7 +20,7 @@ final class TrainerBasicsTests: XCTestCase {
         XCTAssertLessThan(trainer.callbackMetrics["val_loss"]!.item(), before)
         XCTAssertNotNil(trainer.callbackMetrics["train_loss_epoch"])
         let csv = try String(contentsOfFile: trainer.logDir + "/metrics.csv", encoding: .utf8)
-        XCTAssertTrue(csv.hasPrefix("step,"), csv)
+        XCTAssertTrue(csv.hasPrefix("epoch,step,train_loss_epoch,train_loss_step,val_acc,val_loss\n"), csv)
         XCTAssertTrue(csv.contains("val_loss") && csv.contains("train_loss_step") && csv.contains("train_loss_epoch"))
         let checkpoints = try FileManager.default.contentsOfDirectory(atPath: trainer.logDir + "/checkpoints")
         XCTAssertEqual(checkpoints, ["epoch=4-step=40.ckpt"], "only the latest is kept without a monitor")

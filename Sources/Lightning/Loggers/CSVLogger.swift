@@ -2,7 +2,9 @@ import Foundation
 import Torch
 
 /// Metrics to `<root>/<name>/version_<n>/metrics.csv` and hyper-parameters to `hparams.yaml`
-/// (`CSVLogger`), the default logger: one row per logged step, one column per metric.
+/// (`CSVLogger`), the default logger, in Lightning's layout: one row per logging call (step
+/// values, validation results and training epoch means each in their own rows), columns
+/// `epoch`, `step`, then the metrics sorted by name.
 public final class CSVLogger: Logger {
     public let logDir: String
     private var rows: [(step: Int, values: [String: Double])] = []
@@ -20,8 +22,9 @@ public final class CSVLogger: Logger {
         var values: [String: Double] = [:]
         for (k, v) in metrics {
             values[k] = v
-            if !columns.contains(k) { columns.append(k) }
+            if k != "epoch" && !columns.contains(k) { columns.append(k) }
         }
+        columns.sort()
         rows.append((step, values))
         try flush()
     }
@@ -34,12 +37,18 @@ public final class CSVLogger: Logger {
 
     public func finalize(status: String) throws { try flush() }
 
-    /// Rewrites the file with every column seen so far (new metrics add columns, as Lightning's does).
+    /// Rewrites the file in Lightning's layout: `epoch,step`, then the metrics in sorted order
+    /// (a new metric adds a column to every row).
     private func flush() throws {
         try FileManager.default.createDirectory(atPath: logDir, withIntermediateDirectories: true)
-        let header = (["step"] + columns).joined(separator: ",")
+        func text(_ v: Double?) -> String {
+            guard let v else { return "" }
+            return v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(v)
+        }
+        let header = (["epoch", "step"] + columns).joined(separator: ",")
         let lines = rows.map { row in
-            ([String(row.step)] + columns.map { row.values[$0].map { String($0) } ?? "" }).joined(separator: ",")
+            ([text(row.values["epoch"]), String(row.step)] + columns.map { row.values[$0].map { String($0) } ?? "" })
+                .joined(separator: ",")
         }
         try ([header] + lines).joined(separator: "\n").appending("\n")
             .write(toFile: logDir + "/metrics.csv", atomically: true, encoding: .utf8)

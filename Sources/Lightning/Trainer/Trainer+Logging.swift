@@ -25,9 +25,12 @@ extension Trainer {
         }
         if log && !toLog.isEmpty {
             toLog.append(("epoch", Double(currentEpoch)))
-            for logger in loggers { try logger.logMetrics(toLog, step: globalStep) }
+            for logger in loggers { try logger.logMetrics(toLog, step: loggingStep) }
         }
     }
+
+    /// The step loggers record: the index of the last optimizer step taken, as Lightning's.
+    var loggingStep: Int { max(globalStep - 1, 0) }
 
     /// Publishes the epoch means of a stage to callback metrics and loggers, then clears them.
     func publishEpochMetrics(_ metrics: MetricStore) throws {
@@ -42,7 +45,7 @@ extension Trainer {
         metrics.reset()
         if !toLog.isEmpty && !sanityChecking {
             toLog.append(("epoch", Double(currentEpoch)))
-            for logger in loggers { try logger.logMetrics(toLog, step: globalStep) }
+            for logger in loggers { try logger.logMetrics(toLog, step: loggingStep) }
         }
     }
 }
