@@ -135,3 +135,62 @@ final class LearningRateFinderTests: XCTestCase {
         XCTAssertEqual(suggestion, lrs[10 + gradient.indices.min { gradient[$0] < gradient[$1] }!], "steepest descent")
     }
 }
+
+/// The remaining arguments of the callbacks, one effect each.
+final class CallbackArgumentTests: XCTestCase {
+    private let data = DataLoader(classificationData(count: 32), batchSize: 8)
+
+    func testTimerCheckedAtEpochEndsFinishesTheEpoch() throws {
+        let recorder = Recorder()
+        let timer = TrainingTimer(duration: 0, interval: .epoch)
+        let trainer = try makeTrainer(try temporaryDirectory()) { try Trainer(maxEpochs: 5, defaultRootDir: $0, callbacks: [timer, recorder]) }
+        try trainer.fit(TinyClassifier(), train: data)
+        XCTAssertEqual(recorder.trainBatches, 4, "the whole first epoch, then stop")
+        let stepTimer = TrainingTimer(duration: 0, interval: .step)
+        let stepped = try makeTrainer(try temporaryDirectory()) { try Trainer(maxEpochs: 5, defaultRootDir: $0, callbacks: [stepTimer]) }
+        try stepped.fit(TinyClassifier(), train: data)
+        XCTAssertEqual(stepped.globalStep, 1, "stops after the first step")
+    }
+
+    func testProgressBarRefreshRate() throws {
+        let pipe = Pipe()
+        let bar = ProgressBar(refreshRate: 2, minInterval: 0, stream: pipe.fileHandleForWriting, isTerminal: true)
+        let trainer = try makeTrainer(try temporaryDirectory()) {
+            try Trainer(maxEpochs: 1, enableModelSummary: false, defaultRootDir: $0, callbacks: [bar])
+        }
+        try trainer.fit(TinyClassifier(), train: data)
+        try pipe.fileHandleForWriting.close()
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        XCTAssertEqual(text.components(separatedBy: "Epoch 0:").count - 1, 3, "batches 2 and 4, and the final line: \(text.debugDescription)")
+    }
+
+    func testEarlyStoppingCheckedAtValidationEnd() throws {
+        let stopper = EarlyStopping(monitor: "metric", patience: 1, checkOnTrainEpochEnd: false)
+        let trainer = try makeTrainer(try temporaryDirectory()) {
+            try Trainer(maxEpochs: 10, valCheckInterval: 0.5, numSanityValSteps: 0, defaultRootDir: $0, callbacks: [stopper])
+        }
+        try trainer.fit(ScriptedMetric([1.0]), train: data, val: data)
+        XCTAssertEqual(trainer.globalStep, 4, "the second validation (after batch 4 of epoch 0) finds no improvement")
+        XCTAssertEqual(stopper.stoppedEpoch, 0)
+    }
+
+    func testLearningRateFinderLinearModeAndEarlyStop() throws {
+        final class Exploding: LightningModule<(Tensor, Tensor)> {
+            let net = Linear(4, 3)
+            override func trainingStep(_ batch: (Tensor, Tensor), batchIdx: Int) -> Tensor? { F.crossEntropy(net(batch.0), batch.1) }
+            override func configureOptimizers() -> OptimizerConfig { .init(SGD(parameters(), lr: 0.01)) }
+        }
+        let linear = LearningRateFinder(minLr: 0.1, maxLr: 1.0, numTraining: 10, mode: .linear, earlyStopThreshold: nil)
+        let trainer = try makeTrainer(try temporaryDirectory()) { try Trainer(maxEpochs: 1, defaultRootDir: $0, callbacks: [linear]) }
+        try trainer.fit(Exploding(), train: data)
+        XCTAssertEqual(linear.results.lr.count, 10, "cycles the 4 batches until 10 steps")
+        XCTAssertEqual(linear.results.lr[1] - linear.results.lr[0], 0.1, accuracy: 1e-12, "equal steps")
+        XCTAssertNil(linear.suggestion, "10 points leave too few after skipping the first 10")
+
+        let early = LearningRateFinder(minLr: 1e-3, maxLr: 1e6, numTraining: 100, earlyStopThreshold: 4)
+        let stopped = try makeTrainer(try temporaryDirectory()) { try Trainer(maxEpochs: 1, defaultRootDir: $0, callbacks: [early]) }
+        try stopped.fit(Exploding(), train: data)
+        XCTAssertLessThan(early.results.lr.count, 100, "a diverging loss ends the range test early")
+        XCTAssertGreaterThan(early.results.loss.last!, 4 * early.results.loss.filter(\.isFinite).min()!)
+    }
+}
