@@ -67,19 +67,12 @@ struct FitLoop<Batch> {
         t.runningStage = .training
         defer { t.runningStage = nil }
         let stream = train.stream(epoch: t.overfitting ? 0 : t.currentEpoch, skip: t.batchesDone)
-        var exhausted = false
         while t.batchesDone < limit {
-            guard let batch = try stream.next() else {
-                exhausted = true
-                break
-            }
+            guard let batch = try stream.next() else { break }
             let batchIdx = t.batchesDone
             t.currentBatch = batch
             try t.callHook { try $0.onTrainBatchStart(t, module, batch: batch, batchIdx: batchIdx) }
-            guard module.onTrainBatchStart(batch, batchIdx: batchIdx) else {
-                exhausted = true
-                break
-            }
+            guard module.onTrainBatchStart(batch, batchIdx: batchIdx) else { break }
             let stepsBefore = t.globalStep
             let loss = try t.profile("run_training_batch") {
                 try module.automaticOptimization
@@ -104,7 +97,6 @@ struct FitLoop<Batch> {
             }
             if atBoundary && (finishedWithinEpoch || (t.shouldStop && t.currentEpoch >= t.minEpochs)) { return false }
         }
-        _ = exhausted
         if validateThisEpoch, let val { try runValidation(val, limit: valLimit) }
         try t.publishEpochMetrics(t.trainingMetrics)
         try stepSchedulers(.epoch)

@@ -50,11 +50,7 @@ extension Trainer {
     public func validate<Batch>(_ model: LightningModule<Batch>, _ loader: (any BatchLoader<Batch>)? = nil,
                                 datamodule: LightningDataModule<Batch>? = nil,
                                 ckptPath: CheckpointPath? = nil) throws -> [String: Double] {
-        datamodule?.setup(stage: .validate)
-        guard let loader = loader ?? datamodule?.valDataloader() else {
-            throw TrainerError.misconfiguration("validate needs a loader: pass one or a datamodule with valDataloader()")
-        }
-        return try evaluate(model, loader, stage: .validating, limit: limitValBatches, datamodule: datamodule, ckptPath: ckptPath)
+        try evaluate(model, loader, stage: .validating, datamodule: datamodule, ckptPath: ckptPath)
     }
 
     /// Runs one test epoch and returns the logged epoch means.
@@ -62,11 +58,7 @@ extension Trainer {
     public func test<Batch>(_ model: LightningModule<Batch>, _ loader: (any BatchLoader<Batch>)? = nil,
                             datamodule: LightningDataModule<Batch>? = nil,
                             ckptPath: CheckpointPath? = nil) throws -> [String: Double] {
-        datamodule?.setup(stage: .test)
-        guard let loader = loader ?? datamodule?.testDataloader() else {
-            throw TrainerError.misconfiguration("test needs a loader: pass one or a datamodule with testDataloader()")
-        }
-        return try evaluate(model, loader, stage: .testing, limit: limitTestBatches, datamodule: datamodule, ckptPath: ckptPath)
+        try evaluate(model, loader, stage: .testing, datamodule: datamodule, ckptPath: ckptPath)
     }
 
     /// Runs `predictStep` over a loader and returns its outputs.
@@ -86,19 +78,22 @@ extension Trainer {
         return outputs
     }
 
-    private func evaluate<Batch>(_ model: LightningModule<Batch>, _ loader: any BatchLoader<Batch>, stage: RunningStage,
-                                 limit: BatchLimit, datamodule: LightningDataModule<Batch>?,
+    private func evaluate<Batch>(_ model: LightningModule<Batch>, _ loader: (any BatchLoader<Batch>)?, stage: RunningStage,
+                                 datamodule: LightningDataModule<Batch>?,
                                  ckptPath: CheckpointPath?) throws -> [String: Double] {
+        let testing = stage == .testing
+        datamodule?.setup(stage: testing ? .test : .validate)
+        guard let loader = loader ?? (testing ? datamodule?.testDataloader() : datamodule?.valDataloader()) else {
+            let name = testing ? "test" : "validate", accessor = testing ? "testDataloader()" : "valDataloader()"
+            throw TrainerError.misconfiguration("\(name) needs a loader: pass one or a datamodule with \(accessor)")
+        }
         var results: [String: Double] = [:]
-        try run(model, stage: stage == .testing ? .test : .validate, datamodule: datamodule) {
+        try run(model, stage: testing ? .test : .validate, datamodule: datamodule) {
             if let path = try resolve(ckptPath) { try restoreWeights(from: path, model: model) }
-            let before = Set(callbackMetrics.keys)
             callbackMetrics = [:]
-            try EvaluationLoop(trainer: self, module: model, loader: loader, stage: stage,
-                               limit: limit.batches(of: loader.count)).run()
-            _ = before
+            let limit = (testing ? limitTestBatches : limitValBatches).batches(of: loader.count)
+            try EvaluationLoop(trainer: self, module: model, loader: loader, stage: stage, limit: limit).run()
             for (k, v) in callbackMetrics { results[k] = v.item() }
-            for logger in loggers { try logger.finalize(status: "success") }
         }
         return results
     }
