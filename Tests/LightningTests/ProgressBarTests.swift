@@ -18,6 +18,7 @@ final class ProgressBarTests: XCTestCase {
         final class Received: @unchecked Sendable {
             let lock = NSLock()
             var data = Data()
+            var finished = false
         }
         let received = Received()
         let reader = Thread {
@@ -29,6 +30,9 @@ final class ProgressBarTests: XCTestCase {
                 received.data.append(contentsOf: buffer[0..<n])
                 received.lock.unlock()
             }
+            received.lock.lock()
+            received.finished = true
+            received.lock.unlock()
         }
         reader.start()
 
@@ -39,8 +43,15 @@ final class ProgressBarTests: XCTestCase {
             try Trainer(maxEpochs: 2, enableModelSummary: false, defaultRootDir: $0, callbacks: [bar])
         }
         try trainer.fit(TinyClassifier(), train: DataLoader(classificationData(count: 32), batchSize: 8))
-        Thread.sleep(forTimeInterval: 0.3)
         close(slave)
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            received.lock.lock()
+            let finished = received.finished
+            received.lock.unlock()
+            if finished { break }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
         received.lock.lock()
         let text = String(decoding: received.data, as: UTF8.self)
         received.lock.unlock()
