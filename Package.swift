@@ -42,6 +42,17 @@ let package = Package(
         .executableTarget(name: "BenchOpOverhead", dependencies: ["Torch"], path: "bench/OpOverhead/Swift"),
         .executableTarget(name: "BenchDataLoader", dependencies: ["Lightning", "Torch"], path: "bench/DataLoader/Swift"),
         .executableTarget(name: "BenchProgressBar", dependencies: ["Lightning", "Torch"], path: "bench/ProgressBar"),
+        .executableTarget(name: "BenchW1", dependencies: ["Lightning", "Torch"], path: "bench/W1/Swift"),
+        .executableTarget(
+            name: "BenchW1Cxx",
+            path: "bench/W1/Cxx",
+            cxxSettings: [.unsafeFlags(cxxFlags + ["-O2"])],
+            linkerSettings: [
+                .linkedLibrary("torch_cpu"),
+                .linkedLibrary("c10"),
+                .unsafeFlags(linkFlags),
+            ]
+        ),
         .executableTarget(
             name: "BenchOpOverheadCxx",
             path: "bench/OpOverhead/Cxx",

@@ -64,3 +64,7 @@ echo "## Progress bar cost (Trainer on a 32-64-4 MLP, batch 32, 384 steps; media
     printf "| | us per step | vs none |\n|---|---|---|\n| no progress bar | %.1f | |\n| bar (default: at most every 0.1 s) | %.1f | %+.1f%% |\n| bar redrawn after every batch | %.1f | %+.1f%% |\n",
         v["step_without_bar"], v["step_with_bar"], 100 * (v["step_with_bar"] / v["step_without_bar"] - 1),
         v["step_with_bar_every_batch"], 100 * (v["step_with_bar_every_batch"] / v["step_without_bar"] - 1) }'
+
+echo
+echo "## W1: MLP 64-128-128-10, batch 64, Adam, 1 thread (median of interleaved runs)"
+bash bench/W1/run.sh
