@@ -56,12 +56,13 @@ final class MetricStore {
     }
 }
 
-/// The number of samples in a batch: the first dimension of its first tensor.
+/// The number of samples in a batch: the first dimension of its first tensor (tuples, arrays
+/// and dictionaries are searched through their mirrors).
 func inferBatchSize(_ batch: Any) -> Int {
     if let t = batch as? Tensor { return t.dim > 0 ? t.size(0) : 1 }
     for child in Mirror(reflecting: batch).children {
         let n = inferBatchSize(child.value)
         if n > 0 { return n }
     }
-    return batch is [String: Tensor] ? (batch as! [String: Tensor]).values.first.map { $0.size(0) } ?? 0 : 0
+    return 0
 }

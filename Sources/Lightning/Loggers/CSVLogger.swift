@@ -12,10 +12,7 @@ public final class CSVLogger: Logger {
 
     /// A logger in the next free `version_<n>` folder under `root/name` (or `version` when given).
     public init(root: String, name: String = "lightning_logs", version: Int? = nil) {
-        let base = (root as NSString).appendingPathComponent(name)
-        let existing = (try? FileManager.default.contentsOfDirectory(atPath: base)) ?? []
-        let next = version ?? ((existing.compactMap { $0.hasPrefix("version_") ? Int($0.dropFirst(8)) : nil }.max() ?? -1) + 1)
-        logDir = (base as NSString).appendingPathComponent("version_\(next)")
+        logDir = versionDirectory(root: root, name: name, version: version)
     }
 
     public func logMetrics(_ metrics: [(String, Double)], step: Int) throws {

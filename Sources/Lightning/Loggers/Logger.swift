@@ -1,3 +1,4 @@
+import Foundation
 import Torch
 
 /// Where the Trainer sends logged metrics and hyper-parameters (`pytorch_lightning.loggers.Logger`).
@@ -10,4 +11,12 @@ public protocol Logger: AnyObject {
     func logHyperparams(_ params: [(String, StateValue)]) throws
     /// Writes what is buffered; called at the end of a run.
     func finalize(status: String) throws
+}
+
+/// A run's folder, `root/name/version_<n>`: `version` when given, else one past the highest there.
+func versionDirectory(root: String, name: String, version: Int?) -> String {
+    let base = (root as NSString).appendingPathComponent(name)
+    let existing = (try? FileManager.default.contentsOfDirectory(atPath: base)) ?? []
+    let next = version ?? ((existing.compactMap { $0.hasPrefix("version_") ? Int($0.dropFirst(8)) : nil }.max() ?? -1) + 1)
+    return (base as NSString).appendingPathComponent("version_\(next)")
 }

@@ -11,10 +11,7 @@ public final class TensorBoardLogger: Logger {
 
     /// A logger in the next free `version_<n>` folder under `root/name` (or `version` when given).
     public init(root: String, name: String = "lightning_logs", version: Int? = nil) {
-        let base = (root as NSString).appendingPathComponent(name)
-        let existing = (try? FileManager.default.contentsOfDirectory(atPath: base)) ?? []
-        let next = version ?? ((existing.compactMap { $0.hasPrefix("version_") ? Int($0.dropFirst(8)) : nil }.max() ?? -1) + 1)
-        logDir = (base as NSString).appendingPathComponent("version_\(next)")
+        logDir = versionDirectory(root: root, name: name, version: version)
         let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "localhost"
         path = "\(logDir)/events.out.tfevents.\(Int(Date().timeIntervalSince1970)).\(host).\(getpid()).0"
     }
