@@ -13,6 +13,8 @@ let cxxFlags: [String] = [
     // clang 21 mangles enable_if template parameters unlike the GCC that built the wheel.
     "-fclang-abi-compat=17",
     "-Wno-deprecated-declarations",
+    // c10d with Gloo (headers from Debian's libgloo-dev; libtorch_cpu carries Gloo itself).
+    "-DUSE_C10D_GLOO", "-DUSE_DISTRIBUTED",
 ]
 
 let linkFlags: [String] = [
@@ -63,6 +65,7 @@ let package = Package(
                 .unsafeFlags(linkFlags),
             ]
         ),
+        .executableTarget(name: "DistributedWorker", dependencies: ["Lightning", "Torch"], path: "Tests/DistributedWorker"),
         .target(name: "TestSupport", dependencies: ["Torch"], path: "Tests/Support"),
         .testTarget(name: "TorchTests", dependencies: ["Torch", "TestSupport"]),
         .testTarget(name: "LightningTests", dependencies: ["Lightning", "Torch", "TestSupport"]),

@@ -23,6 +23,17 @@ if ! "$PY" -c "import safetensors, tensorboard, pytorch_lightning, torch, sys; s
     fi
 fi
 
+# c10d's Gloo process group needs Gloo's headers (libtorch_cpu carries Gloo itself).
+if [ ! -f /usr/include/gloo/config.h ]; then
+    echo "setup: installing Gloo's headers (Debian's libgloo-dev) for distributed training..."
+    sudo_cmd=""
+    [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+    command -v apt-get >/dev/null || fail "Gloo's headers (/usr/include/gloo) are missing and apt-get is not available; install libgloo-dev and run again."
+    $sudo_cmd apt-get install -y -qq libgloo-dev >/dev/null 2>&1 \
+        || { $sudo_cmd apt-get update -qq >/dev/null 2>&1 && $sudo_cmd apt-get install -y -qq libgloo-dev >/dev/null 2>&1; } \
+        || fail "could not install libgloo-dev (Gloo's headers); install it and run again."
+fi
+
 if [ -n "${LIBTORCH:-}" ]; then
     [ -d "$LIBTORCH/include" ] && [ -d "$LIBTORCH/lib" ] || fail "LIBTORCH=$LIBTORCH has no include/ and lib/ folders."
     target="$LIBTORCH"

@@ -181,6 +181,52 @@ bool ct_cuda_is_available(void);
 int32_t ct_cuda_device_count(void);
 int32_t ct_set_deterministic(bool enabled, bool warn_only);
 
+// MARK: distributed (c10d)
+
+/// A key-value store for rendezvous (c10d::TCPStore).
+typedef struct ct_store_s *ct_store;
+/// A process group (c10d::ProcessGroup with its backend).
+typedef struct ct_process_group_s *ct_process_group;
+/// DDP's gradient reducer (c10d::Reducer): bucketed all-reduce from autograd hooks.
+typedef struct ct_reducer_s *ct_reducer;
+
+/// Reduction operations (c10d::ReduceOp's numbering).
+enum { CT_REDUCE_SUM = 0, CT_REDUCE_PRODUCT = 2, CT_REDUCE_MIN = 3, CT_REDUCE_MAX = 4 };
+
+/// Connects to (or, with `is_server`, hosts) the store at host:port; waits up to `timeout_s`
+/// for all `world_size` members.
+ct_store ct_store_tcp(const char *host, int32_t port, int32_t world_size, bool is_server, double timeout_s);
+void ct_store_free(ct_store store);
+int32_t ct_store_set(ct_store store, const char *key, const uint8_t *data, size_t n);
+/// Waits up to `timeout_s` for `key`, copies at most `capacity` bytes of its value; returns the value's size.
+int64_t ct_store_get(ct_store store, const char *key, uint8_t *out, size_t capacity, double timeout_s);
+/// Whether `key` is set (without waiting).
+bool ct_store_check(ct_store store, const char *key);
+/// A Gloo process group for CPU tensors; `hostname` picks the network device ("" for
+/// GLOO_SOCKET_IFNAME or the machine's default).
+ct_process_group ct_process_group_gloo(ct_store store, int32_t rank, int32_t size, const char *hostname, double timeout_s);
+void ct_process_group_free(ct_process_group group);
+int32_t ct_process_group_backend_name(ct_process_group group, char *out, size_t capacity);
+/// The timeout the backend enforces, in seconds.
+double ct_process_group_timeout(ct_process_group group);
+/// Collectives, in place and blocking.
+int32_t ct_all_reduce(ct_process_group group, const ct_tensor *tensors, int32_t n, int32_t op);
+int32_t ct_broadcast(ct_process_group group, const ct_tensor *tensors, int32_t n, int32_t root);
+/// Broadcasts many tensors packed into buffers of `buffer_bytes`.
+int32_t ct_broadcast_coalesced(ct_process_group group, const ct_tensor *tensors, int32_t n, size_t buffer_bytes, int32_t root);
+/// Gathers `input` from every rank into `outputs` (new tensors, `world_size` of them).
+int32_t ct_all_gather(ct_process_group group, ct_tensor input, ct_tensor *outputs, int32_t world_size);
+int32_t ct_barrier(ct_process_group group);
+/// A reducer over `params` (after checking every rank has the same shapes), with buckets of
+/// `bucket_bytes` (the first `first_bucket_bytes`) in reverse order.
+ct_reducer ct_reducer_new(ct_process_group group, const ct_tensor *params, int32_t n, int64_t bucket_bytes,
+                          int64_t first_bucket_bytes, bool find_unused_parameters, bool gradient_as_bucket_view);
+void ct_reducer_free(ct_reducer reducer);
+/// Before a forward whose gradients will be reduced (rebuilds buckets after the first step).
+int32_t ct_reducer_prepare_for_forward(ct_reducer reducer);
+/// Arms the hooks for the next backward; `outputs` are searched for unused parameters.
+int32_t ct_reducer_prepare_for_backward(ct_reducer reducer, const ct_tensor *outputs, int32_t n);
+
 #ifdef __cplusplus
 }
 #endif

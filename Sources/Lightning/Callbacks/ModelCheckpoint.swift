@@ -53,7 +53,7 @@ public final class ModelCheckpoint: Callback {
             throw TrainerError.misconfiguration(
                 "Combination of parameters everyNTrainSteps: \(everyNTrainSteps.map(String.init) ?? "nil"), everyNEpochs: \(everyNEpochs.map(String.init) ?? "nil") and trainTimeInterval: \(trainTimeInterval.map { String($0) } ?? "nil") should be mutually exclusive.")
         }
-        if dirpath == nil { dirpath = trainer.defaultCheckpointDirectory }
+        if dirpath == nil { dirpath = try trainer.strategyPlugin.broadcast(trainer.defaultCheckpointDirectory) }
         lastSaveTime = Date()
     }
 
@@ -71,6 +71,11 @@ public final class ModelCheckpoint: Callback {
     }
 
     private func better(_ a: Double, than b: Double) -> Bool { mode == .min ? a < b : a > b }
+
+    /// Deletes a checkpoint that is no longer kept (on the rank that writes them).
+    private func remove(_ path: String, _ trainer: Trainer) {
+        if trainer.strategyPlugin.isGlobalZero { try? FileManager.default.removeItem(atPath: path) }
+    }
 
     /// The file name for the current position and metrics.
     func formatName(_ trainer: Trainer) -> String {
@@ -111,7 +116,7 @@ public final class ModelCheckpoint: Callback {
             try keepTopK(trainer, path: path, score: value)
         } else if saveTopK != 0 {
             try trainer.saveCheckpoint(to: path)
-            if saveTopK == 1, !bestModelPath.isEmpty, bestModelPath != path { try? FileManager.default.removeItem(atPath: bestModelPath) }
+            if saveTopK == 1, !bestModelPath.isEmpty, bestModelPath != path { remove(bestModelPath, trainer) }
             bestModelPath = path
         }
         if saveLast {
@@ -128,7 +133,7 @@ public final class ModelCheckpoint: Callback {
             bestKModels[path] = score
             if saveTopK > 0, bestKModels.count > saveTopK, let worst {
                 bestKModels[worst.key] = nil
-                try? FileManager.default.removeItem(atPath: worst.key)
+                remove(worst.key, trainer)
             }
             if let best = bestKModels.min(by: { better($0.value, than: $1.value) }) {
                 (bestModelPath, bestModelScore) = (best.key, best.value)

@@ -31,15 +31,18 @@ extension Trainer {
     }
 
     /// Writes a checkpoint atomically (a crash mid-save leaves the previous file intact).
+    /// In a multi-process run every rank calls it: rank 0 writes, and all wait until it has.
     public func saveCheckpoint(to path: String) throws {
-        guard strategyPlugin.isGlobalZero else { return }
-        var entries = checkpoint()
-        if let module {
-            for callback in callbacks { try callback.onSaveCheckpoint(self, module, checkpoint: &entries) }
+        if strategyPlugin.isGlobalZero {
+            var entries = checkpoint()
+            if let module {
+                for callback in callbacks { try callback.onSaveCheckpoint(self, module, checkpoint: &entries) }
+            }
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
+                                                    withIntermediateDirectories: true)
+            try TorchFile.save(.dict(entries), to: path)
         }
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
-                                                withIntermediateDirectories: true)
-        try TorchFile.save(.dict(entries), to: path)
+        try strategyPlugin.barrier()
     }
 
     /// Reads a checkpoint, refusing files that are not one.

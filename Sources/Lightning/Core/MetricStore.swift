@@ -10,14 +10,16 @@ final class MetricStore {
         var onStep: Bool
         var onEpoch: Bool
         var progressBar: Bool
+        var syncDist: Bool
     }
 
     private(set) var names: [String] = []
     private var entries: [String: Entry] = [:]
 
-    func log(_ name: String, _ value: Tensor, batchSize: @autoclosure () -> Int, onStep: Bool, onEpoch: Bool, progressBar: Bool) {
+    func log(_ name: String, _ value: Tensor, batchSize: @autoclosure () -> Int, onStep: Bool, onEpoch: Bool, progressBar: Bool,
+             syncDist: Bool) {
         let v = value.detach()
-        var entry = entries[name] ?? Entry(last: v, onStep: onStep, onEpoch: onEpoch, progressBar: progressBar)
+        var entry = entries[name] ?? Entry(last: v, onStep: onStep, onEpoch: onEpoch, progressBar: progressBar, syncDist: syncDist)
         entry.last = v
         if onEpoch {
             let size = Double(batchSize())
@@ -29,12 +31,38 @@ final class MetricStore {
         entries[name] = entry
     }
 
-    /// Values to log after a step: `name` or `name_step` when also aggregated per epoch.
-    func stepValues() -> [(String, Tensor, progressBar: Bool)] {
-        names.compactMap { name in
+    /// Values to log after a step: `name` or `name_step` when also aggregated per epoch;
+    /// `syncDist` values are first replaced by their mean over ranks (one collective for all).
+    func stepValues(strategy: StrategyPlugin) throws -> [(String, Tensor, progressBar: Bool)] {
+        let stepNames = names.filter { entries[$0]!.onStep }
+        let synced = stepNames.filter { entries[$0]!.syncDist }
+        if strategy.worldSize > 1 && !synced.isEmpty {
+            let packed = Tensor.cat(synced.map { entries[$0]!.last.to(dtype: .float64).reshape([-1]) })
+            try strategy.allReduce([packed], op: .sum)
+            let means = (packed / Double(strategy.worldSize)).split(sizes: synced.map { entries[$0]!.last.numel })
+            for (name, mean) in zip(synced, means) {
+                entries[name]!.last = mean.reshape(entries[name]!.last.shape).to(dtype: entries[name]!.last.dtype)
+            }
+        }
+        return stepNames.map { name in
             let e = entries[name]!
-            guard e.onStep else { return nil }
             return (e.onEpoch ? name + "_step" : name, e.last, e.progressBar)
+        }
+    }
+
+    /// Sums the epoch aggregates of `syncDist` values over ranks, so that epoch values are
+    /// means over every rank's samples (one collective for all, once per epoch).
+    func synchronizeEpochSums(strategy: StrategyPlugin) throws {
+        let synced = names.filter { entries[$0]!.syncDist && entries[$0]!.sum != nil }
+        guard strategy.worldSize > 1, !synced.isEmpty else { return }
+        let sums = synced.map { entries[$0]!.sum!.reshape([-1]) }
+        let packed = Tensor.cat(sums + [Tensor(synced.map { entries[$0]!.weight })])
+        try strategy.allReduce([packed], op: .sum)
+        let parts = packed.split(sizes: sums.map(\.numel) + [synced.count])
+        let weights = parts.last!.scalars(as: Double.self)
+        for (i, name) in synced.enumerated() {
+            entries[name]!.sum = parts[i].reshape(entries[name]!.sum!.shape)
+            entries[name]!.weight = weights[i]
         }
     }
 

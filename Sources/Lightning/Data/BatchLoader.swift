@@ -24,9 +24,31 @@ extension DataLoader: BatchLoader {
     }
 }
 
+/// A loader whose sampler the Trainer can replace with a `DistributedSampler`.
+protocol DistributableLoader<Batch>: BatchLoader {
+    /// The sampler's shuffling seed, nil when it does not shuffle.
+    var samplerSeed: UInt64? { get }
+    /// The same loader with this rank's share of the data.
+    func distributed(rank: Int, replicas: Int, shuffle: Bool, seed: UInt64) -> any BatchLoader<Batch>
+}
+
+extension DataLoader: DistributableLoader {
+    var samplerSeed: UInt64? {
+        if let random = sampler as? RandomSampler { return random.seed }
+        if let shared = sampler as? DistributedSampler, shared.shuffle { return shared.seed }
+        return nil
+    }
+
+    func distributed(rank: Int, replicas: Int, shuffle: Bool, seed: UInt64) -> any BatchLoader<Batch> {
+        replacingSampler(DistributedSampler(numReplicas: replicas, rank: rank, shuffle: shuffle, seed: seed, dropLast: dropLast))
+    }
+}
+
 extension DataLoader: SeededSampling {
-    var samplerSeed: UInt64? { (sampler as? RandomSampler)?.seed }
     func reseed(_ seed: UInt64) {
         if sampler is RandomSampler { sampler = RandomSampler(seed: seed) }
+        if let shared = sampler as? DistributedSampler, shared.shuffle {
+            sampler = DistributedSampler(numReplicas: shared.numReplicas, rank: shared.rank, seed: seed, dropLast: shared.dropLast)
+        }
     }
 }

@@ -42,13 +42,29 @@ public final class DataLoader<Sample, Batch>: Sequence, @unchecked Sendable {
         }
     }
 
+    /// A loader of the same dataset that visits it in `sampler`'s order (how the Trainer
+    /// gives each rank its `DistributedSampler` share).
+    public func replacingSampler(_ sampler: Sampler) -> DataLoader {
+        DataLoader(copying: self, sampler: sampler)
+    }
+
+    private init(copying other: DataLoader, sampler: Sampler) {
+        (batchSize, dropLast, numWorkers, prefetchFactor) = (other.batchSize, other.dropLast, other.numWorkers, other.prefetchFactor)
+        (datasetCount, fetch, collate, self.sampler) = (other.datasetCount, other.fetch, other.collate, sampler)
+    }
+
+    /// The number of samples an epoch visits.
+    public var samplesPerEpoch: Int {
+        (sampler as? DistributedSampler)?.samplesPerReplica(count: datasetCount) ?? datasetCount
+    }
+
     /// The number of batches in an epoch.
     public var count: Int {
-        dropLast ? datasetCount / batchSize : (datasetCount + batchSize - 1) / batchSize
+        dropLast ? samplesPerEpoch / batchSize : (samplesPerEpoch + batchSize - 1) / batchSize
     }
 
     /// Whether batches come in a different order each epoch.
-    public var shuffles: Bool { sampler is RandomSampler }
+    public var shuffles: Bool { sampler is RandomSampler || (sampler as? DistributedSampler)?.shuffle == true }
 
     /// The batches of `epoch`, starting after the first `skip` of them (to resume mid-epoch).
     public func epoch(_ epoch: Int, skip: Int = 0) -> EpochIterator {

@@ -29,6 +29,7 @@ struct FitLoop<Batch> {
             if try runEpoch() {
                 t.currentEpoch += 1
                 t.batchesDone = 0
+                try agreeOnStopping()
             }
         }
         module.onTrainEnd()
@@ -42,8 +43,17 @@ struct FitLoop<Batch> {
         if t.maxSteps >= 0 && t.globalStep >= t.maxSteps { return true }
         if let maxEpochs = t.maxEpochs, maxEpochs >= 0, t.currentEpoch >= maxEpochs { return true }
         if t.shouldStop && t.currentEpoch >= t.minEpochs { return true }
-        if let maxTime = t.maxTime, Date().timeIntervalSince(t.fitStart) >= maxTime { return true }
-        return false
+        return t.strategyPlugin.worldSize == 1 && timeUp
+    }
+
+    /// Whether `maxTime` has passed on this process's clock.
+    private var timeUp: Bool { trainer.maxTime.map { Date().timeIntervalSince(trainer.fitStart) >= $0 } ?? false }
+
+    /// In a multi-process run, a stop requested on any rank (or its time limit) stops every
+    /// rank at the same step: each rank's decision is reduced at step and epoch boundaries.
+    private func agreeOnStopping() throws {
+        guard trainer.strategyPlugin.worldSize > 1 else { return }
+        trainer.shouldStop = try trainer.strategyPlugin.reduceBooleanDecision(trainer.shouldStop || timeUp)
     }
 
     /// Runs (the rest of) one epoch; returns whether it completed.
@@ -77,7 +87,7 @@ struct FitLoop<Batch> {
             let loss = try t.profile("run_training_batch") {
                 try module.automaticOptimization
                     ? automaticStep(batch, batchIdx: batchIdx, last: batchIdx + 1 == limit)
-                    : t.runStep("training_step", batchIdx: batchIdx) { module.trainingStep(batch, batchIdx: batchIdx) }
+                    : manualStep(batch, batchIdx: batchIdx)
             }
             t.batchesDone += 1
             module.onTrainBatchEnd(loss, batch: batch, batchIdx: batchIdx)
@@ -95,7 +105,10 @@ struct FitLoop<Batch> {
                 t.printer("Received an interrupt: saved \(t.checkpointDirectory)/last.ckpt; fit(ckptPath: .last) continues from it.")
                 return false
             }
-            if atBoundary && (finishedWithinEpoch || (t.shouldStop && t.currentEpoch >= t.minEpochs)) { return false }
+            if atBoundary {
+                try agreeOnStopping()
+                if finishedWithinEpoch || (t.shouldStop && t.currentEpoch >= t.minEpochs) { return false }
+            }
         }
         if validateThisEpoch, let val { try runValidation(val, limit: valLimit) }
         try t.publishEpochMetrics(t.trainingMetrics)
@@ -105,12 +118,18 @@ struct FitLoop<Batch> {
         return true
     }
 
+    /// A training step that optimizes by itself (manual optimization); each `manualBackward`
+    /// synchronises gradients in a multi-process run.
+    private func manualStep(_ batch: Batch, batchIdx: Int) throws -> Tensor? {
+        try trainer.strategyPlugin.beforeTrainingStep(synchronizing: true)
+        return try trainer.runStep("training_step", batchIdx: batchIdx) { module.trainingStep(batch, batchIdx: batchIdx) }
+    }
+
     /// Limits that end fitting in the middle of an epoch.
     private var finishedWithinEpoch: Bool {
         let t = trainer
         if t.maxSteps >= 0 && t.globalStep >= t.maxSteps { return true }
-        if let maxTime = t.maxTime, Date().timeIntervalSince(t.fitStart) >= maxTime { return true }
-        return false
+        return t.strategyPlugin.worldSize == 1 && timeUp
     }
 
     private func runValidation(_ val: any BatchLoader<Batch>, limit: Int) throws {
@@ -121,6 +140,8 @@ struct FitLoop<Batch> {
     /// Training step, backward and (at the end of an accumulation window) the optimizer step.
     private func automaticStep(_ batch: Batch, batchIdx: Int, last: Bool) throws -> Tensor? {
         let t = trainer
+        let stepsOptimizer = (batchIdx + 1) % t.accumulateGradBatches == 0 || last
+        try t.strategyPlugin.beforeTrainingStep(synchronizing: stepsOptimizer)
         let loss = try t.profile("training_step") {
             try t.runStep("training_step", batchIdx: batchIdx) { module.trainingStep(batch, batchIdx: batchIdx) }
         }
@@ -128,10 +149,13 @@ struct FitLoop<Batch> {
         let scaled = t.accumulateGradBatches > 1 ? loss / Double(t.accumulateGradBatches) : loss
         try t.callHook { try $0.onBeforeBackward(t, module, loss: scaled) }
         module.onBeforeBackward(scaled)
-        try t.profile("backward") { try t.runStep("backward", batchIdx: batchIdx) { t.backward(scaled) } }
+        try t.strategyPlugin.beforeBackward(scaled, synchronizing: stepsOptimizer)
+        try t.profile("backward") {
+            try t.runStep("backward", batchIdx: batchIdx) { t.precisionPlugin.backward(scaled, retainGraph: false) }
+        }
         try t.callHook { try $0.onAfterBackward(t, module) }
         module.onAfterBackward()
-        guard (batchIdx + 1) % t.accumulateGradBatches == 0 || last else { return loss }
+        guard stepsOptimizer else { return loss }
         var stepped = true
         for optimizer in t.optimizers {
             try t.callHook { try $0.onBeforeOptimizerStep(t, module, optimizer: optimizer) }

@@ -1,31 +1,87 @@
 import Torch
 
-/// How training is spread over devices and processes (`Strategy`): one device here; DDP
-/// plugs in beside it.
+/// How training is spread over devices and processes (Lightning's `Strategy`): the Trainer
+/// calls these around every step, so a model's code is the same on one process or many.
 public protocol StrategyPlugin: AnyObject {
     /// This process's rank among all processes.
     var globalRank: Int { get }
+    /// This process's rank on its node.
+    var localRank: Int { get }
     /// The number of processes.
     var worldSize: Int { get }
-    /// Moves the module to its device.
-    func setup(_ module: Module, accelerator: AcceleratorPlugin)
-    /// Reduces a logged value across processes (`syncDist`).
-    func reduce(_ value: Tensor) -> Tensor
+    /// Joins the job (starting the other local processes when needed) and prepares the
+    /// module for `stage`: its device, identical weights on every rank, gradient hooks.
+    func setup(_ module: Module, accelerator: AcceleratorPlugin, stage: Stage) throws
+    /// Undoes what `setup` attached to the module.
+    func teardown()
+    /// Before a training step; `synchronizing` is false on the accumulation steps that
+    /// don't step the optimizer (`no_sync`).
+    func beforeTrainingStep(synchronizing: Bool) throws
+    /// Before the backward of `loss`, with the same `synchronizing` as the step.
+    func beforeBackward(_ loss: Tensor, synchronizing: Bool) throws
+    /// Combines `tensors` across processes in place.
+    func allReduce(_ tensors: [Tensor], op: ReduceOp) throws
+    /// Copies rank `root`'s `tensors` to every process.
+    func broadcast(_ tensors: [Tensor], root: Int) throws
     /// Waits for every process.
-    func barrier()
+    func barrier() throws
+    /// Called when a run fails, before the error reaches the caller.
+    func onException(_ error: Error)
 }
 
 extension StrategyPlugin {
     /// Whether this process writes checkpoints and logs.
     public var isGlobalZero: Bool { globalRank == 0 }
+
+    /// The mean of `value` over processes (`syncDist`).
+    public func reduceMean(_ value: Tensor) throws -> Tensor {
+        guard worldSize > 1 else { return value }
+        let copy = value.detach().to(dtype: .float64).clone()
+        try allReduce([copy], op: .sum)
+        return (copy / Double(worldSize)).to(dtype: value.dtype)
+    }
+
+    /// Whether any process (or, with `all`, every process) decided `decision`.
+    public func reduceBooleanDecision(_ decision: Bool, all: Bool = false) throws -> Bool {
+        guard worldSize > 1 else { return decision }
+        let votes = Tensor([decision ? 1 : 0] as [Int64])
+        try allReduce([votes], op: .sum)
+        let count = votes.item(as: Int64.self)
+        return all ? count == Int64(worldSize) : count > 0
+    }
+
+    /// Rank 0's `value` on every process.
+    public func broadcast(_ value: Int) throws -> Int {
+        guard worldSize > 1 else { return value }
+        let t = Tensor([Int64(value)])
+        try broadcast([t], root: 0)
+        return Int(t.item(as: Int64.self))
+    }
+
+    /// Rank 0's `text` on every process.
+    public func broadcast(_ text: String) throws -> String {
+        guard worldSize > 1 else { return text }
+        let count = try broadcast(text.utf8.count)
+        let bytes = Tensor(isGlobalZero ? Array(text.utf8) : [UInt8](repeating: 0, count: count))
+        if count > 0 { try broadcast([bytes], root: 0) }
+        return String(decoding: count > 0 ? bytes.scalars(as: UInt8.self) : [], as: UTF8.self)
+    }
 }
 
 /// Everything in this process on one device.
 public final class SingleDeviceStrategy: StrategyPlugin {
     public init() {}
     public var globalRank: Int { 0 }
+    public var localRank: Int { 0 }
     public var worldSize: Int { 1 }
-    public func setup(_ module: Module, accelerator: AcceleratorPlugin) { module.to(device: accelerator.device) }
-    public func reduce(_ value: Tensor) -> Tensor { value }
-    public func barrier() {}
+    public func setup(_ module: Module, accelerator: AcceleratorPlugin, stage: Stage) throws {
+        module.to(device: accelerator.device)
+    }
+    public func teardown() {}
+    public func beforeTrainingStep(synchronizing: Bool) throws {}
+    public func beforeBackward(_ loss: Tensor, synchronizing: Bool) throws {}
+    public func allReduce(_ tensors: [Tensor], op: ReduceOp) throws {}
+    public func broadcast(_ tensors: [Tensor], root: Int) throws {}
+    public func barrier() throws {}
+    public func onException(_ error: Error) {}
 }

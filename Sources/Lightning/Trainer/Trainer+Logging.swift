@@ -6,16 +6,16 @@ extension Trainer {
                 batchSize: Int?) {
         guard let stage = runningStage, !barebones else { return }
         let training = stage.isTraining
-        let v = syncDist ? strategyPlugin.reduce(value) : value
-        (training ? trainingMetrics : evaluationMetrics).log(name, v, batchSize: batchSize ?? currentBatchSize, onStep: onStep ?? training,
-                    onEpoch: onEpoch ?? !training, progressBar: progressBar)
-        if training || onStep == true { callbackMetrics[name] = v.detach() }
+        (training ? trainingMetrics : evaluationMetrics).log(name, value, batchSize: batchSize ?? currentBatchSize,
+                                                             onStep: onStep ?? training, onEpoch: onEpoch ?? !training,
+                                                             progressBar: progressBar, syncDist: syncDist)
+        if training || onStep == true { callbackMetrics[name] = value.detach() }
     }
 
     /// Publishes the step values of the training stage (every `logEveryNSteps` steps to loggers).
     func publishStepMetrics(log: Bool) throws {
         var toLog: [(String, Double)] = []
-        for (name, value, progressBar) in trainingMetrics.stepValues() {
+        for (name, value, progressBar) in try trainingMetrics.stepValues(strategy: strategyPlugin) {
             callbackMetrics[name] = value
             if progressBar { progressBarMetrics[name] = value }
             if log {
@@ -35,6 +35,7 @@ extension Trainer {
     /// Publishes the epoch means of a stage to callback metrics and loggers, then clears them.
     func publishEpochMetrics(_ metrics: MetricStore) throws {
         var toLog: [(String, Double)] = []
+        try metrics.synchronizeEpochSums(strategy: strategyPlugin)
         for (name, value, plain, progressBar) in metrics.epochValues() {
             callbackMetrics[name] = value
             callbackMetrics[plain] = value

@@ -10,12 +10,14 @@ extension Trainer {
                            ckptPath: CheckpointPath? = nil) throws {
         datamodule?.prepareData()
         datamodule?.setup(stage: .fit)
-        guard let trainLoader = train ?? datamodule?.trainDataloader() else {
+        guard let userTrainLoader = train ?? datamodule?.trainDataloader() else {
             throw TrainerError.misconfiguration("fit needs a training loader: pass train: or a datamodule with trainDataloader()")
         }
-        let valLoader = val ?? datamodule?.valDataloader()
+        let userValLoader = val ?? datamodule?.valDataloader()
         datamoduleState = datamodule.map { dm in { dm.stateDict() } }
         try run(model, stage: .fit, datamodule: datamodule) {
+            let trainLoader = try distributed(userTrainLoader, training: true)
+            let valLoader = try userValLoader.map { try distributed($0, training: false) }
             try configureOptimizers(model)
             if let path = try resolve(ckptPath) { try restore(from: path, model: model, datamodule: datamodule, loader: trainLoader) }
             if let seed = (trainLoader as? any SeededSampling)?.samplerSeed { trainSamplerSeed = seed }
@@ -89,6 +91,7 @@ extension Trainer {
         }
         var results: [String: Double] = [:]
         try run(model, stage: testing ? .test : .validate, datamodule: datamodule) {
+            let loader = try distributed(loader, training: false)
             if let path = try resolve(ckptPath) { try restoreWeights(from: path, model: model) }
             callbackMetrics = [:]
             let limit = (testing ? limitTestBatches : limitValBatches).batches(of: loader.count)
@@ -105,10 +108,10 @@ extension Trainer {
         fitStart = Date()
         interrupted = false
         shouldStop = false
-        strategyPlugin.setup(model, accelerator: acceleratorPlugin)
-        let signals = stage == .fit ? TrainerSignals.install() : nil
+        let signals = stage == .fit && strategyPlugin.worldSize == 1 ? TrainerSignals.install() : nil
         defer { signals?.restore() }
         do {
+            try strategyPlugin.setup(model, accelerator: acceleratorPlugin, stage: stage)
             try callHook { try $0.setup(self, model, stage: stage) }
             model.setup(stage: stage)
             if stage == .fit { for logger in loggers { try logger.logHyperparams(model.hyperparameters) } }
@@ -121,10 +124,13 @@ extension Trainer {
         } catch {
             for callback in callbacks { callback.onException(self, model, error: error) }
             for logger in loggers { try? logger.finalize(status: "failed") }
+            strategyPlugin.onException(error)
+            strategyPlugin.teardown()
             model.teardown(stage: stage)
             try? callHook { try $0.teardown(self, model, stage: stage) }
             throw error
         }
+        strategyPlugin.teardown()
         model.teardown(stage: stage)
         try callHook { try $0.teardown(self, model, stage: stage) }
         if let profiler { printer(profiler.summary()) }
@@ -186,6 +192,21 @@ extension Trainer {
     var defaultCheckpointDirectory: String {
         let dir = loggers.first?.logDir ?? ""
         return dir.isEmpty ? (defaultRootDir as NSString).appendingPathComponent("checkpoints") : dir + "/checkpoints"
+    }
+}
+
+extension Trainer {
+    /// In a multi-process run, this rank's share of a `DataLoader` (a `DistributedSampler`,
+    /// shuffled for training with rank 0's seed; evaluation is padded to equal lengths so
+    /// that every rank runs the same number of batches).
+    func distributed<Batch>(_ loader: any BatchLoader<Batch>, training: Bool) throws -> any BatchLoader<Batch> {
+        guard strategyPlugin.worldSize > 1, useDistributedSampler, let loader = loader as? any DistributableLoader<Batch> else {
+            return loader
+        }
+        let shuffle = training && loader.shuffles && !overfitting
+        let seed = try strategyPlugin.broadcast(Int(truncatingIfNeeded: loader.samplerSeed ?? 0))
+        return loader.distributed(rank: strategyPlugin.globalRank, replicas: strategyPlugin.worldSize, shuffle: shuffle,
+                                  seed: UInt64(truncatingIfNeeded: seed))
     }
 }
 

@@ -9,6 +9,10 @@ public final class Trainer {
     public let accelerator: Accelerator
     public let devices: Devices
     public let strategy: Strategy
+    /// The number of machines (each running `devices` processes).
+    public let numNodes: Int
+    /// Whether training and evaluation loaders get a `DistributedSampler` in multi-process runs.
+    public let useDistributedSampler: Bool
     public let precision: Precision
     public let maxEpochs: Int?
     public let minEpochs: Int
@@ -95,9 +99,11 @@ public final class Trainer {
     /// Whether `overfitBatches` is on: the same first batches every epoch.
     let overfitting: Bool
     var fitStart = Date()
+    /// A strategy failure inside a non-throwing call (manual backward), thrown when the step ends.
+    var pendingStrategyError: Error?
 
     public init(accelerator: Accelerator = .auto, devices: Devices = .auto, strategy: Strategy = .auto,
-                precision: Precision = .full32, maxEpochs: Int? = nil, minEpochs: Int = 0, maxSteps: Int = -1,
+                numNodes: Int = 1, precision: Precision = .full32, maxEpochs: Int? = nil, minEpochs: Int = 0, maxSteps: Int = -1,
                 maxTime: Double? = nil, limitTrainBatches: BatchLimit = .all, limitValBatches: BatchLimit = .all,
                 limitTestBatches: BatchLimit = .all, limitPredictBatches: BatchLimit = .all,
                 valCheckInterval: BatchLimit = .all, checkValEveryNEpoch: Int? = 1, numSanityValSteps: Int = 2,
@@ -106,7 +112,7 @@ public final class Trainer {
                 fastDevRun: FastDevRun = .off, overfitBatches: BatchLimit = .count(0), enableCheckpointing: Bool = true,
                 enableProgressBar: Bool = true, enableModelSummary: Bool = true, defaultRootDir: String = ".",
                 callbacks: [Callback] = [], logger: [Logger]? = nil, detectAnomaly: Bool = false,
-                barebones: Bool = false, profiler: ProfilerKind? = nil) throws {
+                barebones: Bool = false, profiler: ProfilerKind? = nil, useDistributedSampler: Bool = true) throws {
         func invalid(_ name: String, _ message: String) -> TrainerError { .invalidArgument(name, message) }
         if let maxEpochs, maxEpochs < -1 { throw invalid("maxEpochs", "must be -1 (no limit) or non-negative, got \(maxEpochs)") }
         if minEpochs < 0 { throw invalid("minEpochs", "must be non-negative, got \(minEpochs)") }
@@ -140,19 +146,34 @@ public final class Trainer {
         case .gpu:
             throw invalid("accelerator", ".gpu needs a CUDA device and the GPU accelerator, which this version does not have; allowed here: .auto, .cpu")
         }
-        if case .count(let n) = devices, n != 1 {
-            throw invalid("devices", "\(n) devices need a multi-device strategy (.ddp), which this version does not have; allowed here: .auto, 1")
+        if numNodes < 1 { throw invalid("numNodes", "must be a positive integer, got \(numNodes)") }
+        let deviceCount: Int
+        switch devices {
+        case .auto: deviceCount = 1
+        case .count(let n) where n >= 1: deviceCount = n
+        case .count(let n): throw invalid("devices", "must be a positive number of devices or .auto, got \(n)")
         }
-        switch strategy {
-        case .auto, .singleDevice: strategyPlugin = SingleDeviceStrategy()
-        case .ddp: throw invalid("strategy", ".ddp is not available in this version; allowed here: .auto, .singleDevice")
+        let processes = deviceCount * numNodes
+        switch strategy.kind {
+        case .singleDevice where processes > 1:
+            throw invalid("strategy", ".singleDevice runs one process, but devices: \(deviceCount) and numNodes: \(numNodes) ask for \(processes); use .ddp")
+        case .auto where processes == 1, .singleDevice:
+            strategyPlugin = SingleDeviceStrategy()
+        case .auto:
+            strategyPlugin = DDPStrategy(environment: try ClusterEnvironment.detect(devices: deviceCount, numNodes: numNodes))
+        case .ddp(let options):
+            if options.timeout <= 0 { throw invalid("strategy", ".ddp(timeout:) must be positive, got \(options.timeout)") }
+            if options.bucketCapMB <= 0 { throw invalid("strategy", ".ddp(bucketCapMB:) must be positive, got \(options.bucketCapMB)") }
+            strategyPlugin = DDPStrategy(options: options, environment: try ClusterEnvironment.detect(devices: deviceCount, numNodes: numNodes))
         }
+        let globalZero = strategyPlugin.isGlobalZero
         guard precision == .full32 else {
             throw invalid("precision", ".\(precision) (\"\(precision.rawValue)\") is not available in this version; allowed here: .full32 (\"32-true\")")
         }
         precisionPlugin = FullPrecision()
 
         (self.accelerator, self.devices, self.strategy, self.precision) = (accelerator, devices, strategy, precision)
+        (self.numNodes, self.useDistributedSampler) = (numNodes, useDistributedSampler)
         let devRun = fastDevRun != .off
         let devBatches: BatchLimit? = { if case .batches(let n) = fastDevRun { return .count(n) } else { return nil } }()
         self.maxEpochs = devRun ? 1 : (maxEpochs ?? (maxSteps == -1 ? 1000 : nil))
@@ -173,12 +194,13 @@ public final class Trainer {
             (accumulateGradBatches, gradientClipVal, gradientClipAlgorithm)
         (self.deterministic, self.fastDevRun, self.overfitBatches) = (deterministic, fastDevRun, overfitBatches)
         self.enableCheckpointing = enableCheckpointing && !devRun && !barebones
-        self.enableProgressBar = enableProgressBar && !barebones
-        self.enableModelSummary = enableModelSummary && !barebones
+        self.enableProgressBar = enableProgressBar && !barebones && globalZero
+        self.enableModelSummary = enableModelSummary && !barebones && globalZero
         self.defaultRootDir = defaultRootDir
         (self.detectAnomaly, self.barebones) = (detectAnomaly, barebones)
         self.profiler = profiler.map { _ in Profiler() }
-        self.loggers = devRun || barebones ? [] : (logger ?? [CSVLogger(root: defaultRootDir)])
+        self.loggers = devRun || barebones || !globalZero ? [] : (logger ?? [CSVLogger(root: defaultRootDir)])
+        if !globalZero { printer = { _ in } }
         var callbacks = callbacks
         if self.enableCheckpointing && !callbacks.contains(where: { $0 is ModelCheckpoint }) {
             callbacks.append(ModelCheckpoint())
@@ -194,6 +216,15 @@ public final class Trainer {
         if deterministic { TorchSettings.useDeterministicAlgorithms(true) }
     }
 
+    /// This process's rank among all processes (`global_rank`).
+    public var globalRank: Int { strategyPlugin.globalRank }
+    /// This process's rank on its machine (`local_rank`).
+    public var localRank: Int { strategyPlugin.localRank }
+    /// The number of processes in the job (`world_size`).
+    public var worldSize: Int { strategyPlugin.worldSize }
+    /// Whether this is rank 0, the process that logs and writes checkpoints.
+    public var isGlobalZero: Bool { strategyPlugin.isGlobalZero }
+
     /// The checkpoint callback, if checkpointing is on.
     public var checkpointCallback: ModelCheckpoint? { callbacks.lazy.compactMap { $0 as? ModelCheckpoint }.first }
 
@@ -208,14 +239,25 @@ public final class Trainer {
     /// Runs user code, turning a libtorch error into a `TrainerError` naming the step.
     func runStep<T>(_ step: String, batchIdx: Int, _ body: () throws -> T) throws -> T {
         do {
-            return try withTorchErrors(body)
+            let result = try withTorchErrors(body)
+            if let error = pendingStrategyError {
+                pendingStrategyError = nil
+                throw error
+            }
+            return result
         } catch let error as TorchError {
             throw TrainerError.stepFailed(step: step, epoch: currentEpoch, batchIdx: batchIdx, message: error.message)
         }
     }
 
-    /// Backward of a loss through the precision plugin, with the backward hooks.
+    /// Backward of a loss (in manual optimization) through the strategy and the precision plugin.
     func backward(_ loss: Tensor, retainGraph: Bool = false) {
+        do {
+            try strategyPlugin.beforeBackward(loss, synchronizing: true)
+        } catch {
+            pendingStrategyError = error
+            return
+        }
         precisionPlugin.backward(loss, retainGraph: retainGraph)
     }
 

@@ -10,9 +10,38 @@ public enum Devices: Sendable, ExpressibleByIntegerLiteral, Equatable {
     public init(integerLiteral value: Int) { self = .count(value) }
 }
 
-/// How work is spread over devices and processes.
-public enum Strategy: String, Sendable {
-    case auto, singleDevice, ddp
+/// How work is spread over devices and processes: `.auto`, `.singleDevice`, `.ddp`, or
+/// `.ddp(findUnusedParameters: true, ...)` for DDP with its options.
+public struct Strategy: Sendable, Equatable, CustomStringConvertible {
+    enum Kind: Sendable, Equatable {
+        case auto, singleDevice
+        case ddp(DDPStrategy.Options)
+    }
+
+    let kind: Kind
+
+    /// One process on one device, or DDP when more than one device or node is asked for.
+    public static let auto = Strategy(kind: .auto)
+    /// One process on one device.
+    public static let singleDevice = Strategy(kind: .singleDevice)
+    /// Distributed data parallel with its default options.
+    public static let ddp = Strategy(kind: .ddp(DDPStrategy.Options()))
+
+    /// Distributed data parallel with options (`DDPStrategy(...)`).
+    public static func ddp(findUnusedParameters: Bool = false, bucketCapMB: Double = 25, timeout: Double = 1800,
+                           broadcastBuffers: Bool = true, gradientAsBucketView: Bool = false) -> Strategy {
+        Strategy(kind: .ddp(.init(findUnusedParameters: findUnusedParameters, bucketCapMB: bucketCapMB, timeout: timeout,
+                                  broadcastBuffers: broadcastBuffers, gradientAsBucketView: gradientAsBucketView)))
+    }
+
+    /// Lightning's name for it.
+    public var description: String {
+        switch kind {
+        case .auto: return "auto"
+        case .singleDevice: return "single_device"
+        case .ddp: return "ddp"
+        }
+    }
 }
 
 /// The numeric precision of training, as Lightning's strings name it.

@@ -1,0 +1,207 @@
+// c10d: rendezvous (TCPStore), process groups (Gloo), collectives and DDP's gradient reducer,
+// all built inside libtorch. Only c10d's own types are touched here; Gloo's are never
+// instantiated in this file (libtorch's ProcessGroupGloo creates them), so Debian's Gloo
+// headers need only declare what ProcessGroupGloo.hpp names.
+#include "internal.h"
+
+#include <torch/csrc/distributed/c10d/ProcessGroup.hpp>
+#include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
+#include <torch/csrc/distributed/c10d/TCPStore.hpp>
+#include <torch/csrc/distributed/c10d/comm.hpp>
+#include <torch/csrc/distributed/c10d/reducer.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <vector>
+
+struct ct_store_s {
+    c10::intrusive_ptr<c10d::Store> store;
+};
+
+struct ct_process_group_s {
+    c10::intrusive_ptr<c10d::ProcessGroup> group;
+};
+
+struct ct_reducer_s {
+    std::unique_ptr<c10d::Reducer> reducer;
+};
+
+namespace {
+
+std::chrono::milliseconds millis(double seconds) {
+    return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000.0));
+}
+
+std::vector<at::Tensor> tensors(const ct_tensor *handles, int32_t n) {
+    std::vector<at::Tensor> out;
+    out.reserve(static_cast<size_t>(n));
+    for (int32_t i = 0; i < n; i++) out.push_back(ctorch::input(handles[i]));
+    return out;
+}
+
+c10d::ReduceOp reduce_op(int32_t op) {
+    switch (op) {
+        case CT_REDUCE_SUM: return c10d::ReduceOp::SUM;
+        case CT_REDUCE_PRODUCT: return c10d::ReduceOp::PRODUCT;
+        case CT_REDUCE_MIN: return c10d::ReduceOp::MIN;
+        case CT_REDUCE_MAX: return c10d::ReduceOp::MAX;
+        default: TORCH_CHECK(false, "unknown reduce operation ", op);
+    }
+}
+
+}  // namespace
+
+ct_store ct_store_tcp(const char *host, int32_t port, int32_t world_size, bool is_server, double timeout_s) {
+    CT_GUARD(return nullptr, {
+        c10d::TCPStoreOptions options;
+        options.port = static_cast<std::uint16_t>(port);
+        options.isServer = is_server;
+        options.numWorkers = static_cast<size_t>(world_size);
+        options.waitWorkers = true;
+        options.timeout = millis(timeout_s);
+        auto store = c10::make_intrusive<c10d::TCPStore>(std::string(host), options);
+        return new ct_store_s{store};
+    })
+}
+
+void ct_store_free(ct_store store) { delete store; }
+
+int32_t ct_store_set(ct_store store, const char *key, const uint8_t *data, size_t n) {
+    CT_GUARD(return -1, {
+        store->store->set(key, std::vector<uint8_t>(data, data + n));
+        return 0;
+    })
+}
+
+int64_t ct_store_get(ct_store store, const char *key, uint8_t *out, size_t capacity, double timeout_s) {
+    CT_GUARD(return -1, {
+        store->store->wait({key}, millis(timeout_s));
+        auto value = store->store->get(key);
+        std::copy_n(value.begin(), std::min(capacity, value.size()), out);
+        return static_cast<int64_t>(value.size());
+    })
+}
+
+bool ct_store_check(ct_store store, const char *key) {
+    CT_GUARD(return false, { return store->store->check({key}); })
+}
+
+ct_process_group ct_process_group_gloo(ct_store store, int32_t rank, int32_t size, const char *hostname, double timeout_s) {
+    CT_GUARD(return nullptr, {
+        auto options = c10d::ProcessGroupGloo::Options::create_default(millis(timeout_s));
+        if (hostname != nullptr && hostname[0] != 0) {
+            options->devices = {c10d::ProcessGroupGloo::createDeviceForHostname(hostname)};
+        }
+        auto gloo = c10::make_intrusive<c10d::ProcessGroupGloo>(store->store, rank, size, options);
+        auto group = c10::make_intrusive<c10d::ProcessGroup>(store->store, rank, size);
+        group->setBackend(c10::DeviceType::CPU, c10d::ProcessGroup::BackendType::GLOO, gloo);
+        group->setDefaultBackend(c10d::ProcessGroup::BackendType::GLOO);
+        return new ct_process_group_s{group};
+    })
+}
+
+void ct_process_group_free(ct_process_group group) { delete group; }
+
+int32_t ct_process_group_backend_name(ct_process_group group, char *out, size_t capacity) {
+    CT_GUARD(return -1, {
+        auto name = group->group->getBackend(c10::DeviceType::CPU)->getBackendName();
+        std::snprintf(out, capacity, "%s", name.c_str());
+        return 0;
+    })
+}
+
+double ct_process_group_timeout(ct_process_group group) {
+    CT_GUARD(return -1, {
+        auto backend = group->group->getBackend(c10::DeviceType::CPU);
+        return static_cast<double>(backend->getBackendOptions()->timeout.count()) / 1000.0;
+    })
+}
+
+int32_t ct_all_reduce(ct_process_group group, const ct_tensor *handles, int32_t n, int32_t op) {
+    CT_GUARD(return -1, {
+        auto list = tensors(handles, n);
+        c10d::AllreduceOptions options;
+        options.reduceOp = reduce_op(op);
+        group->group->allreduce(list, options)->wait();
+        return 0;
+    })
+}
+
+int32_t ct_broadcast(ct_process_group group, const ct_tensor *handles, int32_t n, int32_t root) {
+    CT_GUARD(return -1, {
+        auto list = tensors(handles, n);
+        c10d::BroadcastOptions options;
+        options.rootRank = root;
+        group->group->broadcast(list, options)->wait();
+        return 0;
+    })
+}
+
+int32_t ct_broadcast_coalesced(ct_process_group group, const ct_tensor *handles, int32_t n, size_t buffer_bytes, int32_t root) {
+    CT_GUARD(return -1, {
+        auto list = tensors(handles, n);
+        c10d::broadcast_coalesced(group->group, list, buffer_bytes, root);
+        return 0;
+    })
+}
+
+int32_t ct_all_gather(ct_process_group group, ct_tensor input, ct_tensor *outputs, int32_t world_size) {
+    CT_GUARD(return -1, {
+        std::vector<at::Tensor> in{ctorch::input(input)};
+        std::vector<std::vector<at::Tensor>> out(1);
+        for (int32_t i = 0; i < world_size; i++) out[0].push_back(at::empty_like(in[0]));
+        group->group->allgather(out, in)->wait();
+        for (int32_t i = 0; i < world_size; i++) outputs[i] = ctorch::release(out[0][static_cast<size_t>(i)]);
+        return 0;
+    })
+}
+
+int32_t ct_barrier(ct_process_group group) {
+    CT_GUARD(return -1, {
+        group->group->barrier()->wait();
+        return 0;
+    })
+}
+
+ct_reducer ct_reducer_new(ct_process_group group, const ct_tensor *params, int32_t n, int64_t bucket_bytes,
+                          int64_t first_bucket_bytes, bool find_unused_parameters, bool gradient_as_bucket_view) {
+    CT_GUARD(return nullptr, {
+        auto list = tensors(params, n);
+        std::vector<bool> sparse(list.size(), false);
+        c10d::verify_params_across_processes(group->group, list, std::nullopt);
+        std::vector<size_t> limits{static_cast<size_t>(first_bucket_bytes), static_cast<size_t>(bucket_bytes)};
+        auto [buckets, bucket_limits] = c10d::compute_bucket_assignment_by_size(list, limits, sparse);
+        // Gradients arrive roughly in reverse registration order: the last bucket is reduced first.
+        std::reverse(buckets.begin(), buckets.end());
+        std::vector<int64_t> caps(bucket_limits.rbegin(), bucket_limits.rend());
+        auto reducer = std::make_unique<c10d::Reducer>(
+            list, std::move(buckets), group->group, sparse, bucket_bytes, find_unused_parameters,
+            gradient_as_bucket_view, std::unordered_map<size_t, std::string>{}, first_bucket_bytes,
+            /*skip_all_reduce_unused_params=*/false, /*use_python_reducer=*/false, std::move(caps));
+        return new ct_reducer_s{std::move(reducer)};
+    })
+}
+
+void ct_reducer_free(ct_reducer reducer) {
+    try {
+        delete reducer;
+    } catch (...) {
+    }
+}
+
+int32_t ct_reducer_prepare_for_forward(ct_reducer reducer) {
+    CT_GUARD(return -1, {
+        reducer->reducer->rebuild_buckets();
+        reducer->reducer->prepare_for_forward();
+        return 0;
+    })
+}
+
+int32_t ct_reducer_prepare_for_backward(ct_reducer reducer, const ct_tensor *outputs, int32_t n) {
+    CT_GUARD(return -1, {
+        reducer->reducer->prepare_for_backward(tensors(outputs, n));
+        return 0;
+    })
+}

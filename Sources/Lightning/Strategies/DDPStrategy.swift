@@ -1,0 +1,99 @@
+import Foundation
+import Torch
+
+/// Distributed data parallel (`DDPStrategy`): one process per device, each with a full copy
+/// of the model and its own share of the data. Parameters and buffers start as rank 0's;
+/// gradients are averaged by c10d's reducer while backward runs, except on accumulation
+/// steps that don't step the optimizer. Collectives go through Gloo for CPU tensors.
+public final class DDPStrategy: StrategyPlugin {
+    /// The choices of the strategy, as `DDPStrategy(...)`'s arguments in Lightning.
+    public struct Options: Sendable, Equatable {
+        /// Look for parameters that took no part in the loss each step (slower; needed when some don't).
+        public var findUnusedParameters = false
+        /// The size of a gradient bucket, in MiB.
+        public var bucketCapMB = 25.0
+        /// Seconds after which a collective or the rendezvous fails.
+        public var timeout = 1800.0
+        /// Copy rank 0's buffers (batch-norm statistics) to every rank before training steps.
+        public var broadcastBuffers = true
+        /// Let gradients share memory with the reducer's buckets (saves a copy).
+        public var gradientAsBucketView = false
+
+        public init(findUnusedParameters: Bool = false, bucketCapMB: Double = 25, timeout: Double = 1800,
+                    broadcastBuffers: Bool = true, gradientAsBucketView: Bool = false) {
+            (self.findUnusedParameters, self.bucketCapMB, self.timeout) = (findUnusedParameters, bucketCapMB, timeout)
+            (self.broadcastBuffers, self.gradientAsBucketView) = (broadcastBuffers, gradientAsBucketView)
+        }
+    }
+
+    public let options: Options
+    /// Where this process sits in the job.
+    public let environment: ClusterEnvironment
+    /// The job's process group, once set up.
+    public private(set) var group: ProcessGroup?
+    private var reducer: GradientReducer?
+    private var buffers: [Tensor] = []
+    private var lastStepSynchronized = true
+
+    public init(options: Options = Options(), environment: ClusterEnvironment) {
+        (self.options, self.environment) = (options, environment)
+    }
+
+    public var globalRank: Int { environment.globalRank }
+    public var localRank: Int { environment.localRank }
+    public var worldSize: Int { environment.worldSize }
+
+    private func connected() throws -> ProcessGroup {
+        if let group { return group }
+        let group = try DistributedConnection.connect(environment, timeout: options.timeout)
+        self.group = group
+        return group
+    }
+
+    public func setup(_ module: Module, accelerator: AcceleratorPlugin, stage: Stage) throws {
+        let group = try connected()
+        module.to(device: accelerator.device)
+        try withNoGrad { try group.broadcastCoalesced(module.parameters() + module.buffers()) }
+        buffers = options.broadcastBuffers ? module.buffers() : []
+        reducer = nil
+        lastStepSynchronized = true
+        let trainable = module.parameters().filter(\.requiresGrad)
+        if stage == .fit && !trainable.isEmpty {
+            reducer = try GradientReducer(group: group, parameters: trainable, bucketCapMB: options.bucketCapMB,
+                                          findUnusedParameters: options.findUnusedParameters,
+                                          gradientAsBucketView: options.gradientAsBucketView)
+        }
+    }
+
+    public func teardown() {
+        reducer = nil
+        buffers = []
+    }
+
+    public func beforeTrainingStep(synchronizing: Bool) throws {
+        if synchronizing { try reducer?.prepareForForward() }
+        if lastStepSynchronized && !buffers.isEmpty {
+            try withNoGrad { try connected().broadcastCoalesced(buffers) }
+        }
+        lastStepSynchronized = synchronizing
+    }
+
+    public func beforeBackward(_ loss: Tensor, synchronizing: Bool) throws {
+        guard synchronizing, let reducer else { return }
+        try reducer.prepareForBackward(outputs: options.findUnusedParameters ? [loss] : [])
+    }
+
+    public func allReduce(_ tensors: [Tensor], op: ReduceOp) throws { try connected().allReduce(tensors, op: op) }
+
+    public func broadcast(_ tensors: [Tensor], root: Int) throws { try connected().broadcast(tensors, root: root) }
+
+    public func barrier() throws { try connected().barrier() }
+
+    /// A failing run: the launching process takes the other ranks down with it, after giving
+    /// the child observer a moment to report a rank that died first (its error is the cause).
+    public func onException(_ error: Error) {
+        guard environment.kind == .local, environment.localWorldSize > 1 else { return }
+        if error is DistributedError || "\(error)".contains("Connection") { usleep(2_000_000) }
+        SubprocessLauncher.killChildren()
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+import Torch
+
+/// The process group of this process's job, created once (as `init_process_group`) and
+/// shared by every Trainer in the process: the first distributed run starts the other local
+/// ranks when nothing else did, then every rank meets at rank 0's store.
+enum DistributedConnection {
+    nonisolated(unsafe) static var group: ProcessGroup?
+
+    static func connect(_ environment: ClusterEnvironment, timeout: Double) throws -> ProcessGroup {
+        if let group { return group }
+        var port = environment.mainPort ?? 0
+        if environment.kind == .local {
+            if port == 0 { port = try SubprocessLauncher.freePort() }
+            if environment.localWorldSize > 1 { try SubprocessLauncher.launch(environment, port: port) }
+        } else {
+            SubprocessLauncher.watchLauncher()
+        }
+        SubprocessLauncher.installSignalHandlers()
+        let env = ProcessInfo.processInfo.environment
+        if env["OMP_NUM_THREADS"] == nil && environment.localWorldSize > 1 {
+            TorchSettings.numThreads = Swift.max(1, ProcessInfo.processInfo.activeProcessorCount / environment.localWorldSize)
+        }
+        let address = environment.mainAddress
+        SubprocessLauncher.report("initializing distributed: rank \(environment.globalRank) of \(environment.worldSize) "
+            + "(node \(environment.nodeRank), local rank \(environment.localRank)), store \(address):\(port), "
+            + "\(environment.kind.rawValue) launch")
+        let loopback = address == "127.0.0.1" || address == "localhost" || address == "::1"
+        let store = try TCPStore(host: address, port: port, worldSize: environment.worldSize,
+                                 isServer: environment.globalRank == 0, timeout: timeout)
+        let group = try ProcessGroup.gloo(store: store, rank: environment.globalRank, size: environment.worldSize,
+                                          hostname: loopback && env["GLOO_SOCKET_IFNAME"] == nil ? "127.0.0.1" : nil,
+                                          timeout: timeout)
+        self.group = group
+        return group
+    }
+}

@@ -1,0 +1,78 @@
+import CTorch
+
+/// How a collective combines the ranks' values (`torch.distributed.ReduceOp`).
+public enum ReduceOp: Int32, Sendable {
+    case sum = 0, product = 2, min = 3, max = 4
+}
+
+/// A group of processes that run collectives together (`torch.distributed.ProcessGroup`),
+/// on c10d's backends: Gloo for CPU tensors. Every collective is in place and blocks until
+/// done; a failure on any rank (a peer that died, a timeout) is thrown here.
+public final class ProcessGroup: @unchecked Sendable {
+    let handle: ct_process_group
+    /// The store the group met at (kept alive with it).
+    public let store: TCPStore
+    /// This process's rank in the group.
+    public let rank: Int
+    /// The number of processes.
+    public let size: Int
+
+    private init(handle: ct_process_group, store: TCPStore, rank: Int, size: Int) {
+        (self.handle, self.store, self.rank, self.size) = (handle, store, rank, size)
+    }
+
+    deinit { ct_process_group_free(handle) }
+
+    /// A Gloo group of `size` processes meeting at `store`. `hostname` is the address this
+    /// process is reached at (nil: `GLOO_SOCKET_IFNAME`'s interface, or the machine's name);
+    /// collectives that take longer than `timeout` seconds fail.
+    public static func gloo(store: TCPStore, rank: Int, size: Int, hostname: String? = nil,
+                            timeout: Double = 1800) throws -> ProcessGroup {
+        guard let handle = ct_process_group_gloo(store.handle, Int32(rank), Int32(size), hostname ?? "", timeout) else {
+            throw DistributedError.last("ProcessGroupGloo(rank \(rank) of \(size))")
+        }
+        return ProcessGroup(handle: handle, store: store, rank: rank, size: size)
+    }
+
+    /// The backend's name ("gloo").
+    public var backendName: String {
+        var buffer = [CChar](repeating: 0, count: 64)
+        _ = ct_process_group_backend_name(handle, &buffer, buffer.count)
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// The timeout the backend enforces, in seconds.
+    public var timeout: Double { ct_process_group_timeout(handle) }
+
+    /// Combines `tensors` across ranks in place.
+    public func allReduce(_ tensors: [Tensor], op: ReduceOp = .sum) throws {
+        let handles: [ct_tensor?] = tensors.map(\.handle)
+        try distributedCheck(ct_all_reduce(handle, handles, Int32(handles.count), op.rawValue), "all_reduce")
+    }
+
+    /// Copies `root`'s `tensors` to every rank.
+    public func broadcast(_ tensors: [Tensor], root: Int = 0) throws {
+        let handles: [ct_tensor?] = tensors.map(\.handle)
+        try distributedCheck(ct_broadcast(handle, handles, Int32(handles.count), Int32(root)), "broadcast")
+    }
+
+    /// Copies `root`'s `tensors` to every rank, packed into buffers of `bufferBytes`
+    /// (what DDP does with parameters and buffers).
+    public func broadcastCoalesced(_ tensors: [Tensor], bufferBytes: Int = 250 << 20, root: Int = 0) throws {
+        let handles: [ct_tensor?] = tensors.map(\.handle)
+        try distributedCheck(ct_broadcast_coalesced(handle, handles, Int32(handles.count), bufferBytes, Int32(root)),
+                             "broadcast_coalesced")
+    }
+
+    /// Every rank's `tensor`, in rank order.
+    public func allGather(_ tensor: Tensor) throws -> [Tensor] {
+        var outputs = [ct_tensor?](repeating: nil, count: size)
+        try distributedCheck(ct_all_gather(handle, tensor.handle, &outputs, Int32(size)), "all_gather")
+        return outputs.map { Tensor(owning: $0!) }
+    }
+
+    /// Waits until every rank has called it.
+    public func barrier() throws {
+        try distributedCheck(ct_barrier(handle), "barrier")
+    }
+}

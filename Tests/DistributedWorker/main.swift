@@ -1,0 +1,79 @@
+// A training program the distributed tests start as real processes: `--key value` options
+// choose the job's shape; it writes each rank's weights, seen samples and metrics to --out.
+import Foundation
+import Lightning
+import Torch
+
+var options: [String: String] = [:]
+var arguments = CommandLine.arguments.dropFirst()
+while let key = arguments.popFirst(), key.hasPrefix("--"), let value = arguments.popFirst() { options[String(key.dropFirst(2))] = value }
+@MainActor func option(_ name: String, _ fallback: Int) -> Int { options[name].flatMap(Int.init) ?? fallback }
+let out = options["out"] ?? FileManager.default.currentDirectoryPath
+let devices = option("devices", 2), numNodes = option("num-nodes", 1)
+let batchSize = option("batch", 8), epochs = option("epochs", 2), maxSteps = option("max-steps", -1)
+let failRank = option("fail-rank", -1), failStep = option("fail-step", -1), sleepMs = option("sleep-ms", 0)
+
+/// Samples (x, y, id): the id tells which samples each rank saw.
+final class Worker: LightningModule<(Tensor, Tensor, Tensor)> {
+    let net = Sequential {
+        Linear(8, 16)
+        Tanh()
+        Linear(16, 4)
+    }
+    var seen: [Int] = []
+    let sleepMs: Int, failRank: Int, failStep: Int
+
+    init(sleepMs: Int, failRank: Int, failStep: Int) {
+        (self.sleepMs, self.failRank, self.failStep) = (sleepMs, failRank, failStep)
+        super.init()
+    }
+
+    override func forward(_ x: Tensor) -> Tensor { net(x) }
+
+    override func trainingStep(_ batch: (Tensor, Tensor, Tensor), batchIdx: Int) -> Tensor? {
+        let trainer = self.trainer!
+        if sleepMs > 0 { usleep(UInt32(sleepMs * 1000)) }
+        seen += batch.2.scalars(as: Int64.self).map(Int.init)
+        let x = trainer.globalRank == failRank && trainer.globalStep == failStep ? batch.0[TensorIndex.all, 0..<3] : batch.0
+        let loss = F.crossEntropy(forward(x), batch.1)
+        log("train_loss", loss)
+        log("rank_value", Tensor(Double(trainer.globalRank)), onStep: true, onEpoch: true, syncDist: true)
+        return loss
+    }
+
+    override func validationStep(_ batch: (Tensor, Tensor, Tensor), batchIdx: Int) {
+        log("val_loss", F.crossEntropy(forward(batch.0), batch.1), syncDist: true)
+    }
+
+    override func configureOptimizers() -> OptimizerConfig { OptimizerConfig(SGD(parameters(), lr: 0.1, momentum: 0.9)) }
+}
+
+do {
+    seedEverything(0)
+    TorchSettings.numThreads = 1
+    let generator = Generator(seed: 1)
+    let x = Tensor.randn([64, 8], generator: generator)
+    let y = Tensor.randint(0, 4, [64], generator: generator)
+    let data = TensorDataset(x, y, Tensor.arange(64))
+    let train = DataLoader(data, batchSize: batchSize, shuffle: true, seed: 7, collate: Collate { samples in (Tensor.stack(samples.map { $0[0] }), Tensor.stack(samples.map { $0[1] }), Tensor.stack(samples.map { $0[2] })) })
+    let val = DataLoader(TensorDataset(x[0..<30], y[0..<30], Tensor.arange(30)), batchSize: 8, collate: Collate { samples in (Tensor.stack(samples.map { $0[0] }), Tensor.stack(samples.map { $0[1] }), Tensor.stack(samples.map { $0[2] })) })
+    var callbacks: [Callback] = []
+    if options["save-every"] != nil { callbacks.append(ModelCheckpoint(dirpath: out + "/checkpoints", saveTopK: -1, everyNTrainSteps: option("save-every", 1))) }
+    let trainer = try Trainer(devices: .count(devices), strategy: devices * numNodes > 1 ? .ddp(timeout: 60) : .auto,
+                              numNodes: numNodes, maxEpochs: epochs, maxSteps: maxSteps, numSanityValSteps: 0,
+                              accumulateGradBatches: option("accumulate", 1), enableCheckpointing: !callbacks.isEmpty,
+                              enableProgressBar: false, enableModelSummary: false, defaultRootDir: out, callbacks: callbacks,
+                              logger: [])
+    let rank = trainer.globalRank
+    try "\(getpid())".write(toFile: "\(out)/pid-rank\(rank)", atomically: true, encoding: .utf8)
+    let model = Worker(sleepMs: sleepMs, failRank: failRank, failStep: failStep)
+    try trainer.fit(model, train: train, val: options["validate"] != nil ? val : nil,
+                    ckptPath: options["ckpt"].map { CheckpointPath.path($0) })
+    try Safetensors.save(model.stateDict(), to: "\(out)/weights-rank\(rank).safetensors")
+    let metrics = trainer.callbackMetrics.mapValues { $0.item() }
+    let report: [String: Any] = ["seen": model.seen, "metrics": metrics, "global_step": trainer.globalStep, "world_size": trainer.worldSize]
+    try JSONSerialization.data(withJSONObject: report).write(to: URL(fileURLWithPath: "\(out)/report-rank\(rank).json"))
+} catch {
+    FileHandle.standardError.write(Data("worker error: \(error)\n".utf8))
+    exit(1)
+}
