@@ -45,6 +45,7 @@ let package = Package(
         .executableTarget(name: "BenchDataLoader", dependencies: ["Lightning", "Torch"], path: "bench/DataLoader/Swift"),
         .executableTarget(name: "BenchProgressBar", dependencies: ["Lightning", "Torch"], path: "bench/ProgressBar"),
         .executableTarget(name: "BenchW1", dependencies: ["Lightning", "Torch"], path: "bench/W1/Swift"),
+        .executableTarget(name: "BenchDDPOverlap", dependencies: ["Lightning", "Torch"], path: "bench/W4/Overlap"),
         .executableTarget(
             name: "BenchW1Cxx",
             path: "bench/W1/Cxx",

@@ -1,6 +1,7 @@
 """Workload W1 in Python: plain PyTorch, PyTorch Lightning 2.6.6, or Lightning with barebones=True.
 Same model, data shape, batch and optimizer as the Swift and C++ versions. Prints one JSON record.
-usage: python.py {pytorch|pytorch-lightning|pytorch-lightning-barebones} STEPS"""
+usage: python.py {pytorch|pytorch-lightning|pytorch-lightning-barebones} STEPS [DEVICES]
+With DEVICES=2 (Lightning only), strategy='ddp' over two CPU processes of one thread (W4)."""
 import json
 import os
 import sys
@@ -13,6 +14,7 @@ from torch.utils.data import DataLoader, TensorDataset
 
 warnings.filterwarnings("ignore")
 framework, steps, warmup = sys.argv[1], int(sys.argv[2]), 50
+devices = int(sys.argv[3]) if len(sys.argv) > 3 else 1
 
 
 def process_age():
@@ -76,10 +78,16 @@ else:
 
     options = dict(barebones=True) if framework.endswith("barebones") else dict(
         logger=False, enable_checkpointing=False, enable_progress_bar=False, enable_model_summary=False)
-    trainer = pl.Trainer(max_steps=steps, accelerator="cpu", devices=1, num_sanity_val_steps=0, **options)
+    if devices > 1:
+        options["strategy"] = "ddp"
+    trainer = pl.Trainer(max_steps=steps, accelerator="cpu", devices=devices, num_sanity_val_steps=0, **options)
     trainer.fit(Model(), loader)
+    if trainer.global_rank != 0:
+        sys.exit(0)
 
-print(json.dumps({"workload": "W1", "framework": framework,
-                  "steps_per_s": round((steps - warmup) / (clock["end"] - clock["start"]), 2),
+rate = (steps - warmup) / (clock["end"] - clock["start"])
+print(json.dumps({"workload": "W4" if devices > 1 else "W1", "framework": framework, "processes": devices,
+                  "samples_per_s": round(rate * 64 * devices, 1),
+                  "steps_per_s": round(rate, 2),
                   "first_step_s": round(clock["first"], 3), "peak_rss_mb": round(peak_rss_mb(), 1),
                   "final_loss": round(float(clock["loss"]), 5)}))

@@ -94,6 +94,6 @@ public final class DDPStrategy: StrategyPlugin {
     public func onException(_ error: Error) {
         guard environment.kind == .local, environment.localWorldSize > 1 else { return }
         if error is DistributedError || "\(error)".contains("Connection") { usleep(2_000_000) }
-        SubprocessLauncher.killChildren()
+        SubprocessLauncher.stopChildren()
     }
 }

@@ -1,5 +1,7 @@
 // Workload W1 with swift-lightning's Trainer: an MLP 64-128-128-10 on 8x8 digit-like images,
 // batch 64, Adam; logging, checkpoints, progress bar and summary off. Prints one JSON record.
+// With a second argument of 2, the same in DDP over two processes of one thread (W4): rank 0
+// prints the job's samples per second.
 import Foundation
 import Lightning
 import Torch
@@ -45,6 +47,7 @@ final class Clock: Callback {
 }
 
 let steps = Int(CommandLine.arguments.dropFirst().first ?? "") ?? 1000
+let devices = CommandLine.arguments.count > 2 ? Int(CommandLine.arguments[2]) ?? 1 : 1
 let warmup = 50
 TorchSettings.numThreads = 1
 seedEverything(0)
@@ -54,9 +57,11 @@ let y = x.matmul(Tensor.randn([64, 10], generator: g)).argmax(dim: 1)
 let loader = DataLoader(TensorDataset(x, y), batchSize: 64, shuffle: true, seed: 2)
 let clock = Clock(warmup: warmup)
 let model = MLP()
-let trainer = try Trainer(maxSteps: steps, numSanityValSteps: 0, enableCheckpointing: false, enableProgressBar: false,
+let trainer = try Trainer(devices: .count(devices), maxSteps: steps, numSanityValSteps: 0, enableCheckpointing: false, enableProgressBar: false,
                           enableModelSummary: false, defaultRootDir: NSTemporaryDirectory(), callbacks: [clock], logger: [])
 try trainer.fit(model, train: loader)
 let rate = Double(steps - warmup) / (Double(clock.end - clock.start) / 1e9)
-print(String(format: "{\"workload\": \"W1\", \"framework\": \"swift-lightning\", \"steps_per_s\": %.2f, \"first_step_s\": %.3f, \"peak_rss_mb\": %.1f, \"final_loss\": %.5f}",
-             rate, clock.firstStep ?? 0, peakRSS(), model.lastLoss?.item() ?? .nan))
+if trainer.isGlobalZero {
+    print(String(format: "{\"workload\": \"%@\", \"framework\": \"swift-lightning\", \"processes\": %d, \"steps_per_s\": %.2f, \"samples_per_s\": %.1f, \"first_step_s\": %.3f, \"peak_rss_mb\": %.1f, \"final_loss\": %.5f}",
+                 devices > 1 ? "W4" : "W1", devices, rate, rate * 64 * Double(devices), clock.firstStep ?? 0, peakRSS(), model.lastLoss?.item() ?? .nan))
+}

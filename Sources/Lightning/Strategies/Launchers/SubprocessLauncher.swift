@@ -15,6 +15,8 @@ enum SubprocessLauncher {
     nonisolated(unsafe) static let pids = UnsafeMutablePointer<pid_t>.allocate(capacity: 1024)
     nonisolated(unsafe) static var pidCount = 0
     nonisolated(unsafe) static var ranks: [pid_t: Int] = [:]
+    /// Set when this process ends the job itself: children ending then are no news.
+    nonisolated(unsafe) static var stopping = false
     static let lock = NSLock()
 
     /// Writes one line to standard error, whole, whatever other threads print.
@@ -88,7 +90,7 @@ enum SubprocessLauncher {
                 remove(pid)
                 let signaled = (status & 0x7f) != 0
                 let code = signaled ? 128 + (status & 0x7f) : (status >> 8) & 0xff
-                if code != 0 {
+                if code != 0 && !stopping {
                     let how = signaled ? "was killed by signal \(status & 0x7f)" : "exited with code \(code)"
                     report("rank \(ranks[pid] ?? -1) (pid \(pid)) \(how); stopping the other ranks.")
                     killChildren()
@@ -105,6 +107,12 @@ enum SubprocessLauncher {
         guard let index = (0..<pidCount).first(where: { pids[$0] == pid }) else { return }
         pids[index] = pids[pidCount - 1]
         pidCount -= 1
+    }
+
+    /// Ends the job from this process (its own run failed): kills the children, quietly.
+    static func stopChildren() {
+        stopping = true
+        killChildren()
     }
 
     /// Kills every child still running (safe in a signal handler).

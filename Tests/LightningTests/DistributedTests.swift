@@ -1,0 +1,293 @@
+import Foundation
+import Lightning
+import TestSupport
+import Torch
+import XCTest
+
+/// DDP with real processes on 127.0.0.1 (and across two network namespaces), Gloo on CPU:
+/// each run is the DistributedWorker program, which trains a small classifier on 64 samples
+/// and writes every rank's weights, the sample ids it saw and its metrics.
+final class DistributedTests: XCTestCase {
+    /// What one run of the worker left behind.
+    struct Run {
+        let dir: String
+        let result: ProcessResult?
+
+        func weights(rank: Int = 0) throws -> [String: Tensor] {
+            try Safetensors.loadFile("\(dir)/weights-rank\(rank).safetensors")
+        }
+
+        func report(rank: Int = 0) throws -> [String: Any] {
+            let data = try Data(contentsOf: URL(fileURLWithPath: "\(dir)/report-rank\(rank).json"))
+            return try JSONSerialization.jsonObject(with: data) as! [String: Any]
+        }
+    }
+
+    static var worker: String {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("DistributedWorker").path
+    }
+
+    /// Runs the worker to completion with `--key value` options.
+    static func run(_ options: [String: String], environment: [String: String] = [:], dir: String? = nil) throws -> Run {
+        let dir = try dir ?? temporaryDirectory()
+        let arguments = (options.merging(["out": dir]) { $1 }).sorted { $0.key < $1.key }.flatMap { ["--\($0.key)", $0.value] }
+        let result = try runProcess(worker, arguments, environment: environment)
+        return Run(dir: dir, result: result)
+    }
+
+    /// Two processes, 8 samples each per step, two epochs (shared by several tests).
+    nonisolated(unsafe) static var twoProcessRun: Run?
+    static func twoProcesses() throws -> Run {
+        if let run = twoProcessRun { return run }
+        let run = try Self.run(["devices": "2", "batch": "8", "epochs": "2"])
+        twoProcessRun = run
+        return run
+    }
+
+    func assertSucceeded(_ run: Run, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(run.result?.status, 0, "worker failed: \(run.result?.stderr ?? "")", file: file, line: line)
+    }
+
+    func assertSameWeights(_ a: [String: Tensor], _ b: [String: Tensor], bitwise: Bool, _ message: String,
+                           file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(Set(a.keys), Set(b.keys), message, file: file, line: line)
+        for (key, value) in a {
+            guard let other = b[key] else { continue }
+            if bitwise {
+                XCTAssertTrue(value.equal(other), "\(message): \(key) differs", file: file, line: line)
+            } else {
+                assertClose(value, other, rtol: 1e-5, atol: 1e-6, "\(message): \(key)", file: file, line: line)
+            }
+        }
+    }
+
+    func testTwoProcessesHoldIdenticalWeightsEqualToOneProcessOnTheSameGlobalBatches() throws {
+        let ddp = try Self.twoProcesses()
+        assertSucceeded(ddp)
+        let single = try Self.run(["devices": "1", "batch": "16", "epochs": "2"])
+        assertSucceeded(single)
+        assertSameWeights(try ddp.weights(rank: 0), try ddp.weights(rank: 1), bitwise: true, "rank 0 vs rank 1")
+        assertSameWeights(try ddp.weights(rank: 0), try single.weights(), bitwise: false, "2 processes vs 1")
+        XCTAssertEqual(try ddp.report()["global_step"] as? Int, 8)
+        XCTAssertEqual(try single.report()["global_step"] as? Int, 8)
+        XCTAssertEqual(try ddp.report(rank: 1)["world_size"] as? Int, 2)
+        XCTAssertFalse(try ddp.weights()["net.0.weight"]!.equal(try Self.run(["devices": "1", "epochs": "0"]).weights()["net.0.weight"]!),
+                       "training changed the weights")
+    }
+
+    func testGradientAccumulationEqualsTheDoubledBatch() throws {
+        let accumulated = try Self.run(["devices": "2", "batch": "4", "accumulate": "2", "epochs": "2"])
+        assertSucceeded(accumulated)
+        let ddp = try Self.twoProcesses()
+        assertSameWeights(try accumulated.weights(), try ddp.weights(), bitwise: false, "accumulate 2 x 4 vs batch 8")
+        XCTAssertEqual(try accumulated.report()["global_step"] as? Int, 8)
+    }
+
+    func testTheSamplerCoversEverySampleOncePerEpochAcrossRanks() throws {
+        let ddp = try Self.twoProcesses()
+        assertSucceeded(ddp)
+        let seen0 = try ddp.report(rank: 0)["seen"] as! [Int], seen1 = try ddp.report(rank: 1)["seen"] as! [Int]
+        XCTAssertEqual(seen0.count, 64)
+        XCTAssertEqual(seen1.count, 64)
+        for epoch in 0..<2 {
+            let part0 = seen0[(epoch * 32)..<(epoch * 32 + 32)], part1 = seen1[(epoch * 32)..<(epoch * 32 + 32)]
+            XCTAssertEqual((part0 + part1).sorted(), Array(0..<64), "epoch \(epoch)")
+        }
+        XCTAssertNotEqual(Array(seen0[0..<32]), Array(seen0[32..<64]), "reshuffled per epoch")
+    }
+
+    func testDistributedSamplerPadsToEqualSharesAndReshufflesPerEpoch() {
+        let shares = (0..<3).map { DistributedSampler(numReplicas: 3, rank: $0, shuffle: false).indices(count: 10, epoch: 0) }
+        XCTAssertEqual(shares, [[0, 3, 6, 9], [1, 4, 7, 0], [2, 5, 8, 1]])
+        let dropped = (0..<3).map { DistributedSampler(numReplicas: 3, rank: $0, shuffle: false, dropLast: true).indices(count: 10, epoch: 0) }
+        XCTAssertEqual(dropped, [[0, 3, 6], [1, 4, 7], [2, 5, 8]])
+        let epoch0 = (0..<2).flatMap { DistributedSampler(numReplicas: 2, rank: $0, seed: 5).indices(count: 100, epoch: 0) }
+        let epoch1 = (0..<2).flatMap { DistributedSampler(numReplicas: 2, rank: $0, seed: 5).indices(count: 100, epoch: 1) }
+        XCTAssertEqual(epoch0.sorted(), Array(0..<100))
+        XCTAssertEqual(epoch1.sorted(), Array(0..<100))
+        XCTAssertNotEqual(epoch0, epoch1)
+    }
+
+    func testSyncDistLoggingGivesTheMeanOverRanks() throws {
+        let ddp = try Self.twoProcesses()
+        assertSucceeded(ddp)
+        for rank in 0..<2 {
+            let metrics = try ddp.report(rank: rank)["metrics"] as! [String: Double]
+            XCTAssertEqual(metrics["rank_value_step"], 0.5, "rank \(rank)")
+            XCTAssertEqual(metrics["rank_value_epoch"], 0.5, "rank \(rank)")
+        }
+    }
+
+    func testValidationWithSyncDistAgreesOnEveryRank() throws {
+        let run = try Self.run(["devices": "2", "epochs": "1", "validate": "1"])
+        assertSucceeded(run)
+        let loss0 = (try run.report(rank: 0)["metrics"] as! [String: Double])["val_loss"]
+        let loss1 = (try run.report(rank: 1)["metrics"] as! [String: Double])["val_loss"]
+        XCTAssertNotNil(loss0)
+        XCTAssertEqual(loss0, loss1)
+    }
+
+    func testCheckpointFromTwoProcessesResumesExactlyInTwoAndLoadsInOne() throws {
+        let full = try Self.run(["devices": "2", "epochs": "4", "max-steps": "8"])
+        assertSucceeded(full)
+        let first = try Self.run(["devices": "2", "epochs": "4", "max-steps": "4", "save-every": "4"])
+        assertSucceeded(first)
+        let checkpoint = "\(first.dir)/checkpoints/epoch=0-step=4.ckpt"
+        XCTAssertTrue(FileManager.default.fileExists(atPath: checkpoint), "saved by rank 0: \(first.result?.stderr ?? "")")
+        let resumed = try Self.run(["devices": "2", "epochs": "4", "max-steps": "8", "ckpt": checkpoint])
+        assertSucceeded(resumed)
+        assertSameWeights(try resumed.weights(rank: 0), try full.weights(rank: 0), bitwise: true, "resumed in 2 processes")
+        assertSameWeights(try resumed.weights(rank: 1), try full.weights(rank: 0), bitwise: true, "resumed, rank 1")
+        let single = try Self.run(["devices": "1", "batch": "16", "epochs": "4", "max-steps": "8", "ckpt": checkpoint])
+        assertSucceeded(single)
+        assertSameWeights(try single.weights(), try full.weights(), bitwise: false, "resumed in 1 process")
+    }
+
+    /// Whether a process is still running (not a zombie).
+    func alive(_ pid: pid_t) -> Bool {
+        guard kill(pid, 0) == 0 else { return false }
+        let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+        return !stat.contains(") Z ")
+    }
+
+    func readPid(_ dir: String, rank: Int, timeout: Double = 60) -> pid_t? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if let text = try? String(contentsOfFile: "\(dir)/pid-rank\(rank)", encoding: .utf8), let pid = pid_t(text) { return pid }
+            usleep(50_000)
+        }
+        return nil
+    }
+
+    /// Starts a long two-process run in the background.
+    func startLongRun() throws -> (Process, String, Pipe) {
+        let dir = try temporaryDirectory()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.worker)
+        process.arguments = ["--devices", "2", "--epochs", "100000", "--sleep-ms", "20", "--out", dir]
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        return (process, dir, err)
+    }
+
+    func waitForExit(_ process: Process, seconds: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning && Date() < deadline { usleep(50_000) }
+        return !process.isRunning
+    }
+
+    func testKillingOneRankEndsTheJobWithinSecondsAndLeavesNoProcess() throws {
+        let (process, dir, err) = try startLongRun()
+        guard let launcher = readPid(dir, rank: 0), let child = readPid(dir, rank: 1) else {
+            process.terminate()
+            return XCTFail("the ranks did not start")
+        }
+        usleep(1_500_000)
+        let start = Date()
+        kill(child, SIGKILL)
+        XCTAssertTrue(waitForExit(process, seconds: 60), "the job still runs 60 s after a rank died")
+        let elapsed = Date().timeIntervalSince(start)
+        XCTAssertLessThan(elapsed, 60)
+        XCTAssertNotEqual(process.terminationStatus, 0)
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        XCTAssertTrue(stderr.contains("rank 1 (pid \(child)) was killed by signal 9"), stderr)
+        XCTAssertFalse(alive(launcher))
+        XCTAssertFalse(alive(child))
+        print("job ended \(String(format: "%.2f", elapsed)) s after rank 1 was killed")
+    }
+
+    func testKillingTheLaunchingRankEndsTheOthers() throws {
+        let (process, dir, _) = try startLongRun()
+        guard let launcher = readPid(dir, rank: 0), let child = readPid(dir, rank: 1) else {
+            process.terminate()
+            return XCTFail("the ranks did not start")
+        }
+        usleep(1_000_000)
+        kill(launcher, SIGKILL)
+        XCTAssertTrue(waitForExit(process, seconds: 10))
+        let deadline = Date().addingTimeInterval(10)
+        while alive(child) && Date() < deadline { usleep(50_000) }
+        XCTAssertFalse(alive(child), "rank 1 outlived the launching process")
+    }
+
+    func testInterruptingTheLaunchingProcessStopsEveryRank() throws {
+        let (process, dir, _) = try startLongRun()
+        guard readPid(dir, rank: 0) != nil, let child = readPid(dir, rank: 1) else {
+            process.terminate()
+            return XCTFail("the ranks did not start")
+        }
+        usleep(1_000_000)
+        process.interrupt()
+        XCTAssertTrue(waitForExit(process, seconds: 10))
+        XCTAssertEqual(process.terminationStatus, 130)
+        let deadline = Date().addingTimeInterval(10)
+        while alive(child) && Date() < deadline { usleep(50_000) }
+        XCTAssertFalse(alive(child))
+    }
+
+    func testAFailingRankEndsTheJobWithItsErrorShownOnce() throws {
+        let start = Date()
+        let run = try Self.run(["devices": "2", "epochs": "1000", "fail-rank": "1", "fail-step": "3"])
+        XCTAssertLessThan(Date().timeIntervalSince(start), 60)
+        XCTAssertEqual(run.result?.status, 1)
+        let stderr = run.result?.stderr ?? ""
+        XCTAssertEqual(stderr.components(separatedBy: "worker error:").count - 1, 1, stderr)
+        XCTAssertTrue(stderr.contains("training_step failed at epoch 0, batch 3"), stderr)
+        XCTAssertTrue(stderr.contains("rank 1 (pid"), stderr)
+    }
+
+    func testAFailingLaunchingRankStopsTheOthersWithItsOwnError() throws {
+        let run = try Self.run(["devices": "2", "epochs": "1000", "fail-rank": "0", "fail-step": "3"])
+        XCTAssertEqual(run.result?.status, 1)
+        let stderr = run.result?.stderr ?? ""
+        XCTAssertEqual(stderr.components(separatedBy: "worker error:").count - 1, 1, stderr)
+        XCTAssertFalse(stderr.contains("stopping the other ranks"), stderr)
+        if let child = readPid(run.dir, rank: 1, timeout: 1) {
+            let deadline = Date().addingTimeInterval(5)
+            while alive(child) && Date() < deadline { usleep(50_000) }
+            XCTAssertFalse(alive(child))
+        }
+    }
+
+    /// Two "machines": network namespaces joined by a veth pair, one process in each.
+    func testTwoNodesInNetworkNamespacesMatchTwoLocalProcesses() throws {
+        let suffix = String(getpid() % 100000)
+        let (a, b) = ("slA\(suffix)", "slB\(suffix)")
+        func ip(_ args: String) -> Int32 { (try? runProcess("/usr/sbin/ip", args.split(separator: " ").map(String.init)))?.status ?? -1 }
+        guard FileManager.default.isExecutableFile(atPath: "/usr/sbin/ip"), ip("netns add \(a)") == 0 else {
+            throw XCTSkip("network namespaces cannot be created here (needs iproute2 and CAP_NET_ADMIN)")
+        }
+        defer {
+            _ = ip("netns del \(a)")
+            _ = ip("netns del \(b)")
+        }
+        let setup = ["netns add \(b)", "link add va\(suffix) type veth peer name vb\(suffix)",
+                     "link set va\(suffix) netns \(a)", "link set vb\(suffix) netns \(b)",
+                     "-n \(a) addr add 10.77.0.1/24 dev va\(suffix)", "-n \(b) addr add 10.77.0.2/24 dev vb\(suffix)",
+                     "-n \(a) link set va\(suffix) up", "-n \(b) link set vb\(suffix) up",
+                     "-n \(a) link set lo up", "-n \(b) link set lo up"]
+        for command in setup { XCTAssertEqual(ip(command), 0, "ip \(command)") }
+        let dir = try temporaryDirectory()
+        let port = 29_000 + Int(getpid() % 1000)
+        let nodes = [(a, "va\(suffix)", 0), (b, "vb\(suffix)", 1)].map { namespace, interface, node in
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
+            process.arguments = ["netns", "exec", namespace, "env", "MASTER_ADDR=10.77.0.1", "MASTER_PORT=\(port)",
+                                 "NODE_RANK=\(node)", "GLOO_SOCKET_IFNAME=\(interface)", Self.worker,
+                                 "--devices", "1", "--num-nodes", "2", "--batch", "8", "--epochs", "2", "--out", dir]
+            process.standardOutput = FileHandle.nullDevice
+            return process
+        }
+        for process in nodes { try process.run() }
+        for process in nodes {
+            XCTAssertTrue(waitForExit(process, seconds: 120))
+            XCTAssertEqual(process.terminationStatus, 0)
+        }
+        let twoNodes = Run(dir: dir, result: nil)
+        let local = try Self.twoProcesses()
+        assertSameWeights(try twoNodes.weights(rank: 0), try twoNodes.weights(rank: 1), bitwise: true, "node 0 vs node 1")
+        assertSameWeights(try twoNodes.weights(rank: 0), try local.weights(rank: 0), bitwise: true, "2 nodes vs 2 local processes")
+    }
+}
