@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstdio>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 struct ct_store_s {
@@ -24,8 +25,15 @@ struct ct_process_group_s {
     c10::intrusive_ptr<c10d::ProcessGroup> group;
 };
 
+/// When each bucket's all-reduce started and ended (steady clock, nanoseconds).
+struct BucketTimeline {
+    std::mutex mutex;
+    std::vector<int64_t> events;  // bucket, start, end
+};
+
 struct ct_reducer_s {
     std::unique_ptr<c10d::Reducer> reducer;
+    std::shared_ptr<BucketTimeline> timeline;
 };
 
 namespace {
@@ -40,6 +48,34 @@ std::vector<at::Tensor> tensors(const ct_tensor *handles, int32_t n) {
     for (int32_t i = 0; i < n; i++) out.push_back(ctorch::input(handles[i]));
     return out;
 }
+
+int64_t steady_now() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+/// c10d's default all-reduce hook (average by world size), recording each bucket's
+/// communication interval: the evidence that buckets are reduced while backward runs.
+class TimedAllReduceHook : public c10d::CppCommHookInterface<c10::intrusive_ptr<c10d::ProcessGroup>> {
+  public:
+    TimedAllReduceHook(const c10::intrusive_ptr<c10d::ProcessGroup> &group, std::shared_ptr<BucketTimeline> timeline)
+        : CppCommHookInterface(group), timeline_(std::move(timeline)) {}
+
+    c10::intrusive_ptr<c10::ivalue::Future> runHook(c10d::GradBucket &bucket) override {
+        int64_t start = steady_now();
+        auto index = static_cast<int64_t>(bucket.getIndex());
+        std::vector<at::Tensor> tensors = {bucket.getBufferRef()};
+        tensors[0] /= state_->getSize();
+        auto future = state_->allreduce(tensors)->getFuture();
+        future->addCallback([timeline = timeline_, index, start](c10::ivalue::Future &) {
+            std::lock_guard<std::mutex> lock(timeline->mutex);
+            timeline->events.insert(timeline->events.end(), {index, start, steady_now()});
+        });
+        return future;
+    }
+
+  private:
+    std::shared_ptr<BucketTimeline> timeline_;
+};
 
 c10d::ReduceOp reduce_op(int32_t op) {
     switch (op) {
@@ -180,9 +216,29 @@ ct_reducer ct_reducer_new(ct_process_group group, const ct_tensor *params, int32
             list, std::move(buckets), group->group, sparse, bucket_bytes, find_unused_parameters,
             gradient_as_bucket_view, std::unordered_map<size_t, std::string>{}, first_bucket_bytes,
             /*skip_all_reduce_unused_params=*/false, /*use_python_reducer=*/false, std::move(caps));
-        return new ct_reducer_s{std::move(reducer)};
+        return new ct_reducer_s{std::move(reducer), nullptr};
     })
 }
+
+int32_t ct_reducer_record_timeline(ct_reducer reducer, ct_process_group group) {
+    CT_GUARD(return -1, {
+        reducer->timeline = std::make_shared<BucketTimeline>();
+        reducer->reducer->register_comm_hook(std::make_unique<TimedAllReduceHook>(group->group, reducer->timeline));
+        return 0;
+    })
+}
+
+int64_t ct_reducer_timeline(ct_reducer reducer, int64_t *out, int64_t capacity) {
+    if (!reducer->timeline) return 0;
+    std::lock_guard<std::mutex> lock(reducer->timeline->mutex);
+    auto &events = reducer->timeline->events;
+    std::copy_n(events.begin(), std::min<int64_t>(capacity, static_cast<int64_t>(events.size())), out);
+    int64_t count = static_cast<int64_t>(events.size());
+    events.clear();
+    return count;
+}
+
+int64_t ct_steady_clock_ns(void) { return steady_now(); }
 
 void ct_reducer_free(ct_reducer reducer) {
     try {

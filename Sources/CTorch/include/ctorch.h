@@ -226,6 +226,14 @@ void ct_reducer_free(ct_reducer reducer);
 int32_t ct_reducer_prepare_for_forward(ct_reducer reducer);
 /// Arms the hooks for the next backward; `outputs` are searched for unused parameters.
 int32_t ct_reducer_prepare_for_backward(ct_reducer reducer, const ct_tensor *outputs, int32_t n);
+/// Replaces the reducer's all-reduce by one that records when each bucket's reduction
+/// started and ended (call before the first backward).
+int32_t ct_reducer_record_timeline(ct_reducer reducer, ct_process_group group);
+/// Takes the recorded events (bucket, start ns, end ns; 3 values each): copies at most
+/// `capacity` values and returns how many there were.
+int64_t ct_reducer_timeline(ct_reducer reducer, int64_t *out, int64_t capacity);
+/// The steady clock the timeline uses, in nanoseconds.
+int64_t ct_steady_clock_ns(void);
 
 #ifdef __cplusplus
 }

@@ -38,7 +38,7 @@ final class MetricStore {
         let synced = stepNames.filter { entries[$0]!.syncDist }
         if strategy.worldSize > 1 && !synced.isEmpty {
             let packed = Tensor.cat(synced.map { entries[$0]!.last.to(dtype: .float64).reshape([-1]) })
-            try strategy.allReduce([packed], op: .sum)
+            try strategy.allReduce(packed, op: .sum)
             let means = (packed / Double(strategy.worldSize)).split(sizes: synced.map { entries[$0]!.last.numel })
             for (name, mean) in zip(synced, means) {
                 entries[name]!.last = mean.reshape(entries[name]!.last.shape).to(dtype: entries[name]!.last.dtype)
@@ -57,7 +57,7 @@ final class MetricStore {
         guard strategy.worldSize > 1, !synced.isEmpty else { return }
         let sums = synced.map { entries[$0]!.sum!.reshape([-1]) }
         let packed = Tensor.cat(sums + [Tensor(synced.map { entries[$0]!.weight })])
-        try strategy.allReduce([packed], op: .sum)
+        try strategy.allReduce(packed, op: .sum)
         let parts = packed.split(sizes: sums.map(\.numel) + [synced.count])
         let weights = parts.last!.scalars(as: Double.self)
         for (i, name) in synced.enumerated() {

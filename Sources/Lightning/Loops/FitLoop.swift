@@ -50,10 +50,21 @@ struct FitLoop<Batch> {
     private var timeUp: Bool { trainer.maxTime.map { Date().timeIntervalSince(trainer.fitStart) >= $0 } ?? false }
 
     /// In a multi-process run, a stop requested on any rank (or its time limit) stops every
-    /// rank at the same step: each rank's decision is reduced at step and epoch boundaries.
+    /// rank at the same step: the ranks' decisions are reduced at epoch ends, after validation,
+    /// and, when `maxTime` is set, at every optimizer step (one small collective each).
     private func agreeOnStopping() throws {
-        guard trainer.strategyPlugin.worldSize > 1 else { return }
-        trainer.shouldStop = try trainer.strategyPlugin.reduceBooleanDecision(trainer.shouldStop || timeUp)
+        let t = trainer
+        guard t.strategyPlugin.worldSize > 1 else { return }
+        t.shouldStop = try t.strategyPlugin.reduceBooleanDecision(t.shouldStop || timeUp)
+        t.agreedShouldStop = t.shouldStop
+    }
+
+    /// Whether to stop at this step boundary; in a multi-process run only what all ranks agreed.
+    private func stopsWithinEpoch() throws -> Bool {
+        let t = trainer
+        if t.strategyPlugin.worldSize == 1 { return finishedWithinEpoch || (t.shouldStop && t.currentEpoch >= t.minEpochs) }
+        if t.maxTime != nil { try agreeOnStopping() }
+        return finishedWithinEpoch || (t.agreedShouldStop && t.currentEpoch >= t.minEpochs)
     }
 
     /// Runs (the rest of) one epoch; returns whether it completed.
@@ -105,10 +116,7 @@ struct FitLoop<Batch> {
                 t.printer("Received an interrupt: saved \(t.checkpointDirectory)/last.ckpt; fit(ckptPath: .last) continues from it.")
                 return false
             }
-            if atBoundary {
-                try agreeOnStopping()
-                if finishedWithinEpoch || (t.shouldStop && t.currentEpoch >= t.minEpochs) { return false }
-            }
+            if atBoundary, try stopsWithinEpoch() { return false }
         }
         if validateThisEpoch, let val { try runValidation(val, limit: valLimit) }
         try t.publishEpochMetrics(t.trainingMetrics)
@@ -135,6 +143,7 @@ struct FitLoop<Batch> {
     private func runValidation(_ val: any BatchLoader<Batch>, limit: Int) throws {
         try EvaluationLoop(trainer: trainer, module: module, loader: val, stage: .validating, limit: limit).run()
         trainer.runningStage = .training
+        try agreeOnStopping()
     }
 
     /// Training step, backward and (at the end of an accumulation window) the optimizer step.

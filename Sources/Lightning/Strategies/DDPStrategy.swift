@@ -18,11 +18,14 @@ public final class DDPStrategy: StrategyPlugin {
         public var broadcastBuffers = true
         /// Let gradients share memory with the reducer's buckets (saves a copy).
         public var gradientAsBucketView = false
+        /// Record when each gradient bucket's all-reduce starts and ends (`bucketTimeline()`).
+        public var recordBucketTimeline = false
 
         public init(findUnusedParameters: Bool = false, bucketCapMB: Double = 25, timeout: Double = 1800,
-                    broadcastBuffers: Bool = true, gradientAsBucketView: Bool = false) {
+                    broadcastBuffers: Bool = true, gradientAsBucketView: Bool = false, recordBucketTimeline: Bool = false) {
             (self.findUnusedParameters, self.bucketCapMB, self.timeout) = (findUnusedParameters, bucketCapMB, timeout)
             (self.broadcastBuffers, self.gradientAsBucketView) = (broadcastBuffers, gradientAsBucketView)
+            self.recordBucketTimeline = recordBucketTimeline
         }
     }
 
@@ -62,8 +65,12 @@ public final class DDPStrategy: StrategyPlugin {
             reducer = try GradientReducer(group: group, parameters: trainable, bucketCapMB: options.bucketCapMB,
                                           findUnusedParameters: options.findUnusedParameters,
                                           gradientAsBucketView: options.gradientAsBucketView)
+            if options.recordBucketTimeline { try reducer?.recordTimeline() }
         }
     }
+
+    /// The bucket all-reduces since the last call (with `recordBucketTimeline`).
+    public func bucketTimeline() -> [GradientReducer.BucketEvent] { reducer?.takeTimeline() ?? [] }
 
     public func teardown() {
         reducer = nil
@@ -83,9 +90,9 @@ public final class DDPStrategy: StrategyPlugin {
         try reducer.prepareForBackward(outputs: options.findUnusedParameters ? [loss] : [])
     }
 
-    public func allReduce(_ tensors: [Tensor], op: ReduceOp) throws { try connected().allReduce(tensors, op: op) }
+    public func allReduce(_ tensor: Tensor, op: ReduceOp) throws { try connected().allReduce(tensor, op: op) }
 
-    public func broadcast(_ tensors: [Tensor], root: Int) throws { try connected().broadcast(tensors, root: root) }
+    public func broadcast(_ tensor: Tensor, root: Int) throws { try connected().broadcast(tensor, root: root) }
 
     public func barrier() throws { try connected().barrier() }
 

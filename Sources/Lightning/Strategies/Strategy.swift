@@ -19,10 +19,10 @@ public protocol StrategyPlugin: AnyObject {
     func beforeTrainingStep(synchronizing: Bool) throws
     /// Before the backward of `loss`, with the same `synchronizing` as the step.
     func beforeBackward(_ loss: Tensor, synchronizing: Bool) throws
-    /// Combines `tensors` across processes in place.
-    func allReduce(_ tensors: [Tensor], op: ReduceOp) throws
-    /// Copies rank `root`'s `tensors` to every process.
-    func broadcast(_ tensors: [Tensor], root: Int) throws
+    /// Combines `tensor` across processes in place.
+    func allReduce(_ tensor: Tensor, op: ReduceOp) throws
+    /// Copies rank `root`'s `tensor` to every process.
+    func broadcast(_ tensor: Tensor, root: Int) throws
     /// Waits for every process.
     func barrier() throws
     /// Called when a run fails, before the error reaches the caller.
@@ -37,7 +37,7 @@ extension StrategyPlugin {
     public func reduceMean(_ value: Tensor) throws -> Tensor {
         guard worldSize > 1 else { return value }
         let copy = value.detach().to(dtype: .float64).clone()
-        try allReduce([copy], op: .sum)
+        try allReduce(copy, op: .sum)
         return (copy / Double(worldSize)).to(dtype: value.dtype)
     }
 
@@ -45,7 +45,7 @@ extension StrategyPlugin {
     public func reduceBooleanDecision(_ decision: Bool, all: Bool = false) throws -> Bool {
         guard worldSize > 1 else { return decision }
         let votes = Tensor([decision ? 1 : 0] as [Int64])
-        try allReduce([votes], op: .sum)
+        try allReduce(votes, op: .sum)
         let count = votes.item(as: Int64.self)
         return all ? count == Int64(worldSize) : count > 0
     }
@@ -54,7 +54,7 @@ extension StrategyPlugin {
     public func broadcast(_ value: Int) throws -> Int {
         guard worldSize > 1 else { return value }
         let t = Tensor([Int64(value)])
-        try broadcast([t], root: 0)
+        try broadcast(t, root: 0)
         return Int(t.item(as: Int64.self))
     }
 
@@ -63,7 +63,7 @@ extension StrategyPlugin {
         guard worldSize > 1 else { return text }
         let count = try broadcast(text.utf8.count)
         let bytes = Tensor(isGlobalZero ? Array(text.utf8) : [UInt8](repeating: 0, count: count))
-        if count > 0 { try broadcast([bytes], root: 0) }
+        if count > 0 { try broadcast(bytes, root: 0) }
         return String(decoding: count > 0 ? bytes.scalars(as: UInt8.self) : [], as: UTF8.self)
     }
 }
@@ -80,8 +80,8 @@ public final class SingleDeviceStrategy: StrategyPlugin {
     public func teardown() {}
     public func beforeTrainingStep(synchronizing: Bool) throws {}
     public func beforeBackward(_ loss: Tensor, synchronizing: Bool) throws {}
-    public func allReduce(_ tensors: [Tensor], op: ReduceOp) throws {}
-    public func broadcast(_ tensors: [Tensor], root: Int) throws {}
+    public func allReduce(_ tensor: Tensor, op: ReduceOp) throws {}
+    public func broadcast(_ tensor: Tensor, root: Int) throws {}
     public func barrier() throws {}
     public func onException(_ error: Error) {}
 }

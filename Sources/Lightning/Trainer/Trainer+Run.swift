@@ -108,6 +108,7 @@ extension Trainer {
         fitStart = Date()
         interrupted = false
         shouldStop = false
+        agreedShouldStop = false
         let signals = stage == .fit && strategyPlugin.worldSize == 1 ? TrainerSignals.install() : nil
         defer { signals?.restore() }
         do {

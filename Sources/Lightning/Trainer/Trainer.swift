@@ -99,6 +99,8 @@ public final class Trainer {
     /// Whether `overfitBatches` is on: the same first batches every epoch.
     let overfitting: Bool
     var fitStart = Date()
+    /// The stop decision all ranks last agreed on (multi-process runs).
+    var agreedShouldStop = false
     /// A strategy failure inside a non-throwing call (manual backward), thrown when the step ends.
     var pendingStrategyError: Error?
 

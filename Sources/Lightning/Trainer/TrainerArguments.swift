@@ -29,9 +29,11 @@ public struct Strategy: Sendable, Equatable, CustomStringConvertible {
 
     /// Distributed data parallel with options (`DDPStrategy(...)`).
     public static func ddp(findUnusedParameters: Bool = false, bucketCapMB: Double = 25, timeout: Double = 1800,
-                           broadcastBuffers: Bool = true, gradientAsBucketView: Bool = false) -> Strategy {
+                           broadcastBuffers: Bool = true, gradientAsBucketView: Bool = false,
+                           recordBucketTimeline: Bool = false) -> Strategy {
         Strategy(kind: .ddp(.init(findUnusedParameters: findUnusedParameters, bucketCapMB: bucketCapMB, timeout: timeout,
-                                  broadcastBuffers: broadcastBuffers, gradientAsBucketView: gradientAsBucketView)))
+                                  broadcastBuffers: broadcastBuffers, gradientAsBucketView: gradientAsBucketView,
+                                  recordBucketTimeline: recordBucketTimeline)))
     }
 
     /// Lightning's name for it.

@@ -26,6 +26,30 @@ public final class GradientReducer: @unchecked Sendable {
 
     deinit { ct_reducer_free(handle) }
 
+    /// One bucket's all-reduce: which bucket, and when it started and ended (steady clock, ns).
+    public struct BucketEvent: Sendable, Equatable {
+        public let bucket: Int
+        public let start: Int64
+        public let end: Int64
+    }
+
+    /// Records when each bucket's all-reduce starts and ends (call before the first backward).
+    public func recordTimeline() throws {
+        try distributedCheck(ct_reducer_record_timeline(handle, group.handle), "DDP comm hook")
+    }
+
+    /// The events recorded since the last call.
+    public func takeTimeline() -> [BucketEvent] {
+        var values = [Int64](repeating: 0, count: 3 * 4096)
+        let count = Int(ct_reducer_timeline(handle, &values, Int64(values.count)))
+        return stride(from: 0, to: Swift.min(count, values.count), by: 3).map {
+            BucketEvent(bucket: Int(values[$0]), start: values[$0 + 1], end: values[$0 + 2])
+        }
+    }
+
+    /// The clock the timeline uses, in nanoseconds.
+    public static var clock: Int64 { ct_steady_clock_ns() }
+
     /// Call before a forward whose gradients will be synchronised.
     public func prepareForForward() throws {
         try distributedCheck(ct_reducer_prepare_for_forward(handle), "DDP prepare_for_forward")

@@ -44,16 +44,16 @@ public final class ProcessGroup: @unchecked Sendable {
     /// The timeout the backend enforces, in seconds.
     public var timeout: Double { ct_process_group_timeout(handle) }
 
-    /// Combines `tensors` across ranks in place.
-    public func allReduce(_ tensors: [Tensor], op: ReduceOp = .sum) throws {
-        let handles: [ct_tensor?] = tensors.map(\.handle)
-        try distributedCheck(ct_all_reduce(handle, handles, Int32(handles.count), op.rawValue), "all_reduce")
+    /// Combines `tensor` across ranks in place (pack several tensors into one to reduce them together).
+    public func allReduce(_ tensor: Tensor, op: ReduceOp = .sum) throws {
+        let handles: [ct_tensor?] = [tensor.handle]
+        try distributedCheck(ct_all_reduce(handle, handles, 1, op.rawValue), "all_reduce")
     }
 
-    /// Copies `root`'s `tensors` to every rank.
-    public func broadcast(_ tensors: [Tensor], root: Int = 0) throws {
-        let handles: [ct_tensor?] = tensors.map(\.handle)
-        try distributedCheck(ct_broadcast(handle, handles, Int32(handles.count), Int32(root)), "broadcast")
+    /// Copies `root`'s `tensor` to every rank.
+    public func broadcast(_ tensor: Tensor, root: Int = 0) throws {
+        let handles: [ct_tensor?] = [tensor.handle]
+        try distributedCheck(ct_broadcast(handle, handles, 1, Int32(root)), "broadcast")
     }
 
     /// Copies `root`'s `tensors` to every rank, packed into buffers of `bufferBytes`
