@@ -44,11 +44,11 @@ let package = Package(
         .executableTarget(name: "BenchOpOverhead", dependencies: ["Torch"], path: "bench/OpOverhead/Swift"),
         .executableTarget(name: "BenchDataLoader", dependencies: ["Lightning", "Torch"], path: "bench/DataLoader/Swift"),
         .executableTarget(name: "BenchProgressBar", dependencies: ["Lightning", "Torch"], path: "bench/ProgressBar"),
-        .executableTarget(name: "BenchW1", dependencies: ["Lightning", "Torch"], path: "bench/W1/Swift"),
-        .executableTarget(name: "BenchDDPOverlap", dependencies: ["Lightning", "Torch"], path: "bench/W4/Overlap"),
+        .executableTarget(name: "BenchWorkloads", dependencies: ["Lightning", "Torch"], path: "bench/Workloads/Swift"),
+        .executableTarget(name: "BenchDDPOverlap", dependencies: ["Lightning", "Torch"], path: "bench/Workloads/Overlap"),
         .executableTarget(
             name: "BenchW1Cxx",
-            path: "bench/W1/Cxx",
+            path: "bench/Workloads/Cxx",
             cxxSettings: [.unsafeFlags(cxxFlags + ["-O2"])],
             linkerSettings: [
                 .linkedLibrary("torch_cpu"),

@@ -66,5 +66,5 @@ echo "## Progress bar cost (Trainer on a 32-64-4 MLP, batch 32, 384 steps; media
         v["step_with_bar_every_batch"], 100 * (v["step_with_bar_every_batch"] / v["step_without_bar"] - 1) }'
 
 echo
-echo "## W1: MLP 64-128-128-10, batch 64, Adam, 1 thread (median of interleaved runs)"
-bash bench/W1/run.sh
+echo "## Workloads W1-W4 side by side (median of interleaved runs)"
+bash bench/workloads.sh

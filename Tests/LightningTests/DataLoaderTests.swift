@@ -86,6 +86,22 @@ final class DataLoaderTests: XCTestCase {
         }
     }
 
+    func testTensorDatasetBatchesAreMadeWholeAndEqualRowByRowCollation() throws {
+        let data = TensorDataset(Tensor.randn([50, 3]), Tensor.randint(0, 5, [50]))
+        let whole = DataLoader(data, batchSize: 8, shuffle: true, seed: 3)
+        let rows = DataLoader<[Tensor], (Tensor, Tensor)>(data, batchSize: 8, shuffle: true, seed: 3, collate: .pair)
+        XCTAssertTrue(whole.makesWholeBatches)
+        XCTAssertFalse(rows.makesWholeBatches)
+        for epoch in 0..<2 {
+            let (a, b) = (whole.epoch(epoch), rows.epoch(epoch))
+            while let x = try a.next() {
+                let y = try b.next()!
+                XCTAssertTrue(x.0.equal(y.0) && x.1.equal(y.1))
+            }
+            XCTAssertNil(try b.next())
+        }
+    }
+
     func testCollationOfTuplesArraysDictionariesAndNumbers() throws {
         let pairs = ArrayDataset((0..<4).map { (Tensor([Float($0)]), Tensor(Int64($0))) })
         let (x, y) = try DataLoader(pairs, batchSize: 4, collate: .pair).epoch(0).next()!

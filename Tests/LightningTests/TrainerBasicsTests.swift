@@ -86,7 +86,6 @@ final class TrainerBasicsTests: XCTestCase {
         XCTAssertEqual(message { try Trainer(maxEpochs: -2) }, "Trainer(maxEpochs:): must be -1 (no limit) or non-negative, got -2")
         XCTAssertEqual(message { try Trainer(gradientClipVal: -1) }, "Trainer(gradientClipVal:): must be non-negative, got -1.0")
         XCTAssertEqual(message { try Trainer(logEveryNSteps: 0) }, "Trainer(logEveryNSteps:): must be a positive integer, got 0")
-        XCTAssertTrue(message { try Trainer(precision: .mixed16) }.hasPrefix("Trainer(precision:): .mixed16 (\"16-mixed\") is not available"))
         XCTAssertTrue(message { try Trainer(strategy: .ddp(bucketCapMB: 0)) }.hasPrefix("Trainer(strategy:): .ddp(bucketCapMB:) must be positive"))
         XCTAssertTrue(message { try Trainer(devices: -1) }.hasPrefix("Trainer(devices:): must be a positive number of devices"))
         XCTAssertTrue(message { try Trainer(accelerator: .gpu) }.hasPrefix("Trainer(accelerator:): .gpu needs a CUDA device"))

@@ -181,6 +181,15 @@ bool ct_cuda_is_available(void);
 int32_t ct_cuda_device_count(void);
 int32_t ct_set_deterministic(bool enabled, bool warn_only);
 
+// MARK: autocast
+
+/// Turns on autocast to `dtype` for `device_type` (0 CPU, 1 CUDA) on this thread, saving the
+/// previous setting for ct_autocast_exit.
+int32_t ct_autocast_enter(int32_t device_type, int32_t dtype, bool *previous_enabled, int32_t *previous_dtype);
+/// Restores the setting ct_autocast_enter saved (and clears autocast's cast cache at the outermost exit).
+int32_t ct_autocast_exit(int32_t device_type, bool previous_enabled, int32_t previous_dtype);
+bool ct_autocast_is_enabled(int32_t device_type);
+
 // MARK: distributed (c10d)
 
 /// A key-value store for rendezvous (c10d::TCPStore).

@@ -21,6 +21,12 @@ public final class DataLoader<Sample, Batch>: Sequence, @unchecked Sendable {
     public let datasetCount: Int
     let fetch: @Sendable (Int) -> Sample
     let collate: Collate<Sample, Batch>
+    /// Makes a whole batch at once (`__getitems__`): for tensor datasets, one `index_select`
+    /// per tensor instead of a row fetch per sample and a stack. Same batches, fewer ops.
+    var fetchBatch: (@Sendable ([Int]) -> Batch)?
+
+    /// Whether batches are made whole (one indexing op per tensor) rather than row by row.
+    public var makesWholeBatches: Bool { fetchBatch != nil }
     private var iterations = 0
 
     public init<D: Dataset>(_ dataset: D, batchSize: Int = 1, shuffle: Bool = false, sampler: Sampler? = nil,
@@ -51,6 +57,7 @@ public final class DataLoader<Sample, Batch>: Sequence, @unchecked Sendable {
     private init(copying other: DataLoader, sampler: Sampler) {
         (batchSize, dropLast, numWorkers, prefetchFactor) = (other.batchSize, other.dropLast, other.numWorkers, other.prefetchFactor)
         (datasetCount, fetch, collate, self.sampler) = (other.datasetCount, other.fetch, other.collate, sampler)
+        fetchBatch = other.fetchBatch
     }
 
     /// The number of samples an epoch visits.
@@ -91,7 +98,10 @@ public final class DataLoader<Sample, Batch>: Sequence, @unchecked Sendable {
     }
 
     func make(_ indices: [Int]) throws -> Batch {
-        try withTorchErrors { collate.combine(indices.map(fetch)) }
+        try withTorchErrors {
+            if let fetchBatch { return fetchBatch(indices) }
+            return collate.combine(indices.map(fetch))
+        }
     }
 
     /// The batches of one epoch, made on this thread or by worker threads.
@@ -177,5 +187,10 @@ extension DataLoader where Sample == [Tensor], Batch == (Tensor, Tensor) {
         precondition(dataset.tensors.count == 2, "a TensorDataset of two tensors gives (input, target) batches")
         self.init(dataset, batchSize: batchSize, shuffle: shuffle, sampler: sampler, numWorkers: numWorkers,
                   prefetchFactor: prefetchFactor, dropLast: dropLast, seed: seed, collate: .pair)
+        let (inputs, targets) = (dataset.tensors[0], dataset.tensors[1])
+        fetchBatch = { indices in
+            let index = Tensor(indices.map(Int64.init))
+            return (inputs.indexSelect(dim: 0, index: index), targets.indexSelect(dim: 0, index: index))
+        }
     }
 }

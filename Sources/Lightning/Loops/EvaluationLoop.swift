@@ -33,7 +33,10 @@ struct EvaluationLoop<Batch> {
             trainer.currentBatch = batch
             try trainer.profile(testing ? "test_step" : "validation_step") {
                 try trainer.runStep(testing ? "test_step" : "validation_step", batchIdx: batchIdx) {
-                    withNoGrad { testing ? module.testStep(batch, batchIdx: batchIdx) : module.validationStep(batch, batchIdx: batchIdx) }
+                    withNoGrad {
+                        let precision = trainer.precisionPlugin, batch = precision.convertInput(batch)
+                        precision.forward { testing ? module.testStep(batch, batchIdx: batchIdx) : module.validationStep(batch, batchIdx: batchIdx) }
+                    }
                 }
             }
             if testing {

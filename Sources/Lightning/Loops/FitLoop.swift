@@ -130,7 +130,10 @@ struct FitLoop<Batch> {
     /// synchronises gradients in a multi-process run.
     private func manualStep(_ batch: Batch, batchIdx: Int) throws -> Tensor? {
         try trainer.strategyPlugin.beforeTrainingStep(synchronizing: true)
-        return try trainer.runStep("training_step", batchIdx: batchIdx) { module.trainingStep(batch, batchIdx: batchIdx) }
+        let precision = trainer.precisionPlugin
+        return try trainer.runStep("training_step", batchIdx: batchIdx) {
+            precision.forward { module.trainingStep(precision.convertInput(batch), batchIdx: batchIdx) }
+        }
     }
 
     /// Limits that end fitting in the middle of an epoch.
@@ -152,7 +155,9 @@ struct FitLoop<Batch> {
         let stepsOptimizer = (batchIdx + 1) % t.accumulateGradBatches == 0 || last
         try t.strategyPlugin.beforeTrainingStep(synchronizing: stepsOptimizer)
         let loss = try t.profile("training_step") {
-            try t.runStep("training_step", batchIdx: batchIdx) { module.trainingStep(batch, batchIdx: batchIdx) }
+            try t.runStep("training_step", batchIdx: batchIdx) {
+                t.precisionPlugin.forward { module.trainingStep(t.precisionPlugin.convertInput(batch), batchIdx: batchIdx) }
+            }
         }
         guard let loss else { return nil }
         let scaled = t.accumulateGradBatches > 1 ? loss / Double(t.accumulateGradBatches) : loss

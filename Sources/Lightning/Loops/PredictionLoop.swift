@@ -18,7 +18,10 @@ struct PredictionLoop<Batch> {
         var batchIdx = 0
         while batchIdx < limit, let batch = try stream.next() {
             let output = try trainer.runStep("predict_step", batchIdx: batchIdx) {
-                withInferenceMode { module.predictStep(batch, batchIdx: batchIdx) }
+                withInferenceMode {
+                    let precision = trainer.precisionPlugin
+                    return precision.forward { module.predictStep(precision.convertInput(batch), batchIdx: batchIdx) }
+                }
             }
             if let output { outputs.append(output) }
             try trainer.callHook { try $0.onPredictBatchEnd(trainer, module, output: output, batch: batch, batchIdx: batchIdx) }

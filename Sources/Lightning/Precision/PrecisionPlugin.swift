@@ -1,8 +1,15 @@
 import Torch
 
-/// The numeric precision of a run (`Precision` plugins): every backward and optimizer step goes
-/// through it, so mixed precision can scale, unscale and skip steps in one place.
+/// The numeric precision of a run (`Precision` plugins): every step's forward, every backward
+/// and every optimizer step goes through it, so mixed precision can autocast, scale, unscale
+/// and skip steps in one place.
 public protocol PrecisionPlugin: AnyObject {
+    /// Runs a step's forward (training, validation, test or predict step) in this precision.
+    func forward<T>(_ body: () throws -> T) rethrows -> T
+    /// Converts a batch's floating-point tensors for the model (true half precision).
+    func convertInput<B>(_ batch: B) -> B
+    /// Converts the module's weights (true half or double precision) before the run.
+    func convertModule(_ module: Module)
     /// Backward of the (already accumulation-scaled) loss.
     func backward(_ loss: Tensor, retainGraph: Bool)
     /// Prepares gradients for clipping (unscaling them under mixed precision).
@@ -15,9 +22,10 @@ public protocol PrecisionPlugin: AnyObject {
     func loadStateDict(_ state: StateValue)
 }
 
-/// Full 32-bit precision: plain backward and steps.
-public final class FullPrecision: PrecisionPlugin {
-    public init() {}
+extension PrecisionPlugin {
+    public func forward<T>(_ body: () throws -> T) rethrows -> T { try body() }
+    public func convertInput<B>(_ batch: B) -> B { batch }
+    public func convertModule(_ module: Module) {}
     public func backward(_ loss: Tensor, retainGraph: Bool) { loss.backward(retainGraph: retainGraph) }
     public func unscaleGradients(_ optimizer: Optimizer) {}
     public func optimizerStep(_ optimizer: Optimizer) -> Bool {
@@ -26,4 +34,9 @@ public final class FullPrecision: PrecisionPlugin {
     }
     public func stateDict() -> StateValue { .dict([(StateValue, StateValue)]()) }
     public func loadStateDict(_ state: StateValue) {}
+}
+
+/// Full 32-bit precision: plain backward and steps.
+public final class FullPrecision: PrecisionPlugin {
+    public init() {}
 }

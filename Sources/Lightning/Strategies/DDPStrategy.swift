@@ -100,7 +100,8 @@ public final class DDPStrategy: StrategyPlugin {
     /// the child observer a moment to report a rank that died first (its error is the cause).
     public func onException(_ error: Error) {
         guard environment.kind == .local, environment.localWorldSize > 1 else { return }
-        if error is DistributedError || "\(error)".contains("Connection") { usleep(2_000_000) }
+        let peerFailure = error is DistributedError || ["Connection", "connection", "Socket", "peer"].contains { "\(error)".contains($0) }
+        usleep(peerFailure ? 2_000_000 : 300_000)
         SubprocessLauncher.stopChildren()
     }
 }

@@ -31,7 +31,9 @@ extension Trainer {
                         any = true
                         let index = done
                         done += 1
-                        let loss = try runStep("training_step", batchIdx: index) { model.trainingStep(batch, batchIdx: index) }
+                        let loss = try runStep("training_step", batchIdx: index) {
+                            precisionPlugin.forward { model.trainingStep(precisionPlugin.convertInput(batch), batchIdx: index) }
+                        }
                         if let loss, try !body(loss) { return }
                     }
                     if !any { return }
@@ -112,6 +114,7 @@ extension Trainer {
         let signals = stage == .fit && strategyPlugin.worldSize == 1 ? TrainerSignals.install() : nil
         defer { signals?.restore() }
         do {
+            precisionPlugin.convertModule(model)
             try strategyPlugin.setup(model, accelerator: acceleratorPlugin, stage: stage)
             try callHook { try $0.setup(self, model, stage: stage) }
             model.setup(stage: stage)

@@ -105,7 +105,7 @@ public final class Trainer {
     var pendingStrategyError: Error?
 
     public init(accelerator: Accelerator = .auto, devices: Devices = .auto, strategy: Strategy = .auto,
-                numNodes: Int = 1, precision: Precision = .full32, maxEpochs: Int? = nil, minEpochs: Int = 0, maxSteps: Int = -1,
+                numNodes: Int = 1, precision: Precision = .true32, maxEpochs: Int? = nil, minEpochs: Int = 0, maxSteps: Int = -1,
                 maxTime: Double? = nil, limitTrainBatches: BatchLimit = .all, limitValBatches: BatchLimit = .all,
                 limitTestBatches: BatchLimit = .all, limitPredictBatches: BatchLimit = .all,
                 valCheckInterval: BatchLimit = .all, checkValEveryNEpoch: Int? = 1, numSanityValSteps: Int = 2,
@@ -169,10 +169,14 @@ public final class Trainer {
             strategyPlugin = DDPStrategy(options: options, environment: try ClusterEnvironment.detect(devices: deviceCount, numNodes: numNodes))
         }
         let globalZero = strategyPlugin.isGlobalZero
-        guard precision == .full32 else {
-            throw invalid("precision", ".\(precision) (\"\(precision.rawValue)\") is not available in this version; allowed here: .full32 (\"32-true\")")
+        switch precision {
+        case .true32: precisionPlugin = FullPrecision()
+        case .mixed16: precisionPlugin = MixedPrecision(dtype: .float16, device: acceleratorPlugin.device, scaler: GradScaler())
+        case .bf16Mixed: precisionPlugin = MixedPrecision(dtype: .bfloat16, device: acceleratorPlugin.device)
+        case .true16: precisionPlugin = TruePrecision(dtype: .float16)
+        case .bf16True: precisionPlugin = TruePrecision(dtype: .bfloat16)
+        case .true64: precisionPlugin = TruePrecision(dtype: .float64)
         }
-        precisionPlugin = FullPrecision()
 
         (self.accelerator, self.devices, self.strategy, self.precision) = (accelerator, devices, strategy, precision)
         (self.numNodes, self.useDistributedSampler) = (numNodes, useDistributedSampler)

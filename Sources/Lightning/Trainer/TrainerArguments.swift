@@ -47,11 +47,33 @@ public struct Strategy: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// The numeric precision of training, as Lightning's strings name it.
-public enum Precision: String, Sendable {
-    case full32 = "32-true"
+public enum Precision: String, Sendable, CaseIterable {
+    /// float32 weights and compute (the default).
+    case true32 = "32-true"
+    /// float32 weights, autocast to float16 with a dynamic loss scaler.
     case mixed16 = "16-mixed"
+    /// float32 weights, autocast to bfloat16.
     case bf16Mixed = "bf16-mixed"
-    case full64 = "64-true"
+    /// float16 weights and inputs.
+    case true16 = "16-true"
+    /// bfloat16 weights and inputs.
+    case bf16True = "bf16-true"
+    /// float64 weights and inputs.
+    case true64 = "64-true"
+
+    /// Any of Lightning's spellings: "16-mixed", "bf16-mixed", "32-true", and the short "16",
+    /// "bf16", "32", "64" (as Lightning, "16" and "bf16" mean mixed precision).
+    public init?(lightning text: String) {
+        switch text.lowercased() {
+        case "16", "16-mixed", "mixed16": self = .mixed16
+        case "bf16", "bf16-mixed": self = .bf16Mixed
+        case "32", "32-true", "true32": self = .true32
+        case "64", "64-true", "true64": self = .true64
+        case "16-true", "true16": self = .true16
+        case "bf16-true": self = .bf16True
+        default: return nil
+        }
+    }
 }
 
 /// How many batches a loop runs: all, a count, or a fraction of the loader.

@@ -1,0 +1,150 @@
+// The benchmark workloads with swift-lightning's Trainer (logging, checkpoints, progress bar and
+// summary off), one JSON record per run: `BenchWorkloads W1|W2|W3 STEPS [PROCESSES]`.
+// W1: an MLP 64-128-128-10 on 8x8 digit-like images, batch 64, Adam.
+// W2: a CNN (two 3x3 conv + ReLU + 2x2 max-pool blocks of 32 and 64 channels, 128 hidden, 10
+//     classes) on 28x28 one-channel images, batch 128, Adam.
+// W3: a two-layer character transformer (d_model 128, 4 heads, context 64), batch 32, AdamW.
+// With PROCESSES 2 the run is DDP over two processes of one thread each (W4); rank 0 prints.
+// PROFILE=1 adds the Trainer's simple profiler (its report goes to standard error).
+import Foundation
+import Lightning
+import Torch
+
+/// Seconds since this process started (from /proc, so library loading before main counts).
+func processAge() -> Double {
+    let stat = (try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8)) ?? ""
+    let fields = stat.split(separator: ")").last?.split(separator: " ") ?? []
+    let start = fields.count > 19 ? Double(fields[19]) ?? 0 : 0
+    let uptime = Double(((try? String(contentsOfFile: "/proc/uptime", encoding: .utf8)) ?? "0").split(separator: " ")[0]) ?? 0
+    return uptime - start / Double(sysconf(Int32(_SC_CLK_TCK)))
+}
+
+/// Peak resident memory in MiB.
+func peakRSS() -> Double {
+    let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+    let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
+    return (Double(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) / 1024
+}
+
+/// A classifier over a network given as a module, trained with Adam.
+final class Classifier: LightningModule<(Tensor, Tensor)> {
+    let net: Module
+    var lastLoss: Tensor?
+    init(_ net: Module) {
+        self.net = net
+        super.init()
+    }
+    override func trainingStep(_ batch: (Tensor, Tensor), batchIdx: Int) -> Tensor? {
+        let loss = F.crossEntropy(net(batch.0), batch.1)
+        lastLoss = loss
+        return loss
+    }
+    override func configureOptimizers() -> OptimizerConfig { .init(Adam(parameters(), lr: 1e-3)) }
+}
+
+/// A character-level transformer language model.
+final class CharTransformer: LightningModule<(Tensor, Tensor)> {
+    let tokens: Embedding
+    let positions: Embedding
+    let encoder: TransformerEncoder
+    let head: Linear
+    let mask: Tensor
+    var lastLoss: Tensor?
+    init(vocabulary: Int, context: Int) {
+        tokens = Embedding(vocabulary, 128)
+        positions = Embedding(context, 128)
+        encoder = TransformerEncoder(TransformerEncoderLayer(dModel: 128, nhead: 4, dimFeedforward: 512, dropout: 0, batchFirst: true),
+                                     numLayers: 2)
+        head = Linear(128, vocabulary)
+        mask = TransformerEncoder.generateSquareSubsequentMask(context)
+        super.init()
+    }
+    override func trainingStep(_ batch: (Tensor, Tensor), batchIdx: Int) -> Tensor? {
+        let (x, y) = batch
+        let h = encoder.forward(tokens(x) + positions(Tensor.arange(x.size(1))), mask: mask, isCausal: true)
+        let logits = head(h)
+        let loss = F.crossEntropy(logits.reshape([-1, logits.size(-1)]), y.reshape([-1]))
+        lastLoss = loss
+        return loss
+    }
+    override func configureOptimizers() -> OptimizerConfig { .init(AdamW(parameters(), lr: 1e-3)) }
+}
+
+/// Times the steps: the first one from process start, then steady state after a warm-up, and
+/// the loss every `every` steps.
+final class Clock: Callback {
+    let warmup: Int, every: Int
+    var firstStep: Double?
+    var start: UInt64 = 0, end: UInt64 = 0
+    var losses: [Double] = []
+    init(warmup: Int, every: Int) { (self.warmup, self.every) = (warmup, every) }
+    func onTrainBatchEnd(_ trainer: Trainer, _ module: LightningModuleBase, loss: Tensor?, batch: Any, batchIdx: Int) throws {
+        if firstStep == nil { firstStep = processAge() }
+        if trainer.globalStep == warmup { start = DispatchTime.now().uptimeNanoseconds }
+        if trainer.globalStep % every == 0, let loss { losses.append(loss.item()) }
+        end = DispatchTime.now().uptimeNanoseconds
+    }
+}
+
+let arguments = CommandLine.arguments
+let workload = arguments.count > 1 ? arguments[1] : "W1"
+let steps = arguments.count > 2 ? Int(arguments[2]) ?? 1000 : 1000
+let processes = arguments.count > 3 ? Int(arguments[3]) ?? 1 : 1
+TorchSettings.numThreads = 1
+seedEverything(0)
+let g = Generator(seed: 1)
+let model: LightningModuleBase
+let loader: DataLoader<[Tensor], (Tensor, Tensor)>
+let batchSize: Int
+switch workload {
+case "W2":
+    batchSize = 128
+    let x = Tensor.rand([4096, 1, 28, 28], generator: g)
+    let y = x.flatten(startDim: 1).matmul(Tensor.randn([784, 10], generator: g)).argmax(dim: 1)
+    loader = DataLoader(TensorDataset(x, y), batchSize: batchSize, shuffle: true, seed: 2)
+    model = Classifier(Sequential {
+        Conv2d(1, 32, kernelSize: 3, padding: 1); ReLU(); MaxPool2d(kernelSize: 2)
+        Conv2d(32, 64, kernelSize: 3, padding: 1); ReLU(); MaxPool2d(kernelSize: 2)
+        Flatten(); Linear(64 * 7 * 7, 128); ReLU(); Linear(128, 10)
+    })
+case "W3":
+    batchSize = 32
+    let text = Array(((try? String(contentsOfFile: "README.md", encoding: .utf8)) ?? "").utf8)
+    let vocabulary = 128
+    let corpus = Tensor(text.map { Int64($0 & 127) })
+    let windows = (text.count - 65) / 64
+    let starts = Tensor.arange(windows) * 64
+    let index = starts.unsqueeze(1) + Tensor.arange(65).unsqueeze(0)
+    let chunks = corpus[index]
+    loader = DataLoader(TensorDataset(chunks[TensorIndex.all, 0..<64], chunks[TensorIndex.all, 1..<65]), batchSize: batchSize,
+                        shuffle: true, seed: 2)
+    model = CharTransformer(vocabulary: vocabulary, context: 64)
+default:
+    batchSize = 64
+    let x = Tensor.rand([4096, 64], generator: g)
+    let y = x.matmul(Tensor.randn([64, 10], generator: g)).argmax(dim: 1)
+    loader = DataLoader(TensorDataset(x, y), batchSize: batchSize, shuffle: true, seed: 2)
+    model = Classifier(Sequential { Linear(64, 128); ReLU(); Linear(128, 128); ReLU(); Linear(128, 10) })
+}
+let warmup = min(50, steps / 5)
+let clock = Clock(warmup: warmup, every: max(1, steps / 50))
+let profile = ProcessInfo.processInfo.environment["PROFILE"] != nil
+let trainer = try Trainer(devices: .count(processes), maxSteps: steps, numSanityValSteps: 0, enableCheckpointing: false,
+                          enableProgressBar: false, enableModelSummary: false, defaultRootDir: NSTemporaryDirectory(),
+                          callbacks: [clock], logger: [], profiler: profile ? .simple : nil)
+if profile { trainer.printer = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) } }
+switch model {
+case let m as Classifier: try trainer.fit(m, train: loader)
+case let m as CharTransformer: try trainer.fit(m, train: loader)
+default: fatalError("unknown model")
+}
+let rate = Double(steps - warmup) / (Double(clock.end - clock.start) / 1e9)
+let finalLoss = (model as? Classifier)?.lastLoss?.item() ?? (model as? CharTransformer)?.lastLoss?.item() ?? .nan
+if trainer.isGlobalZero {
+    let record: [String: Any] = [
+        "workload": processes > 1 ? "W4-\(workload)" : workload, "framework": "swift-lightning", "processes": processes,
+        "steps_per_s": rate, "samples_per_s": rate * Double(batchSize * processes), "first_step_s": clock.firstStep ?? 0,
+        "peak_rss_mb": peakRSS(), "final_loss": finalLoss, "losses": clock.losses,
+    ]
+    print(String(decoding: try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys]), as: UTF8.self))
+}
