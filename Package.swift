@@ -27,6 +27,16 @@ let package = Package(
     products: [
         .library(name: "Torch", targets: ["Torch"]),
         .library(name: "Lightning", targets: ["Lightning"]),
+        .library(name: "LightningCLI", targets: ["LightningCLI"]),
+        .executable(name: "example-mnist", targets: ["ExampleMNIST"]),
+        .executable(name: "example-chargpt", targets: ["ExampleCharGPT"]),
+        .executable(name: "example-ddp", targets: ["ExampleDDP"]),
+        .executable(name: "example-amp", targets: ["ExampleAMP"]),
+        .executable(name: "example-gan", targets: ["ExampleGAN"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
     ],
     targets: [
         .target(
@@ -40,7 +50,17 @@ let package = Package(
         ),
         .target(name: "Torch", dependencies: ["CTorch"]),
         .target(name: "Lightning", dependencies: ["Torch"]),
+        .target(name: "LightningCLI", dependencies: [
+            "Lightning", "Torch", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Yams", package: "Yams"),
+        ]),
         .executableTarget(name: "Demo", dependencies: ["Lightning", "Torch"], path: "Examples/Demo"),
+        .target(name: "ExampleSupport", dependencies: ["Lightning", "LightningCLI", "Torch"], path: "Examples/Shared"),
+        .executableTarget(name: "ExampleMNIST", dependencies: ["ExampleSupport", "LightningCLI"], path: "Examples/MNIST", exclude: ["README.md"]),
+        .executableTarget(name: "ExampleCharGPT", dependencies: ["ExampleSupport", "LightningCLI"], path: "Examples/CharGPT", exclude: ["README.md"]),
+        .executableTarget(name: "ExampleDDP", dependencies: ["ExampleSupport", "LightningCLI"], path: "Examples/DDP", exclude: ["README.md"]),
+        .executableTarget(name: "ExampleAMP", dependencies: ["ExampleSupport", "LightningCLI"], path: "Examples/AMP", exclude: ["README.md"]),
+        .executableTarget(name: "ExampleGAN", dependencies: ["ExampleSupport", "LightningCLI"], path: "Examples/GAN", exclude: ["README.md"]),
         .executableTarget(name: "BenchOpOverhead", dependencies: ["Torch"], path: "bench/OpOverhead/Swift"),
         .executableTarget(name: "BenchDataLoader", dependencies: ["Lightning", "Torch"], path: "bench/DataLoader/Swift"),
         .executableTarget(name: "BenchProgressBar", dependencies: ["Lightning", "Torch"], path: "bench/ProgressBar"),
@@ -69,7 +89,7 @@ let package = Package(
         .executableTarget(name: "DistributedWorker", dependencies: ["Lightning", "Torch"], path: "Tests/DistributedWorker"),
         .target(name: "TestSupport", dependencies: ["Torch"], path: "Tests/Support"),
         .testTarget(name: "TorchTests", dependencies: ["Torch", "TestSupport"]),
-        .testTarget(name: "LightningTests", dependencies: ["Lightning", "Torch", "TestSupport"]),
+        .testTarget(name: "LightningTests", dependencies: ["Lightning", "LightningCLI", "Torch", "TestSupport"]),
     ],
     cxxLanguageStandard: .cxx17
 )

@@ -55,7 +55,8 @@ def randoms(a):
     g = torch.Generator().manual_seed(123)
     return (torch.rand(3, 4, generator=g, dtype=a.dtype), torch.randn(5, generator=g, dtype=a.dtype),
             torch.randint(0, 10, (6,), generator=g), torch.randperm(7, generator=g),
-            torch.full((4,), 0.5, dtype=a.dtype).bernoulli(generator=g))
+            torch.full((4,), 0.5, dtype=a.dtype).bernoulli(generator=g),
+            torch.tensor([[0.1, 0.2, 0.7], [0.5, 0.5, 0.0]], dtype=a.dtype).multinomial(2, generator=g))
 
 
 def creation(a):

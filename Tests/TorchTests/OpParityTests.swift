@@ -179,7 +179,8 @@ let parityCases: [String: @Sendable ([Tensor]) -> [Tensor]] = [
         let d = x[0].dtype
         return [Tensor.rand([3, 4], dtype: d, generator: g), Tensor.randn([5], dtype: d, generator: g),
                 Tensor.randint(0, 10, [6], generator: g), Tensor.randperm(7, generator: g),
-                Tensor.full([4], 0.5, dtype: d).bernoulli(generator: g)]
+                Tensor.full([4], 0.5, dtype: d).bernoulli(generator: g),
+                Tensor([[0.1, 0.2, 0.7], [0.5, 0.5, 0.0]] as [[Double]]).to(dtype: d).multinomial(2, generator: g)]
     },
     "creation": { x in
         let d = x[0].dtype

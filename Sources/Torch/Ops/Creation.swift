@@ -15,6 +15,7 @@ enum CreationOps {
     static let randperm = ATenOp("aten::randperm", "generator")
     static let bernoulli = ATenOp("aten::bernoulli")
     static let bernoulliP = ATenOp("aten::bernoulli", "p")
+    static let multinomial = ATenOp("aten::multinomial")
     static let zerosLike = ATenOp("aten::zeros_like")
     static let onesLike = ATenOp("aten::ones_like")
     static let fullLike = ATenOp("aten::full_like")
@@ -134,6 +135,11 @@ extension Tensor {
     /// Zeros and ones drawn with probability `p`, shaped like this tensor.
     public func bernoulli(_ p: Double, generator: Generator? = nil) -> Tensor {
         CreationOps.bernoulliP(.tensor(self), .double(p), .generator(generator))
+    }
+
+    /// `numSamples` indices drawn from each row's weights (`torch.multinomial`).
+    public func multinomial(_ numSamples: Int, replacement: Bool = false, generator: Generator? = nil) -> Tensor {
+        CreationOps.multinomial(.tensor(self), .int(numSamples), .bool(replacement), .generator(generator))
     }
 
     /// Zeros shaped like `other` (its dtype and device unless given).
