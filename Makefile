@@ -8,8 +8,8 @@ setup:
 	@bash scripts/setup.sh
 
 demo: setup
-	$(SWIFT) build --product Demo
-	.build/debug/Demo
+	$(SWIFT) build --product example-mnist
+	.build/debug/example-mnist fit
 
 test: setup
 	$(SWIFT) build --build-tests

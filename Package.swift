@@ -37,6 +37,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
     ],
     targets: [
         .target(
@@ -54,7 +55,6 @@ let package = Package(
             "Lightning", "Torch", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Yams", package: "Yams"),
         ]),
-        .executableTarget(name: "Demo", dependencies: ["Lightning", "Torch"], path: "Examples/Demo"),
         .target(name: "ExampleSupport", dependencies: ["Lightning", "LightningCLI", "Torch"], path: "Examples/Shared"),
         .executableTarget(name: "ExampleMNIST", dependencies: ["ExampleSupport", "LightningCLI"], path: "Examples/MNIST", exclude: ["README.md"]),
         .executableTarget(name: "ExampleCharGPT", dependencies: ["ExampleSupport", "LightningCLI"], path: "Examples/CharGPT", exclude: ["README.md"]),

@@ -228,11 +228,31 @@ public struct LightningCLI<Batch, Model: LightningModule<Batch> & CLIConfigurabl
         return value
     }
 
+    /// The config as YAML, sections and keys sorted, numbers written as people write them.
     private func render(_ sections: [String: [String: Any]]) throws -> String {
-        var root: [String: Any] = [:]
-        for (name, values) in sections {
-            root[name] = values["value"] != nil && values.count == 1 ? values["value"]! : values
+        func scalar(_ value: Any) throws -> String {
+            switch value {
+            case is NSNull: return "null"
+            case let b as Bool: return b ? "true" : "false"
+            case let i as Int: return String(i)
+            case let d as Double:
+                let text = String(d)
+                guard !text.contains(".") else { return text }
+                return text.contains("e") ? text.replacingOccurrences(of: "e", with: ".0e") : text + ".0"
+            case let s as String: return try Yams.dump(object: s).trimmingCharacters(in: .whitespacesAndNewlines)
+            default: return try Yams.dump(object: value).trimmingCharacters(in: .whitespacesAndNewlines)
+            }
         }
-        return try Yams.dump(object: root, sortKeys: true)
+        var lines: [String] = []
+        for name in sections.keys.sorted() {
+            let values = sections[name]!
+            if values.count == 1, let value = values["value"] {
+                lines.append("\(name): \(try scalar(value))")
+                continue
+            }
+            lines.append("\(name):")
+            for key in values.keys.sorted() { lines.append("  \(key): \(try scalar(values[key]!))") }
+        }
+        return lines.joined(separator: "\n") + "\n"
     }
 }

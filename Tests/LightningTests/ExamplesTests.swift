@@ -1,0 +1,50 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// Every example program runs end to end with a tiny budget (the binaries `swift build` makes).
+final class ExamplesTests: XCTestCase {
+    func run(_ example: String, _ arguments: [String]) throws -> ProcessResult {
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(example).path
+        let dir = try temporaryDirectory()
+        let common = ["--trainer.default_root_dir", dir, "--trainer.enable_progress_bar", "false"]
+        let result = try runProcess(binary, ["fit"] + arguments + common)
+        XCTAssertEqual(result.status, 0, "\(example): \(result.stderr)")
+        return result
+    }
+
+    func testMNISTTrainsWellAboveChanceOnGeneratedShapes() throws {
+        let out = try run("example-mnist", ["--trainer.max_epochs", "1", "--data.samples", "3000"]).stdout
+        let accuracy = out.split(separator: "\n").last { $0.hasPrefix("final:") }.flatMap { $0.split(separator: " ").last }.flatMap { Double($0) }
+        XCTAssertGreaterThan(try XCTUnwrap(accuracy, out), 0.5, "10 classes: chance is 0.1")
+    }
+
+    func testCharGPTTrainsAndGenerates() throws {
+        let out = try run("example-chargpt", ["--trainer.max_steps", "5"]).stdout
+        XCTAssertTrue(out.contains("--- generated ---"), out)
+        XCTAssertTrue(out.contains("final: train_loss"), out)
+    }
+
+    func testDDPExampleTrainsOnTwoProcesses() throws {
+        let result = try run("example-ddp", ["--trainer.max_steps", "3"])
+        XCTAssertTrue(result.stderr.contains("rank 1 of 2"), result.stderr)
+        XCTAssertTrue(result.stdout.contains("--- generated on rank 0 ---"), result.stdout)
+    }
+
+    func testAMPExampleUsesMixedPrecisionAndAccumulation() throws {
+        let out = try run("example-amp", ["--trainer.max_epochs", "1", "--data.samples", "600", "--trainer.precision", "16-mixed"]).stdout
+        XCTAssertTrue(out.contains("final: val_loss"), out)
+    }
+
+    func testGANExampleStepsTwoOptimizersAndRunsItsCallback() throws {
+        let out = try run("example-gan", ["--trainer.max_epochs", "2"]).stdout
+        XCTAssertTrue(out.contains("epoch 1: mean radius"), out)
+    }
+
+    func testABadFlagIsACleanError() throws {
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("example-mnist").path
+        let result = try runProcess(binary, ["fit", "--trainer.max_epoch", "1"])
+        XCTAssertEqual(result.status, 2)
+        XCTAssertEqual(result.stderr, "error: unknown key 'trainer.max_epoch'; did you mean 'trainer.max_epochs'?\n")
+    }
+}
