@@ -59,7 +59,9 @@ do {
     let val = DataLoader(TensorDataset(x[0..<30], y[0..<30], Tensor.arange(30)), batchSize: 8, collate: Collate { samples in (Tensor.stack(samples.map { $0[0] }), Tensor.stack(samples.map { $0[1] }), Tensor.stack(samples.map { $0[2] })) })
     var callbacks: [Callback] = []
     if options["save-every"] != nil { callbacks.append(ModelCheckpoint(dirpath: out + "/checkpoints", saveTopK: -1, everyNTrainSteps: option("save-every", 1))) }
-    let trainer = try Trainer(devices: .count(devices), strategy: devices * numNodes > 1 ? .ddp(timeout: 60) : .auto,
+    let strategy: Strategy = options["strategy"] == "zero1" ? .zero(stage: 1, options: .init(timeout: 60))
+        : devices * numNodes > 1 ? .ddp(timeout: 60) : .auto
+    let trainer = try Trainer(devices: .count(devices), strategy: strategy,
                               numNodes: numNodes, maxEpochs: epochs, maxSteps: maxSteps, numSanityValSteps: 0,
                               accumulateGradBatches: option("accumulate", 1), enableCheckpointing: !callbacks.isEmpty,
                               enableProgressBar: false, enableModelSummary: false, defaultRootDir: out, callbacks: callbacks,
@@ -71,7 +73,10 @@ do {
                     ckptPath: options["ckpt"].map { CheckpointPath.path($0) })
     try Safetensors.save(model.stateDict(), to: "\(out)/weights-rank\(rank).safetensors")
     let metrics = trainer.callbackMetrics.mapValues { $0.item() }
-    let report: [String: Any] = ["seen": model.seen, "metrics": metrics, "global_step": trainer.globalStep, "world_size": trainer.worldSize]
+    let stateBytes = trainer.optimizers.flatMap { $0.state.values.flatMap(\.values) }.compactMap(\.tensorValue)
+        .reduce(0) { $0 + $1.numel * $1.dtype.elementSize }
+    let report: [String: Any] = ["seen": model.seen, "metrics": metrics, "global_step": trainer.globalStep, "world_size": trainer.worldSize,
+                                 "optimizer_state_bytes": stateBytes]
     try JSONSerialization.data(withJSONObject: report).write(to: URL(fileURLWithPath: "\(out)/report-rank\(rank).json"))
 } catch {
     FileHandle.standardError.write(Data("worker error: \(error)\n".utf8))

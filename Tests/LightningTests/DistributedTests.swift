@@ -75,6 +75,27 @@ final class DistributedTests: XCTestCase {
                        "training changed the weights")
     }
 
+    func testZeroStage1MatchesOneProcessWithHalfTheOptimizerStatePerRank() throws {
+        let zero = try Self.run(["devices": "2", "batch": "8", "epochs": "2", "strategy": "zero1"])
+        assertSucceeded(zero)
+        let single = try Self.run(["devices": "1", "batch": "16", "epochs": "2"])
+        assertSameWeights(try zero.weights(rank: 0), try zero.weights(rank: 1), bitwise: true, "ZeRO-1 rank 0 vs rank 1")
+        assertSameWeights(try zero.weights(rank: 0), try single.weights(), bitwise: false, "ZeRO-1 vs 1 process")
+        let full = try single.report()["optimizer_state_bytes"] as! Int
+        let shards = try (0..<2).map { try zero.report(rank: $0)["optimizer_state_bytes"] as! Int }
+        XCTAssertEqual(shards.reduce(0, +), full, "the shards hold the whole state once")
+        XCTAssertTrue(shards.allSatisfy { $0 > 0 && $0 < full * 3 / 4 }, "\(shards) of \(full)")
+        print("optimizer state bytes: one process \(full), ZeRO-1 ranks \(shards)")
+    }
+
+    func testZeroRefusesWhatItCannotDoYet() {
+        XCTAssertThrowsError(try Trainer(devices: 2, strategy: .zero(stage: 1))) { XCTAssertTrue("\($0)".contains("enableCheckpointing: false"), "\($0)") }
+        XCTAssertThrowsError(try Trainer(devices: 2, strategy: .zero(stage: 3), enableCheckpointing: false)) { XCTAssertTrue("\($0)".contains("stage 1"), "\($0)") }
+        XCTAssertThrowsError(try Trainer(devices: 2, strategy: .zero(stage: 1), precision: .mixed16, enableCheckpointing: false)) {
+            XCTAssertTrue("\($0)".contains(".mixed16"), "\($0)")
+        }
+    }
+
     func testGradientAccumulationEqualsTheDoubledBatch() throws {
         let accumulated = try Self.run(["devices": "2", "batch": "4", "accumulate": "2", "epochs": "2"])
         assertSucceeded(accumulated)

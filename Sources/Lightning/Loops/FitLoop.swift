@@ -176,7 +176,7 @@ struct FitLoop<Batch> {
             module.onBeforeOptimizerStep(optimizer)
             t.precisionPlugin.unscaleGradients(optimizer)
             if let clip = t.gradientClipVal, clip > 0 {
-                let params = optimizer.paramGroups.flatMap(\.params)
+                let params = t.strategyPlugin.parameters(of: optimizer)
                 switch t.gradientClipAlgorithm {
                 case .norm: clipGradNorm_(params, maxNorm: clip)
                 case .value: clipGradValue_(params, clipValue: clip)
@@ -185,6 +185,7 @@ struct FitLoop<Batch> {
             stepped = try t.profile("optimizer_step") {
                 try t.runStep("optimizer_step", batchIdx: batchIdx) { t.precisionPlugin.optimizerStep(optimizer) }
             } && stepped
+            try t.strategyPlugin.afterOptimizerStep(optimizer)
             try t.callHook { try $0.onBeforeZeroGrad(t, module, optimizer: optimizer) }
             module.onBeforeZeroGrad(optimizer)
             optimizer.zeroGrad()

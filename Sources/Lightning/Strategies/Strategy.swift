@@ -27,9 +27,19 @@ public protocol StrategyPlugin: AnyObject {
     func barrier() throws
     /// Called when a run fails, before the error reaches the caller.
     func onException(_ error: Error)
+    /// Prepares the optimizers `configureOptimizers` returned (ZeRO shards them).
+    func setupOptimizers(_ optimizers: [Optimizer]) throws
+    /// After an optimizer stepped (ZeRO shares the updated weights).
+    func afterOptimizerStep(_ optimizer: Optimizer) throws
+    /// Every parameter an optimizer is responsible for, for gradient clipping.
+    func parameters(of optimizer: Optimizer) -> [Tensor]
 }
 
 extension StrategyPlugin {
+    public func setupOptimizers(_ optimizers: [Optimizer]) throws {}
+    public func afterOptimizerStep(_ optimizer: Optimizer) throws {}
+    public func parameters(of optimizer: Optimizer) -> [Tensor] { optimizer.paramGroups.flatMap(\.params) }
+
     /// Whether this process writes checkpoints and logs.
     public var isGlobalZero: Bool { globalRank == 0 }
 

@@ -148,6 +148,7 @@ extension Trainer {
                 "automatic optimization supports exactly one optimizer (got \(config.optimizers.count)); set automaticOptimization to false to step several yourself")
         }
         optimizers = config.optimizers
+        try strategyPlugin.setupOptimizers(optimizers)
         schedulerConfigs = config.schedulers
         lightningOptimizers = config.optimizers.map { LightningOptimizer($0, trainer: self) }
     }

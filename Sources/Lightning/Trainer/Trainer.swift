@@ -167,6 +167,16 @@ public final class Trainer {
             if options.timeout <= 0 { throw invalid("strategy", ".ddp(timeout:) must be positive, got \(options.timeout)") }
             if options.bucketCapMB <= 0 { throw invalid("strategy", ".ddp(bucketCapMB:) must be positive, got \(options.bucketCapMB)") }
             strategyPlugin = DDPStrategy(options: options, environment: try ClusterEnvironment.detect(devices: deviceCount, numNodes: numNodes))
+        case .zero(let stage, let options):
+            guard stage == 1 else { throw invalid("strategy", ".zero(stage: \(stage)) is not available in this version; allowed here: stage 1") }
+            guard precision != .mixed16 else {
+                throw invalid("strategy", ".zero(stage: 1) with precision .mixed16 is not available in this version (the loss scaler's skip decision is not yet shared across shards); use .bf16Mixed or .true32")
+            }
+            guard !enableCheckpointing || barebones || fastDevRun != .off else {
+                throw invalid("strategy", ".zero(stage: 1) cannot write checkpoints in this version (each rank holds part of the optimizer state); pass enableCheckpointing: false")
+            }
+            strategyPlugin = ZeroStrategy(stage: stage, options: options,
+                                          environment: try ClusterEnvironment.detect(devices: deviceCount, numNodes: numNodes))
         }
         let globalZero = strategyPlugin.isGlobalZero
         switch precision {
@@ -270,6 +280,11 @@ public final class Trainer {
     /// One optimizer step in manual optimization (counts a global step).
     func optimizerStep(_ optimizer: Optimizer) {
         _ = precisionPlugin.optimizerStep(optimizer)
+        do {
+            try strategyPlugin.afterOptimizerStep(optimizer)
+        } catch {
+            pendingStrategyError = error
+        }
         globalStep += 1
     }
 }

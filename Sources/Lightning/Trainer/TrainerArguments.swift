@@ -16,6 +16,7 @@ public struct Strategy: Sendable, Equatable, CustomStringConvertible {
     enum Kind: Sendable, Equatable {
         case auto, singleDevice
         case ddp(DDPStrategy.Options)
+        case zero(Int, DDPStrategy.Options)
     }
 
     let kind: Kind
@@ -36,12 +37,18 @@ public struct Strategy: Sendable, Equatable, CustomStringConvertible {
                                   recordBucketTimeline: recordBucketTimeline)))
     }
 
+    /// ZeRO (`stage: 1`: optimizer state sharded across ranks) on top of DDP with its options.
+    public static func zero(stage: Int, options: DDPStrategy.Options = .init()) -> Strategy {
+        Strategy(kind: .zero(stage, options))
+    }
+
     /// Lightning's name for it.
     public var description: String {
         switch kind {
         case .auto: return "auto"
         case .singleDevice: return "single_device"
         case .ddp: return "ddp"
+        case .zero(let stage, _): return "zero_stage_\(stage)"
         }
     }
 }

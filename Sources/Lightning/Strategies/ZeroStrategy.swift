@@ -1,0 +1,74 @@
+import Torch
+
+/// ZeRO stage 1 (`.zero(stage: 1)`, DeepSpeed's and `ZeroRedundancyOptimizer`'s idea): DDP in
+/// which each optimizer's parameters are split among the ranks, so each rank keeps the
+/// optimizer state (momentum, Adam's moments) of its share only. Gradients are averaged as in
+/// DDP; each rank steps its share, then every rank's updated share is broadcast from its owner.
+/// The weights equal DDP's; optimizer memory per rank falls to about 1/N.
+public final class ZeroStrategy: StrategyPlugin {
+    /// The ZeRO stage (1: optimizer state sharded).
+    public let stage: Int
+    /// The DDP strategy underneath (process group, gradient reducer, sampler, launch).
+    public let ddp: DDPStrategy
+    /// Per optimizer: the parameters each rank owns, and all of them in their original order.
+    private var shares: [ObjectIdentifier: (byRank: [[Tensor]], all: [Tensor])] = [:]
+
+    public init(stage: Int, options: DDPStrategy.Options = .init(), environment: ClusterEnvironment) {
+        (self.stage, self.ddp) = (stage, DDPStrategy(options: options, environment: environment))
+    }
+
+    public var globalRank: Int { ddp.globalRank }
+    public var localRank: Int { ddp.localRank }
+    public var worldSize: Int { ddp.worldSize }
+
+    public func setup(_ module: Module, accelerator: AcceleratorPlugin, stage: Stage) throws {
+        shares = [:]
+        try ddp.setup(module, accelerator: accelerator, stage: stage)
+    }
+
+    public func teardown() { ddp.teardown() }
+    public func beforeTrainingStep(synchronizing: Bool) throws { try ddp.beforeTrainingStep(synchronizing: synchronizing) }
+    public func beforeBackward(_ loss: Tensor, synchronizing: Bool) throws { try ddp.beforeBackward(loss, synchronizing: synchronizing) }
+    public func allReduce(_ tensor: Tensor, op: ReduceOp) throws { try ddp.allReduce(tensor, op: op) }
+    public func broadcast(_ tensor: Tensor, root: Int) throws { try ddp.broadcast(tensor, root: root) }
+    public func barrier() throws { try ddp.barrier() }
+    public func onException(_ error: Error) { ddp.onException(error) }
+
+    /// Splits each optimizer's parameters among the ranks, largest first to the least loaded
+    /// rank (the same on every rank), and leaves each optimizer only this rank's share.
+    public func setupOptimizers(_ optimizers: [Optimizer]) throws {
+        for optimizer in optimizers {
+            let all = optimizer.paramGroups.flatMap(\.params)
+            var load = [Int](repeating: 0, count: worldSize)
+            var owner: [ObjectIdentifier: Int] = [:]
+            for param in all.enumerated().sorted(by: { ($0.element.numel, -$0.offset) > ($1.element.numel, -$1.offset) }).map(\.element) {
+                let rank = load.indices.min { (load[$0], $0) < (load[$1], $1) }!
+                owner[ObjectIdentifier(param)] = rank
+                load[rank] += param.numel
+            }
+            let byRank = (0..<worldSize).map { rank in all.filter { owner[ObjectIdentifier($0)] == rank } }
+            for group in optimizer.paramGroups { group.params = group.params.filter { owner[ObjectIdentifier($0)] == globalRank } }
+            shares[ObjectIdentifier(optimizer)] = (byRank, all)
+        }
+    }
+
+    /// Every rank's updated share, broadcast from its owner. The gradients of the other ranks'
+    /// shares are cleared here, since the optimizer's `zeroGrad` only reaches this rank's share
+    /// and a stale gradient would enter the next all-reduce.
+    public func afterOptimizerStep(_ optimizer: Optimizer) throws {
+        guard let share = shares[ObjectIdentifier(optimizer)], let group = ddp.group else { return }
+        for (rank, params) in share.byRank.enumerated() where rank != globalRank {
+            for param in params { param.grad = nil }
+        }
+        try withNoGrad {
+            for (rank, params) in share.byRank.enumerated() where !params.isEmpty {
+                try group.broadcastCoalesced(params, root: rank)
+            }
+        }
+    }
+
+    /// All of the optimizer's parameters (gradient clipping needs every gradient, not the share).
+    public func parameters(of optimizer: Optimizer) -> [Tensor] {
+        shares[ObjectIdentifier(optimizer)]?.all ?? optimizer.paramGroups.flatMap(\.params)
+    }
+}
