@@ -88,8 +88,26 @@ final class DistributedTests: XCTestCase {
         print("optimizer state bytes: one process \(full), ZeRO-1 ranks \(shards)")
     }
 
+    func testZeroCheckpointsAreShardedAndResumeExactlyOnAsManyRanks() throws {
+        let full = try Self.run(["devices": "2", "epochs": "4", "max-steps": "8", "strategy": "zero1"])
+        assertSucceeded(full)
+        let first = try Self.run(["devices": "2", "epochs": "4", "max-steps": "4", "save-every": "4", "strategy": "zero1"])
+        assertSucceeded(first)
+        let checkpoint = "\(first.dir)/checkpoints/epoch=0-step=4.ckpt"
+        for file in [checkpoint, checkpoint + ".optim-rank0", checkpoint + ".optim-rank1"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: file), file)
+        }
+        XCTAssertEqual(try TorchFile.load(checkpoint)["optimizer_shards"]?.intValue, 2)
+        let resumed = try Self.run(["devices": "2", "epochs": "4", "max-steps": "8", "ckpt": checkpoint, "strategy": "zero1"])
+        assertSucceeded(resumed)
+        assertSameWeights(try resumed.weights(rank: 0), try full.weights(rank: 0), bitwise: true, "ZeRO-1 resumed")
+        let single = try Self.run(["devices": "1", "batch": "16", "epochs": "4", "max-steps": "8", "ckpt": checkpoint])
+        XCTAssertEqual(single.result?.status, 1)
+        XCTAssertTrue(single.result?.stderr.contains("sharded over 2 ranks; resume it with strategy .zero(stage: 1) on 2 processes") == true,
+                      single.result?.stderr ?? "")
+    }
+
     func testZeroRefusesWhatItCannotDoYet() {
-        XCTAssertThrowsError(try Trainer(devices: 2, strategy: .zero(stage: 1))) { XCTAssertTrue("\($0)".contains("enableCheckpointing: false"), "\($0)") }
         XCTAssertThrowsError(try Trainer(devices: 2, strategy: .zero(stage: 3), enableCheckpointing: false)) { XCTAssertTrue("\($0)".contains("stage 1"), "\($0)") }
         XCTAssertThrowsError(try Trainer(devices: 2, strategy: .zero(stage: 1), precision: .mixed16, enableCheckpointing: false)) {
             XCTAssertTrue("\($0)".contains(".mixed16"), "\($0)")

@@ -26,13 +26,21 @@ extension Trainer {
             ("hyper_parameters", .dict(module.hyperparameters)),
         ]
         if let state = datamoduleState?() { entries.append(("datamodule", state)) }
+        if strategyPlugin is ZeroStrategy { entries.append(("optimizer_shards", .int(worldSize))) }
         module.onSaveCheckpoint(&entries)
         return entries
     }
 
     /// Writes a checkpoint atomically (a crash mid-save leaves the previous file intact).
     /// In a multi-process run every rank calls it: rank 0 writes, and all wait until it has.
+    /// Under ZeRO each rank also writes its share of the optimizer state beside it
+    /// (`<path>.optim-rank<N>`), and the checkpoint resumes on as many ranks.
     public func saveCheckpoint(to path: String) throws {
+        if strategyPlugin is ZeroStrategy {
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
+                                                    withIntermediateDirectories: true)
+            try TorchFile.save(.list(optimizers.map { $0.stateDict() }), to: ZeroStrategy.shardPath(path, rank: globalRank))
+        }
         if strategyPlugin.isGlobalZero {
             var entries = checkpoint()
             if let module {
@@ -85,7 +93,16 @@ extension Trainer {
             seeded.reseed(UInt64(truncatingIfNeeded: seed))
         }
         if let state = checkpoint["rng_states"]?["torch"]?.tensorValue { Generator.default().state = state }
-        let savedOptimizers = checkpoint["optimizer_states"]?.arrayValue ?? []
+        var savedOptimizers = checkpoint["optimizer_states"]?.arrayValue ?? []
+        if let shards = checkpoint["optimizer_shards"]?.intValue {
+            guard strategyPlugin is ZeroStrategy, shards == worldSize else {
+                throw TrainerError.misconfiguration(
+                    "\(path) holds optimizer state sharded over \(shards) ranks; resume it with strategy .zero(stage: 1) on \(shards) processes")
+            }
+            savedOptimizers = try TorchFile.load(ZeroStrategy.shardPath(path, rank: globalRank)).arrayValue ?? []
+        } else if strategyPlugin is ZeroStrategy {
+            throw TrainerError.misconfiguration("\(path) holds the whole optimizer state; a .zero run resumes only from its own sharded checkpoints")
+        }
         guard savedOptimizers.count == optimizers.count else {
             throw TrainerError.misconfiguration("\(path) holds \(savedOptimizers.count) optimizer states; configureOptimizers returned \(optimizers.count)")
         }

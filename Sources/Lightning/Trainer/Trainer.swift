@@ -172,9 +172,6 @@ public final class Trainer {
             guard precision != .mixed16 else {
                 throw invalid("strategy", ".zero(stage: 1) with precision .mixed16 is not available in this version (the loss scaler's skip decision is not yet shared across shards); use .bf16Mixed or .true32")
             }
-            guard !enableCheckpointing || barebones || fastDevRun != .off else {
-                throw invalid("strategy", ".zero(stage: 1) cannot write checkpoints in this version (each rank holds part of the optimizer state); pass enableCheckpointing: false")
-            }
             strategyPlugin = ZeroStrategy(stage: stage, options: options,
                                           environment: try ClusterEnvironment.detect(devices: deviceCount, numNodes: numNodes))
         }
