@@ -6,10 +6,15 @@ import Torch
 /// `numReplicas`-th index from `rank`. Each sample is seen once per epoch across ranks,
 /// and every rank gets the same number.
 public struct DistributedSampler: Sampler {
+    /// The number of ranks sharing the dataset.
     public let numReplicas: Int
+    /// This rank.
     public let rank: Int
+    /// Whether each epoch visits a new permutation.
     public let shuffle: Bool
+    /// The base seed of the permutations (the same on every rank).
     public let seed: UInt64
+    /// Whether to cut the tail instead of padding.
     public let dropLast: Bool
 
     public init(numReplicas: Int, rank: Int, shuffle: Bool = true, seed: UInt64 = 0, dropLast: Bool = false) {

@@ -16,10 +16,15 @@ public struct ClusterEnvironment: Sendable, Equatable {
         case slurm
     }
 
+    /// Who started the processes.
     public let kind: Kind
+    /// This process's rank in the job.
     public let globalRank: Int
+    /// This process's rank on its node.
     public let localRank: Int
+    /// This node's index.
     public let nodeRank: Int
+    /// The number of processes in the job.
     public let worldSize: Int
     /// The processes on this node.
     public let localWorldSize: Int

@@ -7,6 +7,7 @@ import Torch
 public final class MixedPrecision: PrecisionPlugin {
     /// The autocast dtype.
     public let dtype: DType
+    /// The device autocast applies to.
     public let device: Device
     /// The loss scaler (float16 only).
     public let scaler: GradScaler?

@@ -5,6 +5,7 @@ import Torch
 /// and the floating tensors of each batch (a tensor, a tuple of two or three, or an array) as
 /// they arrive.
 public final class TruePrecision: PrecisionPlugin {
+    /// The floating-point type of weights and inputs.
     public let dtype: DType
 
     public init(dtype: DType) {

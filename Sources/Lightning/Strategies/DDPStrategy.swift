@@ -29,6 +29,7 @@ public final class DDPStrategy: StrategyPlugin {
         }
     }
 
+    /// The strategy's choices.
     public let options: Options
     /// Where this process sits in the job.
     public let environment: ClusterEnvironment

@@ -4,9 +4,13 @@
 /// scale backs off, and after `growthInterval` clean steps it grows. Unscaling and the scale
 /// update are libtorch's own AMP kernels, so the sequence of scales matches PyTorch's.
 public final class GradScaler {
+    /// The factor the scale grows by after `growthInterval` clean steps.
     public let growthFactor: Double
+    /// The factor the scale shrinks by after a step with inf or NaN.
     public let backoffFactor: Double
+    /// Clean steps between growths.
     public let growthInterval: Int
+    /// Whether scaling happens at all (false: every call passes through).
     public let enabled: Bool
     /// The current scale (a one-element float32 tensor, as PyTorch keeps it).
     public private(set) var scaleTensor: Tensor
