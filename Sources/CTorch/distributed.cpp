@@ -194,6 +194,17 @@ int32_t ct_all_gather(ct_process_group group, ct_tensor input, ct_tensor *output
     })
 }
 
+int32_t ct_reduce(ct_process_group group, ct_tensor tensor, int32_t root, int32_t op) {
+    CT_GUARD(return -1, {
+        std::vector<at::Tensor> list{ctorch::input(tensor)};
+        c10d::ReduceOptions options;
+        options.rootRank = root;
+        options.reduceOp = reduce_op(op);
+        group->group->reduce(list, options)->wait();
+        return 0;
+    })
+}
+
 int32_t ct_barrier(ct_process_group group) {
     CT_GUARD(return -1, {
         group->group->barrier()->wait();

@@ -21,6 +21,8 @@ final class Worker: LightningModule<(Tensor, Tensor, Tensor)> {
         Linear(16, 4)
     }
     var seen: [Int] = []
+    /// The most gradient memory this rank held at an optimizer step.
+    var gradientBytes = 0
     let sleepMs: Int, failRank: Int, failStep: Int
 
     init(sleepMs: Int, failRank: Int, failStep: Int) {
@@ -45,6 +47,11 @@ final class Worker: LightningModule<(Tensor, Tensor, Tensor)> {
         log("val_loss", F.crossEntropy(forward(batch.0), batch.1), syncDist: true)
     }
 
+    override func onBeforeOptimizerStep(_ optimizer: Optimizer) {
+        let bytes = parameters().compactMap(\.grad).reduce(0) { $0 + $1.numel * $1.dtype.elementSize }
+        gradientBytes = max(gradientBytes, bytes)
+    }
+
     override func configureOptimizers() -> OptimizerConfig { OptimizerConfig(SGD(parameters(), lr: 0.1, momentum: 0.9)) }
 }
 
@@ -60,6 +67,7 @@ do {
     var callbacks: [Callback] = []
     if options["save-every"] != nil { callbacks.append(ModelCheckpoint(dirpath: out + "/checkpoints", saveTopK: -1, everyNTrainSteps: option("save-every", 1))) }
     let strategy: Strategy = options["strategy"] == "zero1" ? .zero(stage: 1, options: .init(timeout: 60))
+        : options["strategy"] == "zero2" ? .zero(stage: 2, options: .init(timeout: 60))
         : devices * numNodes > 1 ? .ddp(timeout: 60) : .auto
     let trainer = try Trainer(devices: .count(devices), strategy: strategy,
                               numNodes: numNodes, maxEpochs: epochs, maxSteps: maxSteps, numSanityValSteps: 0,
@@ -76,7 +84,7 @@ do {
     let stateBytes = trainer.optimizers.flatMap { $0.state.values.flatMap(\.values) }.compactMap(\.tensorValue)
         .reduce(0) { $0 + $1.numel * $1.dtype.elementSize }
     let report: [String: Any] = ["seen": model.seen, "metrics": metrics, "global_step": trainer.globalStep, "world_size": trainer.worldSize,
-                                 "optimizer_state_bytes": stateBytes]
+                                 "optimizer_state_bytes": stateBytes, "gradient_bytes": model.gradientBytes]
     try JSONSerialization.data(withJSONObject: report).write(to: URL(fileURLWithPath: "\(out)/report-rank\(rank).json"))
 } catch {
     FileHandle.standardError.write(Data("worker error: \(error)\n".utf8))

@@ -107,8 +107,22 @@ final class DistributedTests: XCTestCase {
                       single.result?.stderr ?? "")
     }
 
+    func testZeroStage2MatchesOneProcessAndKeepsOnlyItsShareOfTheGradients() throws {
+        let zero = try Self.run(["devices": "2", "batch": "8", "epochs": "2", "strategy": "zero2"])
+        assertSucceeded(zero)
+        let single = try Self.run(["devices": "1", "batch": "16", "epochs": "2"])
+        assertSameWeights(try zero.weights(rank: 0), try zero.weights(rank: 1), bitwise: true, "ZeRO-2 rank 0 vs rank 1")
+        assertSameWeights(try zero.weights(rank: 0), try single.weights(), bitwise: false, "ZeRO-2 vs 1 process")
+        let full = try single.report()["gradient_bytes"] as! Int
+        let shares = try (0..<2).map { try zero.report(rank: $0)["gradient_bytes"] as! Int }
+        XCTAssertEqual(shares.reduce(0, +), full, "each gradient kept once, by its owner")
+        let states = try (0..<2).map { try zero.report(rank: $0)["optimizer_state_bytes"] as! Int }
+        XCTAssertEqual(states.reduce(0, +), try single.report()["optimizer_state_bytes"] as! Int)
+        print("gradient bytes at the step: one process \(full), ZeRO-2 ranks \(shares); optimizer state \(states)")
+    }
+
     func testZeroRefusesWhatItCannotDoYet() {
-        XCTAssertThrowsError(try Trainer(devices: 2, strategy: .zero(stage: 3), enableCheckpointing: false)) { XCTAssertTrue("\($0)".contains("stage 1"), "\($0)") }
+        XCTAssertThrowsError(try Trainer(devices: 2, strategy: .zero(stage: 3), enableCheckpointing: false)) { XCTAssertTrue("\($0)".contains("stages 1 and 2"), "\($0)") }
         XCTAssertThrowsError(try Trainer(devices: 2, strategy: .zero(stage: 1), precision: .mixed16, enableCheckpointing: false)) {
             XCTAssertTrue("\($0)".contains(".mixed16"), "\($0)")
         }

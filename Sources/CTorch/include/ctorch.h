@@ -225,6 +225,8 @@ int32_t ct_broadcast(ct_process_group group, const ct_tensor *tensors, int32_t n
 int32_t ct_broadcast_coalesced(ct_process_group group, const ct_tensor *tensors, int32_t n, size_t buffer_bytes, int32_t root);
 /// Gathers `input` from every rank into `outputs` (new tensors, `world_size` of them).
 int32_t ct_all_gather(ct_process_group group, ct_tensor input, ct_tensor *outputs, int32_t world_size);
+/// Combines `tensor` across ranks into rank `root`'s copy (the others' are left undefined).
+int32_t ct_reduce(ct_process_group group, ct_tensor tensor, int32_t root, int32_t op);
 int32_t ct_barrier(ct_process_group group);
 /// A reducer over `params` (after checking every rank has the same shapes), with buckets of
 /// `bucket_bytes` (the first `first_bucket_bytes`) in reverse order.

@@ -167,6 +167,7 @@ struct FitLoop<Batch> {
         try t.profile("backward") {
             try t.runStep("backward", batchIdx: batchIdx) { t.precisionPlugin.backward(scaled, retainGraph: false) }
         }
+        try t.strategyPlugin.afterBackward(synchronizing: stepsOptimizer)
         try t.callHook { try $0.onAfterBackward(t, module) }
         module.onAfterBackward()
         guard stepsOptimizer else { return loss }

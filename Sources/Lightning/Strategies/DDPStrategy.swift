@@ -38,6 +38,8 @@ public final class DDPStrategy: StrategyPlugin {
     private var reducer: GradientReducer?
     private var buffers: [Tensor] = []
     private var lastStepSynchronized = true
+    /// Whether gradients are averaged by the reducer (ZeRO stage 2 reduces them itself).
+    var reducesGradients = true
 
     public init(options: Options = Options(), environment: ClusterEnvironment) {
         (self.options, self.environment) = (options, environment)
@@ -62,7 +64,7 @@ public final class DDPStrategy: StrategyPlugin {
         reducer = nil
         lastStepSynchronized = true
         let trainable = module.parameters().filter(\.requiresGrad)
-        if stage == .fit && !trainable.isEmpty {
+        if stage == .fit && !trainable.isEmpty && reducesGradients {
             reducer = try GradientReducer(group: group, parameters: trainable, bucketCapMB: options.bucketCapMB,
                                           findUnusedParameters: options.findUnusedParameters,
                                           gradientAsBucketView: options.gradientAsBucketView)

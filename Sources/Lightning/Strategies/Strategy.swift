@@ -27,6 +27,8 @@ public protocol StrategyPlugin: AnyObject {
     func barrier() throws
     /// Called when a run fails, before the error reaches the caller.
     func onException(_ error: Error)
+    /// After a backward, with the same `synchronizing` (ZeRO stage 2 reduces gradients to their owners).
+    func afterBackward(synchronizing: Bool) throws
     /// Prepares the optimizers `configureOptimizers` returned (ZeRO shards them).
     func setupOptimizers(_ optimizers: [Optimizer]) throws
     /// After an optimizer stepped (ZeRO shares the updated weights).
@@ -36,6 +38,7 @@ public protocol StrategyPlugin: AnyObject {
 }
 
 extension StrategyPlugin {
+    public func afterBackward(synchronizing: Bool) throws {}
     public func setupOptimizers(_ optimizers: [Optimizer]) throws {}
     public func afterOptimizerStep(_ optimizer: Optimizer) throws {}
     public func parameters(of optimizer: Optimizer) -> [Tensor] { optimizer.paramGroups.flatMap(\.params) }

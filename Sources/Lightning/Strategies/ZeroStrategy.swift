@@ -1,10 +1,11 @@
 import Torch
 
-/// ZeRO stage 1 (`.zero(stage: 1)`, DeepSpeed's and `ZeroRedundancyOptimizer`'s idea): DDP in
-/// which each optimizer's parameters are split among the ranks, so each rank keeps the
-/// optimizer state (momentum, Adam's moments) of its share only. Gradients are averaged as in
-/// DDP; each rank steps its share, then every rank's updated share is broadcast from its owner.
-/// The weights equal DDP's; optimizer memory per rank falls to about 1/N.
+/// ZeRO (`.zero(stage:)`, DeepSpeed's and `ZeroRedundancyOptimizer`'s idea): DDP in which each
+/// optimizer's parameters are split among the ranks, so each rank keeps the optimizer state
+/// (momentum, Adam's moments) of its share only (stage 1); with stage 2, gradients too: after
+/// backward each share's gradients are reduced to its owner alone and freed elsewhere. Each rank
+/// steps its share, then every updated share is broadcast from its owner. The weights equal
+/// DDP's; optimizer (and with stage 2 gradient) memory per rank falls to about 1/N.
 public final class ZeroStrategy: StrategyPlugin {
     /// The ZeRO stage (1: optimizer state sharded).
     public let stage: Int
@@ -12,9 +13,12 @@ public final class ZeroStrategy: StrategyPlugin {
     public let ddp: DDPStrategy
     /// Per optimizer: the parameters each rank owns, and all of them in their original order.
     private var shares: [ObjectIdentifier: (byRank: [[Tensor]], all: [Tensor])] = [:]
+    /// The optimizers in `configureOptimizers`' order (collectives run in the same order everywhere).
+    private var order: [ObjectIdentifier] = []
 
     public init(stage: Int, options: DDPStrategy.Options = .init(), environment: ClusterEnvironment) {
         (self.stage, self.ddp) = (stage, DDPStrategy(options: options, environment: environment))
+        ddp.reducesGradients = stage < 2
     }
 
     public var globalRank: Int { ddp.globalRank }
@@ -23,6 +27,7 @@ public final class ZeroStrategy: StrategyPlugin {
 
     public func setup(_ module: Module, accelerator: AcceleratorPlugin, stage: Stage) throws {
         shares = [:]
+        order = []
         try ddp.setup(module, accelerator: accelerator, stage: stage)
     }
 
@@ -33,6 +38,27 @@ public final class ZeroStrategy: StrategyPlugin {
     public func broadcast(_ tensor: Tensor, root: Int) throws { try ddp.broadcast(tensor, root: root) }
     public func barrier() throws { try ddp.barrier() }
     public func onException(_ error: Error) { ddp.onException(error) }
+
+    /// Stage 2: each share's gradients summed into its owner (one reduce per share), averaged
+    /// there and freed on the other ranks.
+    public func afterBackward(synchronizing: Bool) throws {
+        guard stage >= 2, synchronizing, let group = ddp.group else { return }
+        for share in order.compactMap({ shares[$0] }) {
+            for (rank, params) in share.byRank.enumerated() where !params.isEmpty {
+                let grads = params.map { $0.grad ?? Tensor.zeros(like: $0) }
+                let flat = Tensor.cat(grads.map { $0.reshape([-1]) })
+                try group.reduce(flat, root: rank)
+                if rank == globalRank {
+                    let average = flat / Double(worldSize)
+                    for (param, part) in zip(params, average.split(sizes: params.map(\.numel))) {
+                        param.grad = part.reshape(param.shape)
+                    }
+                } else {
+                    for param in params { param.grad = nil }
+                }
+            }
+        }
+    }
 
     /// Splits each optimizer's parameters among the ranks, largest first to the least loaded
     /// rank (the same on every rank), and leaves each optimizer only this rank's share.
@@ -49,6 +75,7 @@ public final class ZeroStrategy: StrategyPlugin {
             let byRank = (0..<worldSize).map { rank in all.filter { owner[ObjectIdentifier($0)] == rank } }
             for group in optimizer.paramGroups { group.params = group.params.filter { owner[ObjectIdentifier($0)] == globalRank } }
             shares[ObjectIdentifier(optimizer)] = (byRank, all)
+            order.append(ObjectIdentifier(optimizer))
         }
     }
 

@@ -168,7 +168,12 @@ public final class Trainer {
             if options.bucketCapMB <= 0 { throw invalid("strategy", ".ddp(bucketCapMB:) must be positive, got \(options.bucketCapMB)") }
             strategyPlugin = DDPStrategy(options: options, environment: try ClusterEnvironment.detect(devices: deviceCount, numNodes: numNodes))
         case .zero(let stage, let options):
-            guard stage == 1 else { throw invalid("strategy", ".zero(stage: \(stage)) is not available in this version; allowed here: stage 1") }
+            guard stage == 1 || stage == 2 else {
+                throw invalid("strategy", ".zero(stage: \(stage)) is not available in this version; allowed here: stages 1 and 2")
+            }
+            if stage == 2, gradientClipVal != nil {
+                throw invalid("strategy", ".zero(stage: 2) with gradientClipVal is not available in this version (each rank holds only its share of the gradients)")
+            }
             guard precision != .mixed16 else {
                 throw invalid("strategy", ".zero(stage: 1) with precision .mixed16 is not available in this version (the loss scaler's skip decision is not yet shared across shards); use .bf16Mixed or .true32")
             }
@@ -272,6 +277,11 @@ public final class Trainer {
             return
         }
         precisionPlugin.backward(loss, retainGraph: retainGraph)
+        do {
+            try strategyPlugin.afterBackward(synchronizing: true)
+        } catch {
+            pendingStrategyError = error
+        }
     }
 
     /// One optimizer step in manual optimization (counts a global step).

@@ -64,6 +64,11 @@ public final class ProcessGroup: @unchecked Sendable {
                              "broadcast_coalesced")
     }
 
+    /// Combines `tensor` across ranks into rank `root`'s copy (other ranks' copies are scratch).
+    public func reduce(_ tensor: Tensor, root: Int, op: ReduceOp = .sum) throws {
+        try distributedCheck(ct_reduce(handle, tensor.handle, Int32(root), op.rawValue), "reduce")
+    }
+
     /// Every rank's `tensor`, in rank order.
     public func allGather(_ tensor: Tensor) throws -> [Tensor] {
         var outputs = [ct_tensor?](repeating: nil, count: size)
