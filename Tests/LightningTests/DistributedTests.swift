@@ -17,6 +17,11 @@ final class DistributedTests: XCTestCase {
             try Safetensors.loadFile("\(dir)/weights-rank\(rank).safetensors")
         }
 
+        /// An integer field of every rank's report, in rank order.
+        func perRank(_ key: String, ranks: Int = 2) throws -> [Int] {
+            try (0..<ranks).map { try report(rank: $0)[key] as! Int }
+        }
+
         func report(rank: Int = 0) throws -> [String: Any] {
             let data = try Data(contentsOf: URL(fileURLWithPath: "\(dir)/report-rank\(rank).json"))
             return try JSONSerialization.jsonObject(with: data) as! [String: Any]
@@ -35,13 +40,28 @@ final class DistributedTests: XCTestCase {
         return Run(dir: dir, result: result)
     }
 
-    /// Two processes, 8 samples each per step, two epochs (shared by several tests).
-    nonisolated(unsafe) static var twoProcessRun: Run?
-    static func twoProcesses() throws -> Run {
-        if let run = twoProcessRun { return run }
-        let run = try Self.run(["devices": "2", "batch": "8", "epochs": "2"])
-        twoProcessRun = run
+    /// Runs shared by several tests, by their options.
+    nonisolated(unsafe) static var sharedRuns: [[String: String]: Run] = [:]
+    static func shared(_ options: [String: String]) throws -> Run {
+        if let run = sharedRuns[options] { return run }
+        let run = try Self.run(options)
+        sharedRuns[options] = run
         return run
+    }
+
+    /// Two processes, 8 samples each per step, two epochs.
+    static func twoProcesses() throws -> Run { try shared(["devices": "2", "batch": "8", "epochs": "2"]) }
+
+    /// One process, 16 samples per step: the same global batches as `twoProcesses()`.
+    static func oneProcess() throws -> Run { try shared(["devices": "1", "batch": "16", "epochs": "2"]) }
+
+    /// A 2-process run ended with bitwise-identical ranks equal to `oneProcess()`'s weights.
+    func assertMatchesOneProcess(_ run: Run, _ label: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        assertSucceeded(run, file: file, line: line)
+        let single = try Self.oneProcess()
+        assertSucceeded(single, file: file, line: line)
+        assertSameWeights(try run.weights(rank: 0), try run.weights(rank: 1), bitwise: true, "\(label): rank 0 vs rank 1", file: file, line: line)
+        assertSameWeights(try run.weights(rank: 0), try single.weights(), bitwise: false, "\(label) vs 1 process", file: file, line: line)
     }
 
     func assertSucceeded(_ run: Run, file: StaticString = #filePath, line: UInt = #line) {
@@ -63,11 +83,8 @@ final class DistributedTests: XCTestCase {
 
     func testTwoProcessesHoldIdenticalWeightsEqualToOneProcessOnTheSameGlobalBatches() throws {
         let ddp = try Self.twoProcesses()
-        assertSucceeded(ddp)
-        let single = try Self.run(["devices": "1", "batch": "16", "epochs": "2"])
-        assertSucceeded(single)
-        assertSameWeights(try ddp.weights(rank: 0), try ddp.weights(rank: 1), bitwise: true, "rank 0 vs rank 1")
-        assertSameWeights(try ddp.weights(rank: 0), try single.weights(), bitwise: false, "2 processes vs 1")
+        try assertMatchesOneProcess(ddp, "DDP")
+        let single = try Self.oneProcess()
         XCTAssertEqual(try ddp.report()["global_step"] as? Int, 8)
         XCTAssertEqual(try single.report()["global_step"] as? Int, 8)
         XCTAssertEqual(try ddp.report(rank: 1)["world_size"] as? Int, 2)
@@ -77,12 +94,9 @@ final class DistributedTests: XCTestCase {
 
     func testZeroStage1MatchesOneProcessWithHalfTheOptimizerStatePerRank() throws {
         let zero = try Self.run(["devices": "2", "batch": "8", "epochs": "2", "strategy": "zero1"])
-        assertSucceeded(zero)
-        let single = try Self.run(["devices": "1", "batch": "16", "epochs": "2"])
-        assertSameWeights(try zero.weights(rank: 0), try zero.weights(rank: 1), bitwise: true, "ZeRO-1 rank 0 vs rank 1")
-        assertSameWeights(try zero.weights(rank: 0), try single.weights(), bitwise: false, "ZeRO-1 vs 1 process")
-        let full = try single.report()["optimizer_state_bytes"] as! Int
-        let shards = try (0..<2).map { try zero.report(rank: $0)["optimizer_state_bytes"] as! Int }
+        try assertMatchesOneProcess(zero, "ZeRO-1")
+        let full = try Self.oneProcess().perRank("optimizer_state_bytes", ranks: 1)[0]
+        let shards = try zero.perRank("optimizer_state_bytes")
         XCTAssertEqual(shards.reduce(0, +), full, "the shards hold the whole state once")
         XCTAssertTrue(shards.allSatisfy { $0 > 0 && $0 < full * 3 / 4 }, "\(shards) of \(full)")
         print("optimizer state bytes: one process \(full), ZeRO-1 ranks \(shards)")
@@ -109,15 +123,13 @@ final class DistributedTests: XCTestCase {
 
     func testZeroStage2MatchesOneProcessAndKeepsOnlyItsShareOfTheGradients() throws {
         let zero = try Self.run(["devices": "2", "batch": "8", "epochs": "2", "strategy": "zero2"])
-        assertSucceeded(zero)
-        let single = try Self.run(["devices": "1", "batch": "16", "epochs": "2"])
-        assertSameWeights(try zero.weights(rank: 0), try zero.weights(rank: 1), bitwise: true, "ZeRO-2 rank 0 vs rank 1")
-        assertSameWeights(try zero.weights(rank: 0), try single.weights(), bitwise: false, "ZeRO-2 vs 1 process")
-        let full = try single.report()["gradient_bytes"] as! Int
-        let shares = try (0..<2).map { try zero.report(rank: $0)["gradient_bytes"] as! Int }
+        try assertMatchesOneProcess(zero, "ZeRO-2")
+        let single = try Self.oneProcess()
+        let full = try single.perRank("gradient_bytes", ranks: 1)[0]
+        let shares = try zero.perRank("gradient_bytes")
         XCTAssertEqual(shares.reduce(0, +), full, "each gradient kept once, by its owner")
-        let states = try (0..<2).map { try zero.report(rank: $0)["optimizer_state_bytes"] as! Int }
-        XCTAssertEqual(states.reduce(0, +), try single.report()["optimizer_state_bytes"] as! Int)
+        let states = try zero.perRank("optimizer_state_bytes")
+        XCTAssertEqual(states.reduce(0, +), try single.perRank("optimizer_state_bytes", ranks: 1)[0])
         print("gradient bytes at the step: one process \(full), ZeRO-2 ranks \(shares); optimizer state \(states)")
     }
 
@@ -212,8 +224,15 @@ final class DistributedTests: XCTestCase {
         return nil
     }
 
-    /// Starts a long two-process run in the background.
-    func startLongRun() throws -> (Process, String, Pipe) {
+    /// A long two-process run in the background, once both ranks have started training.
+    struct LongRun {
+        let process: Process
+        let stderr: Pipe
+        let launcher: pid_t
+        let child: pid_t
+    }
+
+    func startLongRun(settle: Double) throws -> LongRun {
         let dir = try temporaryDirectory()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.worker)
@@ -222,7 +241,19 @@ final class DistributedTests: XCTestCase {
         process.standardError = err
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        return (process, dir, err)
+        guard let launcher = readPid(dir, rank: 0), let child = readPid(dir, rank: 1) else {
+            process.terminate()
+            throw NSError(domain: "DistributedTests", code: 1, userInfo: [NSLocalizedDescriptionKey: "the ranks did not start"])
+        }
+        usleep(UInt32(settle * 1_000_000))
+        return LongRun(process: process, stderr: err, launcher: launcher, child: child)
+    }
+
+    /// Waits up to `seconds` for `pid` to end; returns whether it did.
+    func ended(_ pid: pid_t, within seconds: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while alive(pid) && Date() < deadline { usleep(50_000) }
+        return !alive(pid)
     }
 
     func waitForExit(_ process: Process, seconds: Double) -> Bool {
@@ -232,19 +263,15 @@ final class DistributedTests: XCTestCase {
     }
 
     func testKillingOneRankEndsTheJobWithinSecondsAndLeavesNoProcess() throws {
-        let (process, dir, err) = try startLongRun()
-        guard let launcher = readPid(dir, rank: 0), let child = readPid(dir, rank: 1) else {
-            process.terminate()
-            return XCTFail("the ranks did not start")
-        }
-        usleep(1_500_000)
+        let run = try startLongRun(settle: 1.5)
+        let (process, launcher, child) = (run.process, run.launcher, run.child)
         let start = Date()
         kill(child, SIGKILL)
         XCTAssertTrue(waitForExit(process, seconds: 60), "the job still runs 60 s after a rank died")
         let elapsed = Date().timeIntervalSince(start)
         XCTAssertLessThan(elapsed, 60)
         XCTAssertNotEqual(process.terminationStatus, 0)
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stderr = String(decoding: run.stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         XCTAssertTrue(stderr.contains("rank 1 (pid \(child)) was killed by signal 9"), stderr)
         XCTAssertFalse(alive(launcher))
         XCTAssertFalse(alive(child))
@@ -252,32 +279,18 @@ final class DistributedTests: XCTestCase {
     }
 
     func testKillingTheLaunchingRankEndsTheOthers() throws {
-        let (process, dir, _) = try startLongRun()
-        guard let launcher = readPid(dir, rank: 0), let child = readPid(dir, rank: 1) else {
-            process.terminate()
-            return XCTFail("the ranks did not start")
-        }
-        usleep(1_000_000)
-        kill(launcher, SIGKILL)
-        XCTAssertTrue(waitForExit(process, seconds: 10))
-        let deadline = Date().addingTimeInterval(10)
-        while alive(child) && Date() < deadline { usleep(50_000) }
-        XCTAssertFalse(alive(child), "rank 1 outlived the launching process")
+        let run = try startLongRun(settle: 1)
+        kill(run.launcher, SIGKILL)
+        XCTAssertTrue(waitForExit(run.process, seconds: 10))
+        XCTAssertTrue(ended(run.child, within: 10), "rank 1 outlived the launching process")
     }
 
     func testInterruptingTheLaunchingProcessStopsEveryRank() throws {
-        let (process, dir, _) = try startLongRun()
-        guard readPid(dir, rank: 0) != nil, let child = readPid(dir, rank: 1) else {
-            process.terminate()
-            return XCTFail("the ranks did not start")
-        }
-        usleep(1_000_000)
-        process.interrupt()
-        XCTAssertTrue(waitForExit(process, seconds: 10))
-        XCTAssertEqual(process.terminationStatus, 130)
-        let deadline = Date().addingTimeInterval(10)
-        while alive(child) && Date() < deadline { usleep(50_000) }
-        XCTAssertFalse(alive(child))
+        let run = try startLongRun(settle: 1)
+        run.process.interrupt()
+        XCTAssertTrue(waitForExit(run.process, seconds: 10))
+        XCTAssertEqual(run.process.terminationStatus, 130)
+        XCTAssertTrue(ended(run.child, within: 10))
     }
 
     func testAFailingRankEndsTheJobWithItsErrorShownOnce() throws {
@@ -297,11 +310,7 @@ final class DistributedTests: XCTestCase {
         let stderr = run.result?.stderr ?? ""
         XCTAssertEqual(stderr.components(separatedBy: "worker error:").count - 1, 1, stderr)
         XCTAssertFalse(stderr.contains("stopping the other ranks"), stderr)
-        if let child = readPid(run.dir, rank: 1, timeout: 1) {
-            let deadline = Date().addingTimeInterval(5)
-            while alive(child) && Date() < deadline { usleep(50_000) }
-            XCTAssertFalse(alive(child))
-        }
+        if let child = readPid(run.dir, rank: 1, timeout: 1) { XCTAssertTrue(ended(child, within: 5)) }
     }
 
     /// Two "machines": network namespaces joined by a veth pair, one process in each.

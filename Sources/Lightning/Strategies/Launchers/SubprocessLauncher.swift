@@ -92,7 +92,10 @@ enum SubprocessLauncher {
                 let code = signaled ? 128 + (status & 0x7f) : (status >> 8) & 0xff
                 if code != 0 && !stopping {
                     let how = signaled ? "was killed by signal \(status & 0x7f)" : "exited with code \(code)"
-                    report("rank \(ranks[pid] ?? -1) (pid \(pid)) \(how); stopping the other ranks.")
+                    lock.lock()
+                    let rank = ranks[pid] ?? -1
+                    lock.unlock()
+                    report("rank \(rank) (pid \(pid)) \(how); stopping the other ranks.")
                     killChildren()
                     _exit(code)
                 }
