@@ -2,10 +2,10 @@
 // all built inside libtorch. Only c10d's own types are touched here; Gloo's are never
 // instantiated in this file (libtorch's ProcessGroupGloo creates them), so Debian's Gloo
 // headers need only declare what ProcessGroupGloo.hpp names.
-#include "internal.h"
+#include "distributed_internal.h"
 
-#include <torch/csrc/distributed/c10d/ProcessGroup.hpp>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
+#include <torch/csrc/distributed/c10d/PrefixStore.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #include <torch/csrc/distributed/c10d/comm.hpp>
 #include <torch/csrc/distributed/c10d/reducer.hpp>
@@ -19,10 +19,6 @@
 
 struct ct_store_s {
     c10::intrusive_ptr<c10d::Store> store;
-};
-
-struct ct_process_group_s {
-    c10::intrusive_ptr<c10d::ProcessGroup> group;
 };
 
 /// When each bucket's all-reduce started and ended (steady clock, nanoseconds).
@@ -87,6 +83,20 @@ c10d::ReduceOp reduce_op(int32_t op) {
     }
 }
 
+/// A process group whose CPU backend is Gloo, meeting at `store`.
+ct_process_group gloo_group(const c10::intrusive_ptr<c10d::Store> &store, int32_t rank, int32_t size, const char *hostname,
+                            double timeout_s) {
+    auto options = c10d::ProcessGroupGloo::Options::create_default(millis(timeout_s));
+    if (hostname != nullptr && hostname[0] != 0) {
+        options->devices = {c10d::ProcessGroupGloo::createDeviceForHostname(hostname)};
+    }
+    auto gloo = c10::make_intrusive<c10d::ProcessGroupGloo>(store, rank, size, options);
+    auto group = c10::make_intrusive<c10d::ProcessGroup>(store, rank, size);
+    group->setBackend(c10::DeviceType::CPU, c10d::ProcessGroup::BackendType::GLOO, gloo);
+    group->setDefaultBackend(c10d::ProcessGroup::BackendType::GLOO);
+    return new ct_process_group_s{group};
+}
+
 }  // namespace
 
 ct_store ct_store_tcp(const char *host, int32_t port, int32_t world_size, bool is_server, double timeout_s) {
@@ -125,17 +135,7 @@ bool ct_store_check(ct_store store, const char *key) {
 }
 
 ct_process_group ct_process_group_gloo(ct_store store, int32_t rank, int32_t size, const char *hostname, double timeout_s) {
-    CT_GUARD(return nullptr, {
-        auto options = c10d::ProcessGroupGloo::Options::create_default(millis(timeout_s));
-        if (hostname != nullptr && hostname[0] != 0) {
-            options->devices = {c10d::ProcessGroupGloo::createDeviceForHostname(hostname)};
-        }
-        auto gloo = c10::make_intrusive<c10d::ProcessGroupGloo>(store->store, rank, size, options);
-        auto group = c10::make_intrusive<c10d::ProcessGroup>(store->store, rank, size);
-        group->setBackend(c10::DeviceType::CPU, c10d::ProcessGroup::BackendType::GLOO, gloo);
-        group->setDefaultBackend(c10d::ProcessGroup::BackendType::GLOO);
-        return new ct_process_group_s{group};
-    })
+    CT_GUARD(return nullptr, { return gloo_group(store->store, rank, size, hostname, timeout_s); })
 }
 
 void ct_process_group_free(ct_process_group group) { delete group; }
@@ -202,6 +202,29 @@ int32_t ct_reduce(ct_process_group group, ct_tensor tensor, int32_t root, int32_
         options.reduceOp = reduce_op(op);
         group->group->reduce(list, options)->wait();
         return 0;
+    })
+}
+
+int32_t ct_send(ct_process_group group, ct_tensor tensor, int32_t peer, int32_t tag) {
+    CT_GUARD(return -1, {
+        std::vector<at::Tensor> list{ctorch::input(tensor)};
+        group->group->send(list, peer, tag)->wait();
+        return 0;
+    })
+}
+
+int32_t ct_recv(ct_process_group group, ct_tensor tensor, int32_t peer, int32_t tag) {
+    CT_GUARD(return -1, {
+        std::vector<at::Tensor> list{ctorch::input(tensor)};
+        group->group->recv(list, peer, tag)->wait();
+        return 0;
+    })
+}
+
+ct_process_group ct_process_group_subgroup(ct_store store, const char *prefix, int32_t rank, int32_t size, const char *hostname,
+                                           double timeout_s) {
+    CT_GUARD(return nullptr, {
+        return gloo_group(c10::make_intrusive<c10d::PrefixStore>(prefix, store->store), rank, size, hostname, timeout_s);
     })
 }
 

@@ -12,17 +12,24 @@ let out = options["out"] ?? FileManager.default.currentDirectoryPath
 let devices = option("devices", 2), numNodes = option("num-nodes", 1)
 let batchSize = option("batch", 8), epochs = option("epochs", 2), maxSteps = option("max-steps", -1)
 let failRank = option("fail-rank", -1), failStep = option("fail-step", -1), sleepMs = option("sleep-ms", 0)
+let hiddenLayers = option("hidden-layers", 0)
 
 /// Samples (x, y, id): the id tells which samples each rank saw.
 final class Worker: LightningModule<(Tensor, Tensor, Tensor)> {
     let net = Sequential {
         Linear(8, 16)
         Tanh()
+        for _ in 0..<hiddenLayers {
+            Linear(16, 16)
+            Tanh()
+        }
         Linear(16, 4)
     }
     var seen: [Int] = []
     /// The most gradient memory this rank held at an optimizer step.
     var gradientBytes = 0
+    /// The parameter memory this rank held at the last optimizer step (module parameters and shards).
+    var parameterBytes = 0
     let sleepMs: Int, failRank: Int, failStep: Int
 
     init(sleepMs: Int, failRank: Int, failStep: Int) {
@@ -48,8 +55,11 @@ final class Worker: LightningModule<(Tensor, Tensor, Tensor)> {
     }
 
     override func onBeforeOptimizerStep(_ optimizer: Optimizer) {
-        let bytes = parameters().compactMap(\.grad).reduce(0) { $0 + $1.numel * $1.dtype.elementSize }
+        var held: [ObjectIdentifier: Tensor] = [:]
+        for p in parameters() + trainer!.strategyPlugin.parameters(of: optimizer) { held[ObjectIdentifier(p)] = p }
+        let bytes = held.values.compactMap(\.grad).reduce(0) { $0 + $1.numel * $1.dtype.elementSize }
         gradientBytes = max(gradientBytes, bytes)
+        parameterBytes = held.values.reduce(0) { $0 + $1.numel * $1.dtype.elementSize }
     }
 
     override func configureOptimizers() -> OptimizerConfig { OptimizerConfig(SGD(parameters(), lr: 0.1, momentum: 0.9)) }
@@ -66,9 +76,14 @@ do {
     let val = DataLoader(TensorDataset(x[0..<30], y[0..<30], Tensor.arange(30)), batchSize: 8, collate: Collate { samples in (Tensor.stack(samples.map { $0[0] }), Tensor.stack(samples.map { $0[1] }), Tensor.stack(samples.map { $0[2] })) })
     var callbacks: [Callback] = []
     if options["save-every"] != nil { callbacks.append(ModelCheckpoint(dirpath: out + "/checkpoints", saveTopK: -1, everyNTrainSteps: option("save-every", 1))) }
-    let strategy: Strategy = options["strategy"] == "zero1" ? .zero(stage: 1, options: .init(timeout: 60))
-        : options["strategy"] == "zero2" ? .zero(stage: 2, options: .init(timeout: 60))
-        : devices * numNodes > 1 ? .ddp(timeout: 60) : .auto
+    let strategy: Strategy
+    switch options["strategy"] {
+    case "zero1": strategy = .zero(stage: 1, options: .init(timeout: 60))
+    case "zero2": strategy = .zero(stage: 2, options: .init(timeout: 60))
+    case "fsdp": strategy = .fsdp(wrapPolicy: .minParameters(50), timeout: 60)
+    case "fsdp-sharded": strategy = .fsdp(wrapPolicy: .minParameters(50), stateDictType: .sharded, timeout: 60)
+    default: strategy = devices * numNodes > 1 ? .ddp(timeout: 60) : .auto
+    }
     let trainer = try Trainer(devices: .count(devices), strategy: strategy,
                               numNodes: numNodes, maxEpochs: epochs, maxSteps: maxSteps, numSanityValSteps: 0,
                               accumulateGradBatches: option("accumulate", 1), enableCheckpointing: !callbacks.isEmpty,
@@ -84,7 +99,9 @@ do {
     let stateBytes = trainer.optimizers.flatMap { $0.state.values.flatMap(\.values) }.compactMap(\.tensorValue)
         .reduce(0) { $0 + $1.numel * $1.dtype.elementSize }
     let report: [String: Any] = ["seen": model.seen, "metrics": metrics, "global_step": trainer.globalStep, "world_size": trainer.worldSize,
-                                 "optimizer_state_bytes": stateBytes, "gradient_bytes": model.gradientBytes]
+                                 "optimizer_state_bytes": stateBytes, "gradient_bytes": model.gradientBytes,
+                                 "parameter_bytes": model.parameterBytes,
+                                 "all_gathers": (trainer.strategyPlugin as? FSDPStrategy)?.gatherCount ?? 0]
     try JSONSerialization.data(withJSONObject: report).write(to: URL(fileURLWithPath: "\(out)/report-rank\(rank).json"))
 } catch {
     FileHandle.standardError.write(Data("worker error: \(error)\n".utf8))

@@ -228,6 +228,38 @@ int32_t ct_all_gather(ct_process_group group, ct_tensor input, ct_tensor *output
 /// Combines `tensor` across ranks into rank `root`'s copy (the others' are left undefined).
 int32_t ct_reduce(ct_process_group group, ct_tensor tensor, int32_t root, int32_t op);
 int32_t ct_barrier(ct_process_group group);
+/// Sends `tensor` to rank `peer` (point to point), matched by a recv with the same tag.
+int32_t ct_send(ct_process_group group, ct_tensor tensor, int32_t peer, int32_t tag);
+/// Receives into `tensor` from rank `peer`.
+int32_t ct_recv(ct_process_group group, ct_tensor tensor, int32_t peer, int32_t tag);
+/// A Gloo group of `size` processes among the job's, meeting under `prefix` in `store`.
+ct_process_group ct_process_group_subgroup(ct_store store, const char *prefix, int32_t rank, int32_t size, const char *hostname,
+                                           double timeout_s);
+
+/// Fully sharded parameters (ZeRO stage 3): a group of parameters flattened into one buffer,
+/// each rank keeping a 1/N shard; gathered on demand, gradients reduce-scattered to the shards.
+typedef struct ct_sharded_unit_s *ct_sharded_unit;
+/// Shards `params` (identical on every rank) and frees their full values.
+ct_sharded_unit ct_sharded_unit_new(ct_process_group group, const ct_tensor *params, int32_t n);
+/// Stops sharding: the parameters keep whatever values they hold now.
+void ct_sharded_unit_free(ct_sharded_unit unit);
+/// This rank's shard: the leaf tensor the optimizer updates.
+ct_tensor ct_sharded_unit_shard(ct_sharded_unit unit);
+/// All-gathers the full parameters (no-op when gathered).
+int32_t ct_sharded_unit_gather(ct_sharded_unit unit);
+/// Frees the full parameters (they read as empty until gathered again).
+int32_t ct_sharded_unit_release(ct_sharded_unit unit);
+bool ct_sharded_unit_is_gathered(ct_sharded_unit unit);
+/// Before a backward: expect one gradient per trainable parameter.
+void ct_sharded_unit_begin_backward(ct_sharded_unit unit);
+/// After a backward: reduce-scatters the gradients if the hooks did not (unused parameters count as zero).
+int32_t ct_sharded_unit_finish_backward(ct_sharded_unit unit);
+/// Copies the gathered parameters' values into the shard (after loading weights).
+int32_t ct_sharded_unit_write_back(ct_sharded_unit unit);
+/// How many times the unit was all-gathered.
+int64_t ct_sharded_unit_gathers(ct_sharded_unit unit);
+/// The number of parameter elements in the unit (unpadded).
+int64_t ct_sharded_unit_numel(ct_sharded_unit unit);
 /// A reducer over `params` (after checking every rank has the same shapes), with buckets of
 /// `bucket_bytes` (the first `first_bucket_bytes`) in reverse order.
 ct_reducer ct_reducer_new(ct_process_group group, const ct_tensor *params, int32_t n, int64_t bucket_bytes,

@@ -7,19 +7,19 @@ public let swiftLightningVersion = "0.1.0"
 extension Trainer {
     /// Everything needed to continue exactly: Lightning's keys, in PyTorch's file format
     /// (`torch.load(path, weights_only=False)` in Python opens it).
-    func checkpoint() -> [(String, StateValue)] {
+    func checkpoint(weights: StateDict, optimizerStates: [StateValue]) -> [(String, StateValue)] {
         guard let module else { return [] }
         var entries: [(String, StateValue)] = [
             ("epoch", .int(currentEpoch)),
             ("global_step", .int(globalStep)),
             ("swift-lightning_version", .string(swiftLightningVersion)),
-            ("state_dict", .stateDict(module.stateDict())),
+            ("state_dict", .stateDict(weights)),
             ("loops", .dict([("fit_loop", .dict([
                 ("epoch", .int(currentEpoch)), ("batches_done", .int(batchesDone)), ("global_step", .int(globalStep)),
                 ("train_sampler_seed", trainSamplerSeed.map { .int(Int(truncatingIfNeeded: $0)) } ?? .none),
             ]))])),
             ("callbacks", .dict(callbacks.map { ($0.stateKey, $0.stateDict()) })),
-            ("optimizer_states", .list(optimizers.map { $0.stateDict() })),
+            ("optimizer_states", .list(optimizerStates)),
             ("lr_schedulers", .list(schedulerConfigs.map { $0.scheduler.stateDict() })),
             ("rng_states", .dict([("torch", .tensor(Generator.default().state))])),
             ("precision_plugin", precisionPlugin.stateDict()),
@@ -27,27 +27,41 @@ extension Trainer {
         ]
         if let state = datamoduleState?() { entries.append(("datamodule", state)) }
         if strategyPlugin is ZeroStrategy { entries.append(("optimizer_shards", .int(worldSize))) }
+        if let fsdp = strategyPlugin as? FSDPStrategy, fsdp.options.stateDictType == .sharded {
+            entries.append(("fsdp_shards", .dict([("world_size", .int(worldSize)), ("units", .list(fsdp.unitNames.map { .string($0) }))])))
+        }
         module.onSaveCheckpoint(&entries)
         return entries
     }
 
     /// Writes a checkpoint atomically (a crash mid-save leaves the previous file intact).
     /// In a multi-process run every rank calls it: rank 0 writes, and all wait until it has.
-    /// Under ZeRO each rank also writes its share of the optimizer state beside it
-    /// (`<path>.optim-rank<N>`), and the checkpoint resumes on as many ranks.
+    /// Under ZeRO stages 1 and 2 each rank also writes its share of the optimizer state beside
+    /// it (`<path>.optim-rank<N>`), and the checkpoint resumes on as many ranks. Under FSDP the
+    /// whole weights and optimizer state are gathered into the one file, or, with
+    /// `stateDictType: .sharded`, each rank writes its shards to `<path>.shard-rank<N>`.
     public func saveCheckpoint(to path: String) throws {
+        guard let module else { return }
+        let folder = (path as NSString).deletingLastPathComponent
+        var weights = StateDict()
+        var optimizerStates: [StateValue] = []
         if strategyPlugin is ZeroStrategy {
-            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
-                                                    withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             try TorchFile.save(.list(optimizers.map { $0.stateDict() }), to: ZeroStrategy.shardPath(path, rank: globalRank))
         }
+        if let fsdp = strategyPlugin as? FSDPStrategy, fsdp.options.stateDictType == .sharded {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try TorchFile.save(.dict([("model_shards", .list(fsdp.shardTensors().map { .tensor($0) })),
+                                      ("optimizer_states", .list(optimizers.map { $0.stateDict() }))]),
+                               to: FSDPStrategy.shardPath(path, rank: globalRank))
+        } else {
+            weights = try strategyPlugin.moduleStateDict(module)
+            optimizerStates = try optimizers.map { try strategyPlugin.optimizerStateDict($0) }
+        }
         if strategyPlugin.isGlobalZero {
-            var entries = checkpoint()
-            if let module {
-                for callback in callbacks { try callback.onSaveCheckpoint(self, module, checkpoint: &entries) }
-            }
-            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
-                                                    withIntermediateDirectories: true)
+            var entries = checkpoint(weights: weights, optimizerStates: optimizerStates)
+            for callback in callbacks { try callback.onSaveCheckpoint(self, module, checkpoint: &entries) }
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             try TorchFile.save(.dict(entries), to: path)
         }
         try strategyPlugin.barrier()
@@ -75,7 +89,19 @@ extension Trainer {
                         loader: any BatchLoader<Batch>) throws {
         let checkpoint = try readCheckpoint(path)
         if let state = checkpoint["datamodule"] { datamodule?.loadStateDict(state) }
-        try model.loadStateDict(checkpoint["state_dict"]!.stateDictValue!)
+        var savedOptimizers = checkpoint["optimizer_states"]?.arrayValue ?? []
+        let fsdp = strategyPlugin as? FSDPStrategy
+        if let shards = checkpoint["fsdp_shards"]?["world_size"]?.intValue {
+            guard let fsdp, shards == worldSize else {
+                throw TrainerError.misconfiguration(
+                    "\(path) is a sharded FSDP checkpoint of \(shards) ranks; resume it with strategy .fsdp on \(shards) processes")
+            }
+            let own = try TorchFile.load(FSDPStrategy.shardPath(path, rank: globalRank))
+            try fsdp.loadShardTensors((own["model_shards"]?.arrayValue ?? []).compactMap(\.tensorValue))
+            savedOptimizers = own["optimizer_states"]?.arrayValue ?? []
+        } else {
+            try strategyPlugin.loadModuleStateDict(model, checkpoint["state_dict"]!.stateDictValue!)
+        }
         if let hp = checkpoint["hyper_parameters"]?.dictValue {
             model.restoreHyperparameters(hp.compactMap { k, v in k.stringValue.map { ($0, v) } })
         }
@@ -93,7 +119,6 @@ extension Trainer {
             seeded.reseed(UInt64(truncatingIfNeeded: seed))
         }
         if let state = checkpoint["rng_states"]?["torch"]?.tensorValue { Generator.default().state = state }
-        var savedOptimizers = checkpoint["optimizer_states"]?.arrayValue ?? []
         if let shards = checkpoint["optimizer_shards"]?.intValue {
             guard strategyPlugin is ZeroStrategy, shards == worldSize else {
                 throw TrainerError.misconfiguration(
@@ -106,7 +131,13 @@ extension Trainer {
         guard savedOptimizers.count == optimizers.count else {
             throw TrainerError.misconfiguration("\(path) holds \(savedOptimizers.count) optimizer states; configureOptimizers returned \(optimizers.count)")
         }
-        for (optimizer, state) in zip(optimizers, savedOptimizers) { try optimizer.loadStateDict(state) }
+        for (optimizer, state) in zip(optimizers, savedOptimizers) {
+            if checkpoint["fsdp_shards"] != nil {
+                try optimizer.loadStateDict(state)
+            } else {
+                try strategyPlugin.loadOptimizerStateDict(optimizer, state)
+            }
+        }
         for (config, state) in zip(schedulerConfigs, checkpoint["lr_schedulers"]?.arrayValue ?? []) {
             config.scheduler.loadStateDict(state)
         }

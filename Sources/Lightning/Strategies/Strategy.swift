@@ -35,6 +35,14 @@ public protocol StrategyPlugin: AnyObject {
     func afterOptimizerStep(_ optimizer: Optimizer) throws
     /// Every parameter an optimizer is responsible for, for gradient clipping.
     func parameters(of optimizer: Optimizer) -> [Tensor]
+    /// The module's whole weights for a checkpoint (every rank calls it; FSDP gathers them).
+    func moduleStateDict(_ module: Module) throws -> StateDict
+    /// Loads whole weights (every rank calls it).
+    func loadModuleStateDict(_ module: Module, _ stateDict: StateDict) throws
+    /// The optimizer's state as one process would hold it (every rank calls it).
+    func optimizerStateDict(_ optimizer: Optimizer) throws -> StateValue
+    /// Loads an optimizer state written by `optimizerStateDict`.
+    func loadOptimizerStateDict(_ optimizer: Optimizer, _ stateDict: StateValue) throws
 }
 
 extension StrategyPlugin {
@@ -42,6 +50,10 @@ extension StrategyPlugin {
     public func setupOptimizers(_ optimizers: [Optimizer]) throws {}
     public func afterOptimizerStep(_ optimizer: Optimizer) throws {}
     public func parameters(of optimizer: Optimizer) -> [Tensor] { optimizer.paramGroups.flatMap(\.params) }
+    public func moduleStateDict(_ module: Module) throws -> StateDict { module.stateDict() }
+    public func loadModuleStateDict(_ module: Module, _ stateDict: StateDict) throws { try module.loadStateDict(stateDict) }
+    public func optimizerStateDict(_ optimizer: Optimizer) throws -> StateValue { optimizer.stateDict() }
+    public func loadOptimizerStateDict(_ optimizer: Optimizer, _ stateDict: StateValue) throws { try optimizer.loadStateDict(stateDict) }
 
     /// Whether this process writes checkpoints and logs.
     public var isGlobalZero: Bool { globalRank == 0 }

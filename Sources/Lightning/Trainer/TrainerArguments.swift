@@ -17,6 +17,7 @@ public struct Strategy: Sendable, Equatable, CustomStringConvertible {
         case auto, singleDevice
         case ddp(DDPStrategy.Options)
         case zero(Int, DDPStrategy.Options)
+        case fsdp(FSDPStrategy.Options)
     }
 
     let kind: Kind
@@ -37,9 +38,20 @@ public struct Strategy: Sendable, Equatable, CustomStringConvertible {
                                   recordBucketTimeline: recordBucketTimeline)))
     }
 
-    /// ZeRO (`stage: 1`: optimizer state sharded across ranks) on top of DDP with its options.
+    /// ZeRO on top of DDP with its options: `stage: 1` shards optimizer state across ranks,
+    /// `stage: 2` gradients too; `stage: 3` is `.fsdp` (parameters too) with DDP's timeout.
     public static func zero(stage: Int, options: DDPStrategy.Options = .init()) -> Strategy {
-        Strategy(kind: .zero(stage, options))
+        stage == 3 ? .fsdp(timeout: options.timeout) : Strategy(kind: .zero(stage, options))
+    }
+
+    /// Fully sharded data parallel with its default options (per 100k-parameter units, full checkpoints).
+    public static let fsdp = Strategy(kind: .fsdp(.init()))
+
+    /// Fully sharded data parallel (`FSDPStrategy(...)`): parameters, gradients and optimizer
+    /// state sharded across ranks, the model cut into units by `wrapPolicy`.
+    public static func fsdp(wrapPolicy: FSDPStrategy.WrapPolicy = .minParameters(100_000),
+                            stateDictType: FSDPStrategy.StateDictType = .full, timeout: Double = 1800) -> Strategy {
+        Strategy(kind: .fsdp(.init(wrapPolicy: wrapPolicy, stateDictType: stateDictType, timeout: timeout)))
     }
 
     /// Lightning's name for it.
@@ -49,6 +61,7 @@ public struct Strategy: Sendable, Equatable, CustomStringConvertible {
         case .singleDevice: return "single_device"
         case .ddp: return "ddp"
         case .zero(let stage, _): return "zero_stage_\(stage)"
+        case .fsdp: return "fsdp"
         }
     }
 }

@@ -16,9 +16,11 @@ public final class ProcessGroup: @unchecked Sendable {
     public let rank: Int
     /// The number of processes.
     public let size: Int
+    /// The address this process is reached at (nil: chosen by Gloo).
+    public let hostname: String?
 
-    private init(handle: ct_process_group, store: TCPStore, rank: Int, size: Int) {
-        (self.handle, self.store, self.rank, self.size) = (handle, store, rank, size)
+    init(handle: ct_process_group, store: TCPStore, rank: Int, size: Int, hostname: String?) {
+        (self.handle, self.store, self.rank, self.size, self.hostname) = (handle, store, rank, size, hostname)
     }
 
     deinit { ct_process_group_free(handle) }
@@ -31,7 +33,7 @@ public final class ProcessGroup: @unchecked Sendable {
         guard let handle = ct_process_group_gloo(store.handle, Int32(rank), Int32(size), hostname ?? "", timeout) else {
             throw DistributedError.last("ProcessGroupGloo(rank \(rank) of \(size))")
         }
-        return ProcessGroup(handle: handle, store: store, rank: rank, size: size)
+        return ProcessGroup(handle: handle, store: store, rank: rank, size: size, hostname: hostname)
     }
 
     /// The backend's name ("gloo").
@@ -79,5 +81,28 @@ public final class ProcessGroup: @unchecked Sendable {
     /// Waits until every rank has called it.
     public func barrier() throws {
         try distributedCheck(ct_barrier(handle), "barrier")
+    }
+}
+
+extension ProcessGroup {
+    /// Sends `tensor` to rank `peer`; blocks until the matching `recv` (same `tag`) took it.
+    public func send(_ tensor: Tensor, to peer: Int, tag: Int = 0) throws {
+        try distributedCheck(ct_send(handle, tensor.contiguous().handle, Int32(peer), Int32(tag)), "send to rank \(peer)")
+    }
+
+    /// Receives rank `peer`'s `send` into `tensor` (same shape and dtype).
+    public func recv(_ tensor: Tensor, from peer: Int, tag: Int = 0) throws {
+        try distributedCheck(ct_recv(handle, tensor.handle, Int32(peer), Int32(tag)), "recv from rank \(peer)")
+    }
+
+    /// A group of some of this job's processes (`torch.distributed.new_group`), with this
+    /// group's address and timeout: every member calls it with its own `rank` in the subgroup
+    /// and the subgroup's `size`; `name` tells subgroups apart (all members pass the same).
+    public func subgroup(name: String, rank: Int, size: Int) throws -> ProcessGroup {
+        guard let handle = ct_process_group_subgroup(store.handle, "subgroup/\(name)/", Int32(rank), Int32(size),
+                                                     hostname ?? "", timeout) else {
+            throw DistributedError.last("subgroup \(name) (rank \(rank) of \(size))")
+        }
+        return ProcessGroup(handle: handle, store: store, rank: rank, size: size, hostname: hostname)
     }
 }

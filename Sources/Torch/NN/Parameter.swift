@@ -17,22 +17,34 @@ protocol ModuleState: AnyObject {
     var tensor: Tensor? { get }
     var isBuffer: Bool { get }
     var isPersistent: Bool { get }
+    /// Runs before each read of the property (fully sharded training gathers the parameter there).
+    var accessHook: (() -> Void)? { get set }
 }
 
 /// Marks a module property as a learnable parameter (`nn.Parameter`): it is found by
 /// `parameters()`, saved in the state dict, and requires gradients.
 @propertyWrapper
 public final class Parameter<Value: TensorSlot>: ModuleState {
+    private var value: Value
+    var accessHook: (() -> Void)?
+
     public var wrappedValue: Value {
-        didSet { wrappedValue.slotTensor?.requiresGrad = true }
+        get {
+            accessHook?()
+            return value
+        }
+        set {
+            value = newValue
+            value.slotTensor?.requiresGrad = true
+        }
     }
 
     public init(wrappedValue: Value) {
-        self.wrappedValue = wrappedValue
+        value = wrappedValue
         wrappedValue.slotTensor?.requiresGrad = true
     }
 
-    var tensor: Tensor? { wrappedValue.slotTensor }
+    var tensor: Tensor? { value.slotTensor }
     var isBuffer: Bool { false }
     var isPersistent: Bool { true }
 }
@@ -51,6 +63,10 @@ public final class Buffer<Value: TensorSlot>: ModuleState {
     }
 
     var tensor: Tensor? { wrappedValue.slotTensor }
+    var accessHook: (() -> Void)? {
+        get { nil }
+        set {}
+    }
     var isBuffer: Bool { true }
     var isPersistent: Bool { persistent }
 }

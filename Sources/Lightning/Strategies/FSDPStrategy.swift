@@ -1,0 +1,345 @@
+import Foundation
+import Torch
+
+/// Fully sharded data parallel (`.fsdp`, ZeRO stage 3, Lightning's `FSDPStrategy`): parameters,
+/// gradients and optimizer state are all split among the ranks. The model is cut into units
+/// by `WrapPolicy` (per transformer block, or by parameter count); each unit's parameters are
+/// flattened, and each rank keeps a 1/N shard. A unit is all-gathered when its parameters are
+/// read in forward, freed once two later units have been gathered, gathered again when backward
+/// needs it, and its gradients are reduce-scattered to the shards as soon as they are complete.
+/// The optimizer steps the shards. Between steps each rank holds about 1/N of everything.
+///
+/// A model's forward must read parameters through their module properties where it uses them
+/// (as every built-in layer does): a parameter kept in a local variable across other units'
+/// forwards may have been freed.
+public final class FSDPStrategy: StrategyPlugin {
+    /// How the model is cut into units (`auto_wrap_policy`).
+    public enum WrapPolicy: Sendable, Equatable {
+        /// One unit per module of these types (for example each transformer block).
+        case moduleTypes([ObjectIdentifier])
+        /// A unit for every smallest module holding at least this many not yet wrapped
+        /// parameter elements (`size_based_auto_wrap_policy`).
+        case minParameters(Int)
+        /// One unit for the whole model.
+        case whole
+
+        /// One unit per module of these types.
+        public static func modules(_ types: [Module.Type]) -> WrapPolicy { .moduleTypes(types.map { ObjectIdentifier($0) }) }
+    }
+
+    /// What checkpoints hold (`state_dict_type`).
+    public enum StateDictType: String, Sendable, Equatable {
+        /// Whole weights and optimizer state in one file, as a single process writes it
+        /// (loadable by one process and by Python's `torch.load`).
+        case full
+        /// Each rank's shards in its own file beside an index; resumes on as many ranks.
+        case sharded
+    }
+
+    /// The choices of the strategy.
+    public struct Options: Sendable, Equatable {
+        /// How the model is cut into units.
+        public var wrapPolicy: WrapPolicy
+        /// What checkpoints hold.
+        public var stateDictType: StateDictType
+        /// Seconds after which a collective fails.
+        public var timeout: Double
+
+        public init(wrapPolicy: WrapPolicy = .minParameters(100_000), stateDictType: StateDictType = .full, timeout: Double = 1800) {
+            (self.wrapPolicy, self.stateDictType, self.timeout) = (wrapPolicy, stateDictType, timeout)
+        }
+    }
+
+    /// How many non-root units stay gathered in forward before the oldest is freed.
+    static let gatheredWindow = 2
+
+    /// The strategy's choices.
+    public let options: Options
+    /// The DDP strategy underneath (process group, buffers, sampler, launch).
+    public let ddp: DDPStrategy
+    /// The units, in the order they were formed (the root, holding what no unit took, last).
+    public private(set) var units: [ShardedUnit] = []
+    /// The unit names (module paths; "" for the root).
+    public private(set) var unitNames: [String] = []
+    private var unitOf: [ObjectIdentifier: Int] = [:]
+    /// How many all-gathers of units the last fit made.
+    public private(set) var gatherCount = 0
+    private var recentlyGathered: [Int] = []
+    /// Per optimizer: its parameter groups as `configureOptimizers` made them.
+    private var originalGroups: [ObjectIdentifier: [[Tensor]]] = [:]
+    private var failed = false
+
+    public init(options: Options = Options(), environment: ClusterEnvironment) {
+        self.options = options
+        ddp = DDPStrategy(options: .init(timeout: options.timeout), environment: environment)
+        ddp.reducesGradients = false
+    }
+
+    public var globalRank: Int { ddp.globalRank }
+    public var localRank: Int { ddp.localRank }
+    public var worldSize: Int { ddp.worldSize }
+
+    public func setup(_ module: Module, accelerator: AcceleratorPlugin, stage: Stage) throws {
+        try ddp.setup(module, accelerator: accelerator, stage: stage)
+        units = []
+        unitNames = []
+        unitOf = [:]
+        originalGroups = [:]
+        guard stage == .fit, let group = ddp.group else { return }
+        for (name, params) in Self.partition(module, policy: options.wrapPolicy) {
+            let unit = try ShardedUnit(group: group, parameters: params)
+            let index = units.count
+            unit.gatherOnAccess(in: module) { [unowned self] in self.willGather(index) }
+            for p in params { unitOf[ObjectIdentifier(p)] = index }
+            units.append(unit)
+            unitNames.append(name)
+        }
+    }
+
+    /// The units a policy makes: (module path, trainable parameters not in an earlier unit),
+    /// innermost modules first, the root last.
+    static func partition(_ module: Module, policy: WrapPolicy) -> [(String, [Tensor])] {
+        var taken: Set<ObjectIdentifier> = []
+        var out: [(String, [Tensor])] = []
+        func free(_ m: Module) -> [Tensor] {
+            m.parameters().filter { $0.requiresGrad && !taken.contains(ObjectIdentifier($0)) }
+        }
+        func visit(_ name: String, _ m: Module) {
+            for (child, sub) in m.namedChildren() { visit(name.isEmpty ? child : name + "." + child, sub) }
+            guard !name.isEmpty else { return }
+            let params = free(m)
+            let wraps: Bool
+            switch policy {
+            case .moduleTypes(let types): wraps = types.contains(ObjectIdentifier(type(of: m)))
+            case .minParameters(let n): wraps = params.reduce(0) { $0 + $1.numel } >= n
+            case .whole: wraps = false
+            }
+            guard wraps, !params.isEmpty else { return }
+            params.forEach { taken.insert(ObjectIdentifier($0)) }
+            out.append((name, params))
+        }
+        visit("", module)
+        let rest = free(module)
+        if !rest.isEmpty { out.append(("", rest)) }
+        return out
+    }
+
+    /// Before unit `index` is gathered in forward: the oldest gathered units beyond the window are freed.
+    private func willGather(_ index: Int) {
+        guard unitNames[index] != "" else { return }
+        recentlyGathered.removeAll { $0 == index }
+        recentlyGathered.append(index)
+        while recentlyGathered.count > Self.gatheredWindow {
+            let oldest = recentlyGathered.removeFirst()
+            try? units[oldest].release()
+        }
+    }
+
+    /// Frees every unit's full parameters.
+    private func releaseAll() throws {
+        for unit in units { try unit.release() }
+        recentlyGathered = []
+    }
+
+    /// Gathers every unit (for checkpoints and loading weights).
+    private func gatherAll() throws {
+        for unit in units { try unit.gather() }
+    }
+
+    /// Hands the module back with full parameters (a failed run leaves them as they are).
+    public func teardown() {
+        gatherCount = units.reduce(0) { $0 + $1.gatherCount }
+        if !failed { try? gatherAll() }
+        units = []
+        unitOf = [:]
+        recentlyGathered = []
+        ddp.teardown()
+    }
+
+    public func beforeTrainingStep(synchronizing: Bool) throws { try ddp.beforeTrainingStep(synchronizing: synchronizing) }
+
+    public func beforeBackward(_ loss: Tensor, synchronizing: Bool) throws {
+        for unit in units { unit.beginBackward() }
+    }
+
+    /// Reduce-scatters what the gradient hooks did not (units with unused parameters), then
+    /// frees every unit.
+    public func afterBackward(synchronizing: Bool) throws {
+        for unit in units { try unit.finishBackward() }
+        try releaseAll()
+    }
+
+    public func allReduce(_ tensor: Tensor, op: ReduceOp) throws { try ddp.allReduce(tensor, op: op) }
+    public func broadcast(_ tensor: Tensor, root: Int) throws { try ddp.broadcast(tensor, root: root) }
+    public func barrier() throws { try ddp.barrier() }
+
+    public func onException(_ error: Error) {
+        failed = true
+        ddp.onException(error)
+    }
+
+    /// Makes each optimizer step the shards of the units its parameters are in (a unit's
+    /// parameters must all be in one parameter group); frozen parameters stay as they are.
+    public func setupOptimizers(_ optimizers: [Optimizer]) throws {
+        for optimizer in optimizers {
+            originalGroups[ObjectIdentifier(optimizer)] = optimizer.paramGroups.map(\.params)
+            var groupOfUnit: [Int: Int] = [:]
+            for (g, group) in optimizer.paramGroups.enumerated() {
+                for p in group.params {
+                    guard let u = unitOf[ObjectIdentifier(p)] else { continue }
+                    if let other = groupOfUnit[u], other != g {
+                        throw TrainerError.misconfiguration(
+                            "FSDP unit '\(unitNames[u])' has parameters in parameter groups \(other) and \(g) of \(type(of: optimizer)); "
+                                + "put a unit's parameters in one group or choose a wrap policy that separates them")
+                    }
+                    groupOfUnit[u] = g
+                }
+            }
+            for (g, group) in optimizer.paramGroups.enumerated() {
+                var shards: [Int] = []
+                var rest: [Tensor] = []
+                for p in group.params {
+                    if let u = unitOf[ObjectIdentifier(p)] {
+                        if !shards.contains(u) { shards.append(u) }
+                    } else {
+                        rest.append(p)
+                    }
+                }
+                guard groupOfUnit.values.contains(g) || !rest.isEmpty || group.params.isEmpty else { continue }
+                group.params = shards.map { units[$0].shard } + rest
+            }
+        }
+    }
+
+    /// The shards (and unsharded parameters) the optimizer steps.
+    public func parameters(of optimizer: Optimizer) -> [Tensor] { optimizer.paramGroups.flatMap(\.params) }
+
+    // MARK: Checkpoints
+
+    /// The whole weights, gathered on every rank.
+    public func moduleStateDict(_ module: Module) throws -> StateDict {
+        try gatherAll()
+        var out = StateDict()
+        for (name, t) in module.stateDict() { out[name] = t.clone() }
+        try releaseAll()
+        return out
+    }
+
+    /// Loads whole weights into every rank's shards.
+    public func loadModuleStateDict(_ module: Module, _ stateDict: StateDict) throws {
+        try gatherAll()
+        try module.loadStateDict(stateDict)
+        for unit in units { try unit.writeBack() }
+        try releaseAll()
+    }
+
+    /// The optimizer's state as the same optimizer over the unsharded parameters would hold it
+    /// (every rank takes part; each unit's state is all-gathered).
+    public func optimizerStateDict(_ optimizer: Optimizer) throws -> StateValue {
+        guard let groups = originalGroups[ObjectIdentifier(optimizer)] else { return optimizer.stateDict() }
+        let sharded = optimizer.stateDict()
+        let shardIndex = Dictionary(uniqueKeysWithValues: parameters(of: optimizer).enumerated().map { (ObjectIdentifier($0.element), $0.offset) })
+        var shardStates: [Int: [(key: StateValue, value: StateValue)]] = [:]
+        for (key, value) in sharded["state"]?.dictValue ?? [] {
+            if let i = key.intValue, let entries = value.dictValue { shardStates[i] = entries }
+        }
+        var gathered: [Int: [String: [Tensor]]] = [:]
+        var state: [(key: StateValue, value: StateValue)] = []
+        var outGroups: [StateValue] = []
+        var index = 0
+        for (g, params) in groups.enumerated() {
+            var indices: [StateValue] = []
+            for p in params {
+                defer { index += 1 }
+                indices.append(.int(index))
+                guard let u = unitOf[ObjectIdentifier(p)] else {
+                    if let s = shardIndex[ObjectIdentifier(p)].flatMap({ shardStates[$0] }) { state.append((.int(index), .dict(s))) }
+                    continue
+                }
+                let unit = units[u]
+                guard let si = shardIndex[ObjectIdentifier(unit.shard)], let entries = shardStates[si] else { continue }
+                if gathered[u] == nil {
+                    var perKey: [String: [Tensor]] = [:]
+                    for (k, v) in entries {
+                        guard let name = k.stringValue, let t = v.tensorValue, t.numel == unit.shard.numel else { continue }
+                        let full = Tensor.cat(try unit.group.allGather(t.contiguous()))
+                        perKey[name] = full.narrow(dim: 0, start: 0, length: unit.numel).split(sizes: unit.shapes.map { $0.reduce(1, *) })
+                    }
+                    gathered[u] = perKey
+                }
+                let position = unit.parameters.firstIndex { $0 === p }!
+                let entry: [(key: StateValue, value: StateValue)] = entries.map { k, v in
+                    guard let name = k.stringValue, let parts = gathered[u]?[name] else { return (k, v) }
+                    return (k, .tensor(parts[position].reshape(unit.shapes[position])))
+                }
+                state.append((.int(index), .dict(entry)))
+            }
+            let options = sharded["param_groups"]?.arrayValue?[g].dictValue?.filter { $0.key.stringValue != "params" } ?? []
+            outGroups.append(.dict(options + [(.string("params"), .list(indices))]))
+        }
+        return .dict([("state", .dict(state)), ("param_groups", .list(outGroups))])
+    }
+
+    /// Loads an optimizer state written by `optimizerStateDict` (or by one process) into the shards.
+    public func loadOptimizerStateDict(_ optimizer: Optimizer, _ stateDict: StateValue) throws {
+        guard let groups = originalGroups[ObjectIdentifier(optimizer)] else { return try optimizer.loadStateDict(stateDict) }
+        var byParam: [ObjectIdentifier: [(key: StateValue, value: StateValue)]] = [:]
+        var index = 0
+        let saved = Dictionary((stateDict["state"]?.dictValue ?? []).compactMap { k, v in k.intValue.map { ($0, v) } }) { a, _ in a }
+        for params in groups {
+            for p in params {
+                if let entries = saved[index]?.dictValue { byParam[ObjectIdentifier(p)] = entries }
+                index += 1
+            }
+        }
+        var state: [(key: StateValue, value: StateValue)] = []
+        var outGroups: [StateValue] = []
+        index = 0
+        for (g, group) in optimizer.paramGroups.enumerated() {
+            var indices: [StateValue] = []
+            for p in group.params {
+                defer { index += 1 }
+                indices.append(.int(index))
+                guard let u = units.firstIndex(where: { $0.shard === p }) else {
+                    if let entries = byParam[ObjectIdentifier(p)] { state.append((.int(index), .dict(entries))) }
+                    continue
+                }
+                let unit = units[u]
+                let members = unit.parameters.map { byParam[ObjectIdentifier($0)] }
+                guard let first = members.first ?? nil else { continue }
+                let entries: [(key: StateValue, value: StateValue)] = try first.map { k, v in
+                    guard let name = k.stringValue, let t = v.tensorValue, t.numel == unit.shapes[0].reduce(1, *), t.dim > 0 else { return (k, v) }
+                    var flat: [Tensor] = []
+                    for (m, shape) in zip(members, unit.shapes) {
+                        guard let part = m?.first(where: { $0.key.stringValue == name })?.value.tensorValue, part.shape == shape else {
+                            throw TrainerError.misconfiguration("the optimizer state '\(name)' of FSDP unit '\(unitNames[u])' is missing or has another shape")
+                        }
+                        flat.append(part.reshape([-1]))
+                    }
+                    let padded = unit.shard.numel * worldSize
+                    var all = Tensor.cat(flat)
+                    if padded > all.numel { all = Tensor.cat([all, Tensor.zeros([padded - all.numel], dtype: all.dtype)]) }
+                    return (k, .tensor(all.narrow(dim: 0, start: globalRank * unit.shard.numel, length: unit.shard.numel).clone()))
+                }
+                state.append((.int(index), .dict(entries)))
+            }
+            let options = stateDict["param_groups"]?.arrayValue?[g].dictValue?.filter { $0.key.stringValue != "params" } ?? []
+            outGroups.append(.dict(options + [(.string("params"), .list(indices))]))
+        }
+        try optimizer.loadStateDict(.dict([("state", .dict(state)), ("param_groups", .list(outGroups))]))
+    }
+
+    /// This rank's shards of every unit, for a sharded checkpoint.
+    public func shardTensors() -> [Tensor] { units.map { $0.shard.detach().clone() } }
+
+    /// Loads this rank's shards from a sharded checkpoint.
+    public func loadShardTensors(_ tensors: [Tensor]) throws {
+        guard tensors.count == units.count, zip(tensors, units).allSatisfy({ $0.shape == $1.shard.shape }) else {
+            throw TrainerError.misconfiguration("the sharded checkpoint holds \(tensors.count) shards that do not match this model's \(units.count) FSDP units")
+        }
+        try withNoGrad { for (t, unit) in zip(tensors, units) { unit.shard.copy_(t) } }
+    }
+
+    /// Where rank `rank` keeps its shards for the checkpoint at `path`.
+    public static func shardPath(_ path: String, rank: Int) -> String { "\(path).shard-rank\(rank)" }
+}
