@@ -134,9 +134,59 @@ final class DistributedTests: XCTestCase {
     }
 
     func testZeroRefusesWhatItCannotDoYet() {
-        XCTAssertThrowsError(try Trainer(devices: 2, strategy: .zero(stage: 3), enableCheckpointing: false)) { XCTAssertTrue("\($0)".contains("stages 1 and 2"), "\($0)") }
+        XCTAssertThrowsError(try Trainer(devices: 2, strategy: .zero(stage: 4), enableCheckpointing: false)) { XCTAssertTrue("\($0)".contains("stages are 1, 2 and 3"), "\($0)") }
         XCTAssertThrowsError(try Trainer(devices: 2, strategy: .zero(stage: 1), precision: .mixed16, enableCheckpointing: false)) {
             XCTAssertTrue("\($0)".contains(".mixed16"), "\($0)")
+        }
+        XCTAssertThrowsError(try Trainer(devices: 2, strategy: .zero(stage: 3), gradientClipVal: 1, enableCheckpointing: false)) {
+            XCTAssertTrue("\($0)".contains(".fsdp with gradientClipVal"), "\($0)")
+        }
+        XCTAssertEqual(try Trainer(devices: 2, strategy: .zero(stage: 3), enableCheckpointing: false).strategy.description, "fsdp")
+    }
+
+    /// The same data with a deeper model (six Linear layers: six FSDP units), one process.
+    static func deepOneProcess(_ extra: [String: String] = [:]) throws -> Run {
+        try shared(["devices": "1", "batch": "16", "epochs": "2", "hidden-layers": "4"].merging(extra) { $1 })
+    }
+
+    func testFSDPMatchesOneProcessWithHalfOfEverythingPerRank() throws {
+        let fsdp = try Self.shared(["devices": "2", "batch": "8", "epochs": "2", "hidden-layers": "4", "strategy": "fsdp"])
+        let single = try Self.deepOneProcess()
+        assertSucceeded(fsdp)
+        assertSucceeded(single)
+        assertSameWeights(try fsdp.weights(rank: 0), try fsdp.weights(rank: 1), bitwise: true, "FSDP: rank 0 vs rank 1")
+        assertSameWeights(try fsdp.weights(rank: 0), try single.weights(), bitwise: false, "FSDP vs 1 process")
+        for key in ["parameter_bytes", "gradient_bytes", "optimizer_state_bytes"] {
+            let full = try single.perRank(key, ranks: 1)[0]
+            let shards = try fsdp.perRank(key)
+            XCTAssertTrue(shards.allSatisfy { $0 * 2 >= full && $0 * 2 <= full + 64 }, "\(key): \(shards) of \(full)")
+            print("FSDP \(key): one process \(full), ranks \(shards)")
+        }
+        // 6 units gathered in each forward; the 3 freed there are gathered again in backward
+        // for the input gradients (the first layer needs none).
+        XCTAssertEqual(try fsdp.perRank("all_gathers"), [72, 72])
+    }
+
+    func testFSDPCheckpointsResumeExactlyAndLoadInOneProcessAndPython() throws {
+        let base = ["devices": "2", "epochs": "4", "hidden-layers": "2"]
+        for (strategy, files) in [("fsdp", [String]()), ("fsdp-sharded", [".shard-rank0", ".shard-rank1"])] {
+            let options = base.merging(["strategy": strategy]) { $1 }
+            let full = try Self.run(options.merging(["max-steps": "8"]) { $1 })
+            let first = try Self.run(options.merging(["max-steps": "4", "save-every": "4"]) { $1 })
+            assertSucceeded(full)
+            assertSucceeded(first)
+            let checkpoint = "\(first.dir)/checkpoints/epoch=0-step=4.ckpt"
+            for file in files { XCTAssertTrue(FileManager.default.fileExists(atPath: checkpoint + file), checkpoint + file) }
+            let resumed = try Self.run(options.merging(["max-steps": "8", "ckpt": checkpoint]) { $1 })
+            assertSucceeded(resumed)
+            assertSameWeights(try resumed.weights(rank: 0), try full.weights(rank: 0), bitwise: true, "\(strategy) resumed")
+            guard strategy == "fsdp" else { continue }
+            let single = try Self.run(["devices": "1", "batch": "16", "epochs": "4", "hidden-layers": "2", "max-steps": "8", "ckpt": checkpoint])
+            assertSucceeded(single)
+            assertSameWeights(try single.weights(), try full.weights(rank: 0), bitwise: false, "FSDP checkpoint resumed in one process")
+            let oneFirst = try Self.run(["devices": "1", "batch": "16", "epochs": "4", "hidden-layers": "2", "max-steps": "4", "save-every": "4"])
+            let python = try runOracle("same_checkpoint.py", [checkpoint, "\(oneFirst.dir)/checkpoints/epoch=0-step=4.ckpt"])
+            XCTAssertTrue(python.contains("same weights and 8 parameter states"), python)
         }
     }
 
