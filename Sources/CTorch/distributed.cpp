@@ -205,18 +205,21 @@ int32_t ct_reduce(ct_process_group group, ct_tensor tensor, int32_t root, int32_
     })
 }
 
-int32_t ct_send(ct_process_group group, ct_tensor tensor, int32_t peer, int32_t tag) {
+int32_t ct_batch_p2p(ct_process_group group, const ct_tensor *sends, const int32_t *send_peers, int32_t n_send,
+                     const ct_tensor *recvs, const int32_t *recv_peers, int32_t n_recv, const int32_t *tags) {
     CT_GUARD(return -1, {
-        std::vector<at::Tensor> list{ctorch::input(tensor)};
-        group->group->send(list, peer, tag)->wait();
-        return 0;
-    })
-}
-
-int32_t ct_recv(ct_process_group group, ct_tensor tensor, int32_t peer, int32_t tag) {
-    CT_GUARD(return -1, {
-        std::vector<at::Tensor> list{ctorch::input(tensor)};
-        group->group->recv(list, peer, tag)->wait();
+        std::vector<c10::intrusive_ptr<c10d::Work>> works;
+        std::vector<std::vector<at::Tensor>> buffers;
+        buffers.reserve(static_cast<size_t>(n_send + n_recv));
+        for (int32_t i = 0; i < n_send; i++) {
+            buffers.push_back({ctorch::input(sends[i])});
+            works.push_back(group->group->send(buffers.back(), send_peers[i], tags[i]));
+        }
+        for (int32_t i = 0; i < n_recv; i++) {
+            buffers.push_back({ctorch::input(recvs[i])});
+            works.push_back(group->group->recv(buffers.back(), recv_peers[i], tags[n_send + i]));
+        }
+        for (auto &work : works) work->wait();
         return 0;
     })
 }

@@ -65,6 +65,24 @@ final class Worker: LightningModule<(Tensor, Tensor, Tensor)> {
     override func configureOptimizers() -> OptimizerConfig { OptimizerConfig(SGD(parameters(), lr: 0.1, momentum: 0.9)) }
 }
 
+extension Worker: PipelineModule {
+    var pipelineLayers: Sequential { net }
+    func pipelineInputs(_ batch: (Tensor, Tensor, Tensor)) -> (input: Tensor, target: Tensor) {
+        seen += batch.2.scalars(as: Int64.self).map(Int.init)
+        return (batch.0, batch.1)
+    }
+    func pipelineLoss(_ output: Tensor, target: Tensor) -> Tensor { F.crossEntropy(output, target) }
+}
+
+/// Every step's loss, as the training loop returned it.
+final class LossRecorder: Callback {
+    let stateKey = "LossRecorder"
+    var losses: [Double] = []
+    func onTrainBatchEnd(_ trainer: Trainer, _ module: LightningModuleBase, loss: Tensor?, batch: Any, batchIdx: Int) throws {
+        if let loss { losses.append(loss.item()) }
+    }
+}
+
 do {
     seedEverything(0)
     TorchSettings.numThreads = 1
@@ -74,7 +92,8 @@ do {
     let data = TensorDataset(x, y, Tensor.arange(64))
     let train = DataLoader(data, batchSize: batchSize, shuffle: true, seed: 7, collate: Collate { samples in (Tensor.stack(samples.map { $0[0] }), Tensor.stack(samples.map { $0[1] }), Tensor.stack(samples.map { $0[2] })) })
     let val = DataLoader(TensorDataset(x[0..<30], y[0..<30], Tensor.arange(30)), batchSize: 8, collate: Collate { samples in (Tensor.stack(samples.map { $0[0] }), Tensor.stack(samples.map { $0[1] }), Tensor.stack(samples.map { $0[2] })) })
-    var callbacks: [Callback] = []
+    let recorder = LossRecorder()
+    var callbacks: [Callback] = [recorder]
     if options["save-every"] != nil { callbacks.append(ModelCheckpoint(dirpath: out + "/checkpoints", saveTopK: -1, everyNTrainSteps: option("save-every", 1))) }
     let strategy: Strategy
     switch options["strategy"] {
@@ -82,11 +101,13 @@ do {
     case "zero2": strategy = .zero(stage: 2, options: .init(timeout: 60))
     case "fsdp": strategy = .fsdp(wrapPolicy: .minParameters(50), timeout: 60)
     case "fsdp-sharded": strategy = .fsdp(wrapPolicy: .minParameters(50), stateDictType: .sharded, timeout: 60)
+    case "gpipe": strategy = .pipeline(stages: 2, microBatches: option("micro-batches", 4), schedule: .gpipe, timeout: 60)
+    case "1f1b": strategy = .pipeline(stages: 2, microBatches: option("micro-batches", 4), schedule: .oneFOneB, timeout: 60)
     default: strategy = devices * numNodes > 1 ? .ddp(timeout: 60) : .auto
     }
     let trainer = try Trainer(devices: .count(devices), strategy: strategy,
                               numNodes: numNodes, maxEpochs: epochs, maxSteps: maxSteps, numSanityValSteps: 0,
-                              accumulateGradBatches: option("accumulate", 1), enableCheckpointing: !callbacks.isEmpty,
+                              accumulateGradBatches: option("accumulate", 1), enableCheckpointing: options["save-every"] != nil,
                               enableProgressBar: false, enableModelSummary: false, defaultRootDir: out, callbacks: callbacks,
                               logger: [])
     let rank = trainer.globalRank
@@ -101,6 +122,7 @@ do {
     let report: [String: Any] = ["seen": model.seen, "metrics": metrics, "global_step": trainer.globalStep, "world_size": trainer.worldSize,
                                  "optimizer_state_bytes": stateBytes, "gradient_bytes": model.gradientBytes,
                                  "parameter_bytes": model.parameterBytes,
+                                 "losses": recorder.losses,
                                  "all_gathers": (trainer.strategyPlugin as? FSDPStrategy)?.gatherCount ?? 0]
     try JSONSerialization.data(withJSONObject: report).write(to: URL(fileURLWithPath: "\(out)/report-rank\(rank).json"))
 } catch {

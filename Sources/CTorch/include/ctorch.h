@@ -228,10 +228,11 @@ int32_t ct_all_gather(ct_process_group group, ct_tensor input, ct_tensor *output
 /// Combines `tensor` across ranks into rank `root`'s copy (the others' are left undefined).
 int32_t ct_reduce(ct_process_group group, ct_tensor tensor, int32_t root, int32_t op);
 int32_t ct_barrier(ct_process_group group);
-/// Sends `tensor` to rank `peer` (point to point), matched by a recv with the same tag.
-int32_t ct_send(ct_process_group group, ct_tensor tensor, int32_t peer, int32_t tag);
-/// Receives into `tensor` from rank `peer`.
-int32_t ct_recv(ct_process_group group, ct_tensor tensor, int32_t peer, int32_t tag);
+/// Point to point: posts every send (to `send_peers`) and every receive (from `recv_peers`)
+/// at once, then waits for all (so that two ranks exchanging tensors cannot deadlock);
+/// `tags` holds the sends' tags, then the receives'.
+int32_t ct_batch_p2p(ct_process_group group, const ct_tensor *sends, const int32_t *send_peers, int32_t n_send,
+                     const ct_tensor *recvs, const int32_t *recv_peers, int32_t n_recv, const int32_t *tags);
 /// A Gloo group of `size` processes among the job's, meeting under `prefix` in `store`.
 ct_process_group ct_process_group_subgroup(ct_store store, const char *prefix, int32_t rank, int32_t size, const char *hostname,
                                            double timeout_s);

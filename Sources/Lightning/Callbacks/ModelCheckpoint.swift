@@ -75,9 +75,8 @@ public final class ModelCheckpoint: Callback {
     /// Deletes a checkpoint that is no longer kept (on the rank that writes them).
     private func remove(_ path: String, _ trainer: Trainer) {
         if trainer.strategyPlugin.isGlobalZero { try? FileManager.default.removeItem(atPath: path) }
-        if trainer.strategyPlugin is ZeroStrategy {
-            try? FileManager.default.removeItem(atPath: ZeroStrategy.shardPath(path, rank: trainer.globalRank))
-        }
+        try? FileManager.default.removeItem(atPath: Trainer.optimizerShardPath(path, rank: trainer.globalRank))
+        try? FileManager.default.removeItem(atPath: FSDPStrategy.shardPath(path, rank: trainer.globalRank))
     }
 
     /// The file name for the current position and metrics.

@@ -26,7 +26,7 @@ extension Trainer {
             ("hyper_parameters", .dict(module.hyperparameters)),
         ]
         if let state = datamoduleState?() { entries.append(("datamodule", state)) }
-        if strategyPlugin is ZeroStrategy { entries.append(("optimizer_shards", .int(worldSize))) }
+        if strategyPlugin.shardsOptimizerState { entries.append(("optimizer_shards", .int(worldSize))) }
         if let fsdp = strategyPlugin as? FSDPStrategy, fsdp.options.stateDictType == .sharded {
             entries.append(("fsdp_shards", .dict([("world_size", .int(worldSize)), ("units", .list(fsdp.unitNames.map { .string($0) }))])))
         }
@@ -45,9 +45,9 @@ extension Trainer {
         let folder = (path as NSString).deletingLastPathComponent
         var weights = StateDict()
         var optimizerStates: [StateValue] = []
-        if strategyPlugin is ZeroStrategy {
+        if strategyPlugin.shardsOptimizerState {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            try TorchFile.save(.list(optimizers.map { $0.stateDict() }), to: ZeroStrategy.shardPath(path, rank: globalRank))
+            try TorchFile.save(.list(optimizers.map { $0.stateDict() }), to: Self.optimizerShardPath(path, rank: globalRank))
         }
         if let fsdp = strategyPlugin as? FSDPStrategy, fsdp.options.stateDictType == .sharded {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -66,6 +66,10 @@ extension Trainer {
         }
         try strategyPlugin.barrier()
     }
+
+    /// Where rank `rank` keeps its part of the optimizer state for the checkpoint at `path`
+    /// (strategies that shard it: ZeRO stages 1 and 2, pipelines).
+    public static func optimizerShardPath(_ path: String, rank: Int) -> String { "\(path).optim-rank\(rank)" }
 
     /// Reads a checkpoint, refusing files that are not one.
     func readCheckpoint(_ path: String) throws -> StateValue {
@@ -120,13 +124,13 @@ extension Trainer {
         }
         if let state = checkpoint["rng_states"]?["torch"]?.tensorValue { Generator.default().state = state }
         if let shards = checkpoint["optimizer_shards"]?.intValue {
-            guard strategyPlugin is ZeroStrategy, shards == worldSize else {
+            guard strategyPlugin.shardsOptimizerState, shards == worldSize else {
                 throw TrainerError.misconfiguration(
-                    "\(path) holds optimizer state sharded over \(shards) ranks; resume it with strategy .zero(stage: 1) on \(shards) processes")
+                    "\(path) holds optimizer state sharded over \(shards) ranks; resume it with the strategy that wrote it on \(shards) processes")
             }
-            savedOptimizers = try TorchFile.load(ZeroStrategy.shardPath(path, rank: globalRank)).arrayValue ?? []
-        } else if strategyPlugin is ZeroStrategy {
-            throw TrainerError.misconfiguration("\(path) holds the whole optimizer state; a .zero run resumes only from its own sharded checkpoints")
+            savedOptimizers = try TorchFile.load(Self.optimizerShardPath(path, rank: globalRank)).arrayValue ?? []
+        } else if strategyPlugin.shardsOptimizerState {
+            throw TrainerError.misconfiguration("\(path) holds the whole optimizer state; a \(strategy) run resumes only from its own sharded checkpoints")
         }
         guard savedOptimizers.count == optimizers.count else {
             throw TrainerError.misconfiguration("\(path) holds \(savedOptimizers.count) optimizer states; configureOptimizers returned \(optimizers.count)")

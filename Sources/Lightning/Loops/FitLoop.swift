@@ -154,18 +154,24 @@ struct FitLoop<Batch> {
         let t = trainer
         let stepsOptimizer = (batchIdx + 1) % t.accumulateGradBatches == 0 || last
         try t.strategyPlugin.beforeTrainingStep(synchronizing: stepsOptimizer)
-        let loss = try t.profile("training_step") {
-            try t.runStep("training_step", batchIdx: batchIdx) {
-                t.precisionPlugin.forward { module.trainingStep(t.precisionPlugin.convertInput(batch), batchIdx: batchIdx) }
+        let loss: Tensor
+        if let pipeline = t.strategyPlugin as? PipelineStrategy {
+            loss = try pipelineStep(pipeline, batch, batchIdx: batchIdx)
+        } else {
+            let result = try t.profile("training_step") {
+                try t.runStep("training_step", batchIdx: batchIdx) {
+                    t.precisionPlugin.forward { module.trainingStep(t.precisionPlugin.convertInput(batch), batchIdx: batchIdx) }
+                }
             }
-        }
-        guard let loss else { return nil }
-        let scaled = t.accumulateGradBatches > 1 ? loss / Double(t.accumulateGradBatches) : loss
-        try t.callHook { try $0.onBeforeBackward(t, module, loss: scaled) }
-        module.onBeforeBackward(scaled)
-        try t.strategyPlugin.beforeBackward(scaled, synchronizing: stepsOptimizer)
-        try t.profile("backward") {
-            try t.runStep("backward", batchIdx: batchIdx) { t.precisionPlugin.backward(scaled, retainGraph: false) }
+            guard let result else { return nil }
+            loss = result
+            let scaled = t.accumulateGradBatches > 1 ? loss / Double(t.accumulateGradBatches) : loss
+            try t.callHook { try $0.onBeforeBackward(t, module, loss: scaled) }
+            module.onBeforeBackward(scaled)
+            try t.strategyPlugin.beforeBackward(scaled, synchronizing: stepsOptimizer)
+            try t.profile("backward") {
+                try t.runStep("backward", batchIdx: batchIdx) { t.precisionPlugin.backward(scaled, retainGraph: false) }
+            }
         }
         try t.strategyPlugin.afterBackward(synchronizing: stepsOptimizer)
         try t.callHook { try $0.onAfterBackward(t, module) }
@@ -193,6 +199,24 @@ struct FitLoop<Batch> {
         }
         t.globalStep += 1
         if stepped { try stepSchedulers(.step) }
+        return loss
+    }
+
+    /// Forward and backward of a batch through a pipeline (the module's `trainingStep` is not
+    /// called: the pipeline needs the network as layers and the loss as a function); the
+    /// batch's mean loss is logged as `train_loss`.
+    private func pipelineStep(_ pipeline: PipelineStrategy, _ batch: Batch, batchIdx: Int) throws -> Tensor {
+        let t = trainer
+        guard let pipelined = module as? any PipelineModule<Batch> else {
+            throw TrainerError.misconfiguration("strategy .pipeline needs \(type(of: module)) to conform to PipelineModule")
+        }
+        let loss = try t.profile("training_step") {
+            try t.runStep("training_step", batchIdx: batchIdx) {
+                try pipeline.trainingStep(pipelined, batch: t.precisionPlugin.convertInput(batch), precision: t.precisionPlugin,
+                                          lossScale: 1 / Double(t.accumulateGradBatches))
+            }
+        }
+        module.log("train_loss", loss, progressBar: true)
         return loss
     }
 

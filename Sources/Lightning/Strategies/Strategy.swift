@@ -43,6 +43,13 @@ public protocol StrategyPlugin: AnyObject {
     func optimizerStateDict(_ optimizer: Optimizer) throws -> StateValue
     /// Loads an optimizer state written by `optimizerStateDict`.
     func loadOptimizerStateDict(_ optimizer: Optimizer, _ stateDict: StateValue) throws
+    /// Whether each rank holds only part of the optimizer state (checkpoints then keep each
+    /// rank's part in its own file and resume on as many ranks).
+    var shardsOptimizerState: Bool { get }
+    /// Which share of the data this rank reads (ranks of one pipeline read the same).
+    var dataParallelRank: Int { get }
+    /// How many shares the data is cut into.
+    var dataParallelSize: Int { get }
 }
 
 extension StrategyPlugin {
@@ -54,6 +61,9 @@ extension StrategyPlugin {
     public func loadModuleStateDict(_ module: Module, _ stateDict: StateDict) throws { try module.loadStateDict(stateDict) }
     public func optimizerStateDict(_ optimizer: Optimizer) throws -> StateValue { optimizer.stateDict() }
     public func loadOptimizerStateDict(_ optimizer: Optimizer, _ stateDict: StateValue) throws { try optimizer.loadStateDict(stateDict) }
+    public var shardsOptimizerState: Bool { false }
+    public var dataParallelRank: Int { globalRank }
+    public var dataParallelSize: Int { worldSize }
 
     /// Whether this process writes checkpoints and logs.
     public var isGlobalZero: Bool { globalRank == 0 }

@@ -94,8 +94,8 @@ public final class ZeroStrategy: StrategyPlugin {
         }
     }
 
-    /// Where rank `rank` keeps its optimizer state for the checkpoint at `path`.
-    public static func shardPath(_ path: String, rank: Int) -> String { "\(path).optim-rank\(rank)" }
+    /// Each rank holds its share's optimizer state.
+    public var shardsOptimizerState: Bool { true }
 
     /// All of the optimizer's parameters (gradient clipping needs every gradient, not the share).
     public func parameters(of optimizer: Optimizer) -> [Tensor] {

@@ -210,7 +210,7 @@ extension Trainer {
         }
         let shuffle = training && loader.shuffles && !overfitting
         let seed = try strategyPlugin.broadcast(Int(truncatingIfNeeded: loader.samplerSeed ?? 0))
-        return loader.distributed(rank: strategyPlugin.globalRank, replicas: strategyPlugin.worldSize, shuffle: shuffle,
+        return loader.distributed(rank: strategyPlugin.dataParallelRank, replicas: strategyPlugin.dataParallelSize, shuffle: shuffle,
                                   seed: UInt64(truncatingIfNeeded: seed))
     }
 }

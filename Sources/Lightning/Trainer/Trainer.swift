@@ -191,6 +191,19 @@ public final class Trainer {
                 throw invalid("strategy", ".fsdp with precision .mixed16 is not available in this version (the loss scaler's skip decision is not yet shared across shards); use .bf16Mixed or .true32")
             }
             strategyPlugin = FSDPStrategy(options: options, environment: try ClusterEnvironment.detect(devices: deviceCount, numNodes: numNodes))
+        case .pipeline(let options):
+            guard options.stages >= 2, processes % options.stages == 0 else {
+                throw invalid("strategy", ".pipeline(stages: \(options.stages)) needs at least 2 stages and a number of processes that is a multiple of them; devices: \(deviceCount) x numNodes: \(numNodes) gives \(processes)")
+            }
+            if options.microBatches < 1 { throw invalid("strategy", ".pipeline(microBatches:) must be positive, got \(options.microBatches)") }
+            if options.timeout <= 0 { throw invalid("strategy", ".pipeline(timeout:) must be positive, got \(options.timeout)") }
+            if gradientClipVal != nil {
+                throw invalid("strategy", ".pipeline with gradientClipVal is not available in this version (each rank holds only its stage's gradients)")
+            }
+            guard precision != .mixed16 else {
+                throw invalid("strategy", ".pipeline with precision .mixed16 is not available in this version (the loss scaler's skip decision is not yet shared across stages); use .bf16Mixed or .true32")
+            }
+            strategyPlugin = PipelineStrategy(options: options, environment: try ClusterEnvironment.detect(devices: deviceCount, numNodes: numNodes))
         }
         let globalZero = strategyPlugin.isGlobalZero
         switch precision {

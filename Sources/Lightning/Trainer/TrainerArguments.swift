@@ -18,6 +18,7 @@ public struct Strategy: Sendable, Equatable, CustomStringConvertible {
         case ddp(DDPStrategy.Options)
         case zero(Int, DDPStrategy.Options)
         case fsdp(FSDPStrategy.Options)
+        case pipeline(PipelineStrategy.Options)
     }
 
     let kind: Kind
@@ -54,6 +55,13 @@ public struct Strategy: Sendable, Equatable, CustomStringConvertible {
         Strategy(kind: .fsdp(.init(wrapPolicy: wrapPolicy, stateDictType: stateDictType, timeout: timeout)))
     }
 
+    /// Pipeline parallelism: a `PipelineModule`'s layers cut into `stages` across ranks, each
+    /// batch into `microBatches`; a world size that is a multiple of `stages` adds data parallelism.
+    public static func pipeline(stages: Int, microBatches: Int, schedule: PipelineStrategy.Schedule = .oneFOneB,
+                                timeout: Double = 1800) -> Strategy {
+        Strategy(kind: .pipeline(.init(stages: stages, microBatches: microBatches, schedule: schedule, timeout: timeout)))
+    }
+
     /// Lightning's name for it.
     public var description: String {
         switch kind {
@@ -62,6 +70,7 @@ public struct Strategy: Sendable, Equatable, CustomStringConvertible {
         case .ddp: return "ddp"
         case .zero(let stage, _): return "zero_stage_\(stage)"
         case .fsdp: return "fsdp"
+        case .pipeline: return "pipeline"
         }
     }
 }

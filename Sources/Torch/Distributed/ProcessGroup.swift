@@ -85,14 +85,28 @@ public final class ProcessGroup: @unchecked Sendable {
 }
 
 extension ProcessGroup {
-    /// Sends `tensor` to rank `peer`; blocks until the matching `recv` (same `tag`) took it.
-    public func send(_ tensor: Tensor, to peer: Int, tag: Int = 0) throws {
-        try distributedCheck(ct_send(handle, tensor.contiguous().handle, Int32(peer), Int32(tag)), "send to rank \(peer)")
+    /// One tensor to send to, or receive from, another rank (`torch.distributed.P2POp`).
+    public struct PointToPoint {
+        /// The tensor sent, or received into (same shape and dtype as the sender's).
+        public let tensor: Tensor
+        /// The other rank.
+        public let peer: Int
+        /// Tells apart messages between the same two ranks (matched in order per tag).
+        public let tag: Int
+
+        public init(_ tensor: Tensor, peer: Int, tag: Int = 0) { (self.tensor, self.peer, self.tag) = (tensor, peer, tag) }
     }
 
-    /// Receives rank `peer`'s `send` into `tensor` (same shape and dtype).
-    public func recv(_ tensor: Tensor, from peer: Int, tag: Int = 0) throws {
-        try distributedCheck(ct_recv(handle, tensor.handle, Int32(peer), Int32(tag)), "recv from rank \(peer)")
+    /// Posts all `sends` and `receives` at once and waits for all of them
+    /// (`batch_isend_irecv`): two ranks may exchange tensors in one call without deadlock.
+    public func exchange(sends: [PointToPoint] = [], receives: [PointToPoint] = []) throws {
+        let sent = sends.map { PointToPoint($0.tensor.contiguous(), peer: $0.peer, tag: $0.tag) }
+        let sendHandles: [ct_tensor?] = sent.map(\.tensor.handle)
+        let recvHandles: [ct_tensor?] = receives.map(\.tensor.handle)
+        let tags = (sent + receives).map { Int32($0.tag) }
+        try distributedCheck(ct_batch_p2p(handle, sendHandles, sent.map { Int32($0.peer) }, Int32(sent.count),
+                                          recvHandles, receives.map { Int32($0.peer) }, Int32(receives.count), tags),
+                             "send/recv with ranks \(Set((sends + receives).map(\.peer)).sorted())")
     }
 
     /// A group of some of this job's processes (`torch.distributed.new_group`), with this
