@@ -12,18 +12,18 @@ let out = options["out"] ?? FileManager.default.currentDirectoryPath
 let devices = option("devices", 2), numNodes = option("num-nodes", 1)
 let batchSize = option("batch", 8), epochs = option("epochs", 2), maxSteps = option("max-steps", -1)
 let failRank = option("fail-rank", -1), failStep = option("fail-step", -1), sleepMs = option("sleep-ms", 0)
-let hiddenLayers = option("hidden-layers", 0)
+let hiddenLayers = option("hidden-layers", 0), width = option("width", 16)
 
 /// Samples (x, y, id): the id tells which samples each rank saw.
 final class Worker: LightningModule<(Tensor, Tensor, Tensor)> {
     let net = Sequential {
-        Linear(8, 16)
+        Linear(8, width)
         Tanh()
         for _ in 0..<hiddenLayers {
-            Linear(16, 16)
+            Linear(width, width)
             Tanh()
         }
-        Linear(16, 4)
+        Linear(width, 4)
     }
     var seen: [Int] = []
     /// The most gradient memory this rank held at an optimizer step.
@@ -74,6 +74,29 @@ extension Worker: PipelineModule {
     func pipelineLoss(_ output: Tensor, target: Tensor) -> Tensor { F.crossEntropy(output, target) }
 }
 
+/// Limits the memory this process may add once training starts (`--memory-budget-mb`):
+/// RLIMIT_DATA is set to the data segment's size at that point plus the budget, so an
+/// allocation beyond it fails (as a Torch error that ends the run).
+final class MemoryBudget: Callback {
+    let stateKey = "MemoryBudget"
+    let megabytes: Int
+    init(megabytes: Int) { self.megabytes = megabytes }
+
+    func onTrainStart(_ trainer: Trainer, _ module: LightningModuleBase) throws {
+        let status = try String(contentsOfFile: "/proc/self/status", encoding: .utf8)
+        guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmData:") }),
+              let kilobytes = Int(line.split(whereSeparator: { $0 == " " || $0 == "\t" })[1]) else { return }
+        var limit = rlimit(rlim_cur: rlim_t((kilobytes + megabytes * 1024) * 1024), rlim_max: rlim_t.max)
+        setrlimit(Int32(RLIMIT_DATA.rawValue), &limit)
+    }
+
+    /// The budget covers training only (saving the whole weights afterwards needs more).
+    func onTrainEnd(_ trainer: Trainer, _ module: LightningModuleBase) throws {
+        var limit = rlimit(rlim_cur: rlim_t.max, rlim_max: rlim_t.max)
+        setrlimit(Int32(RLIMIT_DATA.rawValue), &limit)
+    }
+}
+
 /// Every step's loss, as the training loop returned it.
 final class LossRecorder: Callback {
     let stateKey = "LossRecorder"
@@ -94,6 +117,7 @@ do {
     let val = DataLoader(TensorDataset(x[0..<30], y[0..<30], Tensor.arange(30)), batchSize: 8, collate: Collate { samples in (Tensor.stack(samples.map { $0[0] }), Tensor.stack(samples.map { $0[1] }), Tensor.stack(samples.map { $0[2] })) })
     let recorder = LossRecorder()
     var callbacks: [Callback] = [recorder]
+    if options["memory-budget-mb"] != nil { callbacks.append(MemoryBudget(megabytes: option("memory-budget-mb", 0))) }
     if options["save-every"] != nil { callbacks.append(ModelCheckpoint(dirpath: out + "/checkpoints", saveTopK: -1, everyNTrainSteps: option("save-every", 1))) }
     let strategy: Strategy
     switch options["strategy"] {

@@ -117,7 +117,7 @@ final class DistributedTests: XCTestCase {
         assertSameWeights(try resumed.weights(rank: 0), try full.weights(rank: 0), bitwise: true, "ZeRO-1 resumed")
         let single = try Self.run(["devices": "1", "batch": "16", "epochs": "4", "max-steps": "8", "ckpt": checkpoint])
         XCTAssertEqual(single.result?.status, 1)
-        XCTAssertTrue(single.result?.stderr.contains("sharded over 2 ranks; resume it with strategy .zero(stage: 1) on 2 processes") == true,
+        XCTAssertTrue(single.result?.stderr.contains("sharded over 2 ranks; resume it with the strategy that wrote it on 2 processes") == true,
                       single.result?.stderr ?? "")
     }
 
@@ -187,6 +187,79 @@ final class DistributedTests: XCTestCase {
             let oneFirst = try Self.run(["devices": "1", "batch": "16", "epochs": "4", "hidden-layers": "2", "max-steps": "4", "save-every": "4"])
             let python = try runOracle("same_checkpoint.py", [checkpoint, "\(oneFirst.dir)/checkpoints/epoch=0-step=4.ckpt"])
             XCTAssertTrue(python.contains("same weights and 8 parameter states"), python)
+        }
+    }
+
+    /// Training with a memory budget (`--memory-budget-mb`, enforced as RLIMIT_DATA above what
+    /// the process holds when training starts) on a 12.6M-parameter MLP: 50 MB of weights, so
+    /// DDP's gradients plus SGD momentum need 100 MB more; FSDP's shards of both need half.
+    func testFSDPTrainsWithinAMemoryBudgetThatDDPExceeds() throws {
+        let options = ["devices": "2", "batch": "8", "epochs": "1", "max-steps": "3", "hidden-layers": "12", "width": "1024",
+                       "memory-budget-mb": "85"]
+        let environment = ["MALLOC_MMAP_THRESHOLD_": "131072"]
+        let ddp = try Self.run(options, environment: environment)
+        XCTAssertEqual(ddp.result?.status, 1, "DDP should not fit 85 MB")
+        XCTAssertTrue(ddp.result?.stderr.contains("can't allocate memory") == true || ddp.result?.stderr.contains("bad_alloc") == true,
+                      ddp.result?.stderr ?? "")
+        let fsdp = try Self.run(options.merging(["strategy": "fsdp"]) { $1 }, environment: environment)
+        assertSucceeded(fsdp)
+        XCTAssertEqual(try fsdp.report()["global_step"] as? Int, 3)
+    }
+
+    /// The same data and model (seven layers) in one process with batch 16.
+    static func pipelineReference() throws -> Run { try deepOneProcess(["hidden-layers": "2"]) }
+
+    func assertMatchesPipelineReference(_ run: Run, ranks: Int, _ label: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        assertSucceeded(run, file: file, line: line)
+        let single = try Self.pipelineReference()
+        let reference = try single.report()["losses"] as! [Double]
+        XCTAssertEqual(reference.count, 8, file: file, line: line)
+        for rank in 0..<ranks {
+            assertSameWeights(try run.weights(rank: rank), try single.weights(), bitwise: false, "\(label) rank \(rank) vs 1 process",
+                              file: file, line: line)
+            let losses = try run.report(rank: rank)["losses"] as! [Double]
+            XCTAssertEqual(losses.count, reference.count, file: file, line: line)
+            for (a, b) in zip(losses, reference) { XCTAssertEqual(a, b, accuracy: 1e-6, "\(label) loss curve", file: file, line: line) }
+        }
+    }
+
+    func testPipelineSchedulesGiveTheUnsplitModelsWeightsAndLossCurve() throws {
+        for schedule in ["gpipe", "1f1b"] {
+            let run = try Self.run(["devices": "2", "batch": "16", "epochs": "2", "hidden-layers": "2", "strategy": schedule])
+            try assertMatchesPipelineReference(run, ranks: 2, schedule)
+            let single = try Self.pipelineReference().perRank("optimizer_state_bytes", ranks: 1)[0]
+            let stages = try run.perRank("optimizer_state_bytes")
+            XCTAssertEqual(stages.reduce(0, +), single, "each stage keeps its own layers' state")
+            XCTAssertTrue(stages.allSatisfy { $0 > 0 }, "\(stages)")
+            print("pipeline \(schedule): optimizer state per stage \(stages) of \(single)")
+        }
+    }
+
+    func testPipelinesCombineWithDataParallelism() throws {
+        let run = try Self.run(["devices": "4", "batch": "8", "epochs": "2", "hidden-layers": "2", "strategy": "1f1b"])
+        try assertMatchesPipelineReference(run, ranks: 4, "2 stages x 2 pipelines")
+        let firstEpoch = { (rank: Int) in Set((try run.report(rank: rank)["seen"] as! [Int]).prefix(32)) }
+        XCTAssertEqual(try firstEpoch(0).union(try firstEpoch(2)), Set(0..<64), "the two pipelines split each epoch's samples")
+        XCTAssertEqual(try run.report(rank: 0)["seen"] as! [Int], try run.report(rank: 1)["seen"] as! [Int], "the stages of a pipeline read the same")
+    }
+
+    func testPipelineCheckpointResumesExactly() throws {
+        let options = ["devices": "2", "batch": "16", "epochs": "4", "hidden-layers": "2", "strategy": "gpipe"]
+        let full = try Self.run(options.merging(["max-steps": "8"]) { $1 })
+        let first = try Self.run(options.merging(["max-steps": "4", "save-every": "4"]) { $1 })
+        assertSucceeded(first)
+        let checkpoint = "\(first.dir)/checkpoints/epoch=0-step=4.ckpt"
+        let resumed = try Self.run(options.merging(["max-steps": "8", "ckpt": checkpoint]) { $1 })
+        assertSucceeded(resumed)
+        assertSameWeights(try resumed.weights(rank: 0), try full.weights(rank: 0), bitwise: true, "pipeline resumed")
+    }
+
+    func testPipelineRefusesWhatItCannotDo() {
+        XCTAssertThrowsError(try Trainer(devices: 3, strategy: .pipeline(stages: 2, microBatches: 4), enableCheckpointing: false)) {
+            XCTAssertTrue("\($0)".contains("multiple of them"), "\($0)")
+        }
+        XCTAssertThrowsError(try Trainer(devices: 2, strategy: .pipeline(stages: 2, microBatches: 0), enableCheckpointing: false)) {
+            XCTAssertTrue("\($0)".contains("microBatches"), "\($0)")
         }
     }
 

@@ -173,7 +173,7 @@ struct FitLoop<Batch> {
                 try t.runStep("backward", batchIdx: batchIdx) { t.precisionPlugin.backward(scaled, retainGraph: false) }
             }
         }
-        try t.strategyPlugin.afterBackward(synchronizing: stepsOptimizer)
+        try t.runStep("backward", batchIdx: batchIdx) { try t.strategyPlugin.afterBackward(synchronizing: stepsOptimizer) }
         try t.callHook { try $0.onAfterBackward(t, module) }
         module.onAfterBackward()
         guard stepsOptimizer else { return loss }
@@ -192,7 +192,7 @@ struct FitLoop<Batch> {
             stepped = try t.profile("optimizer_step") {
                 try t.runStep("optimizer_step", batchIdx: batchIdx) { t.precisionPlugin.optimizerStep(optimizer) }
             } && stepped
-            try t.strategyPlugin.afterOptimizerStep(optimizer)
+            try t.runStep("optimizer_step", batchIdx: batchIdx) { try t.strategyPlugin.afterOptimizerStep(optimizer) }
             try t.callHook { try $0.onBeforeZeroGrad(t, module, optimizer: optimizer) }
             module.onBeforeZeroGrad(optimizer)
             optimizer.zeroGrad()
