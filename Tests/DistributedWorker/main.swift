@@ -129,8 +129,9 @@ do {
     case "1f1b": strategy = .pipeline(stages: 2, microBatches: option("micro-batches", 4), schedule: .oneFOneB, timeout: 60)
     default: strategy = devices * numNodes > 1 ? .ddp(timeout: 60) : .auto
     }
-    let trainer = try Trainer(devices: .count(devices), strategy: strategy,
-                              numNodes: numNodes, maxEpochs: epochs, maxSteps: maxSteps, numSanityValSteps: 0,
+    let precision = options["precision"].flatMap { Precision(lightning: $0) } ?? .true32
+    let trainer = try Trainer(devices: .count(devices), strategy: strategy, numNodes: numNodes, precision: precision,
+                              maxEpochs: epochs, maxSteps: maxSteps, numSanityValSteps: 0,
                               accumulateGradBatches: option("accumulate", 1), enableCheckpointing: options["save-every"] != nil,
                               enableProgressBar: false, enableModelSummary: false, defaultRootDir: out, callbacks: callbacks,
                               logger: [])
@@ -147,6 +148,7 @@ do {
                                  "optimizer_state_bytes": stateBytes, "gradient_bytes": model.gradientBytes,
                                  "parameter_bytes": model.parameterBytes,
                                  "losses": recorder.losses,
+                                 "loss_scale": trainer.precisionPlugin.stateDict()["scale"]?.doubleValue ?? 0,
                                  "all_gathers": (trainer.strategyPlugin as? FSDPStrategy)?.gatherCount ?? 0]
     try JSONSerialization.data(withJSONObject: report).write(to: URL(fileURLWithPath: "\(out)/report-rank\(rank).json"))
 } catch {

@@ -263,6 +263,33 @@ final class DistributedTests: XCTestCase {
         }
     }
 
+    /// Mixed precision under each sharded strategy: weights stay float32 (the master copy the
+    /// optimizer steps), compute runs under autocast; with 16-mixed the loss scaler's overflow
+    /// check is combined across ranks, so all ranks skip or step together.
+    func testShardedStrategiesTrainInMixedPrecision() throws {
+        for precision in ["bf16-mixed", "16-mixed"] {
+            let base = ["devices": "2", "batch": "8", "epochs": "2", "hidden-layers": "2", "precision": precision]
+            let ddp = try Self.run(base)
+            assertSucceeded(ddp)
+            for strategy in ["zero1", "zero2", "fsdp"] {
+                let run = try Self.run(base.merging(["strategy": strategy]) { $1 })
+                assertSucceeded(run)
+                assertSameWeights(try run.weights(rank: 0), try ddp.weights(rank: 0), bitwise: true, "\(strategy) \(precision) vs DDP")
+                assertSameWeights(try run.weights(rank: 1), try ddp.weights(rank: 0), bitwise: true, "\(strategy) \(precision) rank 1 vs DDP")
+            }
+            let pipeline = try Self.run(base.merging(["strategy": "1f1b", "batch": "16"]) { $1 })
+            assertSucceeded(pipeline)
+            let reports = try (0..<2).map { try pipeline.report(rank: $0) }
+            XCTAssertEqual(reports[0]["loss_scale"] as? Double, reports[1]["loss_scale"] as? Double, "the stages agree on the loss scale")
+            let losses = reports[0]["losses"] as! [Double]
+            XCTAssertTrue(losses.allSatisfy(\.isFinite) && losses.last! < losses.first!, "\(precision) pipeline losses \(losses)")
+            for (key, value) in try pipeline.weights() {
+                assertClose(value, try ddp.weights()[key]!, rtol: 0, atol: 0.15, "\(precision) pipeline vs DDP: \(key)")
+            }
+            print("\(precision) pipeline: loss scale \(reports[0]["loss_scale"] ?? "-"), losses \(losses.first!) -> \(losses.last!)")
+        }
+    }
+
     func testGradientAccumulationEqualsTheDoubledBatch() throws {
         let accumulated = try Self.run(["devices": "2", "batch": "4", "accumulate": "2", "epochs": "2"])
         assertSucceeded(accumulated)

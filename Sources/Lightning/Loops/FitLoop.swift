@@ -182,6 +182,9 @@ struct FitLoop<Batch> {
             try t.callHook { try $0.onBeforeOptimizerStep(t, module, optimizer: optimizer) }
             module.onBeforeOptimizerStep(optimizer)
             t.precisionPlugin.unscaleGradients(optimizer)
+            if t.strategyPlugin.updatesAShare {
+                try t.precisionPlugin.combineOverflow(optimizer) { try t.strategyPlugin.allReduce($0, op: .max) }
+            }
             if let clip = t.gradientClipVal, clip > 0 {
                 let params = t.strategyPlugin.parameters(of: optimizer)
                 switch t.gradientClipAlgorithm {

@@ -27,6 +27,10 @@ public final class MixedPrecision: PrecisionPlugin {
 
     public func unscaleGradients(_ optimizer: Optimizer) { scaler?.unscale_(optimizer) }
 
+    public func combineOverflow(_ optimizer: Optimizer, _ combine: (Tensor) throws -> Void) throws {
+        try scaler?.combineFoundInf(optimizer, combine)
+    }
+
     public func optimizerStep(_ optimizer: Optimizer) -> Bool {
         guard let scaler else {
             optimizer.step()

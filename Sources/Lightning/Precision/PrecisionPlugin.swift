@@ -16,6 +16,9 @@ public protocol PrecisionPlugin: AnyObject {
     func unscaleGradients(_ optimizer: Optimizer)
     /// Steps the optimizer; returns false when the step was skipped.
     func optimizerStep(_ optimizer: Optimizer) -> Bool
+    /// Lets `combine` merge this process's overflow flag with the others' before the step
+    /// (when each process checks only its part of the gradients).
+    func combineOverflow(_ optimizer: Optimizer, _ combine: (Tensor) throws -> Void) throws
     /// State saved in checkpoints.
     func stateDict() -> StateValue
     /// Restores `stateDict()`.
@@ -28,6 +31,7 @@ extension PrecisionPlugin {
     public func convertModule(_ module: Module) {}
     public func backward(_ loss: Tensor, retainGraph: Bool) { loss.backward(retainGraph: retainGraph) }
     public func unscaleGradients(_ optimizer: Optimizer) {}
+    public func combineOverflow(_ optimizer: Optimizer, _ combine: (Tensor) throws -> Void) throws {}
     public func optimizerStep(_ optimizer: Optimizer) -> Bool {
         optimizer.step()
         return true

@@ -214,6 +214,9 @@ public final class FSDPStrategy: StrategyPlugin {
     /// The shards (and unsharded parameters) the optimizer steps.
     public func parameters(of optimizer: Optimizer) -> [Tensor] { optimizer.paramGroups.flatMap(\.params) }
 
+    /// Each rank steps its part of the parameters.
+    public var updatesAShare: Bool { true }
+
     // MARK: Checkpoints
 
     /// The whole weights, gathered on every rank.

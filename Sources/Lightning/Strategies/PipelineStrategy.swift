@@ -143,6 +143,9 @@ public final class PipelineStrategy: StrategyPlugin {
         }
     }
 
+    /// Each rank steps its part of the parameters.
+    public var updatesAShare: Bool { true }
+
     /// Optimizer state lives with each stage.
     public var shardsOptimizerState: Bool { true }
 
@@ -180,7 +183,11 @@ public final class PipelineStrategy: StrategyPlugin {
         }
         func backward(_ gradient: Tensor?) -> Tensor? {
             let (x, y) = pending.removeFirst()
-            y.backward(gradient: isLast ? nil : gradient)
+            if isLast {
+                precision.backward(y, retainGraph: false)
+            } else {
+                y.backward(gradient: gradient)
+            }
             return x?.grad
         }
         let link = PipelineLink(group: group, rank: globalRank)

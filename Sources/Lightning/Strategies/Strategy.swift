@@ -46,6 +46,9 @@ public protocol StrategyPlugin: AnyObject {
     /// Whether each rank holds only part of the optimizer state (checkpoints then keep each
     /// rank's part in its own file and resume on as many ranks).
     var shardsOptimizerState: Bool { get }
+    /// Whether each rank's optimizers step only part of the parameters (ZeRO, FSDP, pipelines):
+    /// overflow checks of the loss scaler are then combined across ranks.
+    var updatesAShare: Bool { get }
     /// Which share of the data this rank reads (ranks of one pipeline read the same).
     var dataParallelRank: Int { get }
     /// How many shares the data is cut into.
@@ -62,6 +65,7 @@ extension StrategyPlugin {
     public func optimizerStateDict(_ optimizer: Optimizer) throws -> StateValue { optimizer.stateDict() }
     public func loadOptimizerStateDict(_ optimizer: Optimizer, _ stateDict: StateValue) throws { try optimizer.loadStateDict(stateDict) }
     public var shardsOptimizerState: Bool { false }
+    public var updatesAShare: Bool { false }
     public var dataParallelRank: Int { globalRank }
     public var dataParallelSize: Int { worldSize }
 

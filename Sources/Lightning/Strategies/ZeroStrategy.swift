@@ -94,6 +94,9 @@ public final class ZeroStrategy: StrategyPlugin {
         }
     }
 
+    /// Each rank steps its part of the parameters.
+    public var updatesAShare: Bool { true }
+
     /// Each rank holds its share's optimizer state.
     public var shardsOptimizerState: Bool { true }
 

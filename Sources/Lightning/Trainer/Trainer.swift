@@ -174,9 +174,6 @@ public final class Trainer {
             if stage == 2, gradientClipVal != nil {
                 throw invalid("strategy", ".zero(stage: 2) with gradientClipVal is not available in this version (each rank holds only its share of the gradients)")
             }
-            guard precision != .mixed16 else {
-                throw invalid("strategy", ".zero(stage: 1) with precision .mixed16 is not available in this version (the loss scaler's skip decision is not yet shared across shards); use .bf16Mixed or .true32")
-            }
             strategyPlugin = ZeroStrategy(stage: stage, options: options,
                                           environment: try ClusterEnvironment.detect(devices: deviceCount, numNodes: numNodes))
         case .fsdp(let options):
@@ -187,9 +184,6 @@ public final class Trainer {
             if gradientClipVal != nil {
                 throw invalid("strategy", ".fsdp with gradientClipVal is not available in this version (each rank holds only its shard of the gradients)")
             }
-            guard precision != .mixed16 else {
-                throw invalid("strategy", ".fsdp with precision .mixed16 is not available in this version (the loss scaler's skip decision is not yet shared across shards); use .bf16Mixed or .true32")
-            }
             strategyPlugin = FSDPStrategy(options: options, environment: try ClusterEnvironment.detect(devices: deviceCount, numNodes: numNodes))
         case .pipeline(let options):
             guard options.stages >= 2, processes % options.stages == 0 else {
@@ -199,9 +193,6 @@ public final class Trainer {
             if options.timeout <= 0 { throw invalid("strategy", ".pipeline(timeout:) must be positive, got \(options.timeout)") }
             if gradientClipVal != nil {
                 throw invalid("strategy", ".pipeline with gradientClipVal is not available in this version (each rank holds only its stage's gradients)")
-            }
-            guard precision != .mixed16 else {
-                throw invalid("strategy", ".pipeline with precision .mixed16 is not available in this version (the loss scaler's skip decision is not yet shared across stages); use .bf16Mixed or .true32")
             }
             strategyPlugin = PipelineStrategy(options: options, environment: try ClusterEnvironment.detect(devices: deviceCount, numNodes: numNodes))
         }
@@ -311,6 +302,13 @@ public final class Trainer {
 
     /// One optimizer step in manual optimization (counts a global step).
     func optimizerStep(_ optimizer: Optimizer) {
+        if strategyPlugin.updatesAShare {
+            do {
+                try precisionPlugin.combineOverflow(optimizer) { try strategyPlugin.allReduce($0, op: .max) }
+            } catch {
+                pendingStrategyError = error
+            }
+        }
         _ = precisionPlugin.optimizerStep(optimizer)
         do {
             try strategyPlugin.afterOptimizerStep(optimizer)

@@ -53,6 +53,15 @@ public final class GradScaler {
         foundInf[ObjectIdentifier(optimizer)] = found
     }
 
+    /// Unscales the optimizer's gradients if not done yet, then lets `combine` change the
+    /// inf/NaN flag in place: when each process steps only part of the parameters, an all-reduce
+    /// (max) makes every process skip or step together.
+    public func combineFoundInf(_ optimizer: Optimizer, _ combine: (Tensor) throws -> Void) rethrows {
+        guard enabled else { return }
+        unscale_(optimizer)
+        try combine(foundInf[ObjectIdentifier(optimizer)]!)
+    }
+
     /// Steps the optimizer unless its gradients held inf or NaN; returns whether it stepped.
     @discardableResult
     public func step(_ optimizer: Optimizer) -> Bool {
