@@ -66,6 +66,7 @@ let package = Package(
         .executableTarget(name: "BenchProgressBar", dependencies: ["Lightning", "Torch"], path: "bench/ProgressBar"),
         .executableTarget(name: "BenchWorkloads", dependencies: ["Lightning", "Torch"], path: "bench/Workloads/Swift"),
         .executableTarget(name: "BenchDDPOverlap", dependencies: ["Lightning", "Torch"], path: "bench/Workloads/Overlap"),
+        .executableTarget(name: "BenchSharded", dependencies: ["Lightning", "Torch"], path: "bench/Sharded/Swift"),
         .executableTarget(
             name: "BenchW1Cxx",
             path: "bench/Workloads/Cxx",
