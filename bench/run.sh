@@ -68,3 +68,7 @@ echo "## Progress bar cost (Trainer on a 32-64-4 MLP, batch 32, 384 steps; media
 echo
 echo "## Workloads W1-W4 side by side (median of interleaved runs)"
 bash bench/workloads.sh
+
+echo
+echo "## Sharded strategies (median of interleaved runs)"
+bash bench/sharded.sh
