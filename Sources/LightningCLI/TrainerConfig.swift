@@ -63,7 +63,11 @@ enum TrainerConfig {
         case "ddp": strategy = .ddp
         case "ddp_find_unused_parameters_true": strategy = .ddp(findUnusedParameters: true)
         case "single_device", "singleDevice": strategy = .singleDevice
-        case let other: throw CLIError.invalidValue("trainer.strategy", "expected auto, ddp, ddp_find_unused_parameters_true or single_device, got \(other)")
+        case "fsdp", "deepspeed_stage_3", "zero_stage_3": strategy = .fsdp
+        case "deepspeed_stage_1", "zero_stage_1": strategy = .zero(stage: 1)
+        case "deepspeed_stage_2", "zero_stage_2": strategy = .zero(stage: 2)
+        case let other:
+            throw CLIError.invalidValue("trainer.strategy", "expected auto, ddp, ddp_find_unused_parameters_true, single_device, fsdp or deepspeed_stage_1/2/3, got \(other)")
         }
         let precisionText = try string("precision")
         guard let precision = Precision(lightning: precisionText) else {

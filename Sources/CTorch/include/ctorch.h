@@ -181,6 +181,22 @@ bool ct_cuda_is_available(void);
 int32_t ct_cuda_device_count(void);
 int32_t ct_set_deterministic(bool enabled, bool warn_only);
 
+/// Why CUDA is not available ("" when libtorch's CUDA library is loaded).
+const char *ct_cuda_status(void);
+int32_t ct_cuda_set_device(int32_t device);
+/// Waits for every kernel queued on `device`.
+int32_t ct_cuda_synchronize(int32_t device);
+/// The caching allocator's bytes on `device`: allocated, reserved, peak allocated, peak reserved.
+int32_t ct_cuda_memory_stats(int32_t device, int64_t *out);
+int32_t ct_cuda_reset_peak_memory_stats(int32_t device);
+/// Returns cached, unused device memory to the driver.
+int32_t ct_cuda_empty_cache(void);
+void ct_set_cudnn_benchmark(bool enabled);
+bool ct_cudnn_benchmark(void);
+/// A copy of a CPU tensor in page-locked memory (fast, asynchronous copies to the GPU).
+ct_tensor ct_pin_memory(ct_tensor tensor);
+bool ct_is_pinned(ct_tensor tensor);
+
 // MARK: autocast
 
 /// Turns on autocast to `dtype` for `device_type` (0 CPU, 1 CUDA) on this thread, saving the

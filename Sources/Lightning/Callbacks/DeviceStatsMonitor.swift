@@ -6,7 +6,8 @@ import Torch
 /// `DeviceStatsMonitor.on_train_batch_start/<stat>`. On the CPU: system CPU use
 /// (`cpu_percent`), memory and swap in use (`cpu_vm_percent`, `cpu_swap_percent`) as
 /// Lightning's psutil figures, and this process's resident memory (`cpu_rss_mb`), read from
-/// /proc. GPU statistics come with the CUDA accelerator.
+/// /proc. On a GPU: the caching allocator's current and peak memory, and the GPU's utilisation
+/// and temperature through NVML where the driver has it.
 public final class DeviceStatsMonitor: Callback {
     private var previousCPU: (busy: Double, total: Double)?
 
@@ -28,7 +29,8 @@ public final class DeviceStatsMonitor: Callback {
 
     private func log(_ trainer: Trainer, hook: String) throws {
         guard trainer.globalStep % trainer.logEveryNSteps == 0, !trainer.loggers.isEmpty else { return }
-        let values = cpuStats().map { ("DeviceStatsMonitor.\(hook)/\($0.0)", $0.1) }
+        let stats = (trainer.acceleratorPlugin as? CUDAAccelerator)?.stats() ?? cpuStats()
+        let values = stats.map { ("DeviceStatsMonitor.\(hook)/\($0.0)", $0.1) }
         for logger in trainer.loggers { try logger.logMetrics(values, step: trainer.globalStep) }
     }
 

@@ -32,6 +32,11 @@ open class LightningModule<Batch>: LightningModuleBase {
     /// One prediction step: returns what `predict` collects.
     open func predictStep(_ batch: Batch, batchIdx: Int) -> Tensor? { nil }
 
+    /// Moves a batch to the device the run uses, before every step (`transfer_batch_to_device`):
+    /// tensors, pairs and triples of tensors, arrays and string-keyed dictionaries of them are
+    /// moved; override it for other batch types.
+    open func transferBatchToDevice(_ batch: Batch, device: Device) -> Batch { BatchTransfer.move(batch, to: device) }
+
     /// Called before each training batch; return false to skip the rest of the epoch.
     open func onTrainBatchStart(_ batch: Batch, batchIdx: Int) -> Bool { true }
 

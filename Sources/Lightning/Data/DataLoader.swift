@@ -15,6 +15,9 @@ public final class DataLoader<Sample, Batch>: Sequence, @unchecked Sendable {
     public let dropLast: Bool
     public let numWorkers: Int
     public let prefetchFactor: Int
+    /// Whether batches are made in page-locked memory, for asynchronous copies to a GPU
+    /// (`pin_memory`; ignored where CUDA is not available).
+    public let pinMemory: Bool
     /// The visiting order.
     public internal(set) var sampler: Sampler
     /// The number of samples.
@@ -31,11 +34,12 @@ public final class DataLoader<Sample, Batch>: Sequence, @unchecked Sendable {
 
     public init<D: Dataset>(_ dataset: D, batchSize: Int = 1, shuffle: Bool = false, sampler: Sampler? = nil,
                             numWorkers: Int = 0, prefetchFactor: Int = 2, dropLast: Bool = false, seed: UInt64? = nil,
-                            collate: Collate<Sample, Batch>) where D.Sample == Sample {
+                            pinMemory: Bool = false, collate: Collate<Sample, Batch>) where D.Sample == Sample {
         precondition(batchSize > 0, "DataLoader: batchSize should be a positive integer, but got \(batchSize)")
         precondition(numWorkers >= 0, "DataLoader: numWorkers option should be non-negative")
         precondition(sampler == nil || !shuffle, "DataLoader: sampler option is mutually exclusive with shuffle")
         (self.batchSize, self.dropLast, self.numWorkers, self.prefetchFactor) = (batchSize, dropLast, numWorkers, Swift.max(1, prefetchFactor))
+        self.pinMemory = pinMemory
         datasetCount = dataset.count
         fetch = { dataset[$0] }
         self.collate = collate
@@ -56,6 +60,7 @@ public final class DataLoader<Sample, Batch>: Sequence, @unchecked Sendable {
 
     private init(copying other: DataLoader, sampler: Sampler) {
         (batchSize, dropLast, numWorkers, prefetchFactor) = (other.batchSize, other.dropLast, other.numWorkers, other.prefetchFactor)
+        pinMemory = other.pinMemory
         (datasetCount, fetch, collate, self.sampler) = (other.datasetCount, other.fetch, other.collate, sampler)
         fetchBatch = other.fetchBatch
     }
@@ -99,8 +104,8 @@ public final class DataLoader<Sample, Batch>: Sequence, @unchecked Sendable {
 
     func make(_ indices: [Int]) throws -> Batch {
         try withTorchErrors {
-            if let fetchBatch { return fetchBatch(indices) }
-            return collate.combine(indices.map(fetch))
+            let batch = fetchBatch?(indices) ?? collate.combine(indices.map(fetch))
+            return pinMemory ? BatchTransfer.pin(batch) : batch
         }
     }
 
@@ -183,10 +188,11 @@ public final class DataLoader<Sample, Batch>: Sequence, @unchecked Sendable {
 extension DataLoader where Sample == [Tensor], Batch == (Tensor, Tensor) {
     /// Batches of (input, target) from a `TensorDataset` of two tensors.
     public convenience init(_ dataset: TensorDataset, batchSize: Int = 1, shuffle: Bool = false, sampler: Sampler? = nil,
-                            numWorkers: Int = 0, prefetchFactor: Int = 2, dropLast: Bool = false, seed: UInt64? = nil) {
+                            numWorkers: Int = 0, prefetchFactor: Int = 2, dropLast: Bool = false, seed: UInt64? = nil,
+                            pinMemory: Bool = false) {
         precondition(dataset.tensors.count == 2, "a TensorDataset of two tensors gives (input, target) batches")
         self.init(dataset, batchSize: batchSize, shuffle: shuffle, sampler: sampler, numWorkers: numWorkers,
-                  prefetchFactor: prefetchFactor, dropLast: dropLast, seed: seed, collate: .pair)
+                  prefetchFactor: prefetchFactor, dropLast: dropLast, seed: seed, pinMemory: pinMemory, collate: .pair)
         let (inputs, targets) = (dataset.tensors[0], dataset.tensors[1])
         fetchBatch = { indices in
             let index = Tensor(indices.map(Int64.init))

@@ -34,7 +34,7 @@ struct EvaluationLoop<Batch> {
             try trainer.profile(testing ? "test_step" : "validation_step") {
                 try trainer.runStep(testing ? "test_step" : "validation_step", batchIdx: batchIdx) {
                     withNoGrad {
-                        let precision = trainer.precisionPlugin, batch = precision.convertInput(batch)
+                        let precision = trainer.precisionPlugin, batch = trainer.input(batch, for: module)
                         precision.forward { testing ? module.testStep(batch, batchIdx: batchIdx) : module.validationStep(batch, batchIdx: batchIdx) }
                     }
                 }

@@ -132,7 +132,7 @@ struct FitLoop<Batch> {
         try trainer.strategyPlugin.beforeTrainingStep(synchronizing: true)
         let precision = trainer.precisionPlugin
         return try trainer.runStep("training_step", batchIdx: batchIdx) {
-            precision.forward { module.trainingStep(precision.convertInput(batch), batchIdx: batchIdx) }
+            precision.forward { module.trainingStep(trainer.input(batch, for: module), batchIdx: batchIdx) }
         }
     }
 
@@ -160,7 +160,7 @@ struct FitLoop<Batch> {
         } else {
             let result = try t.profile("training_step") {
                 try t.runStep("training_step", batchIdx: batchIdx) {
-                    t.precisionPlugin.forward { module.trainingStep(t.precisionPlugin.convertInput(batch), batchIdx: batchIdx) }
+                    t.precisionPlugin.forward { module.trainingStep(t.input(batch, for: module), batchIdx: batchIdx) }
                 }
             }
             guard let result else { return nil }
@@ -215,7 +215,7 @@ struct FitLoop<Batch> {
         }
         let loss = try t.profile("training_step") {
             try t.runStep("training_step", batchIdx: batchIdx) {
-                try pipeline.trainingStep(pipelined, batch: t.precisionPlugin.convertInput(batch), precision: t.precisionPlugin,
+                try pipeline.trainingStep(pipelined, batch: t.input(batch, for: module), precision: t.precisionPlugin,
                                           lossScale: 1 / Double(t.accumulateGradBatches))
             }
         }

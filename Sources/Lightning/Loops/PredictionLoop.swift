@@ -20,7 +20,7 @@ struct PredictionLoop<Batch> {
             let output = try trainer.runStep("predict_step", batchIdx: batchIdx) {
                 withInferenceMode {
                     let precision = trainer.precisionPlugin
-                    return precision.forward { module.predictStep(precision.convertInput(batch), batchIdx: batchIdx) }
+                    return precision.forward { module.predictStep(trainer.input(batch, for: module), batchIdx: batchIdx) }
                 }
             }
             if let output { outputs.append(output) }

@@ -32,7 +32,7 @@ extension Trainer {
                         let index = done
                         done += 1
                         let loss = try runStep("training_step", batchIdx: index) {
-                            precisionPlugin.forward { model.trainingStep(precisionPlugin.convertInput(batch), batchIdx: index) }
+                            precisionPlugin.forward { model.trainingStep(input(batch, for: model), batchIdx: index) }
                         }
                         if let loss, try !body(loss) { return }
                     }

@@ -144,9 +144,16 @@ public final class Trainer {
         if case .batches(let n) = fastDevRun, n < 0 { throw invalid("fastDevRun", "must be true, false or a positive number of batches, got \(n)") }
 
         switch accelerator {
-        case .auto, .cpu: acceleratorPlugin = CPUAccelerator()
+        case .cpu: acceleratorPlugin = CPUAccelerator()
+        case .auto: acceleratorPlugin = CUDAAccelerator.isAvailable ? CUDAAccelerator() : CPUAccelerator()
         case .gpu:
-            throw invalid("accelerator", ".gpu needs a CUDA device and the GPU accelerator, which this version does not have; allowed here: .auto, .cpu")
+            guard CUDAAccelerator.isAvailable else {
+                throw invalid("accelerator", ".gpu needs a CUDA device: \(CUDA.unavailableReason ?? "none found"); use .cpu or .auto")
+            }
+            acceleratorPlugin = CUDAAccelerator()
+        }
+        if acceleratorPlugin is CUDAAccelerator, case .count(let n) = devices, n > CUDA.deviceCount {
+            throw invalid("devices", "asks for \(n) GPUs; this machine has \(CUDA.deviceCount)")
         }
         if numNodes < 1 { throw invalid("numNodes", "must be a positive integer, got \(numNodes)") }
         let deviceCount: Int
@@ -196,6 +203,7 @@ public final class Trainer {
             }
             strategyPlugin = PipelineStrategy(options: options, environment: try ClusterEnvironment.detect(devices: deviceCount, numNodes: numNodes))
         }
+        try (acceleratorPlugin as? CUDAAccelerator)?.select(localRank: strategyPlugin.localRank)
         let globalZero = strategyPlugin.isGlobalZero
         switch precision {
         case .true32: precisionPlugin = FullPrecision()
@@ -282,6 +290,12 @@ public final class Trainer {
         } catch let error as TorchError {
             throw TrainerError.stepFailed(step: step, epoch: currentEpoch, batchIdx: batchIdx, message: error.message)
         }
+    }
+
+    /// A batch as a step receives it: on the accelerator's device (`transferBatchToDevice`),
+    /// then converted by the precision plugin.
+    func input<Batch>(_ batch: Batch, for module: LightningModule<Batch>) -> Batch {
+        precisionPlugin.convertInput(module.transferBatchToDevice(batch, device: acceleratorPlugin.device))
     }
 
     /// Backward of a loss (in manual optimization) through the strategy and the precision plugin.

@@ -13,10 +13,4 @@ public enum TorchSettings {
     public static func useDeterministicAlgorithms(_ enabled: Bool, warnOnly: Bool = false) {
         check(ct_set_deterministic(enabled, warnOnly), "useDeterministicAlgorithms")
     }
-
-    /// Whether libtorch can use a CUDA device here.
-    public static var isCUDAAvailable: Bool { ct_cuda_is_available() }
-
-    /// How many CUDA devices libtorch sees.
-    public static var cudaDeviceCount: Int { Int(ct_cuda_device_count()) }
 }

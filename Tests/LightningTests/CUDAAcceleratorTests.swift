@@ -1,0 +1,43 @@
+import Lightning
+import TestSupport
+import Torch
+import XCTest
+
+/// The GPU accelerator as a machine without a GPU sees it, and (on a machine with one) a real
+/// epoch on it. One build serves both: libtorch's CUDA library is loaded only where the
+/// NVIDIA driver is.
+final class CUDAAcceleratorTests: XCTestCase {
+    func testGPURequestsFollowWhatTheMachineHas() throws {
+        guard CUDA.isAvailable else {
+            let reason = try XCTUnwrap(CUDA.unavailableReason)
+            XCTAssertTrue(reason.contains("NVIDIA driver") || reason.contains("CUDA"), reason)
+            XCTAssertThrowsError(try Trainer(accelerator: .gpu, enableCheckpointing: false)) {
+                XCTAssertTrue("\($0)".contains(".gpu needs a CUDA device: \(reason)"), "\($0)")
+            }
+            XCTAssertTrue(try Trainer(accelerator: .auto, enableCheckpointing: false).acceleratorPlugin is CPUAccelerator)
+            XCTAssertEqual(CUDA.deviceCount, 0)
+            XCTAssertThrowsError(try CUDA.memoryStats(0)) { XCTAssertTrue("\($0)".contains("torch.cuda.memory_stats(0)"), "\($0)") }
+            XCTAssertFalse(Tensor.ones([2]).isPinned)
+            return
+        }
+        let trainer = try Trainer(accelerator: .gpu, devices: 1, maxEpochs: 1, enableCheckpointing: false,
+                                  enableProgressBar: false, logger: [])
+        XCTAssertEqual(trainer.acceleratorPlugin.device, .cuda(0))
+        let model = TinyClassifier()
+        let data = TensorDataset(Tensor.randn([64, 4]), Tensor.randint(0, 3, [64]))
+        try trainer.fit(model, train: DataLoader(data, batchSize: 16, pinMemory: true))
+        XCTAssertEqual(model.parameters()[0].device, .cuda(0))
+        XCTAssertGreaterThan(try CUDA.memoryStats(0).peakAllocated, 0)
+    }
+
+    func testBatchesMoveToTheRunsDevice() {
+        let model = TinyClassifier()
+        let batch = (Tensor.ones([2, 4]), Tensor.zeros([2], dtype: .int64))
+        let same = model.transferBatchToDevice(batch, device: .cpu)
+        XCTAssertTrue(same.0 === batch.0 && same.1 === batch.1, "a CPU run leaves batches where they are")
+        guard CUDA.isAvailable else { return }
+        let moved = model.transferBatchToDevice(batch, device: .cuda(0))
+        XCTAssertEqual(moved.0.device, .cuda(0))
+        XCTAssertEqual(moved.1.device, .cuda(0))
+    }
+}
