@@ -10,6 +10,8 @@ using ctorch::input;
 
 extern "C" {
 
+ct_tensor ct_tensor_share(ct_tensor t) { return ctorch::release(ctorch::borrow(t)); }
+
 void ct_tensor_free(ct_tensor t) {
     if (t == nullptr) return;
     c10::intrusive_ptr<c10::TensorImpl, c10::UndefinedTensorImpl>::reclaim(

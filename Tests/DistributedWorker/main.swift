@@ -13,6 +13,7 @@ let devices = option("devices", 2), numNodes = option("num-nodes", 1)
 let batchSize = option("batch", 8), epochs = option("epochs", 2), maxSteps = option("max-steps", -1)
 let failRank = option("fail-rank", -1), failStep = option("fail-step", -1), sleepMs = option("sleep-ms", 0)
 let hiddenLayers = option("hidden-layers", 0), width = option("width", 16)
+let activationCheckpointing = options["activation-checkpointing"] != nil
 
 /// Samples (x, y, id): the id tells which samples each rank saw.
 final class Worker: LightningModule<(Tensor, Tensor, Tensor)> {
@@ -37,7 +38,11 @@ final class Worker: LightningModule<(Tensor, Tensor, Tensor)> {
         super.init()
     }
 
-    override func forward(_ x: Tensor) -> Tensor { net(x) }
+    /// With `--activation-checkpointing`, each Linear's activations are recomputed in backward.
+    override func forward(_ x: Tensor) -> Tensor {
+        guard activationCheckpointing else { return net(x) }
+        return net.layers.reduce(x) { y, layer in layer is Linear ? checkpoint(y) { layer($0) } : layer(y) }
+    }
 
     override func trainingStep(_ batch: (Tensor, Tensor, Tensor), batchIdx: Int) -> Tensor? {
         let trainer = self.trainer!

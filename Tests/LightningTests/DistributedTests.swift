@@ -165,6 +165,11 @@ final class DistributedTests: XCTestCase {
         // 6 units gathered in each forward; the 3 freed there are gathered again in backward
         // for the input gradients (the first layer needs none).
         XCTAssertEqual(try fsdp.perRank("all_gathers"), [72, 72])
+        let checkpointed = try Self.run(["devices": "2", "batch": "8", "epochs": "2", "hidden-layers": "4", "strategy": "fsdp",
+                                         "activation-checkpointing": "1"])
+        assertSucceeded(checkpointed)
+        assertSameWeights(try checkpointed.weights(rank: 0), try fsdp.weights(rank: 0), bitwise: true, "FSDP with activation checkpointing")
+        XCTAssertTrue(try checkpointed.perRank("all_gathers").allSatisfy { $0 > 72 }, "the recomputation gathers units again")
     }
 
     func testFSDPCheckpointsResumeExactlyAndLoadInOneProcessAndPython() throws {

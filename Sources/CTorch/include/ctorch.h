@@ -41,6 +41,8 @@ bool ct_is_capturing(void);
 // MARK: tensor lifetime and metadata
 
 void ct_tensor_free(ct_tensor t);
+/// A second owning handle to the same tensor (one more strong reference).
+ct_tensor ct_tensor_share(ct_tensor t);
 /// A handle to an undefined tensor (what an optional tensor result holds when absent).
 ct_tensor ct_tensor_undefined(void);
 /// Whether the handle holds a tensor (false for the placeholders of failed calls).
@@ -180,6 +182,14 @@ int32_t ct_get_num_threads(void);
 bool ct_cuda_is_available(void);
 int32_t ct_cuda_device_count(void);
 int32_t ct_set_deterministic(bool enabled, bool warn_only);
+
+/// A function of one tensor for ct_checkpoint: takes ownership of `input`, returns an owned tensor.
+typedef ct_tensor (*ct_checkpoint_fn)(void *context, ct_tensor input);
+/// Releases the context of a checkpointed function.
+typedef void (*ct_checkpoint_release)(void *context);
+/// `call(context, input)` computed without keeping activations; backward computes it again.
+/// `release(context)` runs when neither the forward nor the graph needs it any more.
+ct_tensor ct_checkpoint(ct_tensor input, ct_checkpoint_fn call, ct_checkpoint_release release, void *context);
 
 /// Why CUDA is not available ("" when libtorch's CUDA library is loaded).
 const char *ct_cuda_status(void);
