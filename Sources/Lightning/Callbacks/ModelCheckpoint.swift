@@ -75,7 +75,6 @@ public final class ModelCheckpoint: Callback {
     /// Deletes a checkpoint that is no longer kept (on the rank that writes them).
     private func remove(_ path: String, _ trainer: Trainer) {
         if trainer.strategyPlugin.isGlobalZero { try? FileManager.default.removeItem(atPath: path) }
-        try? FileManager.default.removeItem(atPath: Trainer.optimizerShardPath(path, rank: trainer.globalRank))
         try? FileManager.default.removeItem(atPath: FSDPStrategy.shardPath(path, rank: trainer.globalRank))
     }
 

@@ -26,7 +26,6 @@ extension Trainer {
             ("hyper_parameters", .dict(module.hyperparameters)),
         ]
         if let state = datamoduleState?() { entries.append(("datamodule", state)) }
-        if strategyPlugin.shardsOptimizerState { entries.append(("optimizer_shards", .int(worldSize))) }
         if let fsdp = strategyPlugin as? FSDPStrategy, fsdp.options.stateDictType == .sharded {
             entries.append(("fsdp_shards", .dict([("world_size", .int(worldSize)), ("units", .list(fsdp.unitNames.map { .string($0) }))])))
         }
@@ -36,19 +35,14 @@ extension Trainer {
 
     /// Writes a checkpoint atomically (a crash mid-save leaves the previous file intact).
     /// In a multi-process run every rank calls it: rank 0 writes, and all wait until it has.
-    /// Under ZeRO stages 1 and 2 each rank also writes its share of the optimizer state beside
-    /// it (`<path>.optim-rank<N>`), and the checkpoint resumes on as many ranks. Under FSDP the
-    /// whole weights and optimizer state are gathered into the one file, or, with
+    /// Strategies that split weights or optimizer state (ZeRO, FSDP, pipelines) gather them into
+    /// the one file, as one process would write it; or, under FSDP with
     /// `stateDictType: .sharded`, each rank writes its shards to `<path>.shard-rank<N>`.
     public func saveCheckpoint(to path: String) throws {
         guard let module else { return }
         let folder = (path as NSString).deletingLastPathComponent
         var weights = StateDict()
         var optimizerStates: [StateValue] = []
-        if strategyPlugin.shardsOptimizerState {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            try TorchFile.save(.list(optimizers.map { $0.stateDict() }), to: Self.optimizerShardPath(path, rank: globalRank))
-        }
         if let fsdp = strategyPlugin as? FSDPStrategy, fsdp.options.stateDictType == .sharded {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             try TorchFile.save(.dict([("model_shards", .list(fsdp.shardTensors().map { .tensor($0) })),
@@ -66,10 +60,6 @@ extension Trainer {
         }
         try strategyPlugin.barrier()
     }
-
-    /// Where rank `rank` keeps its part of the optimizer state for the checkpoint at `path`
-    /// (strategies that shard it: ZeRO stages 1 and 2, pipelines).
-    public static func optimizerShardPath(_ path: String, rank: Int) -> String { "\(path).optim-rank\(rank)" }
 
     /// Reads a checkpoint, refusing files that are not one.
     func readCheckpoint(_ path: String) throws -> StateValue {
@@ -123,15 +113,6 @@ extension Trainer {
             seeded.reseed(UInt64(truncatingIfNeeded: seed))
         }
         if let state = checkpoint["rng_states"]?["torch"]?.tensorValue { Generator.default().state = state }
-        if let shards = checkpoint["optimizer_shards"]?.intValue {
-            guard strategyPlugin.shardsOptimizerState, shards == worldSize else {
-                throw TrainerError.misconfiguration(
-                    "\(path) holds optimizer state sharded over \(shards) ranks; resume it with the strategy that wrote it on \(shards) processes")
-            }
-            savedOptimizers = try TorchFile.load(Self.optimizerShardPath(path, rank: globalRank)).arrayValue ?? []
-        } else if strategyPlugin.shardsOptimizerState {
-            throw TrainerError.misconfiguration("\(path) holds the whole optimizer state; a \(strategy) run resumes only from its own sharded checkpoints")
-        }
         guard savedOptimizers.count == optimizers.count else {
             throw TrainerError.misconfiguration("\(path) holds \(savedOptimizers.count) optimizer states; configureOptimizers returned \(optimizers.count)")
         }

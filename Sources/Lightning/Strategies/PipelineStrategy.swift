@@ -48,6 +48,8 @@ public final class PipelineStrategy: StrategyPlugin {
     private var stageStates: [[Tensor]] = []
     private var ownParameters: [Tensor] = []
     private var replicas: ProcessGroup?
+    /// Per optimizer: its parameter groups before they were cut to this stage.
+    private var originalGroups: [ObjectIdentifier: [[Tensor]]] = [:]
 
     public init(options: Options, environment: ClusterEnvironment) {
         self.options = options
@@ -72,6 +74,7 @@ public final class PipelineStrategy: StrategyPlugin {
             throw TrainerError.misconfiguration("strategy .pipeline needs a LightningModule that conforms to PipelineModule (pipelineLayers, pipelineInputs, pipelineLoss); \(type(of: module)) does not")
         }
         try ddp.setup(module, accelerator: accelerator, stage: stage)
+        originalGroups = [:]
         layers = pipelined.pipelineLayers.layers
         guard layers.count >= options.stages else {
             throw TrainerError.misconfiguration("strategy .pipeline(stages: \(options.stages)) needs at least as many layers; pipelineLayers has \(layers.count)")
@@ -129,6 +132,7 @@ public final class PipelineStrategy: StrategyPlugin {
     public func setupOptimizers(_ optimizers: [Optimizer]) throws {
         let own = Set(ownParameters.map(ObjectIdentifier.init))
         for optimizer in optimizers {
+            originalGroups[ObjectIdentifier(optimizer)] = optimizer.paramGroups.map(\.params)
             for group in optimizer.paramGroups { group.params = group.params.filter { own.contains(ObjectIdentifier($0)) } }
         }
     }
@@ -146,8 +150,26 @@ public final class PipelineStrategy: StrategyPlugin {
     /// Each rank steps its part of the parameters.
     public var updatesAShare: Bool { true }
 
-    /// Optimizer state lives with each stage.
-    public var shardsOptimizerState: Bool { true }
+    /// The optimizer's state as one process would hold it, gathered from each stage's first pipeline.
+    public func optimizerStateDict(_ optimizer: Optimizer) throws -> StateValue {
+        guard let owned = ownedState(optimizer) else { return optimizer.stateDict() }
+        return try owned.consolidate(optimizer, strategy: self)
+    }
+
+    /// Keeps this stage's part of a whole optimizer state.
+    public func loadOptimizerStateDict(_ optimizer: Optimizer, _ stateDict: StateValue) throws {
+        guard let owned = ownedState(optimizer) else { return try optimizer.loadStateDict(stateDict) }
+        try owned.load(stateDict, into: optimizer)
+    }
+
+    private func ownedState(_ optimizer: Optimizer) -> OwnedOptimizerState? {
+        guard let groups = originalGroups[ObjectIdentifier(optimizer)] else { return nil }
+        var stageOf: [ObjectIdentifier: Int] = [:]
+        for (s, range) in stageLayers.enumerated() {
+            for layer in layers[range] { for p in layer.parameters() { stageOf[ObjectIdentifier(p)] = s } }
+        }
+        return OwnedOptimizerState(groups: groups) { stageOf[ObjectIdentifier($0)] ?? 0 }
+    }
 
     // MARK: The schedule
 

@@ -43,9 +43,6 @@ public protocol StrategyPlugin: AnyObject {
     func optimizerStateDict(_ optimizer: Optimizer) throws -> StateValue
     /// Loads an optimizer state written by `optimizerStateDict`.
     func loadOptimizerStateDict(_ optimizer: Optimizer, _ stateDict: StateValue) throws
-    /// Whether each rank holds only part of the optimizer state (checkpoints then keep each
-    /// rank's part in its own file and resume on as many ranks).
-    var shardsOptimizerState: Bool { get }
     /// Whether each rank's optimizers step only part of the parameters (ZeRO, FSDP, pipelines):
     /// overflow checks of the loss scaler are then combined across ranks.
     var updatesAShare: Bool { get }
@@ -64,7 +61,6 @@ extension StrategyPlugin {
     public func loadModuleStateDict(_ module: Module, _ stateDict: StateDict) throws { try module.loadStateDict(stateDict) }
     public func optimizerStateDict(_ optimizer: Optimizer) throws -> StateValue { optimizer.stateDict() }
     public func loadOptimizerStateDict(_ optimizer: Optimizer, _ stateDict: StateValue) throws { try optimizer.loadStateDict(stateDict) }
-    public var shardsOptimizerState: Bool { false }
     public var updatesAShare: Bool { false }
     public var dataParallelRank: Int { globalRank }
     public var dataParallelSize: Int { worldSize }
@@ -89,20 +85,20 @@ extension StrategyPlugin {
         return all ? count == Int64(worldSize) : count > 0
     }
 
-    /// Rank 0's `value` on every process.
-    public func broadcast(_ value: Int) throws -> Int {
+    /// Rank `root`'s `value` on every process.
+    public func broadcast(_ value: Int, root: Int = 0) throws -> Int {
         guard worldSize > 1 else { return value }
         let t = Tensor([Int64(value)])
-        try broadcast(t, root: 0)
+        try broadcast(t, root: root)
         return Int(t.item(as: Int64.self))
     }
 
-    /// Rank 0's `text` on every process.
-    public func broadcast(_ text: String) throws -> String {
+    /// Rank `root`'s `text` on every process.
+    public func broadcast(_ text: String, root: Int = 0) throws -> String {
         guard worldSize > 1 else { return text }
-        let count = try broadcast(text.utf8.count)
-        let bytes = Tensor(isGlobalZero ? Array(text.utf8) : [UInt8](repeating: 0, count: count))
-        if count > 0 { try broadcast(bytes, root: 0) }
+        let count = try broadcast(text.utf8.count, root: root)
+        let bytes = Tensor(globalRank == root ? Array(text.utf8) : [UInt8](repeating: 0, count: count))
+        if count > 0 { try broadcast(bytes, root: root) }
         return String(decoding: count > 0 ? bytes.scalars(as: UInt8.self) : [], as: UTF8.self)
     }
 }

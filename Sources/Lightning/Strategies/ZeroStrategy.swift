@@ -15,6 +15,8 @@ public final class ZeroStrategy: StrategyPlugin {
     private var shares: [ObjectIdentifier: (byRank: [[Tensor]], all: [Tensor])] = [:]
     /// The optimizers in `configureOptimizers`' order (collectives run in the same order everywhere).
     private var order: [ObjectIdentifier] = []
+    /// Per optimizer: its parameter groups before sharding.
+    private var originalGroups: [ObjectIdentifier: [[Tensor]]] = [:]
 
     public init(stage: Int, options: DDPStrategy.Options = .init(), environment: ClusterEnvironment) {
         (self.stage, self.ddp) = (stage, DDPStrategy(options: options, environment: environment))
@@ -28,6 +30,7 @@ public final class ZeroStrategy: StrategyPlugin {
     public func setup(_ module: Module, accelerator: AcceleratorPlugin, stage: Stage) throws {
         shares = [:]
         order = []
+        originalGroups = [:]
         try ddp.setup(module, accelerator: accelerator, stage: stage)
     }
 
@@ -64,6 +67,7 @@ public final class ZeroStrategy: StrategyPlugin {
     /// rank (the same on every rank), and leaves each optimizer only this rank's share.
     public func setupOptimizers(_ optimizers: [Optimizer]) throws {
         for optimizer in optimizers {
+            originalGroups[ObjectIdentifier(optimizer)] = optimizer.paramGroups.map(\.params)
             let all = optimizer.paramGroups.flatMap(\.params)
             var load = [Int](repeating: 0, count: worldSize)
             var owner: [ObjectIdentifier: Int] = [:]
@@ -97,8 +101,24 @@ public final class ZeroStrategy: StrategyPlugin {
     /// Each rank steps its part of the parameters.
     public var updatesAShare: Bool { true }
 
-    /// Each rank holds its share's optimizer state.
-    public var shardsOptimizerState: Bool { true }
+    /// The optimizer's state as one process would hold it, gathered from the owners.
+    public func optimizerStateDict(_ optimizer: Optimizer) throws -> StateValue {
+        guard let owned = ownedState(optimizer) else { return optimizer.stateDict() }
+        return try owned.consolidate(optimizer, strategy: self)
+    }
+
+    /// Keeps this rank's share of a whole optimizer state.
+    public func loadOptimizerStateDict(_ optimizer: Optimizer, _ stateDict: StateValue) throws {
+        guard let owned = ownedState(optimizer) else { return try optimizer.loadStateDict(stateDict) }
+        try owned.load(stateDict, into: optimizer)
+    }
+
+    private func ownedState(_ optimizer: Optimizer) -> OwnedOptimizerState? {
+        guard let share = shares[ObjectIdentifier(optimizer)], let groups = originalGroups[ObjectIdentifier(optimizer)] else { return nil }
+        var owner: [ObjectIdentifier: Int] = [:]
+        for (rank, params) in share.byRank.enumerated() { for p in params { owner[ObjectIdentifier(p)] = rank } }
+        return OwnedOptimizerState(groups: groups) { owner[ObjectIdentifier($0)] ?? 0 }
+    }
 
     /// All of the optimizer's parameters (gradient clipping needs every gradient, not the share).
     public func parameters(of optimizer: Optimizer) -> [Tensor] {
