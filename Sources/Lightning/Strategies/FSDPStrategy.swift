@@ -241,95 +241,54 @@ public final class FSDPStrategy: StrategyPlugin {
     public func optimizerStateDict(_ optimizer: Optimizer) throws -> StateValue {
         guard let groups = originalGroups[ObjectIdentifier(optimizer)] else { return optimizer.stateDict() }
         let sharded = optimizer.stateDict()
-        let shardIndex = Dictionary(uniqueKeysWithValues: parameters(of: optimizer).enumerated().map { (ObjectIdentifier($0.element), $0.offset) })
-        var shardStates: [Int: [(key: StateValue, value: StateValue)]] = [:]
-        for (key, value) in sharded["state"]?.dictValue ?? [] {
-            if let i = key.intValue, let entries = value.dictValue { shardStates[i] = entries }
-        }
+        let shardStates = OptimizerStateLayout.entries(of: sharded, groups: optimizer.paramGroups.map(\.params))
         var gathered: [Int: [String: [Tensor]]] = [:]
-        var state: [(key: StateValue, value: StateValue)] = []
-        var outGroups: [StateValue] = []
-        var index = 0
-        for (g, params) in groups.enumerated() {
-            var indices: [StateValue] = []
-            for p in params {
-                defer { index += 1 }
-                indices.append(.int(index))
-                guard let u = unitOf[ObjectIdentifier(p)] else {
-                    if let s = shardIndex[ObjectIdentifier(p)].flatMap({ shardStates[$0] }) { state.append((.int(index), .dict(s))) }
-                    continue
+        return try OptimizerStateLayout.stateDict(groups: groups, optionsFrom: sharded) { p in
+            guard let u = unitOf[ObjectIdentifier(p)] else { return shardStates[ObjectIdentifier(p)] }
+            let unit = units[u]
+            guard let entries = shardStates[ObjectIdentifier(unit.shard)] else { return nil }
+            if gathered[u] == nil {
+                var perKey: [String: [Tensor]] = [:]
+                for (k, v) in entries {
+                    guard let name = k.stringValue, let t = v.tensorValue, t.numel == unit.shard.numel else { continue }
+                    let full = Tensor.cat(try unit.group.allGather(t.contiguous()))
+                    perKey[name] = full.narrow(dim: 0, start: 0, length: unit.numel).split(sizes: unit.shapes.map { $0.reduce(1, *) })
                 }
-                let unit = units[u]
-                guard let si = shardIndex[ObjectIdentifier(unit.shard)], let entries = shardStates[si] else { continue }
-                if gathered[u] == nil {
-                    var perKey: [String: [Tensor]] = [:]
-                    for (k, v) in entries {
-                        guard let name = k.stringValue, let t = v.tensorValue, t.numel == unit.shard.numel else { continue }
-                        let full = Tensor.cat(try unit.group.allGather(t.contiguous()))
-                        perKey[name] = full.narrow(dim: 0, start: 0, length: unit.numel).split(sizes: unit.shapes.map { $0.reduce(1, *) })
-                    }
-                    gathered[u] = perKey
-                }
-                let position = unit.parameters.firstIndex { $0 === p }!
-                let entry: [(key: StateValue, value: StateValue)] = entries.map { k, v in
-                    guard let name = k.stringValue, let parts = gathered[u]?[name] else { return (k, v) }
-                    return (k, .tensor(parts[position].reshape(unit.shapes[position])))
-                }
-                state.append((.int(index), .dict(entry)))
+                gathered[u] = perKey
             }
-            let options = sharded["param_groups"]?.arrayValue?[g].dictValue?.filter { $0.key.stringValue != "params" } ?? []
-            outGroups.append(.dict(options + [(.string("params"), .list(indices))]))
+            let position = unit.parameters.firstIndex { $0 === p }!
+            return entries.map { k, v in
+                guard let name = k.stringValue, let parts = gathered[u]?[name] else { return (k, v) }
+                return (k, .tensor(parts[position].reshape(unit.shapes[position])))
+            }
         }
-        return .dict([("state", .dict(state)), ("param_groups", .list(outGroups))])
     }
 
     /// Loads an optimizer state written by `optimizerStateDict` (or by one process) into the shards.
     public func loadOptimizerStateDict(_ optimizer: Optimizer, _ stateDict: StateValue) throws {
         guard let groups = originalGroups[ObjectIdentifier(optimizer)] else { return try optimizer.loadStateDict(stateDict) }
-        var byParam: [ObjectIdentifier: [(key: StateValue, value: StateValue)]] = [:]
-        var index = 0
-        let saved = Dictionary((stateDict["state"]?.dictValue ?? []).compactMap { k, v in k.intValue.map { ($0, v) } }) { a, _ in a }
-        for params in groups {
-            for p in params {
-                if let entries = saved[index]?.dictValue { byParam[ObjectIdentifier(p)] = entries }
-                index += 1
-            }
-        }
-        var state: [(key: StateValue, value: StateValue)] = []
-        var outGroups: [StateValue] = []
-        index = 0
-        for (g, group) in optimizer.paramGroups.enumerated() {
-            var indices: [StateValue] = []
-            for p in group.params {
-                defer { index += 1 }
-                indices.append(.int(index))
-                guard let u = units.firstIndex(where: { $0.shard === p }) else {
-                    if let entries = byParam[ObjectIdentifier(p)] { state.append((.int(index), .dict(entries))) }
-                    continue
-                }
-                let unit = units[u]
-                let members = unit.parameters.map { byParam[ObjectIdentifier($0)] }
-                guard let first = members.first ?? nil else { continue }
-                let entries: [(key: StateValue, value: StateValue)] = try first.map { k, v in
-                    guard let name = k.stringValue, let t = v.tensorValue, t.numel == unit.shapes[0].reduce(1, *), t.dim > 0 else { return (k, v) }
-                    var flat: [Tensor] = []
-                    for (m, shape) in zip(members, unit.shapes) {
-                        guard let part = m?.first(where: { $0.key.stringValue == name })?.value.tensorValue, part.shape == shape else {
-                            throw TrainerError.misconfiguration("the optimizer state '\(name)' of FSDP unit '\(unitNames[u])' is missing or has another shape")
-                        }
-                        flat.append(part.reshape([-1]))
+        let byParam = OptimizerStateLayout.entries(of: stateDict, groups: groups)
+        let state = try OptimizerStateLayout.stateDict(groups: optimizer.paramGroups.map(\.params), optionsFrom: stateDict) { p in
+            guard let u = units.firstIndex(where: { $0.shard === p }) else { return byParam[ObjectIdentifier(p)] }
+            let unit = units[u]
+            let members = unit.parameters.map { byParam[ObjectIdentifier($0)] }
+            guard let first = members.first ?? nil else { return nil }
+            return try first.map { k, v in
+                guard let name = k.stringValue, let t = v.tensorValue, t.numel == unit.shapes[0].reduce(1, *), t.dim > 0 else { return (k, v) }
+                var flat: [Tensor] = []
+                for (m, shape) in zip(members, unit.shapes) {
+                    guard let part = m?.first(where: { $0.key.stringValue == name })?.value.tensorValue, part.shape == shape else {
+                        throw TrainerError.misconfiguration("the optimizer state '\(name)' of FSDP unit '\(unitNames[u])' is missing or has another shape")
                     }
-                    let padded = unit.shard.numel * worldSize
-                    var all = Tensor.cat(flat)
-                    if padded > all.numel { all = Tensor.cat([all, Tensor.zeros([padded - all.numel], dtype: all.dtype)]) }
-                    return (k, .tensor(all.narrow(dim: 0, start: globalRank * unit.shard.numel, length: unit.shard.numel).clone()))
+                    flat.append(part.reshape([-1]))
                 }
-                state.append((.int(index), .dict(entries)))
+                let padded = unit.shard.numel * worldSize
+                var all = Tensor.cat(flat)
+                if padded > all.numel { all = Tensor.cat([all, Tensor.zeros([padded - all.numel], dtype: all.dtype)]) }
+                return (k, .tensor(all.narrow(dim: 0, start: globalRank * unit.shard.numel, length: unit.shard.numel).clone()))
             }
-            let options = stateDict["param_groups"]?.arrayValue?[g].dictValue?.filter { $0.key.stringValue != "params" } ?? []
-            outGroups.append(.dict(options + [(.string("params"), .list(indices))]))
         }
-        try optimizer.loadStateDict(.dict([("state", .dict(state)), ("param_groups", .list(outGroups))]))
+        try optimizer.loadStateDict(state)
     }
 
     /// This rank's shards of every unit, for a sharded checkpoint.

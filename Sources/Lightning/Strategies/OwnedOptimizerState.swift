@@ -12,64 +12,47 @@ struct OwnedOptimizerState {
     /// Every rank takes part: each parameter's state is broadcast from its owner (a header with
     /// the entries' names, dtypes and shapes, then the tensors); all ranks return the whole.
     func consolidate(_ optimizer: Optimizer, strategy: StrategyPlugin) throws -> StateValue {
-        let saved = optimizer.stateDict()
-        var state: [(key: StateValue, value: StateValue)] = []
-        var outGroups: [StateValue] = []
-        var index = 0
-        for (g, params) in groups.enumerated() {
-            var indices: [StateValue] = []
-            for p in params {
-                defer { index += 1 }
-                indices.append(.int(index))
-                let root = owner(p)
-                var header = ""
-                if strategy.globalRank == root, let entries = optimizer.state[ObjectIdentifier(p)] {
-                    let keys = optimizer.stateKeyOrder.filter { entries[$0] != nil }
-                        + entries.keys.filter { !optimizer.stateKeyOrder.contains($0) }.sorted()
-                    header = try keys.map { key in
-                        guard let t = entries[key]?.tensorValue else {
-                            throw TrainerError.misconfiguration("optimizer state '\(key)' is not a tensor; it cannot be gathered")
-                        }
-                        return "\(key)|\(t.dtype.rawValue)|\(t.shape.map(String.init).joined(separator: ","))"
-                    }.joined(separator: ";")
-                }
-                header = try strategy.broadcast(header, root: root)
-                guard !header.isEmpty else { continue }
-                var entry: [(key: StateValue, value: StateValue)] = []
-                for field in header.split(separator: ";") {
-                    let parts = field.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
-                    let shape = parts[2].split(separator: ",").compactMap { Int($0) }
-                    let t = strategy.globalRank == root ? optimizer.state[ObjectIdentifier(p)]![parts[0]]!.tensorValue!.contiguous()
-                        : Tensor.empty(shape, dtype: DType(rawValue: Int32(parts[1])!)!)
-                    try strategy.broadcast(t, root: root)
-                    entry.append((.string(parts[0]), .tensor(t)))
-                }
-                state.append((.int(index), .dict(entry)))
+        try OptimizerStateLayout.stateDict(groups: groups, optionsFrom: optimizer.stateDict()) { p in
+            let root = owner(p)
+            var header = ""
+            if strategy.globalRank == root, let entries = optimizer.state[ObjectIdentifier(p)] {
+                let keys = optimizer.stateKeyOrder.filter { entries[$0] != nil }
+                    + entries.keys.filter { !optimizer.stateKeyOrder.contains($0) }.sorted()
+                header = try keys.map { key in
+                    guard let t = entries[key]?.tensorValue else {
+                        throw TrainerError.misconfiguration("optimizer state '\(key)' is not a tensor; it cannot be gathered")
+                    }
+                    return "\(key)|\(t.dtype.rawValue)|\(t.shape.map(String.init).joined(separator: ","))"
+                }.joined(separator: ";")
             }
-            let options = saved["param_groups"]?.arrayValue?[g].dictValue?.filter { $0.key.stringValue != "params" } ?? []
-            outGroups.append(.dict(options + [(.string("params"), .list(indices))]))
+            header = try strategy.broadcast(header, root: root)
+            guard !header.isEmpty else { return nil }
+            return try header.split(separator: ";").map { field in
+                let parts = field.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+                let shape = parts[2].split(separator: ",").compactMap { Int($0) }
+                let t = strategy.globalRank == root ? optimizer.state[ObjectIdentifier(p)]![parts[0]]!.tensorValue!.contiguous()
+                    : Tensor.empty(shape, dtype: DType(rawValue: Int32(parts[1])!)!)
+                try strategy.broadcast(t, root: root)
+                return (.string(parts[0]), .tensor(t))
+            }
         }
-        return .dict([("state", .dict(state)), ("param_groups", .list(outGroups))])
     }
 
     /// Loads a consolidated state: this rank keeps the entries of the parameters its optimizer holds.
     func load(_ stateDict: StateValue, into optimizer: Optimizer) throws {
-        let saved = Dictionary((stateDict["state"]?.dictValue ?? []).compactMap { k, v in k.intValue.map { ($0, v) } }) { a, _ in a }
-        var globalIndex: [ObjectIdentifier: Int] = [:]
-        for (i, p) in groups.joined().enumerated() { globalIndex[ObjectIdentifier(p)] = i }
-        var state: [(key: StateValue, value: StateValue)] = []
-        var outGroups: [StateValue] = []
-        var index = 0
-        for (g, group) in optimizer.paramGroups.enumerated() {
-            var indices: [StateValue] = []
-            for p in group.params {
-                if let i = globalIndex[ObjectIdentifier(p)], let entries = saved[i] { state.append((.int(index), entries)) }
-                indices.append(.int(index))
-                index += 1
-            }
-            let options = stateDict["param_groups"]?.arrayValue?[g].dictValue?.filter { $0.key.stringValue != "params" } ?? []
-            outGroups.append(.dict(options + [(.string("params"), .list(indices))]))
-        }
-        try optimizer.loadStateDict(.dict([("state", .dict(state)), ("param_groups", .list(outGroups))]))
+        let byParam = OptimizerStateLayout.entries(of: stateDict, groups: groups)
+        try optimizer.loadStateDict(OptimizerStateLayout.stateDict(groups: optimizer.paramGroups.map(\.params), optionsFrom: stateDict) {
+            byParam[ObjectIdentifier($0)]
+        })
+    }
+
+    /// `optimizer`'s whole state when `owned` describes it, else its own state dict.
+    static func stateDict(_ optimizer: Optimizer, _ owned: OwnedOptimizerState?, strategy: StrategyPlugin) throws -> StateValue {
+        try owned?.consolidate(optimizer, strategy: strategy) ?? optimizer.stateDict()
+    }
+
+    /// Loads a whole state into `optimizer`, keeping the owned entries when `owned` describes it.
+    static func load(_ stateDict: StateValue, into optimizer: Optimizer, _ owned: OwnedOptimizerState?) throws {
+        if let owned { try owned.load(stateDict, into: optimizer) } else { try optimizer.loadStateDict(stateDict) }
     }
 }

@@ -152,14 +152,11 @@ public final class PipelineStrategy: StrategyPlugin {
 
     /// The optimizer's state as one process would hold it, gathered from each stage's first pipeline.
     public func optimizerStateDict(_ optimizer: Optimizer) throws -> StateValue {
-        guard let owned = ownedState(optimizer) else { return optimizer.stateDict() }
-        return try owned.consolidate(optimizer, strategy: self)
+        try OwnedOptimizerState.stateDict(optimizer, ownedState(optimizer), strategy: self)
     }
 
-    /// Keeps this stage's part of a whole optimizer state.
     public func loadOptimizerStateDict(_ optimizer: Optimizer, _ stateDict: StateValue) throws {
-        guard let owned = ownedState(optimizer) else { return try optimizer.loadStateDict(stateDict) }
-        try owned.load(stateDict, into: optimizer)
+        try OwnedOptimizerState.load(stateDict, into: optimizer, ownedState(optimizer))
     }
 
     private func ownedState(_ optimizer: Optimizer) -> OwnedOptimizerState? {

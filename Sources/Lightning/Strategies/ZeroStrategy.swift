@@ -103,14 +103,11 @@ public final class ZeroStrategy: StrategyPlugin {
 
     /// The optimizer's state as one process would hold it, gathered from the owners.
     public func optimizerStateDict(_ optimizer: Optimizer) throws -> StateValue {
-        guard let owned = ownedState(optimizer) else { return optimizer.stateDict() }
-        return try owned.consolidate(optimizer, strategy: self)
+        try OwnedOptimizerState.stateDict(optimizer, ownedState(optimizer), strategy: self)
     }
 
-    /// Keeps this rank's share of a whole optimizer state.
     public func loadOptimizerStateDict(_ optimizer: Optimizer, _ stateDict: StateValue) throws {
-        guard let owned = ownedState(optimizer) else { return try optimizer.loadStateDict(stateDict) }
-        try owned.load(stateDict, into: optimizer)
+        try OwnedOptimizerState.load(stateDict, into: optimizer, ownedState(optimizer))
     }
 
     private func ownedState(_ optimizer: Optimizer) -> OwnedOptimizerState? {
