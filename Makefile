@@ -2,7 +2,7 @@
 # venv with the pinned torch wheel (libtorch and the test oracle) when it is missing.
 SWIFT ?= swift
 
-.PHONY: setup demo test bench clean
+.PHONY: setup demo test bench gpu-check-binary clean
 
 setup:
 	@bash scripts/setup.sh
@@ -18,5 +18,14 @@ test: setup
 bench: setup
 	bash bench/run.sh
 
+# The GPU check's binary: the workloads with the Swift runtime linked statically, stripped and
+# gzipped into .build/gpu-check/ (carry it with the repository to a GPU machine and run
+# scripts/gpu-check there).
+gpu-check-binary: setup
+	$(SWIFT) build -c release --static-swift-stdlib --scratch-path .build-static --product BenchWorkloads
+	mkdir -p .build/gpu-check
+	strip -o .build/gpu-check/BenchWorkloads .build-static/release/BenchWorkloads
+	gzip -kf .build/gpu-check/BenchWorkloads
+
 clean:
-	rm -rf .build
+	rm -rf .build .build-static

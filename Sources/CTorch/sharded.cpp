@@ -249,6 +249,7 @@ void ct_sharded_unit_free(ct_sharded_unit handle) {
         }
         r.live--;
         handle->unit->active = false;
+        if (handle->unit->shaped) handle->unit->release();
         delete handle;
     } catch (...) {
     }

@@ -2,7 +2,8 @@
 barebones=True; the same models, data, batches and optimizers as the Swift versions.
 usage: python.py {W1|W2|W3} {pytorch|pytorch-lightning|pytorch-lightning-barebones} STEPS [PROCESSES]
 With PROCESSES=2 (Lightning only), strategy='ddp' over two CPU processes of one thread (W4).
-Prints one JSON record (rank 0)."""
+ACCELERATOR (cpu, gpu; default cpu) and PRECISION (default 32-true) choose device and precision;
+plain PyTorch follows them with .to(device) and autocast. Prints one JSON record (rank 0)."""
 import json
 import os
 import sys
@@ -17,6 +18,10 @@ warnings.filterwarnings("ignore")
 workload, framework, steps = sys.argv[1], sys.argv[2], int(sys.argv[3])
 processes = int(sys.argv[4]) if len(sys.argv) > 4 else 1
 warmup = min(50, steps // 5)
+accelerator = os.environ.get("ACCELERATOR", "cpu")
+precision = os.environ.get("PRECISION", "32-true")
+device = torch.device("cuda" if accelerator == "gpu" else "cpu")
+autocast_dtype = {"16-mixed": torch.float16, "bf16-mixed": torch.bfloat16}.get(precision)
 
 
 def process_age():
@@ -41,7 +46,7 @@ class CharTransformer(nn.Module):
         self.register_buffer("mask", nn.Transformer.generate_square_subsequent_mask(context), persistent=False)
 
     def forward(self, x):
-        h = self.encoder(self.tokens(x) + self.positions(torch.arange(x.size(1))), mask=self.mask, is_causal=True)
+        h = self.encoder(self.tokens(x) + self.positions(torch.arange(x.size(1), device=x.device)), mask=self.mask, is_causal=True)
         return self.head(h)
 
 
@@ -82,6 +87,8 @@ def loss_of(out, target):
 
 def tick(loss):
     clock["step"] += 1
+    if device.type == "cuda" and clock["step"] in (warmup, steps):
+        torch.cuda.synchronize()
     clock["loss"] = loss
     if clock["first"] is None:
         clock["first"] = process_age()
@@ -93,13 +100,18 @@ def tick(loss):
 
 
 if framework == "pytorch":
+    net = net.to(device)
     opt = make_optimizer(net.parameters())
+    scaler = torch.amp.GradScaler(device.type, enabled=autocast_dtype == torch.float16)
     while clock["step"] < steps:
         for xb, yb in loader:
-            loss = loss_of(net(xb), yb)
+            xb, yb = xb.to(device, non_blocking=True), yb.to(device, non_blocking=True)
+            with torch.autocast(device.type, dtype=autocast_dtype or torch.float32, enabled=autocast_dtype is not None):
+                loss = loss_of(net(xb), yb)
             opt.zero_grad()
-            loss.backward()
-            opt.step()
+            scaler.scale(loss).backward()
+            scaler.step(opt)
+            scaler.update()
             tick(loss.detach())
             if clock["step"] >= steps:
                 break
@@ -124,13 +136,15 @@ else:
         logger=False, enable_checkpointing=False, enable_progress_bar=False, enable_model_summary=False)
     if processes > 1:
         options["strategy"] = "ddp"
-    trainer = pl.Trainer(max_steps=steps, accelerator="cpu", devices=processes, num_sanity_val_steps=0, **options)
+    trainer = pl.Trainer(max_steps=steps, accelerator=accelerator, devices=processes, precision=precision,
+                         num_sanity_val_steps=0, **options)
     trainer.fit(Model(), loader)
     if trainer.global_rank != 0:
         sys.exit(0)
 
 rate = (steps - warmup) / (clock["end"] - clock["start"])
 print(json.dumps({"workload": f"W4-{workload}" if processes > 1 else workload, "framework": framework, "processes": processes,
+                  "device": str(device) if accelerator == "gpu" else "cpu", "precision": precision,
                   "steps_per_s": round(rate, 2), "samples_per_s": round(rate * batch_size * processes, 1),
                   "first_step_s": round(clock["first"], 3), "peak_rss_mb": round(peak_rss_mb(), 1),
                   "final_loss": round(float(clock["loss"]), 5), "losses": clock["losses"]}, sort_keys=True))

@@ -268,7 +268,7 @@ ct_process_group ct_process_group_subgroup(ct_store store, const char *prefix, i
 typedef struct ct_sharded_unit_s *ct_sharded_unit;
 /// Shards `params` (identical on every rank) and frees their full values.
 ct_sharded_unit ct_sharded_unit_new(ct_process_group group, const ct_tensor *params, int32_t n);
-/// Stops sharding: the parameters keep whatever values they hold now.
+/// Stops sharding: gathered parameters keep their values, freed ones stay empty.
 void ct_sharded_unit_free(ct_sharded_unit unit);
 /// This rank's shard: the leaf tensor the optimizer updates.
 ct_tensor ct_sharded_unit_shard(ct_sharded_unit unit);

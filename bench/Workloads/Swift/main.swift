@@ -1,11 +1,14 @@
 // The benchmark workloads with swift-lightning's Trainer (logging, checkpoints, progress bar and
-// summary off), one JSON record per run: `BenchWorkloads W1|W2|W3 STEPS [PROCESSES]`.
+// summary off), one JSON record per run: `BenchWorkloads W1|W2|W3 STEPS [PROCESSES]`;
+// `BenchWorkloads parity OUT [cpu|gpu]` writes the GPU check's op results (Parity.swift).
 // W1: an MLP 64-128-128-10 on 8x8 digit-like images, batch 64, Adam.
 // W2: a CNN (two 3x3 conv + ReLU + 2x2 max-pool blocks of 32 and 64 channels, 128 hidden, 10
 //     classes) on 28x28 one-channel images, batch 128, Adam.
 // W3: a two-layer character transformer (d_model 128, 4 heads, context 64), batch 32, AdamW.
 // With PROCESSES 2 the run is DDP over two processes of one thread each (W4); rank 0 prints.
 // PROFILE=1 adds the Trainer's simple profiler (its report goes to standard error).
+// ACCELERATOR (cpu, gpu; default cpu) and PRECISION (Lightning's spellings; default 32-true)
+// choose the device and precision (the GPU check runs the workloads on a GPU this way).
 import Foundation
 import Lightning
 import Torch
@@ -48,7 +51,7 @@ final class CharTransformer: LightningModule<(Tensor, Tensor)> {
     let positions: Embedding
     let encoder: TransformerEncoder
     let head: Linear
-    let mask: Tensor
+    @Buffer(persistent: false) var mask = Tensor.zeros([0])
     var lastLoss: Tensor?
     init(vocabulary: Int, context: Int) {
         tokens = Embedding(vocabulary, 128)
@@ -61,7 +64,7 @@ final class CharTransformer: LightningModule<(Tensor, Tensor)> {
     }
     override func trainingStep(_ batch: (Tensor, Tensor), batchIdx: Int) -> Tensor? {
         let (x, y) = batch
-        let h = encoder.forward(tokens(x) + positions(Tensor.arange(x.size(1))), mask: mask, isCausal: true)
+        let h = encoder.forward(tokens(x) + positions(Tensor.arange(x.size(1), device: x.device)), mask: mask, isCausal: true)
         let logits = head(h)
         let loss = F.crossEntropy(logits.reshape([-1, logits.size(-1)]), y.reshape([-1]))
         lastLoss = loss
@@ -71,14 +74,18 @@ final class CharTransformer: LightningModule<(Tensor, Tensor)> {
 }
 
 /// Times the steps: the first one from process start, then steady state after a warm-up, and
-/// the loss every `every` steps.
+/// the loss every `every` steps. On a GPU the clock waits for the device at the warm-up and
+/// last steps, so that queued kernels count.
 final class Clock: Callback {
-    let warmup: Int, every: Int
+    let warmup: Int, every: Int, steps: Int
     var firstStep: Double?
     var start: UInt64 = 0, end: UInt64 = 0
     var losses: [Double] = []
-    init(warmup: Int, every: Int) { (self.warmup, self.every) = (warmup, every) }
+    init(warmup: Int, every: Int, steps: Int) { (self.warmup, self.every, self.steps) = (warmup, every, steps) }
     func onTrainBatchEnd(_ trainer: Trainer, _ module: LightningModuleBase, loss: Tensor?, batch: Any, batchIdx: Int) throws {
+        if case .cuda(let index) = trainer.acceleratorPlugin.device, trainer.globalStep == warmup || trainer.globalStep == steps {
+            try CUDA.synchronize(index)
+        }
         if firstStep == nil { firstStep = processAge() }
         if trainer.globalStep == warmup { start = DispatchTime.now().uptimeNanoseconds }
         if trainer.globalStep % every == 0, let loss { losses.append(loss.item()) }
@@ -87,6 +94,10 @@ final class Clock: Callback {
 }
 
 let arguments = CommandLine.arguments
+if arguments.count > 2, arguments[1] == "parity" {
+    try writeParity(to: arguments[2], device: arguments.count > 3 && arguments[3] == "gpu" ? .cuda(0) : .cpu)
+    exit(0)
+}
 let workload = arguments.count > 1 ? arguments[1] : "W1"
 let steps = arguments.count > 2 ? Int(arguments[2]) ?? 1000 : 1000
 let processes = arguments.count > 3 ? Int(arguments[3]) ?? 1 : 1
@@ -127,9 +138,12 @@ default:
     model = Classifier(Sequential { Linear(64, 128); ReLU(); Linear(128, 128); ReLU(); Linear(128, 10) })
 }
 let warmup = min(50, steps / 5)
-let clock = Clock(warmup: warmup, every: max(1, steps / 50))
+let clock = Clock(warmup: warmup, every: max(1, steps / 50), steps: steps)
 let profile = ProcessInfo.processInfo.environment["PROFILE"] != nil
-let trainer = try Trainer(devices: .count(processes), maxSteps: steps, numSanityValSteps: 0, enableCheckpointing: false,
+let environment = ProcessInfo.processInfo.environment
+let accelerator = Accelerator(rawValue: environment["ACCELERATOR"] ?? "cpu") ?? .cpu
+let precision = Precision(lightning: environment["PRECISION"] ?? "32-true") ?? .true32
+let trainer = try Trainer(accelerator: accelerator, devices: .count(processes), precision: precision, maxSteps: steps, numSanityValSteps: 0, enableCheckpointing: false,
                           enableProgressBar: false, enableModelSummary: false, defaultRootDir: NSTemporaryDirectory(),
                           callbacks: [clock], logger: [], profiler: profile ? .simple : nil)
 if profile { trainer.printer = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) } }
@@ -143,6 +157,7 @@ let finalLoss = (model as? Classifier)?.lastLoss?.item() ?? (model as? CharTrans
 if trainer.isGlobalZero {
     let record: [String: Any] = [
         "workload": processes > 1 ? "W4-\(workload)" : workload, "framework": "swift-lightning", "processes": processes,
+        "device": "\(trainer.acceleratorPlugin.device)", "precision": precision.rawValue,
         "steps_per_s": rate, "samples_per_s": rate * Double(batchSize * processes), "first_step_s": clock.firstStep ?? 0,
         "peak_rss_mb": peakRSS(), "final_loss": finalLoss, "losses": clock.losses,
     ]
