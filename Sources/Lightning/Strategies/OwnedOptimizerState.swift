@@ -6,14 +6,14 @@ import Torch
 struct OwnedOptimizerState {
     /// The optimizer's parameter groups as `configureOptimizers` made them.
     let groups: [[Tensor]]
-    /// The rank that holds a parameter's state.
-    let owner: (Tensor) -> Int
+    /// The rank that holds each parameter's state.
+    let owners: [ObjectIdentifier: Int]
 
     /// Every rank takes part: each parameter's state is broadcast from its owner (a header with
     /// the entries' names, dtypes and shapes, then the tensors); all ranks return the whole.
     func consolidate(_ optimizer: Optimizer, strategy: StrategyPlugin) throws -> StateValue {
         try OptimizerStateLayout.stateDict(groups: groups, optionsFrom: optimizer.stateDict()) { p in
-            let root = owner(p)
+            let root = owners[ObjectIdentifier(p)] ?? 0
             var header = ""
             if strategy.globalRank == root, let entries = optimizer.state[ObjectIdentifier(p)] {
                 let keys = optimizer.stateKeyOrder.filter { entries[$0] != nil }
@@ -46,13 +46,18 @@ struct OwnedOptimizerState {
         })
     }
 
-    /// `optimizer`'s whole state when `owned` describes it, else its own state dict.
-    static func stateDict(_ optimizer: Optimizer, _ owned: OwnedOptimizerState?, strategy: StrategyPlugin) throws -> StateValue {
-        try owned?.consolidate(optimizer, strategy: strategy) ?? optimizer.stateDict()
+    /// `optimizer`'s whole state when `owned` (by optimizer) describes it, else its own state dict.
+    static func stateDict(_ optimizer: Optimizer, _ owned: [ObjectIdentifier: OwnedOptimizerState],
+                          strategy: StrategyPlugin) throws -> StateValue {
+        try owned[ObjectIdentifier(optimizer)]?.consolidate(optimizer, strategy: strategy) ?? optimizer.stateDict()
     }
 
     /// Loads a whole state into `optimizer`, keeping the owned entries when `owned` describes it.
-    static func load(_ stateDict: StateValue, into optimizer: Optimizer, _ owned: OwnedOptimizerState?) throws {
-        if let owned { try owned.load(stateDict, into: optimizer) } else { try optimizer.loadStateDict(stateDict) }
+    static func load(_ stateDict: StateValue, into optimizer: Optimizer, _ owned: [ObjectIdentifier: OwnedOptimizerState]) throws {
+        if let state = owned[ObjectIdentifier(optimizer)] {
+            try state.load(stateDict, into: optimizer)
+        } else {
+            try optimizer.loadStateDict(stateDict)
+        }
     }
 }

@@ -48,8 +48,8 @@ public final class PipelineStrategy: StrategyPlugin {
     private var stageStates: [[Tensor]] = []
     private var ownParameters: [Tensor] = []
     private var replicas: ProcessGroup?
-    /// Per optimizer: its parameter groups before they were cut to this stage.
-    private var originalGroups: [ObjectIdentifier: [[Tensor]]] = [:]
+    /// Per optimizer: its groups before they were cut to this stage and each parameter's stage (for checkpoints).
+    private var ownedStates: [ObjectIdentifier: OwnedOptimizerState] = [:]
 
     public init(options: Options, environment: ClusterEnvironment) {
         self.options = options
@@ -74,7 +74,7 @@ public final class PipelineStrategy: StrategyPlugin {
             throw TrainerError.misconfiguration("strategy .pipeline needs a LightningModule that conforms to PipelineModule (pipelineLayers, pipelineInputs, pipelineLoss); \(type(of: module)) does not")
         }
         try ddp.setup(module, accelerator: accelerator, stage: stage)
-        originalGroups = [:]
+        ownedStates = [:]
         layers = pipelined.pipelineLayers.layers
         guard layers.count >= options.stages else {
             throw TrainerError.misconfiguration("strategy .pipeline(stages: \(options.stages)) needs at least as many layers; pipelineLayers has \(layers.count)")
@@ -131,8 +131,12 @@ public final class PipelineStrategy: StrategyPlugin {
     /// Leaves each optimizer only this stage's parameters.
     public func setupOptimizers(_ optimizers: [Optimizer]) throws {
         let own = Set(ownParameters.map(ObjectIdentifier.init))
+        var stageOf: [ObjectIdentifier: Int] = [:]
+        for (s, range) in stageLayers.enumerated() {
+            for layer in layers[range] { for p in layer.parameters() { stageOf[ObjectIdentifier(p)] = s } }
+        }
         for optimizer in optimizers {
-            originalGroups[ObjectIdentifier(optimizer)] = optimizer.paramGroups.map(\.params)
+            ownedStates[ObjectIdentifier(optimizer)] = OwnedOptimizerState(groups: optimizer.paramGroups.map(\.params), owners: stageOf)
             for group in optimizer.paramGroups { group.params = group.params.filter { own.contains(ObjectIdentifier($0)) } }
         }
     }
@@ -152,20 +156,11 @@ public final class PipelineStrategy: StrategyPlugin {
 
     /// The optimizer's state as one process would hold it, gathered from each stage's first pipeline.
     public func optimizerStateDict(_ optimizer: Optimizer) throws -> StateValue {
-        try OwnedOptimizerState.stateDict(optimizer, ownedState(optimizer), strategy: self)
+        try OwnedOptimizerState.stateDict(optimizer, ownedStates, strategy: self)
     }
 
     public func loadOptimizerStateDict(_ optimizer: Optimizer, _ stateDict: StateValue) throws {
-        try OwnedOptimizerState.load(stateDict, into: optimizer, ownedState(optimizer))
-    }
-
-    private func ownedState(_ optimizer: Optimizer) -> OwnedOptimizerState? {
-        guard let groups = originalGroups[ObjectIdentifier(optimizer)] else { return nil }
-        var stageOf: [ObjectIdentifier: Int] = [:]
-        for (s, range) in stageLayers.enumerated() {
-            for layer in layers[range] { for p in layer.parameters() { stageOf[ObjectIdentifier(p)] = s } }
-        }
-        return OwnedOptimizerState(groups: groups) { stageOf[ObjectIdentifier($0)] ?? 0 }
+        try OwnedOptimizerState.load(stateDict, into: optimizer, ownedStates)
     }
 
     // MARK: The schedule

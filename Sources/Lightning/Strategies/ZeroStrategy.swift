@@ -15,8 +15,8 @@ public final class ZeroStrategy: StrategyPlugin {
     private var shares: [ObjectIdentifier: (byRank: [[Tensor]], all: [Tensor])] = [:]
     /// The optimizers in `configureOptimizers`' order (collectives run in the same order everywhere).
     private var order: [ObjectIdentifier] = []
-    /// Per optimizer: its parameter groups before sharding.
-    private var originalGroups: [ObjectIdentifier: [[Tensor]]] = [:]
+    /// Per optimizer: its groups before sharding and each parameter's owner (for checkpoints).
+    private var ownedStates: [ObjectIdentifier: OwnedOptimizerState] = [:]
 
     public init(stage: Int, options: DDPStrategy.Options = .init(), environment: ClusterEnvironment) {
         (self.stage, self.ddp) = (stage, DDPStrategy(options: options, environment: environment))
@@ -30,7 +30,7 @@ public final class ZeroStrategy: StrategyPlugin {
     public func setup(_ module: Module, accelerator: AcceleratorPlugin, stage: Stage) throws {
         shares = [:]
         order = []
-        originalGroups = [:]
+        ownedStates = [:]
         try ddp.setup(module, accelerator: accelerator, stage: stage)
     }
 
@@ -67,7 +67,7 @@ public final class ZeroStrategy: StrategyPlugin {
     /// rank (the same on every rank), and leaves each optimizer only this rank's share.
     public func setupOptimizers(_ optimizers: [Optimizer]) throws {
         for optimizer in optimizers {
-            originalGroups[ObjectIdentifier(optimizer)] = optimizer.paramGroups.map(\.params)
+            let groups = optimizer.paramGroups.map(\.params)
             let all = optimizer.paramGroups.flatMap(\.params)
             var load = [Int](repeating: 0, count: worldSize)
             var owner: [ObjectIdentifier: Int] = [:]
@@ -77,6 +77,7 @@ public final class ZeroStrategy: StrategyPlugin {
                 load[rank] += param.numel
             }
             let byRank = (0..<worldSize).map { rank in all.filter { owner[ObjectIdentifier($0)] == rank } }
+            ownedStates[ObjectIdentifier(optimizer)] = OwnedOptimizerState(groups: groups, owners: owner)
             for group in optimizer.paramGroups { group.params = group.params.filter { owner[ObjectIdentifier($0)] == globalRank } }
             shares[ObjectIdentifier(optimizer)] = (byRank, all)
             order.append(ObjectIdentifier(optimizer))
@@ -103,18 +104,11 @@ public final class ZeroStrategy: StrategyPlugin {
 
     /// The optimizer's state as one process would hold it, gathered from the owners.
     public func optimizerStateDict(_ optimizer: Optimizer) throws -> StateValue {
-        try OwnedOptimizerState.stateDict(optimizer, ownedState(optimizer), strategy: self)
+        try OwnedOptimizerState.stateDict(optimizer, ownedStates, strategy: self)
     }
 
     public func loadOptimizerStateDict(_ optimizer: Optimizer, _ stateDict: StateValue) throws {
-        try OwnedOptimizerState.load(stateDict, into: optimizer, ownedState(optimizer))
-    }
-
-    private func ownedState(_ optimizer: Optimizer) -> OwnedOptimizerState? {
-        guard let share = shares[ObjectIdentifier(optimizer)], let groups = originalGroups[ObjectIdentifier(optimizer)] else { return nil }
-        var owner: [ObjectIdentifier: Int] = [:]
-        for (rank, params) in share.byRank.enumerated() { for p in params { owner[ObjectIdentifier(p)] = rank } }
-        return OwnedOptimizerState(groups: groups) { owner[ObjectIdentifier($0)] ?? 0 }
+        try OwnedOptimizerState.load(stateDict, into: optimizer, ownedStates)
     }
 
     /// All of the optimizer's parameters (gradient clipping needs every gradient, not the share).
