@@ -19,12 +19,15 @@ bench: setup
 	bash bench/run.sh
 
 # The GPU check's binary: the workloads with the Swift runtime linked statically, stripped and
-# gzipped into .build/gpu-check/ (carry it with the repository to a GPU machine and run
-# scripts/gpu-check there).
+# gzipped into .build/gpu-check/ beside the NCCL plugin (carry that folder with the repository
+# to a GPU machine and run scripts/gpu-check there). The plugin is relinked with the C++ driver
+# alone: it has no Swift code, and the GPU machine has no Swift runtime.
 gpu-check-binary: setup
 	$(SWIFT) build -c release --static-swift-stdlib --scratch-path .build-static --product BenchWorkloads
+	$(SWIFT) build -c release --scratch-path .build-static --product CTorchNCCL
 	mkdir -p .build/gpu-check
 	strip -o .build/gpu-check/BenchWorkloads .build-static/release/BenchWorkloads
+	$(CXX) -shared -s -o .build/gpu-check/libCTorchNCCL.so .build-static/release/CTorchNCCL.build/nccl_backend.cpp.o
 	gzip -kf .build/gpu-check/BenchWorkloads
 
 clean:

@@ -17,6 +17,13 @@ let cxxFlags: [String] = [
     "-DUSE_C10D_GLOO", "-DUSE_DISTRIBUTED",
 ]
 
+/// The CUDA and NCCL headers of the torch wheel's nvidia packages, for the NCCL plugin.
+let nvidia = libtorch + "/../nvidia"
+let ncclFlags: [String] = [
+    "-isystem", nvidia + "/cu13/include", "-isystem", nvidia + "/cu13/include/cccl",
+    "-isystem", nvidia + "/nccl/include", "-DUSE_C10D_NCCL", "-DUSE_CUDA",
+]
+
 let linkFlags: [String] = [
     "-L" + libtorch + "/lib",
     "-Xlinker", "-rpath", "-Xlinker", libtorch + "/lib",
@@ -28,6 +35,8 @@ let package = Package(
         .library(name: "Torch", targets: ["Torch"]),
         .library(name: "Lightning", targets: ["Lightning"]),
         .library(name: "LightningCLI", targets: ["LightningCLI"]),
+        // Opened at run time when a job uses the NCCL backend (GPU machines); nothing links it.
+        .library(name: "CTorchNCCL", type: .dynamic, targets: ["CTorchNCCL"]),
         .executable(name: "example-mnist", targets: ["ExampleMNIST"]),
         .executable(name: "example-chargpt", targets: ["ExampleCharGPT"]),
         .executable(name: "example-ddp", targets: ["ExampleDDP"]),
@@ -49,6 +58,7 @@ let package = Package(
                 .unsafeFlags(linkFlags),
             ]
         ),
+        .target(name: "CTorchNCCL", cxxSettings: [.unsafeFlags(cxxFlags + ncclFlags + ["-O2"])]),
         .target(name: "Torch", dependencies: ["CTorch"]),
         .target(name: "Lightning", dependencies: ["Torch"]),
         .target(name: "LightningCLI", dependencies: [

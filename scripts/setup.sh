@@ -34,6 +34,15 @@ if [ ! -f /usr/include/gloo/config.h ]; then
         || fail "could not install libgloo-dev (Gloo's headers); install it and run again."
 fi
 
+# The NCCL plugin (Sources/CTorchNCCL) compiles against the wheel's CUDA headers; two
+# header-only packages the wheel does not pull in complete them.
+nvidia_include="$("$PY" -c 'import os, torch; print(os.path.dirname(os.path.dirname(torch.__file__)))')/nvidia/cu13/include"
+if [ -d "$nvidia_include" ] && { [ ! -f "$nvidia_include/crt/host_config.h" ] || [ ! -d "$nvidia_include/nv" ]; }; then
+    echo "setup: installing the CUDA headers the NCCL plugin needs (nvidia-cuda-crt, nvidia-cuda-cccl)..."
+    "$PY" -m pip install --quiet --disable-pip-version-check --no-input --no-deps "nvidia-cuda-crt==13.0.*" "nvidia-cuda-cccl==13.0.*" \
+        || fail "pip could not install nvidia-cuda-crt and nvidia-cuda-cccl (CUDA headers); check that PyPI is reachable, then run again."
+fi
+
 if [ -n "${LIBTORCH:-}" ]; then
     [ -d "$LIBTORCH/include" ] && [ -d "$LIBTORCH/lib" ] || fail "LIBTORCH=$LIBTORCH has no include/ and lib/ folders."
     target="$LIBTORCH"

@@ -1,5 +1,5 @@
-// c10d: rendezvous (TCPStore), process groups (Gloo), collectives and DDP's gradient reducer,
-// all built inside libtorch. Only c10d's own types are touched here; Gloo's are never
+// c10d: rendezvous (TCPStore), process groups (Gloo, and NCCL through nccl.cpp), collectives
+// and DDP's gradient reducer, all built inside libtorch. Only c10d's own types are touched here; Gloo's are never
 // instantiated in this file (libtorch's ProcessGroupGloo creates them), so Debian's Gloo
 // headers need only declare what ProcessGroupGloo.hpp names.
 #include "distributed_internal.h"
@@ -83,17 +83,23 @@ c10d::ReduceOp reduce_op(int32_t op) {
     }
 }
 
-/// A process group whose CPU backend is Gloo, meeting at `store`.
-ct_process_group gloo_group(const c10::intrusive_ptr<c10d::Store> &store, int32_t rank, int32_t size, const char *hostname,
-                            double timeout_s) {
+/// A process group meeting at `store`: Gloo for CPU tensors and, with NCCL, NCCL for CUDA
+/// tensors as the default backend (PyTorch's "cpu:gloo,cuda:nccl").
+ct_process_group process_group(const c10::intrusive_ptr<c10d::Store> &store, int32_t backend, int32_t rank, int32_t size,
+                               const char *hostname, double timeout_s) {
     auto options = c10d::ProcessGroupGloo::Options::create_default(millis(timeout_s));
     if (hostname != nullptr && hostname[0] != 0) {
         options->devices = {c10d::ProcessGroupGloo::createDeviceForHostname(hostname)};
     }
-    auto gloo = c10::make_intrusive<c10d::ProcessGroupGloo>(store, rank, size, options);
     auto group = c10::make_intrusive<c10d::ProcessGroup>(store, rank, size);
+    if (backend == CT_BACKEND_NCCL) {
+        auto nccl = ctorch::nccl_backend(store, rank, size, timeout_s);
+        group->setBackend(c10::DeviceType::CUDA, c10d::ProcessGroup::BackendType::NCCL, nccl);
+    }
+    auto gloo = c10::make_intrusive<c10d::ProcessGroupGloo>(store, rank, size, options);
     group->setBackend(c10::DeviceType::CPU, c10d::ProcessGroup::BackendType::GLOO, gloo);
-    group->setDefaultBackend(c10d::ProcessGroup::BackendType::GLOO);
+    group->setDefaultBackend(backend == CT_BACKEND_NCCL ? c10d::ProcessGroup::BackendType::NCCL
+                                                        : c10d::ProcessGroup::BackendType::GLOO);
     return new ct_process_group_s{group};
 }
 
@@ -134,15 +140,21 @@ bool ct_store_check(ct_store store, const char *key) {
     CT_GUARD(return false, { return store->store->check({key}); })
 }
 
-ct_process_group ct_process_group_gloo(ct_store store, int32_t rank, int32_t size, const char *hostname, double timeout_s) {
-    CT_GUARD(return nullptr, { return gloo_group(store->store, rank, size, hostname, timeout_s); })
+ct_process_group ct_process_group_new(ct_store store, const char *prefix, int32_t backend, int32_t rank, int32_t size,
+                                      const char *hostname, double timeout_s) {
+    CT_GUARD(return nullptr, {
+        TORCH_CHECK(backend == CT_BACKEND_GLOO || backend == CT_BACKEND_NCCL, "unknown process group backend ", backend);
+        c10::intrusive_ptr<c10d::Store> meeting = store->store;
+        if (prefix != nullptr && prefix[0] != 0) meeting = c10::make_intrusive<c10d::PrefixStore>(prefix, store->store);
+        return process_group(meeting, backend, rank, size, hostname, timeout_s);
+    })
 }
 
 void ct_process_group_free(ct_process_group group) { delete group; }
 
 int32_t ct_process_group_backend_name(ct_process_group group, char *out, size_t capacity) {
     CT_GUARD(return -1, {
-        auto name = group->group->getBackend(c10::DeviceType::CPU)->getBackendName();
+        auto name = group->group->getDefaultBackend()->getBackendName();
         std::snprintf(out, capacity, "%s", name.c_str());
         return 0;
     })
@@ -221,13 +233,6 @@ int32_t ct_batch_p2p(ct_process_group group, const ct_tensor *sends, const int32
         }
         for (auto &work : works) work->wait();
         return 0;
-    })
-}
-
-ct_process_group ct_process_group_subgroup(ct_store store, const char *prefix, int32_t rank, int32_t size, const char *hostname,
-                                           double timeout_s) {
-    CT_GUARD(return nullptr, {
-        return gloo_group(c10::make_intrusive<c10d::PrefixStore>(prefix, store->store), rank, size, hostname, timeout_s);
     })
 }
 

@@ -12,7 +12,7 @@ enum TrainerConfig {
         ("limit_train_batches", 1.0), ("limit_val_batches", 1.0), ("limit_test_batches", 1.0), ("limit_predict_batches", 1.0),
         ("val_check_interval", 1.0), ("check_val_every_n_epoch", 1), ("num_sanity_val_steps", 2), ("log_every_n_steps", 50),
         ("accumulate_grad_batches", 1), ("gradient_clip_val", NSNull()), ("gradient_clip_algorithm", "norm"),
-        ("deterministic", false), ("fast_dev_run", false), ("overfit_batches", 0.0), ("enable_checkpointing", true),
+        ("deterministic", false), ("benchmark", NSNull()), ("fast_dev_run", false), ("overfit_batches", 0.0), ("enable_checkpointing", true),
         ("enable_progress_bar", true), ("enable_model_summary", true), ("default_root_dir", "."), ("logger", true),
         ("detect_anomaly", false), ("barebones", false), ("profiler", NSNull()), ("use_distributed_sampler", true),
     ]
@@ -88,7 +88,7 @@ enum TrainerConfig {
             checkValEveryNEpoch: try int("check_val_every_n_epoch"), numSanityValSteps: try int("num_sanity_val_steps") ?? 2,
             logEveryNSteps: try int("log_every_n_steps") ?? 50, accumulateGradBatches: try int("accumulate_grad_batches") ?? 1,
             gradientClipVal: try double("gradient_clip_val"), gradientClipAlgorithm: clip, deterministic: try bool("deterministic"),
-            fastDevRun: fastDevRun == .batches(0) ? .off : fastDevRun, overfitBatches: try limit("overfit_batches"),
+            benchmark: value("benchmark") == nil ? nil : try bool("benchmark"), fastDevRun: fastDevRun == .batches(0) ? .off : fastDevRun, overfitBatches: try limit("overfit_batches"),
             enableCheckpointing: try bool("enable_checkpointing"), enableProgressBar: try bool("enable_progress_bar"),
             enableModelSummary: try bool("enable_model_summary"), defaultRootDir: root, callbacks: callbacks,
             logger: try bool("logger") ? nil : [], detectAnomaly: try bool("detect_anomaly"), barebones: try bool("barebones"),

@@ -40,4 +40,17 @@ final class CUDAAcceleratorTests: XCTestCase {
         XCTAssertEqual(moved.0.device, .cuda(0))
         XCTAssertEqual(moved.1.device, .cuda(0))
     }
+
+    func testNCCLIsRefusedOnCPUsAndChosenOnGPUs() throws {
+        XCTAssertThrowsError(try Trainer(accelerator: .cpu, strategy: .ddp(processGroupBackend: .nccl), enableCheckpointing: false)) {
+            XCTAssertTrue("\($0)".contains("processGroupBackend: .nccl reduces CUDA tensors and needs accelerator: .gpu"), "\($0)")
+        }
+        XCTAssertNoThrow(try Trainer(accelerator: .cpu, strategy: .ddp(processGroupBackend: .gloo), enableCheckpointing: false))
+        guard CUDA.isAvailable else { return }
+        let trainer = try Trainer(accelerator: .gpu, devices: 1, strategy: .ddp, maxEpochs: 1, enableCheckpointing: false,
+                                  enableProgressBar: false, logger: [])
+        let model = TinyClassifier()
+        try trainer.fit(model, train: DataLoader(TensorDataset(Tensor.randn([32, 4]), Tensor.randint(0, 3, [32])), batchSize: 8))
+        XCTAssertEqual((trainer.strategyPlugin as? DDPStrategy)?.group?.backendName, "nccl")
+    }
 }

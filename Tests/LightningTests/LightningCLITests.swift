@@ -56,8 +56,10 @@ final class LightningCLITests: XCTestCase {
         XCTAssertEqual(result.model?.config.lr, 0.05)
         XCTAssertEqual(result.model?.config.hidden, 12)
         XCTAssertEqual(result.datamodule?.config.batchSize, 8)
-        let fraction = try cli.run(["fit", "--trainer.max_epochs", "1", "--trainer.limit_train_batches", "0.5"] + quiet(dir))
+        let fraction = try cli.run(["fit", "--trainer.max_epochs", "1", "--trainer.limit_train_batches", "0.5",
+                                    "--trainer.benchmark", "false"] + quiet(dir))
         XCTAssertEqual(fraction.trainer?.limitTrainBatches, .fraction(0.5))
+        XCTAssertEqual(fraction.trainer?.benchmark, false)
     }
 
     func testConfigFilesMergeInOrderAndFlagsWin() throws {

@@ -120,6 +120,18 @@ final class TrainerFlagTests: XCTestCase {
         XCTAssertEqual(finals[0], finals[1])
     }
 
+    func testBenchmarkSetsCuDNNsFlagAsLightningDoes() throws {
+        let before = CUDA.cudnnBenchmark
+        defer { CUDA.cudnnBenchmark = before }
+        XCTAssertTrue(try Trainer(benchmark: true, enableCheckpointing: false).benchmark)
+        XCTAssertTrue(CUDA.cudnnBenchmark)
+        XCTAssertTrue(try Trainer(enableCheckpointing: false).benchmark, "nil keeps the process's setting")
+        XCTAssertFalse(try Trainer(deterministic: true, enableCheckpointing: false).benchmark, "deterministic turns it off")
+        XCTAssertFalse(CUDA.cudnnBenchmark)
+        XCTAssertEqual(ProcessInfo.processInfo.environment["CUBLAS_WORKSPACE_CONFIG"], ":4096:8")
+        XCTAssertTrue(try Trainer(deterministic: true, benchmark: true, enableCheckpointing: false).benchmark)
+    }
+
     func testFastDevRunAndOverfitBatches() throws {
         let output = OutputCapture()
         let (dev, recorder) = try fit(output: output) { try Trainer(maxEpochs: 10, fastDevRun: true, defaultRootDir: $0, callbacks: $1) }

@@ -1,7 +1,8 @@
 """The benchmark workloads in Python: plain PyTorch, PyTorch Lightning 2.6.6, or Lightning with
 barebones=True; the same models, data, batches and optimizers as the Swift versions.
-usage: python.py {W1|W2|W3} {pytorch|pytorch-lightning|pytorch-lightning-barebones} STEPS [PROCESSES]
-With PROCESSES=2 (Lightning only), strategy='ddp' over two CPU processes of one thread (W4).
+usage: python.py {W1|W2|W3|GPT2} {pytorch|pytorch-lightning|pytorch-lightning-barebones} STEPS [PROCESSES]
+With PROCESSES=2 (Lightning only), strategy='ddp' over two CPU processes of one thread (W4);
+STRATEGY=ddp asks Lightning for DDP in one process too. GPT2_SIZE=tiny shrinks GPT2 as in Swift.
 ACCELERATOR (cpu, gpu; default cpu) and PRECISION (default 32-true) choose device and precision;
 plain PyTorch follows them with .to(device) and autocast. Prints one JSON record (rank 0)."""
 import json
@@ -35,25 +36,42 @@ def peak_rss_mb():
             return float(line.split()[1]) / 1024
 
 
-class CharTransformer(nn.Module):
-    def __init__(self, vocabulary, context):
+class TransformerLM(nn.Module):
+    """W3's post-norm ReLU model with its own head, or (gpt) GPT-2's pre-norm GELU one with a final
+    norm and the head tied to the token embedding, as TransformerLM in the Swift workloads."""
+
+    def __init__(self, layers, width, heads, context, vocabulary, gpt):
         super().__init__()
-        self.tokens = nn.Embedding(vocabulary, 128)
-        self.positions = nn.Embedding(context, 128)
-        layer = nn.TransformerEncoderLayer(128, 4, dim_feedforward=512, dropout=0.0, batch_first=True)
-        self.encoder = nn.TransformerEncoder(layer, 2, enable_nested_tensor=False)
-        self.head = nn.Linear(128, vocabulary)
+        self.tokens = nn.Embedding(vocabulary, width)
+        self.positions = nn.Embedding(context, width)
+        layer = nn.TransformerEncoderLayer(width, heads, dim_feedforward=4 * width, dropout=0.0,
+                                           activation="gelu" if gpt else "relu", batch_first=True, norm_first=gpt)
+        self.encoder = nn.TransformerEncoder(layer, layers, enable_nested_tensor=False)
+        self.norm = nn.LayerNorm(width) if gpt else None
+        self.head = None if gpt else nn.Linear(width, vocabulary)
         self.register_buffer("mask", nn.Transformer.generate_square_subsequent_mask(context), persistent=False)
+        if gpt:
+            nn.init.normal_(self.tokens.weight, std=0.02)
+            nn.init.normal_(self.positions.weight, std=0.02)
 
     def forward(self, x):
         h = self.encoder(self.tokens(x) + self.positions(torch.arange(x.size(1), device=x.device)), mask=self.mask, is_causal=True)
-        return self.head(h)
+        return self.head(h) if self.head is not None else nn.functional.linear(self.norm(h), self.tokens.weight)
 
 
 torch.set_num_threads(1)
 torch.manual_seed(0)
 g = torch.Generator().manual_seed(1)
-if workload == "W2":
+tokens_per_sample = 0
+if workload == "GPT2":
+    layers, width, heads, context, vocabulary, batch_size = (
+        (2, 128, 4, 128, 1024, 4) if os.environ.get("GPT2_SIZE") == "tiny" else (12, 768, 12, 1024, 50257, 8))
+    tokens_per_sample = context
+    sequences = torch.randint(0, vocabulary, (8 * batch_size, context + 1), generator=g)
+    x, y = sequences[:, :context], sequences[:, 1:]
+    net = TransformerLM(layers, width, heads, context, vocabulary, gpt=True)
+    make_optimizer = lambda p: torch.optim.AdamW(p, lr=3e-4, weight_decay=0.1, fused=True)
+elif workload == "W2":
     batch_size = 128
     x = torch.rand(4096, 1, 28, 28, generator=g)
     y = (x.flatten(1) @ torch.randn(784, 10, generator=g)).argmax(1)
@@ -68,7 +86,7 @@ elif workload == "W3":
     windows = (len(text) - 65) // 64
     chunks = corpus[(torch.arange(windows) * 64).unsqueeze(1) + torch.arange(65).unsqueeze(0)]
     x, y = chunks[:, :64], chunks[:, 1:]
-    net = CharTransformer(128, 64)
+    net = TransformerLM(2, 128, 4, 64, 128, gpt=False)
     make_optimizer = lambda p: torch.optim.AdamW(p, lr=1e-3)
 else:
     batch_size = 64
@@ -134,7 +152,7 @@ else:
 
     options = dict(barebones=True) if framework.endswith("barebones") else dict(
         logger=False, enable_checkpointing=False, enable_progress_bar=False, enable_model_summary=False)
-    if processes > 1:
+    if processes > 1 or os.environ.get("STRATEGY") == "ddp":
         options["strategy"] = "ddp"
     trainer = pl.Trainer(max_steps=steps, accelerator=accelerator, devices=processes, precision=precision,
                          num_sanity_val_steps=0, **options)
@@ -147,4 +165,7 @@ print(json.dumps({"workload": f"W4-{workload}" if processes > 1 else workload, "
                   "device": str(device) if accelerator == "gpu" else "cpu", "precision": precision,
                   "steps_per_s": round(rate, 2), "samples_per_s": round(rate * batch_size * processes, 1),
                   "first_step_s": round(clock["first"], 3), "peak_rss_mb": round(peak_rss_mb(), 1),
-                  "final_loss": round(float(clock["loss"]), 5), "losses": clock["losses"]}, sort_keys=True))
+                  "final_loss": round(float(clock["loss"]), 5), "losses": clock["losses"],
+                  "strategy": "ddp" if processes > 1 or os.environ.get("STRATEGY") == "ddp" else "auto",
+                  **({"tokens_per_s": round(rate * batch_size * tokens_per_sample * processes, 1)} if tokens_per_sample else {})},
+                 sort_keys=True))

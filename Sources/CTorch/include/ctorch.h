@@ -237,9 +237,14 @@ int32_t ct_store_set(ct_store store, const char *key, const uint8_t *data, size_
 int64_t ct_store_get(ct_store store, const char *key, uint8_t *out, size_t capacity, double timeout_s);
 /// Whether `key` is set (without waiting).
 bool ct_store_check(ct_store store, const char *key);
-/// A Gloo process group for CPU tensors; `hostname` picks the network device ("" for
-/// GLOO_SOCKET_IFNAME or the machine's default).
-ct_process_group ct_process_group_gloo(ct_store store, int32_t rank, int32_t size, const char *hostname, double timeout_s);
+/// The c10d backends a process group can run on.
+enum { CT_BACKEND_GLOO = 0, CT_BACKEND_NCCL = 1 };
+/// A process group of `size` processes meeting under `prefix` in `store` ("" for the job's own
+/// group; another prefix for a subgroup of its processes). Gloo serves CPU tensors; with
+/// CT_BACKEND_NCCL, NCCL serves CUDA tensors and is the default. `hostname` picks Gloo's network
+/// device ("" for GLOO_SOCKET_IFNAME or the machine's default).
+ct_process_group ct_process_group_new(ct_store store, const char *prefix, int32_t backend, int32_t rank, int32_t size,
+                                      const char *hostname, double timeout_s);
 void ct_process_group_free(ct_process_group group);
 int32_t ct_process_group_backend_name(ct_process_group group, char *out, size_t capacity);
 /// The timeout the backend enforces, in seconds.
@@ -259,9 +264,6 @@ int32_t ct_barrier(ct_process_group group);
 /// `tags` holds the sends' tags, then the receives'.
 int32_t ct_batch_p2p(ct_process_group group, const ct_tensor *sends, const int32_t *send_peers, int32_t n_send,
                      const ct_tensor *recvs, const int32_t *recv_peers, int32_t n_recv, const int32_t *tags);
-/// A Gloo group of `size` processes among the job's, meeting under `prefix` in `store`.
-ct_process_group ct_process_group_subgroup(ct_store store, const char *prefix, int32_t rank, int32_t size, const char *hostname,
-                                           double timeout_s);
 
 /// Fully sharded parameters (ZeRO stage 3): a group of parameters flattened into one buffer,
 /// each rank keeping a 1/N shard; gathered on demand, gradients reduce-scattered to the shards.

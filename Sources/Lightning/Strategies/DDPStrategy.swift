@@ -4,7 +4,8 @@ import Torch
 /// Distributed data parallel (`DDPStrategy`): one process per device, each with a full copy
 /// of the model and its own share of the data. Parameters and buffers start as rank 0's;
 /// gradients are averaged by c10d's reducer while backward runs, except on accumulation
-/// steps that don't step the optimizer. Collectives go through Gloo for CPU tensors.
+/// steps that don't step the optimizer. Collectives go through NCCL for CUDA tensors and
+/// Gloo for CPU tensors.
 public final class DDPStrategy: StrategyPlugin {
     /// The choices of the strategy, as `DDPStrategy(...)`'s arguments in Lightning.
     public struct Options: Sendable, Equatable {
@@ -20,12 +21,15 @@ public final class DDPStrategy: StrategyPlugin {
         public var gradientAsBucketView = false
         /// Record when each gradient bucket's all-reduce starts and ends (`bucketTimeline()`).
         public var recordBucketTimeline = false
+        /// The backend of the job's process group (`process_group_backend`); nil: NCCL on GPUs, Gloo on CPUs.
+        public var processGroupBackend: ProcessGroupBackend?
 
         public init(findUnusedParameters: Bool = false, bucketCapMB: Double = 25, timeout: Double = 1800,
-                    broadcastBuffers: Bool = true, gradientAsBucketView: Bool = false, recordBucketTimeline: Bool = false) {
+                    broadcastBuffers: Bool = true, gradientAsBucketView: Bool = false, recordBucketTimeline: Bool = false,
+                    processGroupBackend: ProcessGroupBackend? = nil) {
             (self.findUnusedParameters, self.bucketCapMB, self.timeout) = (findUnusedParameters, bucketCapMB, timeout)
             (self.broadcastBuffers, self.gradientAsBucketView) = (broadcastBuffers, gradientAsBucketView)
-            self.recordBucketTimeline = recordBucketTimeline
+            (self.recordBucketTimeline, self.processGroupBackend) = (recordBucketTimeline, processGroupBackend)
         }
     }
 
@@ -38,6 +42,7 @@ public final class DDPStrategy: StrategyPlugin {
     private var reducer: GradientReducer?
     private var buffers: [Tensor] = []
     private var lastStepSynchronized = true
+    private var backend = ProcessGroupBackend.gloo
     /// Whether gradients are averaged by the reducer (ZeRO stage 2 reduces them itself).
     var reducesGradients = true
 
@@ -51,12 +56,13 @@ public final class DDPStrategy: StrategyPlugin {
 
     private func connected() throws -> ProcessGroup {
         if let group { return group }
-        let group = try DistributedConnection.connect(environment, timeout: options.timeout)
+        let group = try DistributedConnection.connect(environment, backend: backend, timeout: options.timeout)
         self.group = group
         return group
     }
 
     public func setup(_ module: Module, accelerator: AcceleratorPlugin, stage: Stage) throws {
+        backend = options.processGroupBackend ?? (accelerator.device == .cpu ? .gloo : .nccl)
         let group = try connected()
         module.to(device: accelerator.device)
         try withNoGrad { try group.broadcastCoalesced(module.parameters() + module.buffers()) }

@@ -3,11 +3,12 @@ import Torch
 
 /// The process group of this process's job, created once (as `init_process_group`) and
 /// shared by every Trainer in the process: the first distributed run starts the other local
-/// ranks when nothing else did, then every rank meets at rank 0's store.
+/// ranks when nothing else did, then every rank meets at rank 0's store. The first run's
+/// backend is the group's.
 enum DistributedConnection {
     nonisolated(unsafe) static var group: ProcessGroup?
 
-    static func connect(_ environment: ClusterEnvironment, timeout: Double) throws -> ProcessGroup {
+    static func connect(_ environment: ClusterEnvironment, backend: ProcessGroupBackend, timeout: Double) throws -> ProcessGroup {
         if let group { return group }
         var port = environment.mainPort ?? 0
         if environment.kind == .local {
@@ -28,9 +29,9 @@ enum DistributedConnection {
         let loopback = address == "127.0.0.1" || address == "localhost" || address == "::1"
         let store = try TCPStore(host: address, port: port, worldSize: environment.worldSize,
                                  isServer: environment.globalRank == 0, timeout: timeout)
-        let group = try ProcessGroup.gloo(store: store, rank: environment.globalRank, size: environment.worldSize,
-                                          hostname: loopback && env["GLOO_SOCKET_IFNAME"] == nil ? "127.0.0.1" : nil,
-                                          timeout: timeout)
+        let group = try ProcessGroup(backend: backend, store: store, rank: environment.globalRank, size: environment.worldSize,
+                                     hostname: loopback && env["GLOO_SOCKET_IFNAME"] == nil ? "127.0.0.1" : nil,
+                                     timeout: timeout)
         self.group = group
         return group
     }

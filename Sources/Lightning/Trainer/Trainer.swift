@@ -32,6 +32,9 @@ public final class Trainer {
     public let gradientClipVal: Double?
     public let gradientClipAlgorithm: GradientClipAlgorithm
     public let deterministic: Bool
+    /// The `cudnn.benchmark` setting the run uses: cuDNN times its algorithms once per input shape
+    /// and keeps the fastest, which a deterministic run should not ask for.
+    public let benchmark: Bool
     public let fastDevRun: FastDevRun
     public let overfitBatches: BatchLimit
     public let enableCheckpointing: Bool
@@ -110,7 +113,7 @@ public final class Trainer {
                 limitTestBatches: BatchLimit = .all, limitPredictBatches: BatchLimit = .all,
                 valCheckInterval: BatchLimit = .all, checkValEveryNEpoch: Int? = 1, numSanityValSteps: Int = 2,
                 logEveryNSteps: Int = 50, accumulateGradBatches: Int = 1, gradientClipVal: Double? = nil,
-                gradientClipAlgorithm: GradientClipAlgorithm = .norm, deterministic: Bool = false,
+                gradientClipAlgorithm: GradientClipAlgorithm = .norm, deterministic: Bool = false, benchmark: Bool? = nil,
                 fastDevRun: FastDevRun = .off, overfitBatches: BatchLimit = .count(0), enableCheckpointing: Bool = true,
                 enableProgressBar: Bool = true, enableModelSummary: Bool = true, defaultRootDir: String = ".",
                 callbacks: [Callback] = [], logger: [Logger]? = nil, detectAnomaly: Bool = false,
@@ -163,6 +166,13 @@ public final class Trainer {
         case .count(let n): throw invalid("devices", "must be a positive number of devices or .auto, got \(n)")
         }
         let processes = deviceCount * numNodes
+        switch strategy.kind {
+        case .ddp(let options), .zero(_, let options):
+            if options.processGroupBackend == .nccl, acceleratorPlugin is CPUAccelerator {
+                throw invalid("strategy", "processGroupBackend: .nccl reduces CUDA tensors and needs accelerator: .gpu; use .gloo on CPUs")
+            }
+        default: break
+        }
         switch strategy.kind {
         case .singleDevice where processes > 1:
             throw invalid("strategy", ".singleDevice runs one process, but devices: \(deviceCount) and numNodes: \(numNodes) ask for \(processes); use .ddp")
@@ -255,7 +265,14 @@ public final class Trainer {
         if self.enableProgressBar && !callbacks.contains(where: { $0 is ProgressBar }) { callbacks.append(ProgressBar()) }
         if !self.enableProgressBar { callbacks.removeAll { $0 is ProgressBar } }
         self.callbacks = callbacks
-        if deterministic { TorchSettings.useDeterministicAlgorithms(true) }
+        // As Lightning: `benchmark` nil keeps the process's cudnn.benchmark, or turns it off for a
+        // deterministic run; deterministic cuBLAS needs its workspace setting before first use.
+        self.benchmark = benchmark ?? (deterministic ? false : CUDA.cudnnBenchmark)
+        CUDA.cudnnBenchmark = self.benchmark
+        if deterministic {
+            TorchSettings.useDeterministicAlgorithms(true)
+            setenv("CUBLAS_WORKSPACE_CONFIG", ":4096:8", 0)
+        }
     }
 
     /// This process's rank among all processes (`global_rank`).

@@ -1,3 +1,5 @@
+import Torch
+
 /// The hardware to train on.
 public enum Accelerator: String, Sendable {
     case auto, cpu, gpu
@@ -33,10 +35,10 @@ public struct Strategy: Sendable, Equatable, CustomStringConvertible {
     /// Distributed data parallel with options (`DDPStrategy(...)`).
     public static func ddp(findUnusedParameters: Bool = false, bucketCapMB: Double = 25, timeout: Double = 1800,
                            broadcastBuffers: Bool = true, gradientAsBucketView: Bool = false,
-                           recordBucketTimeline: Bool = false) -> Strategy {
+                           recordBucketTimeline: Bool = false, processGroupBackend: ProcessGroupBackend? = nil) -> Strategy {
         Strategy(kind: .ddp(.init(findUnusedParameters: findUnusedParameters, bucketCapMB: bucketCapMB, timeout: timeout,
                                   broadcastBuffers: broadcastBuffers, gradientAsBucketView: gradientAsBucketView,
-                                  recordBucketTimeline: recordBucketTimeline)))
+                                  recordBucketTimeline: recordBucketTimeline, processGroupBackend: processGroupBackend)))
     }
 
     /// ZeRO on top of DDP with its options: `stage: 1` shards optimizer state across ranks,

@@ -5,13 +5,25 @@ public enum ReduceOp: Int32, Sendable {
     case sum = 0, product = 2, min = 3, max = 4
 }
 
+/// The c10d backend a process group runs its collectives on (`torch.distributed.Backend`).
+public enum ProcessGroupBackend: String, Sendable, CaseIterable {
+    /// Gloo: CPU tensors, any machine.
+    case gloo
+    /// NCCL for CUDA tensors (Gloo still serves CPU tensors): GPU machines only.
+    case nccl
+
+    var code: Int32 { self == .gloo ? Int32(CT_BACKEND_GLOO) : Int32(CT_BACKEND_NCCL) }
+}
+
 /// A group of processes that run collectives together (`torch.distributed.ProcessGroup`),
-/// on c10d's backends: Gloo for CPU tensors. Every collective is in place and blocks until
-/// done; a failure on any rank (a peer that died, a timeout) is thrown here.
+/// on c10d's backends: Gloo for CPU tensors, NCCL for CUDA tensors. Every collective is in
+/// place and blocks until done; a failure on any rank (a peer that died, a timeout) is thrown here.
 public final class ProcessGroup: @unchecked Sendable {
     let handle: ct_process_group
     /// The store the group met at (kept alive with it).
     public let store: TCPStore
+    /// The backend CUDA tensors use (CPU tensors always go through Gloo).
+    public let backend: ProcessGroupBackend
     /// This process's rank in the group.
     public let rank: Int
     /// The number of processes.
@@ -19,24 +31,27 @@ public final class ProcessGroup: @unchecked Sendable {
     /// The address this process is reached at (nil: chosen by Gloo).
     public let hostname: String?
 
-    init(handle: ct_process_group, store: TCPStore, rank: Int, size: Int, hostname: String?) {
-        (self.handle, self.store, self.rank, self.size, self.hostname) = (handle, store, rank, size, hostname)
+    /// A group of `size` processes meeting at `store` (`init_process_group`). `hostname` is the
+    /// address this process is reached at (nil: `GLOO_SOCKET_IFNAME`'s interface, or the
+    /// machine's name); collectives that take longer than `timeout` seconds fail. `.nccl` needs
+    /// a CUDA GPU and the NCCL plugin (`libCTorchNCCL.so` beside the executable).
+    public convenience init(backend: ProcessGroupBackend = .gloo, store: TCPStore, rank: Int, size: Int, hostname: String? = nil,
+                timeout: Double = 1800) throws {
+        try self.init(backend: backend, store: store, prefix: "", rank: rank, size: size, hostname: hostname, timeout: timeout)
+    }
+
+    private init(backend: ProcessGroupBackend, store: TCPStore, prefix: String, rank: Int, size: Int, hostname: String?,
+                 timeout: Double) throws {
+        guard let handle = ct_process_group_new(store.handle, prefix, backend.code, Int32(rank), Int32(size),
+                                                hostname ?? "", timeout) else {
+            throw DistributedError.last("ProcessGroup\(backend == .gloo ? "Gloo" : "NCCL")(\(prefix.isEmpty ? "" : prefix + " ")rank \(rank) of \(size))")
+        }
+        (self.handle, self.store, self.backend, self.rank, self.size, self.hostname) = (handle, store, backend, rank, size, hostname)
     }
 
     deinit { ct_process_group_free(handle) }
 
-    /// A Gloo group of `size` processes meeting at `store`. `hostname` is the address this
-    /// process is reached at (nil: `GLOO_SOCKET_IFNAME`'s interface, or the machine's name);
-    /// collectives that take longer than `timeout` seconds fail.
-    public static func gloo(store: TCPStore, rank: Int, size: Int, hostname: String? = nil,
-                            timeout: Double = 1800) throws -> ProcessGroup {
-        guard let handle = ct_process_group_gloo(store.handle, Int32(rank), Int32(size), hostname ?? "", timeout) else {
-            throw DistributedError.last("ProcessGroupGloo(rank \(rank) of \(size))")
-        }
-        return ProcessGroup(handle: handle, store: store, rank: rank, size: size, hostname: hostname)
-    }
-
-    /// The backend's name ("gloo").
+    /// The default backend's name ("gloo" or "nccl").
     public var backendName: String {
         var buffer = [CChar](repeating: 0, count: 64)
         _ = ct_process_group_backend_name(handle, &buffer, buffer.count)
@@ -110,13 +125,10 @@ extension ProcessGroup {
     }
 
     /// A group of some of this job's processes (`torch.distributed.new_group`), with this
-    /// group's address and timeout: every member calls it with its own `rank` in the subgroup
+    /// group's address, backend and timeout: every member calls it with its own `rank` in the subgroup
     /// and the subgroup's `size`; `name` tells subgroups apart (all members pass the same).
     public func subgroup(name: String, rank: Int, size: Int) throws -> ProcessGroup {
-        guard let handle = ct_process_group_subgroup(store.handle, "subgroup/\(name)/", Int32(rank), Int32(size),
-                                                     hostname ?? "", timeout) else {
-            throw DistributedError.last("subgroup \(name) (rank \(rank) of \(size))")
-        }
-        return ProcessGroup(handle: handle, store: store, rank: rank, size: size, hostname: hostname)
+        try ProcessGroup(backend: backend, store: store, prefix: "subgroup/\(name)/", rank: rank, size: size,
+                         hostname: hostname, timeout: timeout)
     }
 }
