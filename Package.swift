@@ -1,15 +1,25 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.2
 import Foundation
 import PackageDescription
 
-/// libtorch lives behind `.libtorch` (a link made by `scripts/setup.sh` to the torch wheel's
-/// folder, or to `$LIBTORCH`). Loading it in place keeps libtorch's own RPATH to the CUDA
-/// runtime libraries of the wheel working.
-let libtorch = Context.packageDirectory + "/.libtorch"
+/// Where libtorch is looked for, first match wins: `$LIBTORCH`; this checkout's `.libtorch` (made
+/// by `make setup`); the per-user copy that `swift package lightning setup-libtorch` makes for
+/// packages that depend on this one (their checkout of it has no `.libtorch`). Every place goes on
+/// the search paths and none is tested here, so a libtorch installed after a build needs no
+/// change of the cached manifest; the LibtorchCheck plugin tests them, in this order, and stops a
+/// build that would find none. Loading libtorch in place keeps its own RPATH to the CUDA
+/// libraries of the wheel working.
+let environment = Context.environment
+let torchVersion = ((try? String(contentsOfFile: Context.packageDirectory + "/scripts/torch-version", encoding: .utf8)) ?? "")
+    .trimmingCharacters(in: .whitespacesAndNewlines)
+let userData = environment["XDG_DATA_HOME"] ?? environment["HOME"].map { $0 + "/.local/share" }
+let libtorchPlaces: [String] = [
+    environment["LIBTORCH"].flatMap { $0.isEmpty ? nil : $0 },
+    Context.packageDirectory + "/.libtorch",
+    userData.map { "\($0)/swift-lightning/torch-\(torchVersion)/libtorch" },
+].compactMap { $0 }
 
-let cxxFlags: [String] = [
-    "-isystem", libtorch + "/include",
-    "-isystem", libtorch + "/include/torch/csrc/api/include",
+let cxxFlags: [String] = libtorchPlaces.flatMap { ["-isystem", $0 + "/include", "-isystem", $0 + "/include/torch/csrc/api/include"] } + [
     // clang 21 mangles enable_if template parameters unlike the GCC that built the wheel.
     "-fclang-abi-compat=17",
     "-Wno-deprecated-declarations",
@@ -18,16 +28,14 @@ let cxxFlags: [String] = [
 ]
 
 /// The CUDA and NCCL headers of the torch wheel's nvidia packages, for the NCCL plugin.
-let nvidia = libtorch + "/../nvidia"
-let ncclFlags: [String] = [
-    "-isystem", nvidia + "/cu13/include", "-isystem", nvidia + "/cu13/include/cccl",
-    "-isystem", nvidia + "/nccl/include", "-DUSE_C10D_NCCL", "-DUSE_CUDA",
-]
+let ncclFlags: [String] = libtorchPlaces.flatMap { place in
+    ["cu13/include", "cu13/include/cccl", "nccl/include"].flatMap { ["-isystem", place + "/../nvidia/" + $0] }
+} + ["-DUSE_C10D_NCCL", "-DUSE_CUDA"]
 
-let linkFlags: [String] = [
-    "-L" + libtorch + "/lib",
-    "-Xlinker", "-rpath", "-Xlinker", libtorch + "/lib",
-]
+/// `$SWIFT_LIGHTNING_RPATH` replaces the run-time search path (`swift package lightning bundle`
+/// sets it to the bundle's own libtorch); otherwise programs find libtorch where they were built.
+let runPaths = environment["SWIFT_LIGHTNING_RPATH"].map { [$0] } ?? libtorchPlaces.map { $0 + "/lib" }
+let linkFlags: [String] = libtorchPlaces.map { "-L" + $0 + "/lib" } + runPaths.flatMap { ["-Xlinker", "-rpath", "-Xlinker", $0] }
 
 let package = Package(
     name: "swift-lightning",
@@ -37,6 +45,8 @@ let package = Package(
         .library(name: "LightningCLI", targets: ["LightningCLI"]),
         // Opened at run time when a job uses the NCCL backend (GPU machines); nothing links it.
         .library(name: "CTorchNCCL", type: .dynamic, targets: ["CTorchNCCL"]),
+        // `swift package lightning setup-libtorch | bundle` in packages that depend on this one.
+        .plugin(name: "LightningCommand", targets: ["LightningCommand"]),
         .executable(name: "example-mnist", targets: ["ExampleMNIST"]),
         .executable(name: "example-chargpt", targets: ["ExampleCharGPT"]),
         .executable(name: "example-ddp", targets: ["ExampleDDP"]),
@@ -49,6 +59,7 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
     ],
     targets: [
+        .plugin(name: "LibtorchCheck", capability: .buildTool()),
         .target(
             name: "CTorch",
             cxxSettings: [.unsafeFlags(cxxFlags + ["-O2"])],
@@ -56,10 +67,15 @@ let package = Package(
                 .linkedLibrary("torch_cpu"),
                 .linkedLibrary("c10"),
                 .unsafeFlags(linkFlags),
-            ]
+            ],
+            plugins: ["LibtorchCheck"]
         ),
         .target(name: "CTorchNCCL", cxxSettings: [.unsafeFlags(cxxFlags + ncclFlags + ["-O2"])]),
         .target(name: "Torch", dependencies: ["CTorch"]),
+        .plugin(
+            name: "LightningCommand",
+            capability: .command(intent: .custom(verb: "lightning", description: "swift-lightning's set-up and bundling commands"))
+        ),
         .target(name: "Lightning", dependencies: ["Torch"]),
         .target(name: "LightningCLI", dependencies: [
             "Lightning", "Torch", .product(name: "ArgumentParser", package: "swift-argument-parser"),

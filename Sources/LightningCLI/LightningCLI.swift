@@ -10,7 +10,12 @@ public enum CLISubcommand: String, CaseIterable, ExpressibleByArgument, Sendable
 }
 
 /// The fixed part of the command line; `--section.key value` overrides are parsed by the CLI.
-struct CLIArguments: ParsableArguments {
+struct CLIArguments: ParsableCommand {
+    /// Usage lines and help name the program as it was started.
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: URL(fileURLWithPath: CommandLine.arguments.first ?? "lightning").lastPathComponent)
+    }
+
     @Argument(help: "fit, validate, test or predict")
     var subcommand: CLISubcommand
     @Option(name: .customLong("config"), help: "A YAML config file; repeat to merge several, later ones win.")
@@ -84,7 +89,7 @@ public struct LightningCLI<Batch, Model: LightningModule<Batch> & CLIConfigurabl
                 printer(CLIArguments.helpMessage())
                 exit(0)
             }
-            throw CLIError.badArgument(message + "\n" + CLIArguments.usageString())
+            throw CLIError.badArgument(message + "\nusage: " + CLIArguments.usageString())
         }
         var sections = try defaults()
         for path in parsed.configs { try merge(file: path, into: &sections) }

@@ -47,4 +47,12 @@ final class ExamplesTests: XCTestCase {
         XCTAssertEqual(result.status, 2)
         XCTAssertEqual(result.stderr, "error: unknown key 'trainer.max_epoch'; did you mean 'trainer.max_epochs'?\n")
     }
+
+    func testTheUsageLineNamesTheProgram() throws {
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("example-mnist").path
+        let result = try runProcess(binary, [])
+        XCTAssertEqual(result.status, 2)
+        XCTAssertEqual(result.stderr, "error: Missing expected argument '<subcommand>'\n"
+            + "usage: example-mnist <subcommand> [--config <config> ...] [--print-config] [<overrides> ...]\n")
+    }
 }

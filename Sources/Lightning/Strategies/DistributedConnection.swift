@@ -27,9 +27,13 @@ enum DistributedConnection {
             + "(node \(environment.nodeRank), local rank \(environment.localRank)), store \(address):\(port), "
             + "\(environment.kind.rawValue) launch")
         let loopback = address == "127.0.0.1" || address == "localhost" || address == "::1"
+        // Under torchrun its agent hosts the store: every rank joins it, and each restart attempt
+        // meets under a prefix of its own, as PyTorch's env:// rendezvous does.
+        let agentStore = env["TORCHELASTIC_USE_AGENT_STORE"] == "True"
         let store = try TCPStore(host: address, port: port, worldSize: environment.worldSize,
-                                 isServer: environment.globalRank == 0, timeout: timeout)
-        let group = try ProcessGroup(backend: backend, store: store, rank: environment.globalRank, size: environment.worldSize,
+                                 isServer: environment.globalRank == 0 && !agentStore, timeout: timeout)
+        let prefix = agentStore ? "/worker/attempt_\(env["TORCHELASTIC_RESTART_COUNT"] ?? "0")/" : ""
+        let group = try ProcessGroup(backend: backend, store: store, prefix: prefix, rank: environment.globalRank, size: environment.worldSize,
                                      hostname: loopback && env["GLOO_SOCKET_IFNAME"] == nil ? "127.0.0.1" : nil,
                                      timeout: timeout)
         self.group = group

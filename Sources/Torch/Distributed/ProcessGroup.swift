@@ -34,14 +34,10 @@ public final class ProcessGroup: @unchecked Sendable {
     /// A group of `size` processes meeting at `store` (`init_process_group`). `hostname` is the
     /// address this process is reached at (nil: `GLOO_SOCKET_IFNAME`'s interface, or the
     /// machine's name); collectives that take longer than `timeout` seconds fail. `.nccl` needs
-    /// a CUDA GPU and the NCCL plugin (`libCTorchNCCL.so` beside the executable).
-    public convenience init(backend: ProcessGroupBackend = .gloo, store: TCPStore, rank: Int, size: Int, hostname: String? = nil,
-                timeout: Double = 1800) throws {
-        try self.init(backend: backend, store: store, prefix: "", rank: rank, size: size, hostname: hostname, timeout: timeout)
-    }
-
-    private init(backend: ProcessGroupBackend, store: TCPStore, prefix: String, rank: Int, size: Int, hostname: String?,
-                 timeout: Double) throws {
+    /// a CUDA GPU and the NCCL plugin (`libCTorchNCCL.so` beside the executable). A `prefix`
+    /// keeps the group's keys apart from others' in a shared store (`PrefixStore`).
+    public init(backend: ProcessGroupBackend = .gloo, store: TCPStore, prefix: String = "", rank: Int, size: Int,
+                hostname: String? = nil, timeout: Double = 1800) throws {
         guard let handle = ct_process_group_new(store.handle, prefix, backend.code, Int32(rank), Int32(size),
                                                 hostname ?? "", timeout) else {
             throw DistributedError.last("ProcessGroup\(backend == .gloo ? "Gloo" : "NCCL")(\(prefix.isEmpty ? "" : prefix + " ")rank \(rank) of \(size))")
