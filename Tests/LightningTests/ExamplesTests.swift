@@ -48,6 +48,22 @@ final class ExamplesTests: XCTestCase {
         XCTAssertEqual(result.stderr, "error: unknown key 'trainer.max_epoch'; did you mean 'trainer.max_epochs'?\n")
     }
 
+    /// torchrun starts a native program with `--no-python`; its agent hosts the store every rank joins.
+    func testTorchrunRunsAnExampleOnTwoProcesses() throws {
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("example-mnist").path
+        let dir = try temporaryDirectory()
+        let port = String(Int.random(in: 30000..<40000))
+        let result = try runProcess(packageRoot + "/.venv/bin/torchrun", [
+            "--no-python", "--nproc_per_node", "2", "--master_port", port, binary, "fit", "--trainer.devices", "2",
+            "--trainer.strategy", "ddp", "--trainer.max_epochs", "1", "--data.samples", "600", "--trainer.enable_progress_bar", "false",
+            "--trainer.default_root_dir", dir,
+        ])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stderr.contains("rank 1 of 2 (node 0, local rank 1), store 127.0.0.1:\(port), torchrun launch"), result.stderr)
+        XCTAssertFalse(result.stderr.contains("failed to bind"), result.stderr)
+        XCTAssertTrue(result.stdout.contains("final: val_loss"), result.stdout)
+    }
+
     func testTheUsageLineNamesTheProgram() throws {
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("example-mnist").path
         let result = try runProcess(binary, [])
