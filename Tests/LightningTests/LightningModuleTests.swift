@@ -29,6 +29,45 @@ final class LightningModuleTests: XCTestCase {
         }
     }
 
+    /// Logs a whole batch of outputs, or calls manualBackward under automatic optimization: mistakes
+    /// Lightning refuses with a message.
+    final class Mistaken: LightningModule<(Tensor, Tensor)> {
+        let net = Linear(4, 3)
+        let logsOutputs: Bool
+        init(logsOutputs: Bool) {
+            self.logsOutputs = logsOutputs
+            super.init()
+        }
+        override func trainingStep(_ batch: (Tensor, Tensor), batchIdx: Int) -> Tensor? {
+            let logits = net(batch.0)
+            let loss = F.crossEntropy(logits, batch.1)
+            if logsOutputs { log("outputs", logits) } else { manualBackward(loss) }
+            return loss
+        }
+        override func configureOptimizers() -> OptimizerConfig { .init(SGD(parameters(), lr: 0.1)) }
+    }
+
+    func testLightningsRefusalsNameTheMistake() throws {
+        let dir = try temporaryDirectory()
+        let train = DataLoader(classificationData(), batchSize: 8)
+        func failure(_ trainer: Trainer, _ model: LightningModule<(Tensor, Tensor)>) -> String {
+            do {
+                try trainer.fit(model, train: train)
+                return "no error"
+            } catch {
+                return "\(error)"
+            }
+        }
+        let accumulating = try makeTrainer(dir) { try Trainer(maxEpochs: 1, accumulateGradBatches: 2, defaultRootDir: $0) }
+        XCTAssertEqual(failure(accumulating, TwoOptimizers()), "Trainer(accumulateGradBatches: 2) is for automatic optimization; "
+            + "in manual optimization step the optimizers yourself every few batches, or remove the argument")
+        let plain = { try makeTrainer(dir) { try Trainer(maxEpochs: 1, defaultRootDir: $0) } }
+        XCTAssertEqual(failure(try plain(), Mistaken(logsOutputs: true)),
+                       "log(\"outputs\", ...) was given a tensor of shape [8, 3]; a logged value must have one element (log a reduction such as .mean())")
+        XCTAssertEqual(failure(try plain(), Mistaken(logsOutputs: false)), "manualBackward is for manual optimization: override "
+            + "automaticOptimization to return false in your LightningModule, or return the loss from trainingStep")
+    }
+
     func testManualOptimizationStepsEachOptimizerAndCountsSteps() throws {
         let model = TwoOptimizers()
         let before = model.b.weight.clone()

@@ -5,6 +5,11 @@ extension Trainer {
     func record(_ name: String, _ value: Tensor, onStep: Bool?, onEpoch: Bool?, progressBar: Bool, syncDist: Bool,
                 batchSize: Int?) {
         guard let stage = runningStage, !barebones else { return }
+        guard value.numel == 1 else {
+            pendingError = TrainerError.misconfiguration(
+                "log(\"\(name)\", ...) was given a tensor of shape \(value.shape); a logged value must have one element (log a reduction such as .mean())")
+            return
+        }
         let training = stage.isTraining
         (training ? trainingMetrics : evaluationMetrics).log(name, value, batchSize: batchSize ?? currentBatchSize,
                                                              onStep: onStep ?? training, onEpoch: onEpoch ?? !training,

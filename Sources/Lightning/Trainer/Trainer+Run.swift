@@ -147,6 +147,10 @@ extension Trainer {
             throw TrainerError.misconfiguration(
                 "automatic optimization supports exactly one optimizer (got \(config.optimizers.count)); set automaticOptimization to false to step several yourself")
         }
+        if !model.automaticOptimization && accumulateGradBatches != 1 {
+            throw TrainerError.misconfiguration(
+                "Trainer(accumulateGradBatches: \(accumulateGradBatches)) is for automatic optimization; in manual optimization step the optimizers yourself every few batches, or remove the argument")
+        }
         optimizers = config.optimizers
         try strategyPlugin.setupOptimizers(optimizers)
         schedulerConfigs = config.schedulers

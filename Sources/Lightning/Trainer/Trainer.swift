@@ -104,8 +104,8 @@ public final class Trainer {
     var fitStart = Date()
     /// The stop decision all ranks last agreed on (multi-process runs).
     var agreedShouldStop = false
-    /// A strategy failure inside a non-throwing call (manual backward), thrown when the step ends.
-    var pendingStrategyError: Error?
+    /// A failure inside a non-throwing call a step makes (`log`, manual backward), thrown when the step ends.
+    var pendingError: Error?
 
     public init(accelerator: Accelerator = .auto, devices: Devices = .auto, strategy: Strategy = .auto,
                 numNodes: Int = 1, precision: Precision = .true32, maxEpochs: Int? = nil, minEpochs: Int = 0, maxSteps: Int = -1,
@@ -299,8 +299,8 @@ public final class Trainer {
     func runStep<T>(_ step: String, batchIdx: Int, _ body: () throws -> T) throws -> T {
         do {
             let result = try withTorchErrors(body)
-            if let error = pendingStrategyError {
-                pendingStrategyError = nil
+            if let error = pendingError {
+                pendingError = nil
                 throw error
             }
             return result
@@ -317,17 +317,22 @@ public final class Trainer {
 
     /// Backward of a loss (in manual optimization) through the strategy and the precision plugin.
     func backward(_ loss: Tensor, retainGraph: Bool = false) {
+        guard module?.automaticOptimization == false else {
+            pendingError = TrainerError.misconfiguration(
+                "manualBackward is for manual optimization: override automaticOptimization to return false in your LightningModule, or return the loss from trainingStep")
+            return
+        }
         do {
             try strategyPlugin.beforeBackward(loss, synchronizing: true)
         } catch {
-            pendingStrategyError = error
+            pendingError = error
             return
         }
         precisionPlugin.backward(loss, retainGraph: retainGraph)
         do {
             try strategyPlugin.afterBackward(synchronizing: true)
         } catch {
-            pendingStrategyError = error
+            pendingError = error
         }
     }
 
@@ -337,14 +342,14 @@ public final class Trainer {
             do {
                 try precisionPlugin.combineOverflow(optimizer) { try strategyPlugin.allReduce($0, op: .max) }
             } catch {
-                pendingStrategyError = error
+                pendingError = error
             }
         }
         _ = precisionPlugin.optimizerStep(optimizer)
         do {
             try strategyPlugin.afterOptimizerStep(optimizer)
         } catch {
-            pendingStrategyError = error
+            pendingError = error
         }
         globalStep += 1
     }
