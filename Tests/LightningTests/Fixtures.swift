@@ -10,6 +10,8 @@ final class TinyClassifier: LightningModule<(Tensor, Tensor)> {
     var recordEvents = false
     var failAtBatch: Int?
     var schedulerInterval: SchedulerInterval = .epoch
+    /// Steps a ReduceLROnPlateau on `val_loss` at epoch ends instead of the StepLR.
+    var plateau = false
     var lr = 0.1
 
     init(dropout: Double = 0.2) {
@@ -49,6 +51,7 @@ final class TinyClassifier: LightningModule<(Tensor, Tensor)> {
 
     override func configureOptimizers() -> OptimizerConfig {
         let optimizer = SGD(parameters(), lr: lr, momentum: 0.9)
+        if plateau { return OptimizerConfig(optimizer, scheduler: ReduceLROnPlateau(optimizer, factor: 0.5, patience: 0), monitor: "val_loss") }
         return OptimizerConfig(optimizer, scheduler: StepLR(optimizer, stepSize: 1, gamma: 0.9), interval: schedulerInterval)
     }
 

@@ -39,6 +39,43 @@ final class ModelCheckpointTests: XCTestCase {
         XCTAssertEqual(bare, ["model-4.ckpt"])
     }
 
+    func testAStopWithinAnEpochSavesWhereItStopped() throws {
+        let dir = try temporaryDirectory()
+        let trainer = try makeTrainer(dir) { try Trainer(maxSteps: 5, numSanityValSteps: 0, enableProgressBar: false, defaultRootDir: $0) }
+        try trainer.fit(TinyClassifier(), train: DataLoader(classificationData(), batchSize: 8))
+        XCTAssertTrue(trainer.stoppedWithinEpoch, "8 batches an epoch")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: trainer.checkpointDirectory), ["epoch=0-step=5.ckpt"])
+        let monitored = ModelCheckpoint(monitor: "val_loss")
+        let output = OutputCapture()
+        let early = try makeTrainer(try temporaryDirectory(), output: output) {
+            try Trainer(maxSteps: 5, numSanityValSteps: 0, enableProgressBar: false, defaultRootDir: $0, callbacks: [monitored])
+        }
+        try early.fit(TinyClassifier(), train: DataLoader(classificationData(), batchSize: 8), val: DataLoader(classificationData(), batchSize: 8))
+        XCTAssertEqual(monitored.bestModelPath, "")
+        XCTAssertTrue(output.text.contains("ModelCheckpoint(monitor: \"val_loss\"): training stopped at step 5 before val_loss was logged"),
+                      output.text)
+    }
+
+    func testResumingIntoANewVersionFolderKeepsTheEarlierRunsCheckpoints() throws {
+        let dir = try temporaryDirectory()
+        let train = DataLoader(classificationData(), batchSize: 8)
+        let first = try makeTrainer(dir) { try Trainer(maxEpochs: 1, numSanityValSteps: 0, enableProgressBar: false, defaultRootDir: $0) }
+        try first.fit(TinyClassifier(), train: train)
+        let saved = first.checkpointCallback!.bestModelPath
+        XCTAssertTrue(saved.hasSuffix("version_0/checkpoints/epoch=0-step=8.ckpt"), saved)
+        let output = OutputCapture()
+        let second = try makeTrainer(dir, output: output) {
+            try Trainer(maxEpochs: 3, numSanityValSteps: 0, enableProgressBar: false, defaultRootDir: $0)
+        }
+        try second.fit(TinyClassifier(), train: train, ckptPath: .path(saved))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: saved), "the earlier run's checkpoint is kept")
+        XCTAssertTrue(second.checkpointCallback!.bestModelPath.hasSuffix("version_1/checkpoints/epoch=2-step=24.ckpt"))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: second.checkpointDirectory), ["epoch=2-step=24.ckpt"],
+                       "within its own folder the run keeps only its best")
+        XCTAssertTrue(output.text.contains("ModelCheckpoint: the checkpoint folder changed from \(first.checkpointDirectory) to "
+            + "\(second.checkpointDirectory); only bestModelPath is restored"), output.text)
+    }
+
     func testSaveTriggers() throws {
         let (_, steps) = try run([0.5], epochs: 2, ModelCheckpoint(saveTopK: -1, everyNTrainSteps: 3))
         XCTAssertEqual(steps, ["epoch=0-step=3.ckpt", "epoch=1-step=6.ckpt"])

@@ -6,6 +6,11 @@ import Torch
 /// seconds; keeps the `saveTopK` best by `monitor` (the latest when nothing is monitored), and
 /// `last.ckpt` too with `saveLast`. Names come from `filename`, a template such as
 /// `"{epoch}-{step}-{val_loss:.3f}"`. A monitored metric that was never logged is an error.
+///
+/// Epoch-based saves happen at the end of each training epoch, or after each validation when
+/// validation runs more than once an epoch (Lightning's `save_on_train_epoch_end` rule), and
+/// when training stops before its epoch ends. It deletes only checkpoints it wrote in its own
+/// folder in this run or the run it resumed, never the one the run resumed from.
 public final class ModelCheckpoint: Callback {
     /// Whether lower or higher monitored values are better.
     public enum Mode: String, Sendable { case min, max }
@@ -20,6 +25,9 @@ public final class ModelCheckpoint: Callback {
     public let everyNTrainSteps: Int?
     public let trainTimeInterval: Double?
     public let everyNEpochs: Int?
+    /// Save at the end of training epochs (true) or after validations (false); nil: after
+    /// validations when they run more than once an epoch or not every epoch, else at epoch ends.
+    public let saveOnTrainEpochEnd: Bool?
     /// Whether `{name}` becomes `name=value` in file names.
     public let autoInsertMetricName: Bool
     /// The path of the best checkpoint so far (the latest when nothing is monitored).
@@ -31,15 +39,18 @@ public final class ModelCheckpoint: Callback {
     /// The path of the last checkpoint written.
     public private(set) var lastModelPath = ""
     private var lastSavedStep = -1
+    /// The folder of the checkpoint being restored, when it differs from this one.
+    private var changedFolder: String?
     private var lastSaveTime = Date()
 
     public init(dirpath: String? = nil, filename: String = "{epoch}-{step}", monitor: String? = nil, mode: Mode = .min,
                 saveTopK: Int = 1, saveLast: Bool = false, everyNTrainSteps: Int? = nil, trainTimeInterval: Double? = nil,
-                everyNEpochs: Int? = nil, autoInsertMetricName: Bool = true) {
+                everyNEpochs: Int? = nil, saveOnTrainEpochEnd: Bool? = nil, autoInsertMetricName: Bool = true) {
         (self.dirpath, self.filename, self.monitor, self.mode, self.saveTopK) = (dirpath, filename, monitor, mode, saveTopK)
         (self.saveLast, self.everyNTrainSteps, self.trainTimeInterval) = (saveLast, everyNTrainSteps, trainTimeInterval)
         self.everyNEpochs = everyNEpochs ?? (everyNTrainSteps == nil && trainTimeInterval == nil ? 1 : nil)
         self.autoInsertMetricName = autoInsertMetricName
+        self.saveOnTrainEpochEnd = saveOnTrainEpochEnd
     }
 
     public func setup(_ trainer: Trainer, _ module: LightningModuleBase, stage: Stage) throws {
@@ -66,14 +77,42 @@ public final class ModelCheckpoint: Callback {
     }
 
     public func onTrainEpochEnd(_ trainer: Trainer, _ module: LightningModuleBase) throws {
-        guard !trainer.sanityChecking, let n = everyNEpochs, n > 0, (trainer.currentEpoch + 1) % n == 0 else { return }
+        if savesOnTrainEpochEnd(trainer), savesThisEpoch(trainer) { try save(trainer) }
+    }
+
+    public func onValidationEnd(_ trainer: Trainer, _ module: LightningModuleBase) throws {
+        if trainer.stage == .fit, !trainer.sanityChecking, !savesOnTrainEpochEnd(trainer), savesThisEpoch(trainer) { try save(trainer) }
+    }
+
+    /// A fit that stopped before its epoch ended saves where it stopped, as the epoch's end would
+    /// have (a monitored value that no validation produced yet is reported, not saved).
+    public func onTrainEnd(_ trainer: Trainer, _ module: LightningModuleBase) throws {
+        guard trainer.stoppedWithinEpoch, savesThisEpoch(trainer) else { return }
+        if let monitor, trainer.callbackMetrics[monitor] == nil {
+            trainer.printer("ModelCheckpoint(monitor: \"\(monitor)\"): training stopped at step \(trainer.globalStep) before \(monitor) was logged; no checkpoint saved there")
+            return
+        }
         try save(trainer)
+    }
+
+    /// Lightning's `_should_save_on_train_epoch_end`.
+    private func savesOnTrainEpochEnd(_ trainer: Trainer) -> Bool {
+        if let saveOnTrainEpochEnd { return saveOnTrainEpochEnd }
+        if trainer.checkValEveryNEpoch != 1 { return false }
+        return trainer.valBatchesPerCheck == 0 || trainer.valCheckInterval == .all
+    }
+
+    private func savesThisEpoch(_ trainer: Trainer) -> Bool {
+        guard let n = everyNEpochs, n > 0 else { return false }
+        return (trainer.currentEpoch + 1) % n == 0
     }
 
     private func better(_ a: Double, than b: Double) -> Bool { mode == .min ? a < b : a > b }
 
-    /// Deletes a checkpoint that is no longer kept (on the rank that writes them).
+    /// Deletes a checkpoint that is no longer kept (on the rank that writes them), unless it lies
+    /// outside this callback's folder or is the one the fit resumed from.
     private func remove(_ path: String, _ trainer: Trainer) {
+        guard let dirpath, (path as NSString).deletingLastPathComponent == dirpath, path != trainer.resumedFrom else { return }
         if trainer.strategyPlugin.isGlobalZero { try? FileManager.default.removeItem(atPath: path) }
         try? FileManager.default.removeItem(atPath: FSDPStrategy.shardPath(path, rank: trainer.globalRank))
     }
@@ -149,12 +188,25 @@ public final class ModelCheckpoint: Callback {
                ("dirpath", dirpath.map { .string($0) } ?? .none)])
     }
 
+    /// Restores the bookkeeping of a resumed fit. When the folder changed (a new version folder),
+    /// only `bestModelPath` comes back, as in Lightning: the other run's files are never deleted.
     public func loadStateDict(_ state: StateValue) {
         bestModelPath = state["best_model_path"]?.stringValue ?? ""
+        let saved = state["dirpath"]?.stringValue
+        guard saved == dirpath else {
+            changedFolder = saved
+            return
+        }
         bestModelScore = state["best_model_score"]?.doubleValue
         lastModelPath = state["last_model_path"]?.stringValue ?? ""
         for (k, v) in state["best_k_models"]?.dictValue ?? [] {
             if let path = k.stringValue, let score = v.doubleValue { bestKModels[path] = score }
         }
+    }
+
+    public func onLoadCheckpoint(_ trainer: Trainer, _ module: LightningModuleBase, checkpoint: StateValue) throws {
+        guard let changedFolder else { return }
+        self.changedFolder = nil
+        trainer.printer("ModelCheckpoint: the checkpoint folder changed from \(changedFolder) to \(dirpath ?? "?"); only bestModelPath is restored, and nothing in the old folder will be deleted")
     }
 }

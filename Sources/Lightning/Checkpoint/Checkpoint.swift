@@ -16,7 +16,9 @@ extension Trainer {
             ("state_dict", .stateDict(weights)),
             ("loops", .dict([("fit_loop", .dict([
                 ("epoch", .int(currentEpoch)), ("batches_done", .int(batchesDone)), ("global_step", .int(globalStep)),
+                ("epoch_phase", .string(epochPhase.rawValue)),
                 ("train_sampler_seed", trainSamplerSeed.map { .int(Int(truncatingIfNeeded: $0)) } ?? .none),
+                ("callback_metrics", .dict(callbackMetrics.sorted { $0.key < $1.key }.map { ($0.key, .tensor($0.value)) })),
             ]))])),
             ("callbacks", .dict(callbacks.map { ($0.stateKey, $0.stateDict()) })),
             ("optimizer_states", .list(optimizerStates)),
@@ -108,7 +110,16 @@ extension Trainer {
         let loop = checkpoint["loops"]?["fit_loop"]
         currentEpoch = loop?["epoch"]?.intValue ?? checkpoint["epoch"]?.intValue ?? 0
         batchesDone = loop?["batches_done"]?.intValue ?? 0
+        epochPhase = loop?["epoch_phase"]?.stringValue.flatMap(EpochPhase.init) ?? .training
+        if epochPhase == .ended {
+            (currentEpoch, batchesDone, epochPhase) = (currentEpoch + 1, 0, .training)
+        }
         globalStep = checkpoint["global_step"]?.intValue ?? 0
+        // The values the epoch's end and the callbacks read next (a validation's metrics).
+        for (name, value) in loop?["callback_metrics"]?.dictValue ?? [] {
+            if let name = name.stringValue, let value = value.tensorValue { callbackMetrics[name] = value }
+        }
+        resumedFrom = path
         if let seed = loop?["train_sampler_seed"]?.intValue, let seeded = loader as? any SeededSampling {
             seeded.reseed(UInt64(truncatingIfNeeded: seed))
         }

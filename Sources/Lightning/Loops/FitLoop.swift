@@ -29,6 +29,7 @@ struct FitLoop<Batch> {
             if try runEpoch() {
                 t.currentEpoch += 1
                 t.batchesDone = 0
+                t.epochPhase = .training
                 try agreeOnStopping()
             }
         }
@@ -73,6 +74,7 @@ struct FitLoop<Batch> {
         let limit = t.limitTrainBatches.batches(of: train.count)
         t.trainBatchesPerEpoch = limit
         let valLimit = val.map { t.limitValBatches.batches(of: $0.count) } ?? 0
+        t.valBatchesPerCheck = valLimit
         let validateThisEpoch = valLimit > 0 && t.checkValEveryNEpoch.map { (t.currentEpoch + 1) % $0 == 0 } ?? true
         let valEvery: Int = {
             switch t.valCheckInterval {
@@ -116,13 +118,25 @@ struct FitLoop<Batch> {
                 t.printer("Received an interrupt: saved \(t.checkpointDirectory)/last.ckpt; fit(ckptPath: .last) continues from it.")
                 return false
             }
-            if atBoundary, try stopsWithinEpoch() { return false }
+            if atBoundary, t.batchesDone < limit, try stopsWithinEpoch() {
+                t.stoppedWithinEpoch = true
+                return false
+            }
         }
-        if validateThisEpoch, let val { try runValidation(val, limit: valLimit) }
-        try t.publishEpochMetrics(t.trainingMetrics)
-        try stepSchedulers(.epoch)
-        module.onTrainEpochEnd()
-        try t.callHook { try $0.onTrainEpochEnd(t, module) }
+        // The epoch's end, in phases a checkpoint records: one saved in the end-of-epoch
+        // validation's hooks resumes after that validation, one saved in the epoch-end hooks
+        // at the next epoch.
+        if t.epochPhase == .training {
+            t.epochPhase = .validated
+            if validateThisEpoch, let val { try runValidation(val, limit: valLimit) }
+        }
+        if t.epochPhase == .validated {
+            t.epochPhase = .ended
+            try t.publishEpochMetrics(t.trainingMetrics)
+            try stepSchedulers(.epoch)
+            module.onTrainEpochEnd()
+            try t.callHook { try $0.onTrainEpochEnd(t, module) }
+        }
         return true
     }
 

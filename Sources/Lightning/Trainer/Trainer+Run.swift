@@ -107,8 +107,10 @@ extension Trainer {
     private func run(_ model: LightningModuleBase, stage: Stage, datamodule: AnyObject?, _ body: () throws -> Void) throws {
         module = model
         model.trainer = self
+        self.stage = stage
         fitStart = Date()
         interrupted = false
+        stoppedWithinEpoch = false
         shouldStop = false
         agreedShouldStop = false
         let signals = stage == .fit && strategyPlugin.worldSize == 1 ? TrainerSignals.install() : nil

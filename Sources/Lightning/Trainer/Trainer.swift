@@ -55,6 +55,8 @@ public final class Trainer {
 
     // MARK: state
 
+    /// What the Trainer is running, or ran last (Lightning's `trainer.state.fn`).
+    public internal(set) var stage: Stage?
     /// The epoch being run (0-based).
     public internal(set) var currentEpoch = 0
     /// The number of optimizer steps taken.
@@ -93,6 +95,14 @@ public final class Trainer {
     var currentBatchSize: Int { currentBatch.map(inferBatchSize) ?? 1 }
     /// Training batches finished in the current epoch (the resume position).
     var batchesDone = 0
+    /// How far the current epoch's end has run (the resume position once every batch is done).
+    var epochPhase = EpochPhase.training
+    /// The checkpoint this fit resumed from (never deleted by `ModelCheckpoint`).
+    public internal(set) var resumedFrom: String?
+    /// The number of validation batches each validation of this fit runs (0: no validation).
+    public internal(set) var valBatchesPerCheck = 0
+    /// Whether the last fit ended before its epoch did (`maxSteps`, `maxTime`, a stop request).
+    public internal(set) var stoppedWithinEpoch = false
     var trainSamplerSeed: UInt64?
     /// Runs the training step on up to `count` training batches, passing each loss to the
     /// body until it returns false (for tools such as the learning-rate finder); set during `fit`.
@@ -264,7 +274,9 @@ public final class Trainer {
         if !self.enableModelSummary { callbacks.removeAll { $0 is ModelSummary } }
         if self.enableProgressBar && !callbacks.contains(where: { $0 is ProgressBar }) { callbacks.append(ProgressBar()) }
         if !self.enableProgressBar { callbacks.removeAll { $0 is ProgressBar } }
-        self.callbacks = callbacks
+        // As Lightning: checkpoint callbacks run last, so that what they save includes what the
+        // other callbacks did at the same hook.
+        self.callbacks = callbacks.filter { !($0 is ModelCheckpoint) } + callbacks.filter { $0 is ModelCheckpoint }
         // As Lightning: `benchmark` nil keeps the process's cudnn.benchmark, or turns it off for a
         // deterministic run; deterministic cuBLAS needs its workspace setting before first use.
         self.benchmark = benchmark ?? (deterministic ? false : CUDA.cudnnBenchmark)
