@@ -312,6 +312,15 @@ final class DistributedTests: XCTestCase {
         XCTAssertNotEqual(Array(seen0[0..<32]), Array(seen0[32..<64]), "reshuffled per epoch")
     }
 
+    func testAnUnshuffledTrainingLoaderIsShuffledAcrossRanksAsInLightning() throws {
+        let ddp = try Self.run(["devices": "2", "batch": "8", "epochs": "2", "shuffle": "false"])
+        assertSucceeded(ddp)
+        let seen0 = try ddp.report(rank: 0)["seen"] as! [Int], seen1 = try ddp.report(rank: 1)["seen"] as! [Int]
+        XCTAssertEqual((seen0[0..<32] + seen1[0..<32]).sorted(), Array(0..<64))
+        XCTAssertNotEqual(Array(seen0[0..<32]), Array(stride(from: 0, to: 64, by: 2)), "not the unshuffled share")
+        XCTAssertNotEqual(Array(seen0[0..<32]), Array(seen0[32..<64]), "reshuffled per epoch")
+    }
+
     func testDistributedSamplerPadsToEqualSharesAndReshufflesPerEpoch() {
         let shares = (0..<3).map { DistributedSampler(numReplicas: 3, rank: $0, shuffle: false).indices(count: 10, epoch: 0) }
         XCTAssertEqual(shares, [[0, 3, 6, 9], [1, 4, 7, 0], [2, 5, 8, 1]])

@@ -214,8 +214,11 @@ extension Trainer {
         guard strategyPlugin.worldSize > 1, useDistributedSampler, let loader = loader as? any DistributableLoader<Batch> else {
             return loader
         }
-        let shuffle = training && loader.shuffles && !overfitting
-        let seed = try strategyPlugin.broadcast(Int(truncatingIfNeeded: loader.samplerSeed ?? 0))
+        // As Lightning: training data is always shuffled across ranks (an unshuffled loader too),
+        // from the loader's seed or else the one `seedEverything` set.
+        let shuffle = training && !overfitting
+        let globalSeed = ProcessInfo.processInfo.environment["PL_GLOBAL_SEED"].flatMap(UInt64.init) ?? 0
+        let seed = try strategyPlugin.broadcast(Int(truncatingIfNeeded: loader.samplerSeed ?? globalSeed))
         return loader.distributed(rank: strategyPlugin.dataParallelRank, replicas: strategyPlugin.dataParallelSize, shuffle: shuffle,
                                   seed: UInt64(truncatingIfNeeded: seed))
     }
