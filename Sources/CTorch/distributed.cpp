@@ -8,6 +8,7 @@
 #include <torch/csrc/distributed/c10d/PrefixStore.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #include <torch/csrc/distributed/c10d/comm.hpp>
+#include <torch/csrc/distributed/c10d/logger.hpp>
 #include <torch/csrc/distributed/c10d/reducer.hpp>
 
 #include <algorithm>
@@ -28,7 +29,10 @@ struct BucketTimeline {
 };
 
 struct ct_reducer_s {
-    std::unique_ptr<c10d::Reducer> reducer;
+    std::shared_ptr<c10d::Reducer> reducer;
+    /// DDP's logger, as PyTorch's DistributedDataParallel sets one: the reducer reports to it
+    /// (for example when the set of unused parameters changes) and would crash without one.
+    std::shared_ptr<c10d::Logger> logger;
     std::shared_ptr<BucketTimeline> timeline;
 };
 
@@ -254,11 +258,13 @@ ct_reducer ct_reducer_new(ct_process_group group, const ct_tensor *params, int32
         // Gradients arrive roughly in reverse registration order: the last bucket is reduced first.
         std::reverse(buckets.begin(), buckets.end());
         std::vector<int64_t> caps(bucket_limits.rbegin(), bucket_limits.rend());
-        auto reducer = std::make_unique<c10d::Reducer>(
+        auto reducer = std::make_shared<c10d::Reducer>(
             list, std::move(buckets), group->group, sparse, bucket_bytes, find_unused_parameters,
             gradient_as_bucket_view, std::unordered_map<size_t, std::string>{}, first_bucket_bytes,
             /*skip_all_reduce_unused_params=*/false, /*use_python_reducer=*/false, std::move(caps));
-        return new ct_reducer_s{std::move(reducer), nullptr};
+        auto logger = std::make_shared<c10d::Logger>(reducer);
+        reducer->set_logger(logger);
+        return new ct_reducer_s{std::move(reducer), std::move(logger), nullptr};
     })
 }
 
@@ -299,6 +305,9 @@ int32_t ct_reducer_prepare_for_forward(ct_reducer reducer) {
 
 int32_t ct_reducer_prepare_for_backward(ct_reducer reducer, const ct_tensor *outputs, int32_t n) {
     CT_GUARD(return -1, {
+        // As Lightning before each manual backward: buckets recorded in the iteration's first
+        // backward are rebuilt before a second one (a no-op once rebuilt).
+        reducer->reducer->rebuild_buckets();
         reducer->reducer->prepare_for_backward(tensors(outputs, n));
         return 0;
     })

@@ -14,6 +14,15 @@ let batchSize = option("batch", 8), epochs = option("epochs", 2), maxSteps = opt
 let failRank = option("fail-rank", -1), failStep = option("fail-step", -1), sleepMs = option("sleep-ms", 0)
 let hiddenLayers = option("hidden-layers", 0), width = option("width", 16)
 let activationCheckpointing = options["activation-checkpointing"] != nil
+/// With `--branch`, odd batches go through one more layer: the set of unused parameters changes every step.
+let branch = options["branch"] != nil
+
+/// What every rank reports besides its weights.
+protocol Reporting: LightningModule<(Tensor, Tensor, Tensor)> {
+    var seen: [Int] { get }
+    var gradientBytes: Int { get }
+    var parameterBytes: Int { get }
+}
 
 /// Samples (x, y, id): the id tells which samples each rank saw.
 final class Worker: LightningModule<(Tensor, Tensor, Tensor)> {
@@ -26,6 +35,7 @@ final class Worker: LightningModule<(Tensor, Tensor, Tensor)> {
         }
         Linear(width, 4)
     }
+    let branchHead = Sequential { if branch { Linear(4, 4) } }
     var seen: [Int] = []
     /// The most gradient memory this rank held at an optimizer step.
     var gradientBytes = 0
@@ -49,7 +59,8 @@ final class Worker: LightningModule<(Tensor, Tensor, Tensor)> {
         if sleepMs > 0 { usleep(UInt32(sleepMs * 1000)) }
         seen += batch.2.scalars(as: Int64.self).map(Int.init)
         let x = trainer.globalRank == failRank && trainer.globalStep == failStep ? batch.0[TensorIndex.all, 0..<3] : batch.0
-        let loss = F.crossEntropy(forward(x), batch.1)
+        let output = branch && batchIdx % 2 == 1 ? branchHead(forward(x)) : forward(x)
+        let loss = F.crossEntropy(output, batch.1)
         log("train_loss", loss)
         log("rank_value", Tensor(Double(trainer.globalRank)), onStep: true, onEpoch: true, syncDist: true)
         return loss
@@ -68,6 +79,44 @@ final class Worker: LightningModule<(Tensor, Tensor, Tensor)> {
     }
 
     override func configureOptimizers() -> OptimizerConfig { OptimizerConfig(SGD(parameters(), lr: 0.1, momentum: 0.9)) }
+}
+
+extension Worker: Reporting {}
+
+/// A GAN stepped by hand (`--model gan`): two optimizers and two backward passes a step. The
+/// first two columns of x are the real points and the other six the generator's noise, so any
+/// number of processes sees the same noise for the same sample.
+final class GANWorker: LightningModule<(Tensor, Tensor, Tensor)>, Reporting {
+    let generator = Sequential { Linear(6, 16); ReLU(); Linear(16, 2) }
+    let discriminator = Sequential { Linear(2, 16); LeakyReLU(negativeSlope: 0.2); Linear(16, 1) }
+    var seen: [Int] = []
+    var gradientBytes: Int { 0 }
+    var parameterBytes: Int { 0 }
+
+    override var automaticOptimization: Bool { false }
+
+    override func trainingStep(_ batch: (Tensor, Tensor, Tensor), batchIdx: Int) -> Tensor? {
+        seen += batch.2.scalars(as: Int64.self).map(Int.init)
+        let (optG, optD) = (optimizers()[0], optimizers()[1])
+        let real = batch.0[TensorIndex.all, 0..<2], fake = generator(batch.0[TensorIndex.all, 2..<8])
+        let n = real.size(0)
+        let dLoss = F.binaryCrossEntropyWithLogits(discriminator(real), Tensor.ones([n, 1]))
+            + F.binaryCrossEntropyWithLogits(discriminator(fake.detach()), Tensor.zeros([n, 1]))
+        optD.zeroGrad()
+        manualBackward(dLoss)
+        optD.step()
+        let gLoss = F.binaryCrossEntropyWithLogits(discriminator(fake), Tensor.ones([n, 1]))
+        optG.zeroGrad()
+        manualBackward(gLoss)
+        optG.step()
+        log("d_loss", dLoss)
+        log("g_loss", gLoss)
+        return nil
+    }
+
+    override func configureOptimizers() -> OptimizerConfig {
+        .init(optimizers: [Adam(generator.parameters(), lr: 0.01), Adam(discriminator.parameters(), lr: 0.01)])
+    }
 }
 
 extension Worker: PipelineModule {
@@ -132,6 +181,7 @@ do {
     case "fsdp-sharded": strategy = .fsdp(wrapPolicy: .minParameters(50), stateDictType: .sharded, timeout: 60)
     case "gpipe": strategy = .pipeline(stages: 2, microBatches: option("micro-batches", 4), schedule: .gpipe, timeout: 60)
     case "1f1b": strategy = .pipeline(stages: 2, microBatches: option("micro-batches", 4), schedule: .oneFOneB, timeout: 60)
+    case "ddp-find-unused": strategy = .ddp(findUnusedParameters: true, timeout: 60)
     default: strategy = devices * numNodes > 1 ? .ddp(timeout: 60) : .auto
     }
     let precision = options["precision"].flatMap { Precision(lightning: $0) } ?? .true32
@@ -142,7 +192,7 @@ do {
                               logger: [])
     let rank = trainer.globalRank
     try "\(getpid())".write(toFile: "\(out)/pid-rank\(rank)", atomically: true, encoding: .utf8)
-    let model = Worker(sleepMs: sleepMs, failRank: failRank, failStep: failStep)
+    let model: any Reporting = options["model"] == "gan" ? GANWorker() : Worker(sleepMs: sleepMs, failRank: failRank, failStep: failStep)
     try trainer.fit(model, train: train, val: options["validate"] != nil ? val : nil,
                     ckptPath: options["ckpt"].map { CheckpointPath.path($0) })
     try Safetensors.save(model.stateDict(), to: "\(out)/weights-rank\(rank).safetensors")

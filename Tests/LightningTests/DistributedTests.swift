@@ -312,6 +312,31 @@ final class DistributedTests: XCTestCase {
         XCTAssertNotEqual(Array(seen0[0..<32]), Array(seen0[32..<64]), "reshuffled per epoch")
     }
 
+    func testFindUnusedParametersWithAGraphThatChangesEveryStep() throws {
+        let single = try Self.run(["devices": "1", "batch": "16", "epochs": "2", "branch": "1"])
+        let ddp = try Self.run(["devices": "2", "batch": "8", "epochs": "2", "branch": "1", "strategy": "ddp-find-unused"])
+        assertSucceeded(single)
+        assertSucceeded(ddp)
+        assertSameWeights(try ddp.weights(rank: 0), try ddp.weights(rank: 1), bitwise: true, "ranks agree")
+        assertSameWeights(try ddp.weights(), try single.weights(), bitwise: false, "an extra layer on odd batches, 2 processes vs 1")
+    }
+
+    func testAGANWithTwoBackwardPassesAStep() throws {
+        let plain = try Self.run(["devices": "2", "batch": "8", "epochs": "2", "model": "gan"])
+        XCTAssertNotEqual(plain.result?.status, 0)
+        let stderr = plain.result?.stderr ?? ""
+        XCTAssertTrue(stderr.contains("If this is intentional, enable the detection of unused parameters in DDP: "
+            + "Trainer(strategy: .ddp(findUnusedParameters: true))"), stderr)
+        XCTAssertFalse(stderr.contains("INTERNAL ASSERT"), stderr)
+        let single = try Self.run(["devices": "1", "batch": "16", "epochs": "2", "model": "gan"])
+        let ddp = try Self.run(["devices": "2", "batch": "8", "epochs": "2", "model": "gan", "strategy": "ddp-find-unused"])
+        assertSucceeded(single)
+        assertSucceeded(ddp)
+        XCTAssertEqual(try ddp.report()["global_step"] as? Int, 16, "two optimizer steps for each of 8 batches")
+        assertSameWeights(try ddp.weights(rank: 0), try ddp.weights(rank: 1), bitwise: true, "ranks agree")
+        assertSameWeights(try ddp.weights(), try single.weights(), bitwise: false, "GAN, 2 processes vs 1")
+    }
+
     func testAnUnshuffledTrainingLoaderIsShuffledAcrossRanksAsInLightning() throws {
         let ddp = try Self.run(["devices": "2", "batch": "8", "epochs": "2", "shuffle": "false"])
         assertSucceeded(ddp)

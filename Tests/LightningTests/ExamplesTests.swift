@@ -41,6 +41,14 @@ final class ExamplesTests: XCTestCase {
         XCTAssertTrue(out.contains("epoch 1: mean radius"), out)
     }
 
+    /// Two backward passes a step need DDP's search for unused parameters, as in Lightning.
+    func testGANExampleTrainsOnTwoProcesses() throws {
+        let result = try run("example-gan", ["--trainer.max_epochs", "1", "--trainer.devices", "2",
+                                             "--trainer.strategy", "ddp_find_unused_parameters_true"])
+        XCTAssertTrue(result.stderr.contains("rank 1 of 2"), result.stderr)
+        XCTAssertTrue(result.stdout.contains("epoch 0: mean radius"), result.stdout)
+    }
+
     func testABadFlagIsACleanError() throws {
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("example-mnist").path
         let result = try runProcess(binary, ["fit", "--trainer.max_epoch", "1"])

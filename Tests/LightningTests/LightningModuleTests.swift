@@ -68,6 +68,18 @@ final class LightningModuleTests: XCTestCase {
             + "automaticOptimization to return false in your LightningModule, or return the loss from trainingStep")
     }
 
+    func testManualOptimizationLogsEveryNBatchesThatStepped() throws {
+        let trainer = try makeTrainer(try temporaryDirectory()) {
+            try Trainer(maxEpochs: 1, logEveryNSteps: 2, enableProgressBar: false, defaultRootDir: $0)
+        }
+        try trainer.fit(TwoOptimizers(), train: DataLoader(classificationData(), batchSize: 8))
+        XCTAssertEqual(trainer.globalStep, 12)
+        XCTAssertEqual(trainer.batchesThatStepped, 8)
+        let rows = try String(contentsOfFile: trainer.logDir + "/metrics.csv", encoding: .utf8).split(separator: "\n").dropFirst()
+        let steps = rows.filter { $0.split(separator: ",", omittingEmptySubsequences: false)[2] != "" }.map { $0.split(separator: ",")[1] }
+        XCTAssertEqual(steps, ["1", "3", "5", "7"], "every second batch, at the index of the batch, as Lightning logs")
+    }
+
     func testManualOptimizationStepsEachOptimizerAndCountsSteps() throws {
         let model = TwoOptimizers()
         let before = model.b.weight.clone()

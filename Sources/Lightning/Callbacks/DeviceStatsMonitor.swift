@@ -28,10 +28,10 @@ public final class DeviceStatsMonitor: Callback {
     }
 
     private func log(_ trainer: Trainer, hook: String) throws {
-        guard trainer.globalStep % trainer.logEveryNSteps == 0, !trainer.loggers.isEmpty else { return }
+        guard trainer.batchesThatStepped % trainer.logEveryNSteps == 0, !trainer.loggers.isEmpty else { return }
         let stats = (trainer.acceleratorPlugin as? CUDAAccelerator)?.stats() ?? cpuStats()
         let values = stats.map { ("DeviceStatsMonitor.\(hook)/\($0.0)", $0.1) }
-        for logger in trainer.loggers { try logger.logMetrics(values, step: trainer.globalStep) }
+        for logger in trainer.loggers { try logger.logMetrics(values, step: trainer.batchesThatStepped) }
     }
 
     /// The CPU statistics now (CPU use since the previous call).

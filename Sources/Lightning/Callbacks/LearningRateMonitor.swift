@@ -27,9 +27,9 @@ public final class LearningRateMonitor: Callback {
     }
 
     public func onTrainBatchStart(_ trainer: Trainer, _ module: LightningModuleBase, batch: Any, batchIdx: Int) throws {
-        guard wants(.step, trainer), trainer.globalStep != lastLoggedStep,
-            trainer.globalStep % trainer.logEveryNSteps == 0 else { return }
-        lastLoggedStep = trainer.globalStep
+        guard wants(.step, trainer), trainer.batchesThatStepped != lastLoggedStep,
+            trainer.batchesThatStepped % trainer.logEveryNSteps == 0 else { return }
+        lastLoggedStep = trainer.batchesThatStepped
         try log(trainer)
     }
 
@@ -51,6 +51,6 @@ public final class LearningRateMonitor: Callback {
             }
         }
         for (name, value) in values { lrs[name, default: []].append(value) }
-        for logger in trainer.loggers { try logger.logMetrics(values, step: trainer.globalStep) }
+        for logger in trainer.loggers { try logger.logMetrics(values, step: trainer.batchesThatStepped) }
     }
 }

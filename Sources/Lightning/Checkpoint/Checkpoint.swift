@@ -16,7 +16,7 @@ extension Trainer {
             ("state_dict", .stateDict(weights)),
             ("loops", .dict([("fit_loop", .dict([
                 ("epoch", .int(currentEpoch)), ("batches_done", .int(batchesDone)), ("global_step", .int(globalStep)),
-                ("epoch_phase", .string(epochPhase.rawValue)),
+                ("epoch_phase", .string(epochPhase.rawValue)), ("batches_that_stepped", .int(batchesThatStepped)),
                 ("train_sampler_seed", trainSamplerSeed.map { .int(Int(truncatingIfNeeded: $0)) } ?? .none),
                 ("callback_metrics", .dict(callbackMetrics.sorted { $0.key < $1.key }.map { ($0.key, .tensor($0.value)) })),
             ]))])),
@@ -115,6 +115,7 @@ extension Trainer {
             (currentEpoch, batchesDone, epochPhase) = (currentEpoch + 1, 0, .training)
         }
         globalStep = checkpoint["global_step"]?.intValue ?? 0
+        batchesThatStepped = loop?["batches_that_stepped"]?.intValue ?? globalStep
         // The values the epoch's end and the callbacks read next (a validation's metrics).
         for (name, value) in loop?["callback_metrics"]?.dictValue ?? [] {
             if let name = name.stringValue, let value = value.tensorValue { callbackMetrics[name] = value }

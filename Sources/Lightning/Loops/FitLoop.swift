@@ -106,7 +106,8 @@ struct FitLoop<Batch> {
             module.onTrainBatchEnd(loss, batch: batch, batchIdx: batchIdx)
             try t.callHook { try $0.onTrainBatchEnd(t, module, loss: loss, batch: batch, batchIdx: batchIdx) }
             let stepped = t.globalStep > stepsBefore
-            try t.publishStepMetrics(log: stepped && t.globalStep % t.logEveryNSteps == 0)
+            if stepped { t.batchesThatStepped += 1 }
+            try t.publishStepMetrics(log: stepped && t.batchesThatStepped % t.logEveryNSteps == 0)
             if validateThisEpoch && t.batchesDone % valEvery == 0 && t.batchesDone < limit, let val {
                 try runValidation(val, limit: valLimit)
             }

@@ -87,7 +87,7 @@ public final class DDPStrategy: StrategyPlugin {
     }
 
     public func beforeTrainingStep(synchronizing: Bool) throws {
-        if synchronizing { try reducer?.prepareForForward() }
+        if synchronizing, let reducer { try explainingUnusedParameters { try reducer.prepareForForward() } }
         if lastStepSynchronized && !buffers.isEmpty {
             try withNoGrad { try connected().broadcastCoalesced(buffers) }
         }
@@ -96,7 +96,20 @@ public final class DDPStrategy: StrategyPlugin {
 
     public func beforeBackward(_ loss: Tensor, synchronizing: Bool) throws {
         guard synchronizing, let reducer else { return }
-        try reducer.prepareForBackward(outputs: options.findUnusedParameters ? [loss] : [])
+        try explainingUnusedParameters { try reducer.prepareForBackward(outputs: options.findUnusedParameters ? [loss] : []) }
+    }
+
+    /// The reducer's error for parameters that received no gradient, with what to do in Swift
+    /// terms first (as Lightning rewords it for its own arguments).
+    private func explainingUnusedParameters(_ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let error as DistributedError where error.message.contains("Expected to have finished reduction in the prior iteration") {
+            throw DistributedError("It looks like your LightningModule has parameters that were not used in producing the loss "
+                + "returned by trainingStep (or given to manualBackward). If this is intentional, enable the detection of unused "
+                + "parameters in DDP: Trainer(strategy: .ddp(findUnusedParameters: true)), or on the command line "
+                + "--trainer.strategy ddp_find_unused_parameters_true. DDP said: \(error.message)")
+        }
     }
 
     public func allReduce(_ tensor: Tensor, op: ReduceOp) throws { try connected().allReduce(tensor, op: op) }

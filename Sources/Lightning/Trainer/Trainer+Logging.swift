@@ -5,7 +5,8 @@ extension Trainer {
     func record(_ name: String, _ value: Tensor, onStep: Bool?, onEpoch: Bool?, progressBar: Bool, syncDist: Bool,
                 batchSize: Int?) {
         guard let stage = runningStage, !barebones else { return }
-        guard value.numel == 1 else {
+        // (A placeholder of a failed op is left to that op's error.)
+        guard !value.isDefined || value.numel == 1 else {
             pendingError = TrainerError.misconfiguration(
                 "log(\"\(name)\", ...) was given a tensor of shape \(value.shape); a logged value must have one element (log a reduction such as .mean())")
             return
@@ -34,8 +35,8 @@ extension Trainer {
         }
     }
 
-    /// The step loggers record: the index of the last optimizer step taken, as Lightning's.
-    var loggingStep: Int { max(globalStep - 1, 0) }
+    /// The step loggers record: the index of the last batch that stepped, as Lightning's.
+    var loggingStep: Int { max(batchesThatStepped - 1, 0) }
 
     /// Publishes the epoch means of a stage to callback metrics and loggers, then clears them.
     func publishEpochMetrics(_ metrics: MetricStore) throws {

@@ -61,6 +61,10 @@ public final class Trainer {
     public internal(set) var currentEpoch = 0
     /// The number of optimizer steps taken.
     public internal(set) var globalStep = 0
+    /// The number of training batches after which an optimizer stepped, counted once however
+    /// many stepped (Lightning's `_batches_that_stepped`): the step loggers record, and what
+    /// `logEveryNSteps` counts. Equal to `globalStep` in automatic optimization.
+    public internal(set) var batchesThatStepped = 0
     /// The number of training batches an epoch runs (after limits).
     public internal(set) var trainBatchesPerEpoch = 0
     /// The index of the training batch being run, or the number done in the current epoch.
@@ -317,6 +321,11 @@ public final class Trainer {
             }
             return result
         } catch let error as TorchError {
+            // A failure recorded inside the step says more than the libtorch error it led to.
+            if let pending = pendingError {
+                pendingError = nil
+                throw pending
+            }
             throw TrainerError.stepFailed(step: step, epoch: currentEpoch, batchIdx: batchIdx, message: error.message)
         }
     }
