@@ -167,7 +167,12 @@ do {
     let x = Tensor.randn([64, 8], generator: generator)
     let y = Tensor.randint(0, 4, [64], generator: generator)
     let data = TensorDataset(x, y, Tensor.arange(64))
-    let train = DataLoader(data, batchSize: batchSize, shuffle: options["shuffle"] != "false", seed: 7, collate: Collate { samples in (Tensor.stack(samples.map { $0[0] }), Tensor.stack(samples.map { $0[1] }), Tensor.stack(samples.map { $0[2] })) })
+    let collateMs = UInt32(option("collate-ms", 0))
+    let train = DataLoader(data, batchSize: batchSize, shuffle: options["shuffle"] != "false", numWorkers: option("workers", 0), seed: 7,
+                           collate: Collate { samples in
+        usleep(collateMs * 1000)
+        return (Tensor.stack(samples.map { $0[0] }), Tensor.stack(samples.map { $0[1] }), Tensor.stack(samples.map { $0[2] }))
+    })
     let val = DataLoader(TensorDataset(x[0..<30], y[0..<30], Tensor.arange(30)), batchSize: 8, collate: Collate { samples in (Tensor.stack(samples.map { $0[0] }), Tensor.stack(samples.map { $0[1] }), Tensor.stack(samples.map { $0[2] })) })
     let recorder = LossRecorder()
     var callbacks: [Callback] = [recorder]

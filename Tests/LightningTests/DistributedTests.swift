@@ -478,9 +478,10 @@ final class DistributedTests: XCTestCase {
         XCTAssertTrue(ended(run.child, within: 10))
     }
 
+    /// With loader workers busy making batches (1 ms each) when the step fails.
     func testAFailingRankEndsTheJobWithItsErrorShownOnce() throws {
         let start = Date()
-        let run = try Self.run(["devices": "2", "epochs": "1000", "fail-rank": "1", "fail-step": "3"])
+        let run = try Self.run(["devices": "2", "epochs": "1000", "fail-rank": "1", "fail-step": "3", "workers": "2", "collate-ms": "1"])
         XCTAssertLessThan(Date().timeIntervalSince(start), 60)
         XCTAssertEqual(run.result?.status, 1)
         let stderr = run.result?.stderr ?? ""

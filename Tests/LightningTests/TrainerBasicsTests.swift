@@ -69,6 +69,25 @@ final class TrainerBasicsTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: trainer.logDir + "/checkpoints"), saved)
     }
 
+    /// Worker threads are stopped and joined when a loop leaves its loader, so none is inside
+    /// libtorch while a process that failed exits.
+    func testAFailedFitLeavesNoDataLoaderThreadRunning() throws {
+        func loaderThreads() -> Int {
+            let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+            return tasks.filter { task in
+                ((try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8)) ?? "").hasPrefix("DataLoader")
+            }.count
+        }
+        let model = TinyClassifier()
+        model.failAtBatch = 2
+        let trainer = try makeTrainer(try temporaryDirectory()) {
+            try Trainer(maxEpochs: 1, numSanityValSteps: 0, enableProgressBar: false, defaultRootDir: $0)
+        }
+        let before = loaderThreads()
+        XCTAssertThrowsError(try trainer.fit(model, train: DataLoader(classificationData(count: 640), batchSize: 8, numWorkers: 2)))
+        XCTAssertEqual(loaderThreads(), before, "80 batches, 2 workers 4 batches ahead: both were still at work when the step failed")
+    }
+
     func testInvalidArgumentsAreRefusedBeforeTraining() {
         func message(_ make: () throws -> Trainer) -> String {
             do {

@@ -4,6 +4,14 @@ import Torch
 public struct BatchStream<Batch> {
     /// The next batch, or nil at the end; throws when a sample cannot be loaded.
     public let next: () throws -> Batch?
+    /// Stops whatever makes batches ahead (worker threads) and waits until it has stopped; the
+    /// loops call it when they leave the stream, finished or not, so that no thread is still in
+    /// libtorch when the process exits after an error.
+    public let finish: () -> Void
+
+    public init(next: @escaping () throws -> Batch?, finish: @escaping () -> Void = {}) {
+        (self.next, self.finish) = (next, finish)
+    }
 }
 
 /// Anything the Trainer can draw batches from: a `DataLoader`, or a user's own source.
@@ -20,7 +28,7 @@ public protocol BatchLoader<Batch>: AnyObject {
 extension DataLoader: BatchLoader {
     public func stream(epoch: Int, skip: Int) -> BatchStream<Batch> {
         let iterator = self.epoch(epoch, skip: skip)
-        return BatchStream { try iterator.next() }
+        return BatchStream(next: { try iterator.next() }, finish: { iterator.finish() })
     }
 }
 

@@ -118,15 +118,22 @@ public final class DataLoader<Sample, Batch>: Sequence, @unchecked Sendable {
         private var ready: [Int: Result<Batch, Error>] = [:]
         private var cancelled = false
         private var started = false
+        /// Worker threads that have not returned yet.
+        private var running = 0
 
         init(loader: DataLoader, batches: [[Int]]) {
             (self.loader, self.batches) = (loader, batches)
         }
 
-        deinit {
+        deinit { finish() }
+
+        /// Stops the workers and waits until each has returned (a batch in progress is finished
+        /// first); the epoch ends there.
+        public func finish() {
             condition.lock()
             cancelled = true
             condition.broadcast()
+            while running > 0 { condition.wait() }
             condition.unlock()
         }
 
@@ -156,8 +163,19 @@ public final class DataLoader<Sample, Batch>: Sequence, @unchecked Sendable {
         private func startWorkers() {
             started = true
             let workers = loader.numWorkers, window = loader.numWorkers * loader.prefetchFactor
+            condition.lock()
+            running = workers
+            condition.unlock()
             for worker in 0..<workers {
                 let thread = Thread { [self] in
+                    defer {
+                        condition.lock()
+                        running -= 1
+                        condition.broadcast()
+                        condition.unlock()
+                    }
+                    // The name debuggers and /proc show (Foundation keeps `Thread.name` to itself).
+                    try? "DataLoader \(worker)".write(toFile: "/proc/thread-self/comm", atomically: false, encoding: .utf8)
                     var b = worker
                     while b < batches.count {
                         condition.lock()

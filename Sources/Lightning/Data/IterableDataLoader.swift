@@ -23,7 +23,7 @@ public final class IterableDataLoader<Sample, Batch>: BatchLoader {
         var iterator = samples(epoch).makeIterator()
         var skipped = 0
         let (batchSize, dropLast, collate) = (self.batchSize, self.dropLast, self.collate)
-        return BatchStream {
+        return BatchStream(next: {
             while true {
                 var chunk: [Sample] = []
                 while chunk.count < batchSize, let sample = iterator.next() { chunk.append(sample) }
@@ -34,6 +34,6 @@ public final class IterableDataLoader<Sample, Batch>: BatchLoader {
                 }
                 return try withTorchErrors { collate.combine(chunk) }
             }
-        }
+        })
     }
 }

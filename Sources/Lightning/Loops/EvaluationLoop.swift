@@ -28,6 +28,7 @@ struct EvaluationLoop<Batch> {
             module.onValidationEpochStart()
         }
         let stream = loader.stream(epoch: 0, skip: 0)
+        defer { stream.finish() }
         var batchIdx = 0
         while batchIdx < limit, let batch = try stream.next() {
             trainer.currentBatch = batch

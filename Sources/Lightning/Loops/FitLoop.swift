@@ -90,6 +90,7 @@ struct FitLoop<Batch> {
         t.runningStage = .training
         defer { t.runningStage = nil }
         let stream = train.stream(epoch: t.overfitting ? 0 : t.currentEpoch, skip: t.batchesDone)
+        defer { stream.finish() }
         while t.batchesDone < limit {
             guard let batch = try stream.next() else { break }
             let batchIdx = t.batchesDone

@@ -15,6 +15,7 @@ struct PredictionLoop<Batch> {
         module.onPredictEpochStart()
         var outputs: [Tensor] = []
         let stream = loader.stream(epoch: 0, skip: 0)
+        defer { stream.finish() }
         var batchIdx = 0
         while batchIdx < limit, let batch = try stream.next() {
             let output = try trainer.runStep("predict_step", batchIdx: batchIdx) {

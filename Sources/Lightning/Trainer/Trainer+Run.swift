@@ -26,6 +26,7 @@ extension Trainer {
                 var epoch = 0
                 while done < count {
                     let stream = trainLoader.stream(epoch: epoch, skip: 0)
+                    defer { stream.finish() }
                     var any = false
                     while done < count, let batch = try stream.next() {
                         any = true
