@@ -82,7 +82,7 @@ final class ResumeTests: XCTestCase {
         try t.fit(model, train: loader())
         let path = t.checkpointCallback!.bestModelPath
         let checkpoint = try TorchFile.load(path)
-        for key in ["epoch", "global_step", "swift-lightning_version", "state_dict", "loops", "callbacks", "optimizer_states",
+        for key in ["epoch", "global_step", "pytorch-lightning_version", "swift-lightning_version", "state_dict", "loops", "callbacks", "optimizer_states",
                     "lr_schedulers", "rng_states", "precision_plugin", "hyper_parameters"] {
             XCTAssertNotNil(checkpoint[key], key)
         }
@@ -90,12 +90,14 @@ final class ResumeTests: XCTestCase {
             import sys, torch
             ckpt = torch.load(sys.argv[1], weights_only=False)
             print(sorted(ckpt), ckpt["global_step"], ckpt["hyper_parameters"], list(ckpt["state_dict"])[:2],
-                  ckpt["loops"]["fit_loop"]["batches_done"], type(ckpt["rng_states"]["torch"]).__name__)
+                  ckpt["loops"]["fit_loop"]["state_dict"]["batches_done"], type(ckpt["rng_states"]["torch"]).__name__,
+                  ckpt["loops"]["fit_loop"]["epoch_progress"]["current"])
             """
         let result = try runProcess(packageRoot + "/.venv/bin/python", ["-c", script, path])
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertEqual(result.stdout.trimmingCharacters(in: .newlines),
-                       "['callbacks', 'epoch', 'global_step', 'hyper_parameters', 'loops', 'lr_schedulers', 'optimizer_states', 'precision_plugin', 'rng_states', 'state_dict', 'swift-lightning_version'] 9 {'lr': 0.1, 'hidden': 16} ['net.0.weight', 'net.0.bias'] 9 Tensor")
+                       "['callbacks', 'epoch', 'global_step', 'hyper_parameters', 'loops', 'lr_schedulers', 'optimizer_states', 'precision_plugin', 'pytorch-lightning_version', 'rng_states', 'state_dict', 'swift-lightning_version'] 9 {'lr': 0.1, 'hidden': 16} ['net.0.weight', 'net.0.bias'] 9 Tensor "
+                        + "{'ready': 1, 'started': 1, 'processed': 1, 'completed': 0}")
     }
 
     func testCorruptCheckpointsAreRefused() throws {

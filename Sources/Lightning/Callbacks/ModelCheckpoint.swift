@@ -181,10 +181,18 @@ public final class ModelCheckpoint: Callback {
         }
     }
 
+    /// Lightning's key, so that its ModelCheckpoint and ours restore each other's state.
+    public var stateKey: String {
+        let interval = trainTimeInterval.map { "datetime.timedelta(seconds=\($0.rounded() == $0 ? String(Int($0)) : String($0)))" } ?? "None"
+        return "ModelCheckpoint{'monitor': \(monitor.map { "'\($0)'" } ?? "None"), 'mode': '\(mode.rawValue)', "
+            + "'every_n_train_steps': \(everyNTrainSteps ?? 0), 'every_n_epochs': \(everyNEpochs ?? 0), 'train_time_interval': \(interval)}"
+    }
+
+    /// Lightning's layout (scores as tensors).
     public func stateDict() -> StateValue {
         .dict([("monitor", monitor.map { .string($0) } ?? .none), ("best_model_path", .string(bestModelPath)),
-               ("best_model_score", bestModelScore.map { .double($0) } ?? .none), ("last_model_path", .string(lastModelPath)),
-               ("best_k_models", .dict(bestKModels.sorted { $0.key < $1.key }.map { ($0.key, .double($0.value)) })),
+               ("best_model_score", bestModelScore.map { .tensor(Tensor($0)) } ?? .none), ("last_model_path", .string(lastModelPath)),
+               ("best_k_models", .dict(bestKModels.sorted { $0.key < $1.key }.map { ($0.key, .tensor(Tensor($0.value))) })),
                ("dirpath", dirpath.map { .string($0) } ?? .none)])
     }
 

@@ -5,21 +5,20 @@ import Torch
 public let swiftLightningVersion = "0.1.0"
 
 extension Trainer {
-    /// Everything needed to continue exactly: Lightning's keys, in PyTorch's file format
-    /// (`torch.load(path, weights_only=False)` in Python opens it).
+    /// Everything needed to continue exactly: Lightning's keys and loop layout, in PyTorch's file
+    /// format (`torch.load(path, weights_only=False)` in Python opens it; Lightning resumes it).
     func checkpoint(weights: StateDict, optimizerStates: [StateValue]) -> [(String, StateValue)] {
         guard let module else { return [] }
         var entries: [(String, StateValue)] = [
             ("epoch", .int(currentEpoch)),
             ("global_step", .int(globalStep)),
+            ("pytorch-lightning_version", .string(lightningCheckpointVersion)),
             ("swift-lightning_version", .string(swiftLightningVersion)),
             ("state_dict", .stateDict(weights)),
-            ("loops", .dict([("fit_loop", .dict([
-                ("epoch", .int(currentEpoch)), ("batches_done", .int(batchesDone)), ("global_step", .int(globalStep)),
-                ("epoch_phase", .string(epochPhase.rawValue)), ("batches_that_stepped", .int(batchesThatStepped)),
-                ("train_sampler_seed", trainSamplerSeed.map { .int(Int(truncatingIfNeeded: $0)) } ?? .none),
-                ("callback_metrics", .dict(callbackMetrics.sorted { $0.key < $1.key }.map { ($0.key, .tensor($0.value)) })),
-            ]))])),
+            ("loops", FitLoopProgress(epoch: currentEpoch, batchesDone: batchesDone, phase: epochPhase, globalStep: globalStep,
+                                      batchesThatStepped: batchesThatStepped, trainSamplerSeed: trainSamplerSeed,
+                                      callbackMetrics: callbackMetrics)
+                .loops(batchesPerEpoch: trainBatchesPerEpoch, manual: !module.automaticOptimization)),
             ("callbacks", .dict(callbacks.map { ($0.stateKey, $0.stateDict()) })),
             ("optimizer_states", .list(optimizerStates)),
             ("lr_schedulers", .list(schedulerConfigs.map { $0.scheduler.stateDict() })),
@@ -107,23 +106,13 @@ extension Trainer {
             try callback.onLoadCheckpoint(self, model, checkpoint: checkpoint)
         }
         if let state = checkpoint["precision_plugin"] { precisionPlugin.loadStateDict(state) }
-        let loop = checkpoint["loops"]?["fit_loop"]
-        currentEpoch = loop?["epoch"]?.intValue ?? checkpoint["epoch"]?.intValue ?? 0
-        batchesDone = loop?["batches_done"]?.intValue ?? 0
-        epochPhase = loop?["epoch_phase"]?.stringValue.flatMap(EpochPhase.init) ?? .training
-        if epochPhase == .ended {
-            (currentEpoch, batchesDone, epochPhase) = (currentEpoch + 1, 0, .training)
-        }
-        globalStep = checkpoint["global_step"]?.intValue ?? 0
-        batchesThatStepped = loop?["batches_that_stepped"]?.intValue ?? globalStep
+        let position = FitLoopProgress(checkpoint: checkpoint)
+        (currentEpoch, batchesDone, epochPhase) = (position.epoch, position.batchesDone, position.phase)
+        (globalStep, batchesThatStepped) = (position.globalStep, position.batchesThatStepped)
         // The values the epoch's end and the callbacks read next (a validation's metrics).
-        for (name, value) in loop?["callback_metrics"]?.dictValue ?? [] {
-            if let name = name.stringValue, let value = value.tensorValue { callbackMetrics[name] = value }
-        }
+        callbackMetrics.merge(position.callbackMetrics) { $1 }
         resumedFrom = path
-        if let seed = loop?["train_sampler_seed"]?.intValue, let seeded = loader as? any SeededSampling {
-            seeded.reseed(UInt64(truncatingIfNeeded: seed))
-        }
+        if let seed = position.trainSamplerSeed, let seeded = loader as? any SeededSampling { seeded.reseed(seed) }
         if let state = checkpoint["rng_states"]?["torch"]?.tensorValue { Generator.default().state = state }
         guard savedOptimizers.count == optimizers.count else {
             throw TrainerError.misconfiguration("\(path) holds \(savedOptimizers.count) optimizer states; configureOptimizers returned \(optimizers.count)")
