@@ -62,9 +62,8 @@ final class ExactResumeTests: XCTestCase {
 
     func testValidationsWithinEpochsWithAPlateauScheduler() throws {
         let files = try check(Scenario(name: "valCheckInterval 0.5, ReduceLROnPlateau", valCheckInterval: .fraction(0.5), plateau: true))
-        XCTAssertEqual(files, ["epoch=0-step=4.ckpt", "epoch=0-step=8.ckpt", "epoch=0-step=9.ckpt", "epoch=1-step=13.ckpt",
-                               "epoch=1-step=17.ckpt", "epoch=1-step=18.ckpt", "epoch=2-step=22.ckpt", "epoch=2-step=26.ckpt",
-                               "epoch=2-step=27.ckpt"], "9 batches an epoch: validation after 4, after 8 and at the epoch's end")
+        XCTAssertEqual(files, ["epoch=0-step=4.ckpt", "epoch=0-step=8.ckpt", "epoch=1-step=13.ckpt", "epoch=1-step=17.ckpt",
+                               "epoch=2-step=22.ckpt", "epoch=2-step=26.ckpt"], "9 batches an epoch: validation after 4 and 8, as in Lightning")
     }
 
     func testEarlyStoppingAfterResume() throws {
@@ -78,6 +77,16 @@ final class ExactResumeTests: XCTestCase {
         let (resumed, _) = try fit(scenario, dir: try temporaryDirectory(),
                                    ckptPath: .path(first.checkpointDirectory + "/epoch=1-step=18.ckpt"))
         XCTAssertEqual(resumed.globalStep, 27)
+    }
+
+    func testStepCheckpointsBeforeTheValidationsDueAfterThem() throws {
+        let scenario = Scenario(name: "validation every 3 batches, checkpoints every 3 steps, EarlyStopping on validations",
+                                valCheckInterval: .count(3),
+                                earlyStopping: { EarlyStopping(monitor: "val_loss", minDelta: 10, patience: 4) },
+                                checkpoint: { ModelCheckpoint(saveTopK: -1, everyNTrainSteps: 3) })
+        let files = try check(scenario)
+        XCTAssertEqual(files, ["epoch=0-step=3.ckpt", "epoch=0-step=6.ckpt", "epoch=0-step=9.ckpt", "epoch=1-step=12.ckpt",
+                               "epoch=1-step=15.ckpt"], "the fifth validation (after step 15) stops the fit")
     }
 
     func testAccumulationWithStepCheckpoints() throws {

@@ -55,7 +55,11 @@ final class TrainerFlagTests: XCTestCase {
         let (_, quarter) = try fit { try Trainer(maxEpochs: 2, valCheckInterval: 0.25, defaultRootDir: $0, callbacks: $1) }
         XCTAssertEqual(quarter.validationRuns, 8, "four validations per epoch")
         let (_, every3) = try fit { try Trainer(maxEpochs: 2, valCheckInterval: 3, defaultRootDir: $0, callbacks: $1) }
-        XCTAssertEqual(every3.validationRuns, 2 * 3, "after batches 3 and 6, and at the end of each epoch")
+        XCTAssertEqual(every3.validationRuns, 2 * 2, "after batches 3 and 6 of 8, as in Lightning: the end is not a third")
+        XCTAssertThrowsError(try fit { try Trainer(maxEpochs: 1, valCheckInterval: 9, defaultRootDir: $0, callbacks: $1) }) { error in
+            XCTAssertEqual("\(error)", "Trainer(valCheckInterval:): 9 batches must be at most the number of training batches (8); "
+                + "to turn validation off set limitValBatches to 0")
+        }
         let (_, alternate) = try fit { try Trainer(maxEpochs: 4, checkValEveryNEpoch: 2, defaultRootDir: $0, callbacks: $1) }
         XCTAssertEqual(alternate.validationRuns, 2)
         let (_, sanity) = try fit { try Trainer(maxEpochs: 1, numSanityValSteps: 3, defaultRootDir: $0, callbacks: $1) }

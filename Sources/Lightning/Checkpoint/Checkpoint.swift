@@ -15,9 +15,9 @@ extension Trainer {
             ("pytorch-lightning_version", .string(lightningCheckpointVersion)),
             ("swift-lightning_version", .string(swiftLightningVersion)),
             ("state_dict", .stateDict(weights)),
-            ("loops", FitLoopProgress(epoch: currentEpoch, batchesDone: batchesDone, phase: epochPhase, globalStep: globalStep,
-                                      batchesThatStepped: batchesThatStepped, trainSamplerSeed: trainSamplerSeed,
-                                      callbackMetrics: callbackMetrics)
+            ("loops", FitLoopProgress(epoch: currentEpoch, batchesDone: batchesDone, phase: epochPhase, batchEndPending: batchEndPending,
+                                      globalStep: globalStep, batchesThatStepped: batchesThatStepped,
+                                      trainSamplerSeed: trainSamplerSeed, callbackMetrics: callbackMetrics)
                 .loops(batchesPerEpoch: trainBatchesPerEpoch, manual: !module.automaticOptimization)),
             ("callbacks", .dict(callbacks.map { ($0.stateKey, $0.stateDict()) })),
             ("optimizer_states", .list(optimizerStates)),
@@ -107,7 +107,7 @@ extension Trainer {
         }
         if let state = checkpoint["precision_plugin"] { precisionPlugin.loadStateDict(state) }
         let position = FitLoopProgress(checkpoint: checkpoint)
-        (currentEpoch, batchesDone, epochPhase) = (position.epoch, position.batchesDone, position.phase)
+        (currentEpoch, batchesDone, epochPhase, batchEndPending) = (position.epoch, position.batchesDone, position.phase, position.batchEndPending)
         (globalStep, batchesThatStepped) = (position.globalStep, position.batchesThatStepped)
         // The values the epoch's end and the callbacks read next (a validation's metrics).
         callbackMetrics.merge(position.callbackMetrics) { $1 }

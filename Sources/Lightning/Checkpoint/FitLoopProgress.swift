@@ -14,14 +14,17 @@ struct FitLoopProgress {
     var epoch = 0
     var batchesDone = 0
     var phase = EpochPhase.training
+    /// Saved in a batch's end hooks, before what follows them.
+    var batchEndPending = false
     var globalStep = 0
     var batchesThatStepped = 0
     var trainSamplerSeed: UInt64?
     var callbackMetrics: [String: Tensor] = [:]
 
-    init(epoch: Int, batchesDone: Int, phase: EpochPhase, globalStep: Int, batchesThatStepped: Int, trainSamplerSeed: UInt64?,
-         callbackMetrics: [String: Tensor]) {
+    init(epoch: Int, batchesDone: Int, phase: EpochPhase, batchEndPending: Bool, globalStep: Int, batchesThatStepped: Int,
+         trainSamplerSeed: UInt64?, callbackMetrics: [String: Tensor]) {
         (self.epoch, self.batchesDone, self.phase, self.globalStep) = (epoch, batchesDone, phase, globalStep)
+        self.batchEndPending = batchEndPending
         (self.batchesThatStepped, self.trainSamplerSeed, self.callbackMetrics) = (batchesThatStepped, trainSamplerSeed, callbackMetrics)
     }
 
@@ -34,6 +37,7 @@ struct FitLoopProgress {
             epoch = own["epoch"]?.intValue ?? checkpoint["epoch"]?.intValue ?? 0
             batchesDone = own["batches_done"]?.intValue ?? 0
             phase = own["epoch_phase"]?.stringValue.flatMap(EpochPhase.init) ?? .training
+            batchEndPending = own["batch_end_pending"]?.boolValue ?? false
             batchesThatStepped = own["batches_that_stepped"]?.intValue ?? globalStep
             trainSamplerSeed = own["train_sampler_seed"]?.intValue.map { UInt64(truncatingIfNeeded: $0) }
             for (name, value) in own["callback_metrics"]?.dictValue ?? [] {
@@ -48,8 +52,9 @@ struct FitLoopProgress {
             let batchesProcessed = batches?["processed"]?.intValue ?? 0, batchesCompleted = batches?["completed"]?.intValue ?? 0
             epoch = processed > completed ? completed + 1 : completed
             batchesDone = processed > completed ? 0 : batchesProcessed
+            batchEndPending = processed == completed && batchesProcessed > batchesCompleted
             batchesThatStepped = (loop?["epoch_loop.state_dict"]?["_batches_that_stepped"]?.intValue ?? globalStep)
-                + (processed == completed && batchesProcessed > batchesCompleted ? 1 : 0)
+                + (batchEndPending ? 1 : 0)
         } else {
             epoch = checkpoint["epoch"]?.intValue ?? 0
             batchesThatStepped = globalStep
@@ -72,22 +77,22 @@ struct FitLoopProgress {
         }
         let ended = phase == .ended
         let epochs = counts(epoch + 1, started: epoch + 1, processed: ended ? epoch + 1 : epoch, completed: epoch)
-        let allBatches = epoch * batchesPerEpoch + batchesDone
-        let batches = progress(counts(batchesDone, started: batchesDone, processed: batchesDone, completed: batchesDone),
-                               total: counts(allBatches, started: allBatches, processed: allBatches, completed: allBatches))
+        let allBatches = epoch * batchesPerEpoch + batchesDone, pending = batchEndPending ? 1 : 0
+        let batches = progress(counts(batchesDone, started: batchesDone, processed: batchesDone, completed: batchesDone - pending),
+                               total: counts(allBatches, started: allBatches, processed: allBatches, completed: allBatches - pending))
             + [("is_last_batch", .bool(batchesDone > 0 && batchesDone == batchesPerEpoch))]
         let steps = progress(counts(manual ? 0 : globalStep, completed: manual ? 0 : globalStep))
         let zeroGrads = progress(counts(manual ? 0 : globalStep, started: manual ? 0 : globalStep, completed: manual ? 0 : globalStep))
         let manualSteps = progress(counts(manual ? globalStep : 0, completed: manual ? globalStep : 0))
         let own: StateValue = .dict([
             ("epoch", .int(epoch)), ("batches_done", .int(batchesDone)), ("epoch_phase", .string(phase.rawValue)),
-            ("batches_that_stepped", .int(batchesThatStepped)),
+            ("batch_end_pending", .bool(batchEndPending)), ("batches_that_stepped", .int(batchesThatStepped)),
             ("train_sampler_seed", trainSamplerSeed.map { .int(Int(truncatingIfNeeded: $0)) } ?? .none),
             ("callback_metrics", .dict(callbackMetrics.sorted { $0.key < $1.key }.map { ($0.key, .tensor($0.value)) })),
         ])
         return .dict([("fit_loop", .dict([
             ("state_dict", own),
-            ("epoch_loop.state_dict", .dict([("_batches_that_stepped", .int(batchesThatStepped))])),
+            ("epoch_loop.state_dict", .dict([("_batches_that_stepped", .int(batchesThatStepped - pending))])),
             ("epoch_loop.batch_progress", .dict(batches)),
             ("epoch_loop.automatic_optimization.optim_progress", .dict([("optimizer", .dict([("step", .dict(steps)), ("zero_grad", .dict(zeroGrads))]))])),
             ("epoch_loop.manual_optimization.optim_step_progress", .dict(manualSteps)),

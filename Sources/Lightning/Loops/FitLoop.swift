@@ -76,12 +76,18 @@ struct FitLoop<Batch> {
         let valLimit = val.map { t.limitValBatches.batches(of: $0.count) } ?? 0
         t.valBatchesPerCheck = valLimit
         let validateThisEpoch = valLimit > 0 && t.checkValEveryNEpoch.map { (t.currentEpoch + 1) % $0 == 0 } ?? true
+        // As Lightning: validation after every `valEvery` batches of the epoch, the last batch
+        // included only when it is one of them.
         let valEvery: Int = {
             switch t.valCheckInterval {
             case .count(let n): return n
             case .fraction(let f): return max(1, Int(Double(limit) * f))
             }
         }()
+        if validateThisEpoch, limit > 0, valEvery > limit {
+            throw TrainerError.invalidArgument("valCheckInterval", "\(valEvery) batches must be at most the number of training batches "
+                + "(\(limit)); to turn validation off set limitValBatches to 0")
+        }
         module.train()
         if t.batchesDone == 0 {
             try t.callHook { try $0.onTrainEpochStart(t, module) }
@@ -91,24 +97,10 @@ struct FitLoop<Batch> {
         defer { t.runningStage = nil }
         let stream = train.stream(epoch: t.overfitting ? 0 : t.currentEpoch, skip: t.batchesDone)
         defer { stream.finish() }
-        while t.batchesDone < limit {
-            guard let batch = try stream.next() else { break }
-            let batchIdx = t.batchesDone
-            t.currentBatch = batch
-            try t.callHook { try $0.onTrainBatchStart(t, module, batch: batch, batchIdx: batchIdx) }
-            guard module.onTrainBatchStart(batch, batchIdx: batchIdx) else { break }
-            let stepsBefore = t.globalStep
-            let loss = try t.profile("run_training_batch") {
-                try module.automaticOptimization
-                    ? automaticStep(batch, batchIdx: batchIdx, last: batchIdx + 1 == limit)
-                    : manualStep(batch, batchIdx: batchIdx)
-            }
-            t.batchesDone += 1
-            module.onTrainBatchEnd(loss, batch: batch, batchIdx: batchIdx)
-            try t.callHook { try $0.onTrainBatchEnd(t, module, loss: loss, batch: batch, batchIdx: batchIdx) }
-            let stepped = t.globalStep > stepsBefore
-            if stepped { t.batchesThatStepped += 1 }
-            try t.publishStepMetrics(log: stepped && t.batchesThatStepped % t.logEveryNSteps == 0)
+        /// What follows a batch's end hooks: the validation due after it (unless it is the epoch's
+        /// last), then an interruption or a stop at a step boundary. Returns whether the epoch goes on.
+        func afterBatchEnd() throws -> Bool {
+            t.batchEndPending = false
             if validateThisEpoch && t.batchesDone % valEvery == 0 && t.batchesDone < limit, let val {
                 try runValidation(val, limit: valLimit)
             }
@@ -124,13 +116,37 @@ struct FitLoop<Batch> {
                 t.stoppedWithinEpoch = true
                 return false
             }
+            return true
+        }
+        // A checkpoint saved in a batch's end hooks resumes with what followed them.
+        if t.batchEndPending, try !afterBatchEnd() { return false }
+        while t.batchesDone < limit {
+            guard let batch = try stream.next() else { break }
+            let batchIdx = t.batchesDone
+            t.currentBatch = batch
+            try t.callHook { try $0.onTrainBatchStart(t, module, batch: batch, batchIdx: batchIdx) }
+            guard module.onTrainBatchStart(batch, batchIdx: batchIdx) else { break }
+            let stepsBefore = t.globalStep
+            let loss = try t.profile("run_training_batch") {
+                try module.automaticOptimization
+                    ? automaticStep(batch, batchIdx: batchIdx, last: batchIdx + 1 == limit)
+                    : manualStep(batch, batchIdx: batchIdx)
+            }
+            t.batchesDone += 1
+            let stepped = t.globalStep > stepsBefore
+            if stepped { t.batchesThatStepped += 1 }
+            t.batchEndPending = true
+            module.onTrainBatchEnd(loss, batch: batch, batchIdx: batchIdx)
+            try t.callHook { try $0.onTrainBatchEnd(t, module, loss: loss, batch: batch, batchIdx: batchIdx) }
+            try t.publishStepMetrics(log: stepped && t.batchesThatStepped % t.logEveryNSteps == 0)
+            guard try afterBatchEnd() else { return false }
         }
         // The epoch's end, in phases a checkpoint records: one saved in the end-of-epoch
         // validation's hooks resumes after that validation, one saved in the epoch-end hooks
         // at the next epoch.
         if t.epochPhase == .training {
             t.epochPhase = .validated
-            if validateThisEpoch, let val { try runValidation(val, limit: valLimit) }
+            if validateThisEpoch, limit % valEvery == 0, let val { try runValidation(val, limit: valLimit) }
         }
         if t.epochPhase == .validated {
             t.epochPhase = .ended

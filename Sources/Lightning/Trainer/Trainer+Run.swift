@@ -112,6 +112,7 @@ extension Trainer {
         fitStart = Date()
         interrupted = false
         stoppedWithinEpoch = false
+        batchEndPending = false
         shouldStop = false
         agreedShouldStop = false
         let signals = stage == .fit && strategyPlugin.worldSize == 1 ? TrainerSignals.install() : nil

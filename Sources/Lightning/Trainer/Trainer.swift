@@ -101,6 +101,9 @@ public final class Trainer {
     var batchesDone = 0
     /// How far the current epoch's end has run (the resume position once every batch is done).
     var epochPhase = EpochPhase.training
+    /// Whether the last batch's end hooks are running: what follows them (a validation due after
+    /// that batch) has not run yet.
+    var batchEndPending = false
     /// The checkpoint this fit resumed from (never deleted by `ModelCheckpoint`).
     public internal(set) var resumedFrom: String?
     /// The number of validation batches each validation of this fit runs (0: no validation).
