@@ -79,6 +79,11 @@ final class Worker: LightningModule<(Tensor, Tensor, Tensor)> {
     }
 
     override func configureOptimizers() -> OptimizerConfig { OptimizerConfig(SGD(parameters(), lr: 0.1, momentum: 0.9)) }
+
+    /// Leaves a mark: which ranks prepared data.
+    override func prepareData() {
+        FileManager.default.createFile(atPath: "\(out)/prepared-rank\(trainer!.globalRank)", contents: nil)
+    }
 }
 
 extension Worker: Reporting {}

@@ -310,6 +310,8 @@ final class DistributedTests: XCTestCase {
             XCTAssertEqual((part0 + part1).sorted(), Array(0..<64), "epoch \(epoch)")
         }
         XCTAssertNotEqual(Array(seen0[0..<32]), Array(seen0[32..<64]), "reshuffled per epoch")
+        let prepared = try FileManager.default.contentsOfDirectory(atPath: ddp.dir).filter { $0.hasPrefix("prepared-") }
+        XCTAssertEqual(prepared, ["prepared-rank0"], "prepareData runs on one process of the machine")
     }
 
     func testFindUnusedParametersWithAGraphThatChangesEveryStep() throws {

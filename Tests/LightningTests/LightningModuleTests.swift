@@ -80,6 +80,42 @@ final class LightningModuleTests: XCTestCase {
         XCTAssertEqual(steps, ["1", "3", "5", "7"], "every second batch, at the index of the batch, as Lightning logs")
     }
 
+    /// A module with its own data (`train_dataloader` and friends on the LightningModule).
+    final class SelfContained: LightningModule<(Tensor, Tensor)> {
+        let net = Linear(4, 3)
+        var prepared = 0, setups: [Stage] = []
+        private var data: TensorDataset?
+        override func prepareData() { prepared += 1 }
+        override func setup(stage: Stage) {
+            setups.append(stage)
+            data = classificationData(count: 32)
+        }
+        override func trainingStep(_ batch: (Tensor, Tensor), batchIdx: Int) -> Tensor? { F.crossEntropy(net(batch.0), batch.1) }
+        override func validationStep(_ batch: (Tensor, Tensor), batchIdx: Int) { log("val_loss", F.crossEntropy(net(batch.0), batch.1)) }
+        override func predictStep(_ batch: (Tensor, Tensor), batchIdx: Int) -> Tensor? { net(batch.0).argmax(dim: 1) }
+        override func configureOptimizers() -> OptimizerConfig { .init(SGD(parameters(), lr: 0.1)) }
+        override func trainDataloader() -> (any BatchLoader<(Tensor, Tensor)>)? { data.map { DataLoader($0, batchSize: 8) } }
+        override func valDataloader() -> (any BatchLoader<(Tensor, Tensor)>)? { data.map { DataLoader($0, batchSize: 16) } }
+        override func predictDataloader() -> (any BatchLoader<(Tensor, Tensor)>)? { data.map { DataLoader($0, batchSize: 16) } }
+    }
+
+    func testAModuleWithItsOwnDataTrainsWithNoLoadersPassed() throws {
+        let model = SelfContained()
+        let trainer = try makeTrainer(try temporaryDirectory()) {
+            try Trainer(maxEpochs: 2, numSanityValSteps: 0, enableProgressBar: false, defaultRootDir: $0)
+        }
+        try trainer.fit(model)
+        XCTAssertEqual(trainer.globalStep, 8, "2 epochs of 32 samples in batches of 8, from trainDataloader()")
+        XCTAssertNotNil(trainer.callbackMetrics["val_loss"], "validated on valDataloader()")
+        XCTAssertNotNil(try trainer.validate(model)["val_loss"])
+        XCTAssertEqual(try trainer.predict(model).count, 2)
+        XCTAssertEqual(model.prepared, 3, "prepareData before each entry point")
+        XCTAssertEqual(model.setups, [.fit, .validate, .predict])
+        XCTAssertThrowsError(try trainer.test(model)) { error in
+            XCTAssertEqual("\(error)", "test needs a loader: pass one, a datamodule with testDataloader(), or override testDataloader() in SelfContained")
+        }
+    }
+
     func testManualOptimizationStepsEachOptimizerAndCountsSteps() throws {
         let model = TwoOptimizers()
         let before = model.b.weight.clone()

@@ -43,5 +43,14 @@ open class LightningModule<Batch>: LightningModuleBase {
     /// Called after each training batch with its loss.
     open func onTrainBatchEnd(_ loss: Tensor?, batch: Batch, batchIdx: Int) {}
 
-    var hasValidationStep: Bool { true }
+    // MARK: data hooks, used when neither the call nor a datamodule gives loaders
+
+    /// The training batches (`train_dataloader`); asked for after `setup(stage:)`.
+    open func trainDataloader() -> (any BatchLoader<Batch>)? { nil }
+    /// The validation batches (`val_dataloader`).
+    open func valDataloader() -> (any BatchLoader<Batch>)? { nil }
+    /// The test batches (`test_dataloader`).
+    open func testDataloader() -> (any BatchLoader<Batch>)? { nil }
+    /// The prediction batches (`predict_dataloader`).
+    open func predictDataloader() -> (any BatchLoader<Batch>)? { nil }
 }

@@ -29,6 +29,8 @@ open class LightningModuleBase: Module {
 
     // MARK: hooks, in the order Lightning calls them
 
+    /// Downloads or generates data before `setup` (`prepare_data`), on one process of each machine.
+    open func prepareData() {}
     open func setup(stage: Stage) {}
     open func teardown(stage: Stage) {}
     open func onFitStart() {}

@@ -2,22 +2,21 @@ import Foundation
 import Torch
 
 extension Trainer {
-    /// Trains `model` on `train` (validating on `val`), or on a datamodule's loaders,
-    /// optionally continuing from a checkpoint. A failing step ends fitting with a
-    /// `TrainerError` after the teardown and exception hooks; checkpoints already written stay.
+    /// Trains `model` on `train` (validating on `val`), or on a datamodule's loaders, or on the
+    /// model's own (`trainer.fit(model)`), optionally continuing from a checkpoint. A failing step
+    /// ends fitting with a `TrainerError` after the teardown and exception hooks; checkpoints
+    /// already written stay.
     public func fit<Batch>(_ model: LightningModule<Batch>, train: (any BatchLoader<Batch>)? = nil,
                            val: (any BatchLoader<Batch>)? = nil, datamodule: LightningDataModule<Batch>? = nil,
                            ckptPath: CheckpointPath? = nil) throws {
-        datamodule?.prepareData()
-        datamodule?.setup(stage: .fit)
-        guard let userTrainLoader = train ?? datamodule?.trainDataloader() else {
-            throw TrainerError.misconfiguration("fit needs a training loader: pass train: or a datamodule with trainDataloader()")
-        }
-        let userValLoader = val ?? datamodule?.valDataloader()
         datamoduleState = datamodule.map { dm in { dm.stateDict() } }
         try run(model, stage: .fit, datamodule: datamodule) {
+            guard let userTrainLoader = train ?? datamodule?.trainDataloader() ?? model.trainDataloader() else {
+                throw TrainerError.misconfiguration(
+                    "fit needs a training loader: pass train:, a datamodule with trainDataloader(), or override trainDataloader() in \(type(of: model))")
+            }
             let trainLoader = try distributed(userTrainLoader, training: true)
-            let valLoader = try userValLoader.map { try distributed($0, training: false) }
+            let valLoader = try (val ?? datamodule?.valDataloader() ?? model.valDataloader()).map { try distributed($0, training: false) }
             try configureOptimizers(model)
             if let path = try resolve(ckptPath) { try restore(from: path, model: model, datamodule: datamodule, loader: trainLoader) }
             if let seed = (trainLoader as? any SeededSampling)?.samplerSeed { trainSamplerSeed = seed }
@@ -70,12 +69,12 @@ extension Trainer {
     public func predict<Batch>(_ model: LightningModule<Batch>, _ loader: (any BatchLoader<Batch>)? = nil,
                                datamodule: LightningDataModule<Batch>? = nil,
                                ckptPath: CheckpointPath? = nil) throws -> [Tensor] {
-        datamodule?.setup(stage: .predict)
-        guard let loader = loader ?? datamodule?.predictDataloader() else {
-            throw TrainerError.misconfiguration("predict needs a loader: pass one or a datamodule with predictDataloader()")
-        }
         var outputs: [Tensor] = []
         try run(model, stage: .predict, datamodule: datamodule) {
+            guard let loader = loader ?? datamodule?.predictDataloader() ?? model.predictDataloader() else {
+                throw TrainerError.misconfiguration(
+                    "predict needs a loader: pass one, a datamodule with predictDataloader(), or override predictDataloader() in \(type(of: model))")
+            }
             if let path = try resolve(ckptPath) { try restoreWeights(from: path, model: model) }
             outputs = try PredictionLoop(trainer: self, module: model, loader: loader,
                                          limit: limitPredictBatches.batches(of: loader.count)).run()
@@ -87,14 +86,16 @@ extension Trainer {
                                  datamodule: LightningDataModule<Batch>?,
                                  ckptPath: CheckpointPath?) throws -> [String: Double] {
         let testing = stage == .testing
-        datamodule?.setup(stage: testing ? .test : .validate)
-        guard let loader = loader ?? (testing ? datamodule?.testDataloader() : datamodule?.valDataloader()) else {
-            let name = testing ? "test" : "validate", accessor = testing ? "testDataloader()" : "valDataloader()"
-            throw TrainerError.misconfiguration("\(name) needs a loader: pass one or a datamodule with \(accessor)")
-        }
         var results: [String: Double] = [:]
         try run(model, stage: testing ? .test : .validate, datamodule: datamodule) {
-            let loader = try distributed(loader, training: false)
+            let given = loader ?? (testing ? datamodule?.testDataloader() ?? model.testDataloader()
+                                           : datamodule?.valDataloader() ?? model.valDataloader())
+            guard let given else {
+                let name = testing ? "test" : "validate", accessor = testing ? "testDataloader()" : "valDataloader()"
+                throw TrainerError.misconfiguration(
+                    "\(name) needs a loader: pass one, a datamodule with \(accessor), or override \(accessor) in \(type(of: model))")
+            }
+            let loader = try distributed(given, training: false)
             if let path = try resolve(ckptPath) { try restoreWeights(from: path, model: model) }
             callbackMetrics = [:]
             let limit = (testing ? limitTestBatches : limitValBatches).batches(of: loader.count)
@@ -104,8 +105,12 @@ extension Trainer {
         return results
     }
 
-    /// Common set-up and teardown of every entry point, with the exception hooks on failure.
-    private func run(_ model: LightningModuleBase, stage: Stage, datamodule: AnyObject?, _ body: () throws -> Void) throws {
+    /// Common set-up and teardown of every entry point, with the exception hooks on failure. As
+    /// in Lightning, data is prepared (`prepareData` of the datamodule and the model) on the
+    /// first process of each machine once the processes are connected, the others waiting at a
+    /// barrier; then every process sets it up.
+    private func run<Batch>(_ model: LightningModule<Batch>, stage: Stage, datamodule: LightningDataModule<Batch>?,
+                            _ body: () throws -> Void) throws {
         module = model
         model.trainer = self
         self.stage = stage
@@ -120,6 +125,12 @@ extension Trainer {
         do {
             precisionPlugin.convertModule(model)
             try strategyPlugin.setup(model, accelerator: acceleratorPlugin, stage: stage)
+            if strategyPlugin.localRank == 0 {
+                datamodule?.prepareData()
+                model.prepareData()
+            }
+            if strategyPlugin.worldSize > 1 { try strategyPlugin.barrier() }
+            datamodule?.setup(stage: stage)
             try callHook { try $0.setup(self, model, stage: stage) }
             model.setup(stage: stage)
             if stage == .fit { for logger in loggers { try logger.logHyperparams(model.hyperparameters) } }
@@ -134,11 +145,13 @@ extension Trainer {
             for logger in loggers { try? logger.finalize(status: "failed") }
             strategyPlugin.onException(error)
             strategyPlugin.teardown()
+            datamodule?.teardown(stage: stage)
             model.teardown(stage: stage)
             try? callHook { try $0.teardown(self, model, stage: stage) }
             throw error
         }
         strategyPlugin.teardown()
+        datamodule?.teardown(stage: stage)
         model.teardown(stage: stage)
         try callHook { try $0.teardown(self, model, stage: stage) }
         if let profiler { printer(profiler.summary()) }
