@@ -6,11 +6,9 @@ public protocol CLIConfig: Codable {
     init()
 }
 
-/// A model or data module the CLI builds from its hyper-parameters.
-public protocol CLIConfigurable {
-    associatedtype Config: CLIConfig
-    init(config: Config)
-}
+/// A model or data module the CLI builds from its hyper-parameters: a `Configurable` whose
+/// configuration has defaults (`init()`), which flags and config files then change.
+public protocol CLIConfigurable: Configurable where Config: CLIConfig {}
 
 /// The no-argument config, for a data module or model that takes no hyper-parameters.
 public struct NoConfig: CLIConfig {

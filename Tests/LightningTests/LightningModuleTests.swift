@@ -116,6 +116,52 @@ final class LightningModuleTests: XCTestCase {
         }
     }
 
+    /// Hyper-parameters said once, in a configuration value.
+    final class Configured: LightningModule<(Tensor, Tensor)>, Configurable {
+        struct Config: Codable {
+            var lr = 0.1
+            var hiddenSize = 8
+            var useBias = true
+            var name = "tiny"
+        }
+        let config: Config
+        let net: Sequential
+        init(config: Config) {
+            self.config = config
+            net = Sequential { Linear(4, config.hiddenSize, bias: config.useBias); ReLU(); Linear(config.hiddenSize, 3) }
+            super.init()
+            saveHyperparameters(config)
+        }
+        override func trainingStep(_ batch: (Tensor, Tensor), batchIdx: Int) -> Tensor? { F.crossEntropy(net(batch.0), batch.1) }
+        override func configureOptimizers() -> OptimizerConfig { .init(SGD(parameters(), lr: config.lr)) }
+    }
+
+    func testLoadFromCheckpointRebuildsTheModuleFromItsHyperparameters() throws {
+        let model = Configured(config: .init(lr: 0.05, hiddenSize: 6, useBias: false, name: "small"))
+        XCTAssertEqual(model.hparams["hidden_size"]?.intValue, 6)
+        XCTAssertEqual(model.hparams["use_bias"]?.boolValue, false)
+        XCTAssertEqual(model.hparams["lr"]?.doubleValue, 0.05)
+        XCTAssertEqual(model.hparams["name"]?.stringValue, "small")
+        let trainer = try makeTrainer(try temporaryDirectory()) { try Trainer(maxEpochs: 1, enableProgressBar: false, defaultRootDir: $0) }
+        try trainer.fit(model, train: DataLoader(classificationData(), batchSize: 8))
+        let path = trainer.checkpointCallback!.bestModelPath
+        let loaded = try Configured.loadFromCheckpoint(path)
+        XCTAssertEqual(loaded.config.hiddenSize, 6)
+        XCTAssertEqual(loaded.config.useBias, false)
+        XCTAssertEqual(loaded.config.name, "small")
+        for (name, value) in model.stateDict() { XCTAssertTrue(value.equal(loaded.stateDict()[name]!), name) }
+        let changed = try Configured.loadFromCheckpoint(path, mapLocation: .cpu) { $0.lr = 0.01 }
+        XCTAssertEqual(changed.config.lr, 0.01)
+        XCTAssertEqual(changed.hparams["lr"]?.doubleValue, 0.01, "the rebuilt module records what it was built with")
+
+        let unrecorded = try makeTrainer(try temporaryDirectory()) { try Trainer(maxEpochs: 1, enableProgressBar: false, defaultRootDir: $0) }
+        try unrecorded.fit(TwoOptimizers(), train: DataLoader(classificationData(), batchSize: 8))
+        XCTAssertThrowsError(try Configured.loadFromCheckpoint(unrecorded.checkpointCallback!.bestModelPath)) { error in
+            XCTAssertTrue("\(error)".contains("has no hyper-parameter lr for Config; record the configuration with saveHyperparameters(config)"),
+                          "\(error)")
+        }
+    }
+
     func testManualOptimizationStepsEachOptimizerAndCountsSteps() throws {
         let model = TwoOptimizers()
         let before = model.b.weight.clone()

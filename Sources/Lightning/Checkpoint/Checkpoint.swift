@@ -63,7 +63,7 @@ extension Trainer {
     }
 
     /// Reads a checkpoint, refusing files that are not one.
-    func readCheckpoint(_ path: String) throws -> StateValue {
+    static func readCheckpoint(_ path: String) throws -> StateValue {
         let checkpoint = try TorchFile.load(path)
         guard checkpoint["state_dict"]?.stateDictValue != nil, checkpoint["global_step"]?.intValue != nil else {
             throw TrainerError.misconfiguration("\(path) is not a checkpoint (it lacks state_dict or global_step)")
@@ -73,7 +73,7 @@ extension Trainer {
 
     /// Loads only the weights (for validate, test and predict).
     func restoreWeights(from path: String, model: LightningModuleBase) throws {
-        let checkpoint = try readCheckpoint(path)
+        let checkpoint = try Self.readCheckpoint(path)
         try model.loadStateDict(checkpoint["state_dict"]!.stateDictValue!)
         model.onLoadCheckpoint(checkpoint)
     }
@@ -82,7 +82,7 @@ extension Trainer {
     /// position and RNG, then optimizers and schedulers.
     func restore<Batch>(from path: String, model: LightningModule<Batch>, datamodule: LightningDataModule<Batch>?,
                         loader: any BatchLoader<Batch>) throws {
-        let checkpoint = try readCheckpoint(path)
+        let checkpoint = try Self.readCheckpoint(path)
         if let state = checkpoint["datamodule"] { datamodule?.loadStateDict(state) }
         var savedOptimizers = checkpoint["optimizer_states"]?.arrayValue ?? []
         let fsdp = strategyPlugin as? FSDPStrategy

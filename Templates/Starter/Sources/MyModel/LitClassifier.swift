@@ -17,7 +17,7 @@ final class LitClassifier: LightningModule<(Tensor, Tensor)>, CLIConfigurable {
         lr = config.lr
         net = Sequential { Linear(2, config.hidden); ReLU(); Linear(config.hidden, config.classes) }
         super.init()
-        saveHyperparameters(["lr": .double(config.lr), "hidden": .int(config.hidden), "classes": .int(config.classes)])
+        saveHyperparameters(config)
     }
 
     override func forward(_ x: Tensor) -> Tensor { net(x) }
