@@ -72,6 +72,13 @@ final class ExamplesTests: XCTestCase {
         XCTAssertTrue(result.stdout.contains("final: val_loss"), result.stdout)
     }
 
+    func testAnInvalidHyperparameterEndsTheRunWithAnError() throws {
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("example-mnist").path
+        let result = try runProcess(binary, ["fit", "--model.lr", "-1", "--trainer.default_root_dir", try temporaryDirectory()])
+        XCTAssertEqual(result.status, 1, "a thrown error, not a crash")
+        XCTAssertTrue(result.stderr.hasSuffix("error: configureOptimizers() of LitCNN failed: AdamW: Invalid learning rate: -1.0\n"), result.stderr)
+    }
+
     func testTheUsageLineNamesTheProgram() throws {
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("example-mnist").path
         let result = try runProcess(binary, [])

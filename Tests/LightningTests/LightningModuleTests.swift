@@ -66,6 +66,21 @@ final class LightningModuleTests: XCTestCase {
                        "log(\"outputs\", ...) was given a tensor of shape [8, 3]; a logged value must have one element (log a reduction such as .mean())")
         XCTAssertEqual(failure(try plain(), Mistaken(logsOutputs: false)), "manualBackward is for manual optimization: override "
             + "automaticOptimization to return false in your LightningModule, or return the loss from trainingStep")
+        XCTAssertEqual(failure(try plain(), NoOptimizers()),
+                       "NoOptimizers does not override configureOptimizers(): return the optimizers (and schedulers) to train with from it")
+        XCTAssertEqual(failure(try plain(), NegativeLearningRate()),
+                       "configureOptimizers() of NegativeLearningRate failed: AdamW: Invalid learning rate: -1.0")
+    }
+
+    final class NoOptimizers: LightningModule<(Tensor, Tensor)> {
+        let net = Linear(4, 3)
+        override func trainingStep(_ batch: (Tensor, Tensor), batchIdx: Int) -> Tensor? { F.crossEntropy(net(batch.0), batch.1) }
+    }
+
+    final class NegativeLearningRate: LightningModule<(Tensor, Tensor)> {
+        let net = Linear(4, 3)
+        override func trainingStep(_ batch: (Tensor, Tensor), batchIdx: Int) -> Tensor? { F.crossEntropy(net(batch.0), batch.1) }
+        override func configureOptimizers() -> OptimizerConfig { .init(AdamW(parameters(), lr: -1)) }
     }
 
     func testManualOptimizationLogsEveryNBatchesThatStepped() throws {
@@ -160,6 +175,37 @@ final class LightningModuleTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("has no hyper-parameter lr for Config; record the configuration with saveHyperparameters(config)"),
                           "\(error)")
         }
+    }
+
+    /// Toggling an optimizer keeps the other optimizers' parameters out of the next backward.
+    final class Toggling: LightningModule<(Tensor, Tensor)> {
+        let a = Linear(4, 3), b = Linear(4, 3)
+        var gradientsOfB: [Bool] = [], devices: [Device] = []
+        override var automaticOptimization: Bool { false }
+        override func trainingStep(_ batch: (Tensor, Tensor), batchIdx: Int) -> Tensor? {
+            devices.append(device)
+            let optA = optimizers()[0]
+            toggleOptimizer(optA)
+            optA.zeroGrad()
+            b.weight.grad = nil
+            manualBackward(a(batch.0).sum() + b(batch.0).sum())
+            gradientsOfB.append(b.weight.grad != nil)
+            optA.step()
+            untoggleOptimizer(optA)
+            return nil
+        }
+        override func configureOptimizers() -> OptimizerConfig {
+            .init(optimizers: [SGD(a.parameters(), lr: 0.1), SGD(b.parameters(), lr: 0.1)])
+        }
+    }
+
+    func testToggleOptimizerKeepsTheOthersParametersOutOfBackward() throws {
+        let model = Toggling()
+        let trainer = try makeTrainer(try temporaryDirectory()) { try Trainer(maxEpochs: 1, enableProgressBar: false, defaultRootDir: $0) }
+        try trainer.fit(model, train: DataLoader(classificationData(count: 16), batchSize: 8))
+        XCTAssertEqual(model.gradientsOfB, [false, false])
+        XCTAssertTrue(model.b.weight.requiresGrad, "untoggled")
+        XCTAssertEqual(model.devices, [.cpu, .cpu])
     }
 
     func testManualOptimizationStepsEachOptimizerAndCountsSteps() throws {

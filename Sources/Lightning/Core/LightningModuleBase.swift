@@ -7,15 +7,15 @@ open class LightningModuleBase: Module {
     public internal(set) weak var trainer: Trainer?
     /// The hyper-parameters saved with `saveHyperparameters`, stored in checkpoints.
     public private(set) var hyperparameters: [(String, StateValue)] = []
+    /// The parameters `toggleOptimizer` turned off, with what they had.
+    private var toggledRequiresGrad: [ObjectIdentifier: (Tensor, Bool)] = [:]
     /// Set to false to step optimizers yourself in `trainingStep` (manual optimization).
     open var automaticOptimization: Bool { true }
 
     public override init() { super.init() }
 
-    /// The optimizers (and schedulers) to train with.
-    open func configureOptimizers() -> OptimizerConfig {
-        fatalError("\(type(of: self)) must override configureOptimizers() to be trained")
-    }
+    /// The optimizers (and schedulers) to train with; a module that trains overrides it.
+    open func configureOptimizers() -> OptimizerConfig { .missing }
 
     /// Records hyper-parameters (`self.save_hyperparameters()`).
     public func saveHyperparameters(_ values: KeyValuePairs<String, StateValue>) {
@@ -59,6 +59,8 @@ open class LightningModuleBase: Module {
 
     // MARK: state for steps
 
+    /// The device the module's parameters are on (`self.device`); the run's device in a run.
+    public var device: Device { parameters().first?.device ?? trainer?.acceleratorPlugin.device ?? .cpu }
     /// The epoch being run (0-based).
     public var currentEpoch: Int { trainer?.currentEpoch ?? 0 }
     /// The number of optimizer steps taken.
@@ -94,6 +96,27 @@ open class LightningModuleBase: Module {
 
     /// The learning-rate schedulers.
     public func lrSchedulers() -> [LRScheduler] { trainer?.schedulerConfigs.map(\.scheduler) ?? [] }
+
+    /// Makes only `optimizer`'s parameters require gradients (`toggle_optimizer`), so that a
+    /// backward in manual optimization leaves the other optimizers' parameters alone (a GAN's
+    /// generator step through the discriminator); `untoggleOptimizer` restores them.
+    public func toggleOptimizer(_ optimizer: LightningOptimizer) {
+        let own = Set(optimizer.optimizer.paramGroups.flatMap(\.params).map(ObjectIdentifier.init))
+        for other in trainer?.optimizers ?? [] {
+            for parameter in other.paramGroups.flatMap(\.params) where !own.contains(ObjectIdentifier(parameter)) {
+                if toggledRequiresGrad[ObjectIdentifier(parameter)] == nil {
+                    toggledRequiresGrad[ObjectIdentifier(parameter)] = (parameter, parameter.requiresGrad)
+                }
+                _ = parameter.requiresGrad_(false)
+            }
+        }
+    }
+
+    /// Restores what `toggleOptimizer` changed (`untoggle_optimizer`).
+    public func untoggleOptimizer(_ optimizer: LightningOptimizer) {
+        for (parameter, requiresGrad) in toggledRequiresGrad.values { _ = parameter.requiresGrad_(requiresGrad) }
+        toggledRequiresGrad = [:]
+    }
 
     /// Backward through the precision plugin (use instead of `loss.backward()` in manual optimization).
     public func manualBackward(_ loss: Tensor, retainGraph: Bool = false) {

@@ -25,16 +25,24 @@ public struct LRSchedulerConfig {
 public struct OptimizerConfig {
     public let optimizers: [Optimizer]
     public let schedulers: [LRSchedulerConfig]
+    /// What `LightningModuleBase.configureOptimizers()` returns when a module does not override it.
+    static var missing: OptimizerConfig { OptimizerConfig(optimizers: [], missing: true) }
+    let isMissing: Bool
 
     /// One optimizer, optionally with a scheduler.
     public init(_ optimizer: Optimizer, scheduler: LRScheduler? = nil, interval: SchedulerInterval = .epoch,
                 frequency: Int = 1, monitor: String? = nil) {
         optimizers = [optimizer]
         schedulers = scheduler.map { [LRSchedulerConfig($0, interval: interval, frequency: frequency, monitor: monitor)] } ?? []
+        isMissing = false
     }
 
     /// Several optimizers (for manual optimization) and schedulers.
     public init(optimizers: [Optimizer], schedulers: [LRSchedulerConfig] = []) {
-        (self.optimizers, self.schedulers) = (optimizers, schedulers)
+        self.init(optimizers: optimizers, schedulers: schedulers, missing: false)
+    }
+
+    private init(optimizers: [Optimizer], schedulers: [LRSchedulerConfig] = [], missing: Bool) {
+        (self.optimizers, self.schedulers, isMissing) = (optimizers, schedulers, missing)
     }
 }

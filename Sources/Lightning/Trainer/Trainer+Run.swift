@@ -159,7 +159,17 @@ extension Trainer {
 
     /// Calls `configureOptimizers` (again, after a tool changed the model's hyper-parameters).
     func configureOptimizers(_ model: LightningModuleBase) throws {
-        let config = model.configureOptimizers()
+        // An optimizer refusing its arguments (a negative learning rate) is an error of this call.
+        let config: OptimizerConfig
+        do {
+            config = try withTorchErrors { model.configureOptimizers() }
+        } catch let error as TorchError {
+            throw TrainerError.misconfiguration("configureOptimizers() of \(type(of: model)) failed: \(error.message)")
+        }
+        if config.isMissing {
+            throw TrainerError.misconfiguration(
+                "\(type(of: model)) does not override configureOptimizers(): return the optimizers (and schedulers) to train with from it")
+        }
         if model.automaticOptimization && config.optimizers.count != 1 {
             throw TrainerError.misconfiguration(
                 "automatic optimization supports exactly one optimizer (got \(config.optimizers.count)); set automaticOptimization to false to step several yourself")
