@@ -13,6 +13,16 @@ extension Functional {
                              .ints(dilation), .bool(ceilMode))
     }
 
+    /// 2-D max pooling with a square window (`F.max_pool2d(x, 2)`).
+    public static func maxPool2d(_ x: Tensor, _ kernelSize: Int, stride: Int? = nil, padding: Int = 0) -> Tensor {
+        maxPool2d(x, kernelSize: [kernelSize, kernelSize], stride: stride.map { [$0, $0] }, padding: [padding, padding])
+    }
+
+    /// 2-D average pooling with a square window (`F.avg_pool2d(x, 2)`).
+    public static func avgPool2d(_ x: Tensor, _ kernelSize: Int, stride: Int? = nil, padding: Int = 0) -> Tensor {
+        avgPool2d(x, kernelSize: [kernelSize, kernelSize], stride: stride.map { [$0, $0] }, padding: [padding, padding])
+    }
+
     /// 2-D average pooling; `stride` defaults to the kernel size.
     public static func avgPool2d(_ x: Tensor, kernelSize: [Int], stride: [Int]? = nil, padding: [Int] = [0, 0],
                                  ceilMode: Bool = false, countIncludePad: Bool = true,

@@ -84,11 +84,17 @@ extension Tensor {
     }
 
     /// Values from `start` up to (not including) `end` by `step`; int64 unless `dtype` says otherwise.
-    public static func arange(_ start: Double = 0, _ end: Double, step: Double = 1, dtype: DType = .int64,
+    public static func arange(_ start: Double = 0, _ end: Double, step: Double = 1, dtype: DType = .float32,
                               device: Device = .cpu) -> Tensor {
         let integral = dtype.isFloatingPoint == false
         let bound = { (x: Double) -> OpArg in integral && x == x.rounded() ? .int(Int(x)) : .double(x) }
         return CreationOps.arange(bound(start), bound(end), bound(step), .dtype(dtype), .default, .device(device))
+    }
+
+    /// Integers from `start` up to (not including) `end`, `step` apart: int64 by default, as
+    /// PyTorch's `arange` of ints (`arange(0, n)`).
+    public static func arange(_ start: Int, _ end: Int, step: Int = 1, dtype: DType = .int64, device: Device = .cpu) -> Tensor {
+        arange(Double(start), Double(end), step: Double(step), dtype: dtype, device: device)
     }
 
     /// Values from 0 up to (not including) `end`: `arange(5)` is [0, 1, 2, 3, 4].

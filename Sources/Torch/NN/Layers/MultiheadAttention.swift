@@ -120,12 +120,9 @@ public final class MultiheadAttention: Module {
 enum MHAOps {
     static let baddbmm = ATenOp("aten::baddbmm")
     static let unflatten = ATenOp("aten::unflatten", "int")
-    static let triu = ATenOp("aten::triu")
 }
 
 extension Tensor {
     /// Splits dimension `dim` into `sizes`.
     public func unflatten(dim: Int, sizes: [Int]) -> Tensor { MHAOps.unflatten(.tensor(self), .int(dim), .ints(sizes)) }
-    /// The upper triangle from `diagonal` up; the rest zero.
-    public func triu(diagonal: Int = 0) -> Tensor { MHAOps.triu(.tensor(self), .int(diagonal)) }
 }
