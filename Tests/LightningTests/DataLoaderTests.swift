@@ -25,6 +25,41 @@ final class DataLoaderTests: XCTestCase {
         XCTAssertEqual(try labels(dropping, epoch: 0).map(\.count), [10, 10])
     }
 
+    /// Visits the even samples only.
+    struct EvenSampler: Sampler {
+        func indices(count: Int, epoch: Int) -> [Int] { Array(stride(from: 0, to: count, by: 2)) }
+    }
+
+    /// Batches of growing size, in reverse order: what a sampler and a batch size cannot make.
+    struct GrowingBatches: BatchSampler {
+        func batches(count: Int, epoch: Int) -> [[Int]] {
+            var out: [[Int]] = [], start = 0, size = 1
+            while start < count {
+                out.append(Array(start..<min(start + size, count)).reversed())
+                (start, size) = (start + size, size + 1)
+            }
+            return out
+        }
+    }
+
+    func testCountsFollowTheSamplerAndBatchSamplersMakeTheBatches() throws {
+        let even = DataLoader(dataset, batchSize: 4, sampler: EvenSampler())
+        XCTAssertEqual(even.count, 4, "13 of 25 samples in batches of 4")
+        XCTAssertEqual(try labels(even, epoch: 0).map(\.count), [4, 4, 4, 1])
+        for workers in [0, 2] {
+            let growing = DataLoader(dataset, batchSampler: GrowingBatches(), numWorkers: workers, collate: .pair)
+            XCTAssertEqual(growing.count, 7)
+            XCTAssertEqual(growing.batchSize, 0)
+            let batches = try labels(growing, epoch: 0)
+            XCTAssertEqual(batches.map(\.count), [1, 2, 3, 4, 5, 6, 4])
+            XCTAssertEqual(batches[2], [5, 4, 3])
+        }
+        let trainer = try Trainer(maxEpochs: 1, enableCheckpointing: false, enableProgressBar: false, enableModelSummary: false, logger: [])
+        let model = TinyClassifier()
+        try trainer.fit(model, train: DataLoader(classificationData(count: 28), batchSampler: GrowingBatches(), collate: .pair))
+        XCTAssertEqual(trainer.globalStep, 7, "one step per batch the batch sampler made")
+    }
+
     func testShuffleDependsOnSeedAndEpochNotOnWorkers() throws {
         let serial = try labels(DataLoader(dataset, batchSize: 4, shuffle: true, seed: 3), epoch: 1)
         for workers in [1, 3, 8] {

@@ -36,6 +36,8 @@ extension DataLoader: BatchLoader {
 protocol DistributableLoader<Batch>: BatchLoader {
     /// The sampler's shuffling seed, nil when it does not shuffle.
     var samplerSeed: UInt64? { get }
+    /// Whether a batch sampler makes the batches (no sampler can then be put in).
+    var batchSampler: BatchSampler? { get }
     /// The same loader with this rank's share of the data.
     func distributed(rank: Int, replicas: Int, shuffle: Bool, seed: UInt64) -> any BatchLoader<Batch>
 }

@@ -20,6 +20,8 @@ public final class DataLoader<Sample, Batch>: Sequence, @unchecked Sendable {
     public let pinMemory: Bool
     /// The visiting order.
     public internal(set) var sampler: Sampler
+    /// What groups indices into batches instead of `sampler` and `batchSize`, when given.
+    public let batchSampler: BatchSampler?
     /// The number of samples.
     public let datasetCount: Int
     let fetch: @Sendable (Int) -> Sample
@@ -43,6 +45,7 @@ public final class DataLoader<Sample, Batch>: Sequence, @unchecked Sendable {
         datasetCount = dataset.count
         fetch = { dataset[$0] }
         self.collate = collate
+        batchSampler = nil
         if let sampler {
             self.sampler = sampler
         } else if shuffle {
@@ -50,6 +53,19 @@ public final class DataLoader<Sample, Batch>: Sequence, @unchecked Sendable {
         } else {
             self.sampler = SequentialSampler()
         }
+    }
+
+    /// Batches as `batchSampler` makes them (`DataLoader(dataset, batch_sampler=...)`): it chooses
+    /// every batch's indices and their order; `batchSize` reads 0.
+    public init<D: Dataset>(_ dataset: D, batchSampler: BatchSampler, numWorkers: Int = 0, prefetchFactor: Int = 2,
+                            pinMemory: Bool = false, collate: Collate<Sample, Batch>) where D.Sample == Sample {
+        precondition(numWorkers >= 0, "DataLoader: numWorkers option should be non-negative")
+        (batchSize, dropLast, self.numWorkers, self.prefetchFactor) = (0, false, numWorkers, Swift.max(1, prefetchFactor))
+        self.pinMemory = pinMemory
+        datasetCount = dataset.count
+        fetch = { dataset[$0] }
+        self.collate = collate
+        (sampler, self.batchSampler) = (SequentialSampler(), batchSampler)
     }
 
     /// A loader of the same dataset that visits it in `sampler`'s order (how the Trainer
@@ -62,17 +78,18 @@ public final class DataLoader<Sample, Batch>: Sequence, @unchecked Sendable {
         (batchSize, dropLast, numWorkers, prefetchFactor) = (other.batchSize, other.dropLast, other.numWorkers, other.prefetchFactor)
         pinMemory = other.pinMemory
         (datasetCount, fetch, collate, self.sampler) = (other.datasetCount, other.fetch, other.collate, sampler)
-        fetchBatch = other.fetchBatch
+        (fetchBatch, batchSampler) = (other.fetchBatch, other.batchSampler)
     }
 
-    /// The number of samples an epoch visits.
+    /// The number of samples an epoch visits (the sampler's length).
     public var samplesPerEpoch: Int {
-        (sampler as? DistributedSampler)?.samplesPerReplica(count: datasetCount) ?? datasetCount
+        batchSampler?.batches(count: datasetCount, epoch: 0).reduce(0) { $0 + $1.count } ?? sampler.length(count: datasetCount)
     }
 
     /// The number of batches in an epoch.
     public var count: Int {
-        dropLast ? samplesPerEpoch / batchSize : (samplesPerEpoch + batchSize - 1) / batchSize
+        if let batchSampler { return batchSampler.length(count: datasetCount) }
+        return dropLast ? samplesPerEpoch / batchSize : (samplesPerEpoch + batchSize - 1) / batchSize
     }
 
     /// Whether batches come in a different order each epoch.
@@ -80,6 +97,9 @@ public final class DataLoader<Sample, Batch>: Sequence, @unchecked Sendable {
 
     /// The batches of `epoch`, starting after the first `skip` of them (to resume mid-epoch).
     public func epoch(_ epoch: Int, skip: Int = 0) -> EpochIterator {
+        if let batchSampler {
+            return EpochIterator(loader: self, batches: Array(batchSampler.batches(count: datasetCount, epoch: epoch).dropFirst(skip)))
+        }
         let order = sampler.indices(count: datasetCount, epoch: epoch)
         let batches = stride(from: 0, to: order.count, by: batchSize).compactMap { start -> [Int]? in
             let end = Swift.min(start + batchSize, order.count)

@@ -24,6 +24,8 @@ public struct DistributedSampler: Sampler {
     }
 
     /// The number of samples each rank gets from a dataset of `count`.
+    public func length(count: Int) -> Int { samplesPerReplica(count: count) }
+
     public func samplesPerReplica(count: Int) -> Int {
         dropLast ? count / numReplicas : (count + numReplicas - 1) / numReplicas
     }

@@ -239,6 +239,10 @@ extension Trainer {
         guard strategyPlugin.worldSize > 1, useDistributedSampler, let loader = loader as? any DistributableLoader<Batch> else {
             return loader
         }
+        if loader.batchSampler != nil {
+            throw TrainerError.misconfiguration(
+                "a DataLoader with a batchSampler cannot be given a DistributedSampler: give each rank its share in the batch sampler and set Trainer(useDistributedSampler: false)")
+        }
         // As Lightning: training data is always shuffled across ranks (an unshuffled loader too),
         // from the loader's seed or else the one `seedEverything` set.
         let shuffle = training && !overfitting
