@@ -21,6 +21,21 @@ final class ConvenienceTests: XCTestCase {
         XCTAssertEqual(x.triu(diagonal: 1).scalars(as: Float.self), [0, 1, 1, 0, 0, 1, 0, 0, 0])
     }
 
+    func testModuleOptionsChangeAfterConstruction() {
+        let norm = BatchNorm1d(3)
+        norm.momentum = 0.5
+        _ = norm(Tensor.ones([4, 3]) * 2)
+        XCTAssertEqual(norm.runningMean!.scalars(as: Float.self), [1, 1, 1], "half way from 0 to the batch mean 2")
+        let dropout = Dropout(0.5)
+        dropout.p = 0
+        XCTAssertTrue(dropout(Tensor.ones([8])).equal(Tensor.ones([8])))
+    }
+
+    func testOneCycleFromEpochsAndStepsPerEpoch() {
+        let optimizer = SGD([Tensor.zeros([1]).requiresGrad_()], lr: 0.1, momentum: 0.9)
+        XCTAssertEqual(OneCycleLR(optimizer, maxLr: 1, epochs: 3, stepsPerEpoch: 7).totalSteps, 21)
+    }
+
     func testPoolingWithASquareWindowGivenAsOneNumber() {
         let x = Tensor.arange(0, 16, dtype: .float32).reshape([1, 1, 4, 4])
         XCTAssertTrue(F.maxPool2d(x, 2).equal(F.maxPool2d(x, kernelSize: [2, 2])))

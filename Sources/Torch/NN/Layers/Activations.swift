@@ -44,7 +44,7 @@ public final class Softmax: Module {
 
 /// Leaky ReLU (`nn.LeakyReLU`).
 public final class LeakyReLU: Module {
-    public let negativeSlope: Double
+    public var negativeSlope: Double
 
     public init(negativeSlope: Double = 0.01) {
         self.negativeSlope = negativeSlope

@@ -1,6 +1,6 @@
 /// Zeroes elements with probability `p` while training (`nn.Dropout`).
 public final class Dropout: Module {
-    public let p: Double
+    public var p: Double
 
     public init(_ p: Double = 0.5) {
         self.p = p

@@ -6,9 +6,9 @@ public class BatchNorm: Module {
     @Buffer public var runningVar: Tensor?
     @Buffer public var numBatchesTracked: Tensor?
     public let numFeatures: Int
-    public let eps: Double
+    public var eps: Double
     /// The running-average factor; nil means a cumulative average.
-    public let momentum: Double?
+    public var momentum: Double?
     let allowedDims: [Int]
 
     init(_ numFeatures: Int, eps: Double, momentum: Double?, affine: Bool, trackRunningStats: Bool, allowedDims: [Int]) {
@@ -62,7 +62,7 @@ public final class LayerNorm: Module {
     @Parameter public var weight: Tensor?
     @Parameter public var bias: Tensor?
     public let normalizedShape: [Int]
-    public let eps: Double
+    public var eps: Double
 
     public init(_ normalizedShape: [Int], eps: Double = 1e-5, elementwiseAffine: Bool = true, bias: Bool = true) {
         (self.normalizedShape, self.eps) = (normalizedShape, eps)
@@ -85,7 +85,7 @@ public final class GroupNorm: Module {
     @Parameter public var weight: Tensor?
     @Parameter public var bias: Tensor?
     public let numGroups: Int
-    public let eps: Double
+    public var eps: Double
 
     public init(_ numGroups: Int, _ numChannels: Int, eps: Double = 1e-5, affine: Bool = true) {
         (self.numGroups, self.eps) = (numGroups, eps)
@@ -104,7 +104,7 @@ public final class GroupNorm: Module {
 public final class RMSNorm: Module {
     @Parameter public var weight: Tensor?
     public let normalizedShape: [Int]
-    public let eps: Double?
+    public var eps: Double?
 
     public init(_ normalizedShape: [Int], eps: Double? = nil, elementwiseAffine: Bool = true) {
         (self.normalizedShape, self.eps) = (normalizedShape, eps)

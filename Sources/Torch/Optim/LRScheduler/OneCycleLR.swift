@@ -60,6 +60,20 @@ public final class OneCycleLR: LRScheduler {
         super.init(optimizer, lastEpoch: lastEpoch)
     }
 
+    /// The schedule over `epochs` epochs of `stepsPerEpoch` steps (PyTorch's `epochs` and
+    /// `steps_per_epoch`: `totalSteps` is their product).
+    public convenience init(_ optimizer: Optimizer, maxLr: Double, epochs: Int, stepsPerEpoch: Int, pctStart: Double = 0.3,
+                            annealStrategy: AnnealStrategy = .cos, cycleMomentum: Bool = true,
+                            baseMomentum: Double = 0.85, maxMomentum: Double = 0.95, divFactor: Double = 25,
+                            finalDivFactor: Double = 1e4, threePhase: Bool = false) {
+        if epochs <= 0 || stepsPerEpoch <= 0 {
+            argumentError("OneCycleLR", "Expected positive integers epochs and steps_per_epoch, but got \(epochs) and \(stepsPerEpoch)")
+        }
+        self.init(optimizer, maxLr: maxLr, totalSteps: epochs * stepsPerEpoch, pctStart: pctStart, annealStrategy: annealStrategy,
+                  cycleMomentum: cycleMomentum, baseMomentum: baseMomentum, maxMomentum: maxMomentum,
+                  divFactor: divFactor, finalDivFactor: finalDivFactor, threePhase: threePhase)
+    }
+
     /// One maximum learning rate for every group.
     public convenience init(_ optimizer: Optimizer, maxLr: Double, totalSteps: Int, pctStart: Double = 0.3,
                             annealStrategy: AnnealStrategy = .cos, cycleMomentum: Bool = true,
