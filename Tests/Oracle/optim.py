@@ -21,6 +21,11 @@ CONFIGS = {
     "rmsprop": lambda ps: torch.optim.RMSprop(ps, lr=0.01),
     "rmsprop_centered_momentum": lambda ps: torch.optim.RMSprop(ps, lr=0.01, momentum=0.5, centered=True, weight_decay=0.01),
     "adagrad": lambda ps: torch.optim.Adagrad(ps, lr=0.1, lr_decay=0.01, weight_decay=0.01, initial_accumulator_value=0.1),
+    "adadelta": lambda ps: torch.optim.Adadelta(ps),
+    "adadelta_wd_maximize": lambda ps: torch.optim.Adadelta(ps, lr=0.5, rho=0.8, weight_decay=0.05, maximize=True),
+    "adamax": lambda ps: torch.optim.Adamax(ps),
+    "adamax_wd": lambda ps: torch.optim.Adamax(ps, lr=0.01, betas=(0.8, 0.99), weight_decay=0.1),
+    "adamax_maximize": lambda ps: torch.optim.Adamax(ps, maximize=True),
 }
 
 out = {}

@@ -19,6 +19,11 @@ let optimizerCases: [String: @Sendable ([Tensor]) -> Optimizer] = [
     "rmsprop": { RMSprop($0, lr: 0.01) },
     "rmsprop_centered_momentum": { RMSprop($0, lr: 0.01, weightDecay: 0.01, momentum: 0.5, centered: true) },
     "adagrad": { Adagrad($0, lr: 0.1, lrDecay: 0.01, weightDecay: 0.01, initialAccumulatorValue: 0.1) },
+    "adadelta": { Adadelta($0) },
+    "adadelta_wd_maximize": { Adadelta($0, lr: 0.5, rho: 0.8, weightDecay: 0.05, maximize: true) },
+    "adamax": { Adamax($0) },
+    "adamax_wd": { Adamax($0, lr: 0.01, betas: (0.8, 0.99), weightDecay: 0.1) },
+    "adamax_maximize": { Adamax($0, maximize: true) },
 ]
 
 /// Optimizers against torch.optim: same start, same gradients, 50 steps.

@@ -11,6 +11,13 @@ enum ForeachOps {
     static let sqrt = ATenOp("aten::_foreach_sqrt")
     static let sqrt_ = ATenOp("aten::_foreach_sqrt_")
     static let neg = ATenOp("aten::_foreach_neg")
+    static let abs = ATenOp("aten::_foreach_abs")
+    static let abs_ = ATenOp("aten::_foreach_abs_")
+    static let maximumList_ = ATenOp("aten::_foreach_maximum_", "List")
+    static let addcdivScalarList_ = ATenOp("aten::_foreach_addcdiv_", "ScalarList")
+    static let addScalar = ATenOp("aten::_foreach_add", "Scalar")
+    static let divList_ = ATenOp("aten::_foreach_div_", "List")
+    static let mulList_ = ATenOp("aten::_foreach_mul_", "List")
 }
 
 /// The base of optimizers (`torch.optim.Optimizer`): parameter groups, per-parameter state,
