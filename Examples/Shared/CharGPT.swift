@@ -66,7 +66,7 @@ public final class CharGPT: LightningModule<(Tensor, Tensor)>, CLIConfigurable {
         norm = LayerNorm([config.nEmbd])
         head = Linear(config.nEmbd, 256)
         super.init()
-        saveHyperparameters(config)
+        saveHyperparameters(from: config)
     }
 
     public override func forward(_ x: Tensor) -> Tensor {

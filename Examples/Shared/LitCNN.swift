@@ -21,7 +21,7 @@ public final class LitCNN: LightningModule<(Tensor, Tensor)>, CLIConfigurable {
             Flatten(); Linear(64 * 7 * 7, config.hidden); ReLU(); Linear(config.hidden, 10)
         }
         super.init()
-        saveHyperparameters(config)
+        saveHyperparameters(from: config)
     }
 
     public override func forward(_ x: Tensor) -> Tensor { net(x) }

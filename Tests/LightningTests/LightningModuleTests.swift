@@ -145,7 +145,7 @@ final class LightningModuleTests: XCTestCase {
             self.config = config
             net = Sequential { Linear(4, config.hiddenSize, bias: config.useBias); ReLU(); Linear(config.hiddenSize, 3) }
             super.init()
-            saveHyperparameters(config)
+            saveHyperparameters(from: config)
         }
         override func trainingStep(_ batch: (Tensor, Tensor), batchIdx: Int) -> Tensor? { F.crossEntropy(net(batch.0), batch.1) }
         override func configureOptimizers() -> OptimizerConfig { .init(SGD(parameters(), lr: config.lr)) }
@@ -172,7 +172,7 @@ final class LightningModuleTests: XCTestCase {
         let unrecorded = try makeTrainer(try temporaryDirectory()) { try Trainer(maxEpochs: 1, enableProgressBar: false, defaultRootDir: $0) }
         try unrecorded.fit(TwoOptimizers(), train: DataLoader(classificationData(), batchSize: 8))
         XCTAssertThrowsError(try Configured.loadFromCheckpoint(unrecorded.checkpointCallback!.bestModelPath)) { error in
-            XCTAssertTrue("\(error)".contains("has no hyper-parameter lr for Config; record the configuration with saveHyperparameters(config)"),
+            XCTAssertTrue("\(error)".contains("has no hyper-parameter lr for Config; record the configuration with saveHyperparameters(from: config)"),
                           "\(error)")
         }
     }

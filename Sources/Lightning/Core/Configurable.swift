@@ -2,7 +2,7 @@ import Foundation
 import Torch
 
 /// A module or data module built from one configuration value (its hyper-parameters), said
-/// once: LightningCLI fills it from flags and YAML files, `saveHyperparameters(config)` records
+/// once: LightningCLI fills it from flags and YAML files, `saveHyperparameters(from: config)` records
 /// it in checkpoints and `hparams.yaml`, and `loadFromCheckpoint` rebuilds the module from it.
 public protocol Configurable {
     associatedtype Config: Codable
@@ -15,7 +15,7 @@ extension LightningModuleBase {
 
     /// Records every stored property of `config` as a hyper-parameter, under Lightning's
     /// snake_case names (`save_hyperparameters()`). Values JSON cannot hold are left out.
-    public func saveHyperparameters<C: Encodable>(_ config: C) {
+    public func saveHyperparameters<C: Encodable>(from config: C) {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         guard let data = try? encoder.encode(config),
@@ -47,7 +47,7 @@ extension Configurable where Self: LightningModuleBase {
             config = try decoder.decode(Config.self, from: JSONSerialization.data(withJSONObject: object))
         } catch let DecodingError.keyNotFound(key, _) {
             throw TrainerError.misconfiguration(
-                "\(path) has no hyper-parameter \(key.stringValue) for \(Config.self); record the configuration with saveHyperparameters(config) in \(Self.self).init(config:)")
+                "\(path) has no hyper-parameter \(key.stringValue) for \(Config.self); record the configuration with saveHyperparameters(from: config) in \(Self.self).init(config:)")
         } catch {
             throw TrainerError.misconfiguration("\(path)'s hyper-parameters do not make a \(Config.self): \(error)")
         }

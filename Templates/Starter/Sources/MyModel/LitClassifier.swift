@@ -17,7 +17,7 @@ final class LitClassifier: LightningModule<(Tensor, Tensor)>, CLIConfigurable {
         lr = config.lr
         net = Sequential { Linear(2, config.hidden); ReLU(); Linear(config.hidden, config.classes) }
         super.init()
-        saveHyperparameters(config)
+        saveHyperparameters(from: config)
     }
 
     override func forward(_ x: Tensor) -> Tensor { net(x) }
