@@ -26,6 +26,9 @@ CONFIGS = {
     "adamax": lambda ps: torch.optim.Adamax(ps),
     "adamax_wd": lambda ps: torch.optim.Adamax(ps, lr=0.01, betas=(0.8, 0.99), weight_decay=0.1),
     "adamax_maximize": lambda ps: torch.optim.Adamax(ps, maximize=True),
+    "radam": lambda ps: torch.optim.RAdam(ps, lr=0.01),
+    "radam_wd": lambda ps: torch.optim.RAdam(ps, lr=0.01, betas=(0.8, 0.99), weight_decay=0.1),
+    "radam_decoupled_maximize": lambda ps: torch.optim.RAdam(ps, lr=0.01, weight_decay=0.1, decoupled_weight_decay=True, maximize=True),
 }
 
 out = {}

@@ -24,6 +24,9 @@ let optimizerCases: [String: @Sendable ([Tensor]) -> Optimizer] = [
     "adamax": { Adamax($0) },
     "adamax_wd": { Adamax($0, lr: 0.01, betas: (0.8, 0.99), weightDecay: 0.1) },
     "adamax_maximize": { Adamax($0, maximize: true) },
+    "radam": { RAdam($0, lr: 0.01) },
+    "radam_wd": { RAdam($0, lr: 0.01, betas: (0.8, 0.99), weightDecay: 0.1) },
+    "radam_decoupled_maximize": { RAdam($0, lr: 0.01, weightDecay: 0.1, decoupledWeightDecay: true, maximize: true) },
 ]
 
 /// Optimizers against torch.optim: same start, same gradients, 50 steps.

@@ -18,6 +18,9 @@ enum ForeachOps {
     static let addScalar = ATenOp("aten::_foreach_add", "Scalar")
     static let divList_ = ATenOp("aten::_foreach_div_", "List")
     static let mulList_ = ATenOp("aten::_foreach_mul_", "List")
+    static let divScalarList_ = ATenOp("aten::_foreach_div_", "ScalarList")
+    static let addScalarList_ = ATenOp("aten::_foreach_add_", "ScalarList")
+    static let reciprocal_ = ATenOp("aten::_foreach_reciprocal_")
 }
 
 /// The base of optimizers (`torch.optim.Optimizer`): parameter groups, per-parameter state,
