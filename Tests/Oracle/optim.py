@@ -29,6 +29,9 @@ CONFIGS = {
     "radam": lambda ps: torch.optim.RAdam(ps, lr=0.01),
     "radam_wd": lambda ps: torch.optim.RAdam(ps, lr=0.01, betas=(0.8, 0.99), weight_decay=0.1),
     "radam_decoupled_maximize": lambda ps: torch.optim.RAdam(ps, lr=0.01, weight_decay=0.1, decoupled_weight_decay=True, maximize=True),
+    "nadam": lambda ps: torch.optim.NAdam(ps),
+    "nadam_wd": lambda ps: torch.optim.NAdam(ps, lr=0.01, betas=(0.8, 0.99), weight_decay=0.1, momentum_decay=0.01),
+    "nadam_decoupled_maximize": lambda ps: torch.optim.NAdam(ps, weight_decay=0.1, decoupled_weight_decay=True, maximize=True),
 }
 
 out = {}

@@ -27,6 +27,9 @@ let optimizerCases: [String: @Sendable ([Tensor]) -> Optimizer] = [
     "radam": { RAdam($0, lr: 0.01) },
     "radam_wd": { RAdam($0, lr: 0.01, betas: (0.8, 0.99), weightDecay: 0.1) },
     "radam_decoupled_maximize": { RAdam($0, lr: 0.01, weightDecay: 0.1, decoupledWeightDecay: true, maximize: true) },
+    "nadam": { NAdam($0) },
+    "nadam_wd": { NAdam($0, lr: 0.01, betas: (0.8, 0.99), weightDecay: 0.1, momentumDecay: 0.01) },
+    "nadam_decoupled_maximize": { NAdam($0, weightDecay: 0.1, decoupledWeightDecay: true, maximize: true) },
 ]
 
 /// Optimizers against torch.optim: same start, same gradients, 50 steps.

@@ -21,6 +21,7 @@ enum ForeachOps {
     static let divScalarList_ = ATenOp("aten::_foreach_div_", "ScalarList")
     static let addScalarList_ = ATenOp("aten::_foreach_add_", "ScalarList")
     static let reciprocal_ = ATenOp("aten::_foreach_reciprocal_")
+    static let mulScalarList_ = ATenOp("aten::_foreach_mul_", "ScalarList")
 }
 
 /// The base of optimizers (`torch.optim.Optimizer`): parameter groups, per-parameter state,
