@@ -33,6 +33,11 @@ CONFIGS = {
     "linear": lambda: S.LinearLR(sgd(2), start_factor=0.1, end_factor=0.9, total_iters=20),
     "constant": lambda: S.ConstantLR(sgd(), factor=0.25, total_iters=12),
     "lambda": lambda: S.LambdaLR(sgd(2), lr_lambda=lambda e: 0.95 ** e + 0.01 * (e % 3)),
+    "multiplicative": lambda: S.MultiplicativeLR(sgd(2), lr_lambda=lambda e: 0.97 if e % 4 else 1.01),
+    "polynomial": lambda: S.PolynomialLR(sgd(2), total_iters=40, power=2.0),
+    "polynomial_linear": lambda: S.PolynomialLR(sgd()),
+    "chained_constant_exponential": lambda: (lambda o: S.ChainedScheduler(
+        [S.ConstantLR(o, factor=0.1, total_iters=4), S.ExponentialLR(o, gamma=0.9)]))(sgd(2)),
     "sequential_warmup_cosine": lambda: (lambda o: S.SequentialLR(
         o, [S.LinearLR(o, start_factor=0.01, total_iters=10), S.CosineAnnealingLR(o, T_max=90)], milestones=[10]))(sgd()),
     "sequential_three": lambda: (lambda o: S.SequentialLR(

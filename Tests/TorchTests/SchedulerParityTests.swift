@@ -25,6 +25,13 @@ let schedulerCases: [String: @Sendable () -> LRScheduler] = [
     "lambda": {
         LambdaLR(sgd(2)) { e in Foundation.pow(0.95, Double(e)) + 0.01 * Double(e % 3) }
     },
+    "multiplicative": { MultiplicativeLR(sgd(2)) { e in e % 4 != 0 ? 0.97 : 1.01 } },
+    "polynomial": { PolynomialLR(sgd(2), totalIters: 40, power: 2) },
+    "polynomial_linear": { PolynomialLR(sgd()) },
+    "chained_constant_exponential": {
+        let optimizer = sgd(2)
+        return ChainedScheduler([ConstantLR(optimizer, factor: 0.1, totalIters: 4), ExponentialLR(optimizer, gamma: 0.9)])
+    },
     "sequential_warmup_cosine": {
         let o = sgd()
         return SequentialLR(o, schedulers: [LinearLR(o, startFactor: 0.01, totalIters: 10), CosineAnnealingLR(o, tMax: 90)],
