@@ -36,6 +36,11 @@ CONFIGS = {
     "multiplicative": lambda: S.MultiplicativeLR(sgd(2), lr_lambda=lambda e: 0.97 if e % 4 else 1.01),
     "polynomial": lambda: S.PolynomialLR(sgd(2), total_iters=40, power=2.0),
     "polynomial_linear": lambda: S.PolynomialLR(sgd()),
+    "cyclic_triangular": lambda: S.CyclicLR(sgd(2), base_lr=0.01, max_lr=0.1, step_size_up=7),
+    "cyclic_triangular2_adam": lambda: S.CyclicLR(adam(), base_lr=0.001, max_lr=0.01, step_size_up=5, step_size_down=9,
+                                                  mode="triangular2"),
+    "cyclic_exp_range": lambda: S.CyclicLR(sgd(), base_lr=0.01, max_lr=0.2, step_size_up=4, mode="exp_range", gamma=0.98,
+                                           cycle_momentum=False),
     "chained_constant_exponential": lambda: (lambda o: S.ChainedScheduler(
         [S.ConstantLR(o, factor=0.1, total_iters=4), S.ExponentialLR(o, gamma=0.9)]))(sgd(2)),
     "sequential_warmup_cosine": lambda: (lambda o: S.SequentialLR(

@@ -28,6 +28,14 @@ let schedulerCases: [String: @Sendable () -> LRScheduler] = [
     "multiplicative": { MultiplicativeLR(sgd(2)) { e in e % 4 != 0 ? 0.97 : 1.01 } },
     "polynomial": { PolynomialLR(sgd(2), totalIters: 40, power: 2) },
     "polynomial_linear": { PolynomialLR(sgd()) },
+    "cyclic_triangular": { CyclicLR(sgd(2), baseLr: 0.01, maxLr: 0.1, stepSizeUp: 7) },
+    "cyclic_triangular2_adam": {
+        CyclicLR(Adam([Tensor.zeros([2]).requiresGrad_()], lr: 0.01), baseLr: 0.001, maxLr: 0.01, stepSizeUp: 5, stepSizeDown: 9,
+                 mode: .triangular2)
+    },
+    "cyclic_exp_range": {
+        CyclicLR(sgd(), baseLr: 0.01, maxLr: 0.2, stepSizeUp: 4, mode: .expRange, gamma: 0.98, cycleMomentum: false)
+    },
     "chained_constant_exponential": {
         let optimizer = sgd(2)
         return ChainedScheduler([ConstantLR(optimizer, factor: 0.1, totalIters: 4), ExponentialLR(optimizer, gamma: 0.9)])

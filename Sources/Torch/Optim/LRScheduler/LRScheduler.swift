@@ -95,3 +95,13 @@ open class LRScheduler {
         restore(state)
     }
 }
+
+/// Sets SGD's momentum or Adam's beta1.
+func setMomentum(_ group: ParamGroup, _ value: Double, useBeta1: Bool) {
+    if useBeta1 {
+        let beta2 = group["betas"]?.arrayValue?.dropFirst().first ?? .double(0.999)
+        group["betas"] = .tuple([.double(value), beta2])
+    } else {
+        group["momentum"] = .double(value)
+    }
+}

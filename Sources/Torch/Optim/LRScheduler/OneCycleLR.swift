@@ -118,13 +118,3 @@ public final class OneCycleLR: LRScheduler {
          ("cycle_momentum", .bool(cycleMomentum)), ("use_beta1", .bool(useBeta1))]
     }
 }
-
-/// Sets SGD's momentum or Adam's beta1.
-private func setMomentum(_ group: ParamGroup, _ value: Double, useBeta1: Bool) {
-    if useBeta1 {
-        let beta2 = group["betas"]?.arrayValue?.dropFirst().first ?? .double(0.999)
-        group["betas"] = .tuple([.double(value), beta2])
-    } else {
-        group["momentum"] = .double(value)
-    }
-}
