@@ -21,15 +21,10 @@ public final class Adadelta: Optimizer {
 
     public override func update(_ group: ParamGroup, params: [Tensor], grads: [Tensor]) {
         let (rho, eps, weightDecay, maximize) = (group.double("rho"), group.double("eps"), group.double("weight_decay"), group.bool("maximize"))
-        var steps: [Tensor] = [], squareAvgs: [Tensor] = [], accDeltas: [Tensor] = []
-        for p in params {
-            let s = state(of: p) {
-                ["step": .tensor(Tensor.zeros([])), "square_avg": .tensor(Tensor.zeros(like: p)), "acc_delta": .tensor(Tensor.zeros(like: p))]
-            }
-            steps.append(s["step"]!.tensorValue!)
-            squareAvgs.append(s["square_avg"]!.tensorValue!)
-            accDeltas.append(s["acc_delta"]!.tensorValue!)
+        let lists = stateTensors(params, stateKeyOrder) { p in
+            ["step": .tensor(Tensor.zeros([])), "square_avg": .tensor(Tensor.zeros(like: p)), "acc_delta": .tensor(Tensor.zeros(like: p))]
         }
+        let (steps, squareAvgs, accDeltas) = (lists[0], lists[1], lists[2])
         ForeachOps.addScalar_(.tensors(steps), .int(1))
         var g = maximize ? ForeachOps.neg.list(.tensors(grads)) : grads
         if weightDecay != 0 {

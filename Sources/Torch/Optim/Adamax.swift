@@ -27,15 +27,10 @@ public final class Adamax: Optimizer {
         let betas = group["betas"]?.arrayValue?.compactMap(\.doubleValue) ?? [0.9, 0.999]
         let (beta1, beta2) = (betas[0], betas[1])
         let (eps, weightDecay, maximize) = (group.double("eps"), group.double("weight_decay"), group.bool("maximize"))
-        var steps: [Tensor] = [], expAvgs: [Tensor] = [], expInfs: [Tensor] = []
-        for p in params {
-            let s = state(of: p) {
-                ["step": .tensor(Tensor.zeros([])), "exp_avg": .tensor(Tensor.zeros(like: p)), "exp_inf": .tensor(Tensor.zeros(like: p))]
-            }
-            steps.append(s["step"]!.tensorValue!)
-            expAvgs.append(s["exp_avg"]!.tensorValue!)
-            expInfs.append(s["exp_inf"]!.tensorValue!)
+        let lists = stateTensors(params, stateKeyOrder) { p in
+            ["step": .tensor(Tensor.zeros([])), "exp_avg": .tensor(Tensor.zeros(like: p)), "exp_inf": .tensor(Tensor.zeros(like: p))]
         }
+        let (steps, expAvgs, expInfs) = (lists[0], lists[1], lists[2])
         var g = maximize ? ForeachOps.neg.list(.tensors(grads)) : grads
         ForeachOps.addScalar_(.tensors(steps), .int(1))
         if weightDecay != 0 {

@@ -90,6 +90,13 @@ open class Optimizer {
         return s
     }
 
+    /// The state tensors under `keys` of every parameter, one list per key, each parameter's made
+    /// by `initial` the first time (PyTorch's lazy state): the lists a foreach step works on.
+    func stateTensors(_ params: [Tensor], _ keys: [String], initial: (Tensor) -> [String: StateValue]) -> [[Tensor]] {
+        let states = params.map { p in state(of: p) { initial(p) } }
+        return keys.map { key in states.map { $0[key]!.tensorValue! } }
+    }
+
     /// A tensor entry of a parameter's state.
     func stateTensor(_ p: Tensor, _ key: String) -> Tensor? { state[ObjectIdentifier(p)]?[key]?.tensorValue }
 

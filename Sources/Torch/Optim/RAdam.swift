@@ -28,15 +28,10 @@ public final class RAdam: Optimizer {
         let betas = group["betas"]?.arrayValue?.compactMap(\.doubleValue) ?? [0.9, 0.999]
         let (beta1, beta2, lr, eps) = (betas[0], betas[1], group.lr, group.double("eps"))
         let (weightDecay, maximize) = (group.double("weight_decay"), group.bool("maximize"))
-        var steps: [Tensor] = [], expAvgs: [Tensor] = [], expAvgSqs: [Tensor] = []
-        for p in params {
-            let s = state(of: p) {
-                ["step": .tensor(Tensor.zeros([])), "exp_avg": .tensor(Tensor.zeros(like: p)), "exp_avg_sq": .tensor(Tensor.zeros(like: p))]
-            }
-            steps.append(s["step"]!.tensorValue!)
-            expAvgs.append(s["exp_avg"]!.tensorValue!)
-            expAvgSqs.append(s["exp_avg_sq"]!.tensorValue!)
+        let lists = stateTensors(params, stateKeyOrder) { p in
+            ["step": .tensor(Tensor.zeros([])), "exp_avg": .tensor(Tensor.zeros(like: p)), "exp_avg_sq": .tensor(Tensor.zeros(like: p))]
         }
+        let (steps, expAvgs, expAvgSqs) = (lists[0], lists[1], lists[2])
         ForeachOps.addScalar_(.tensors(steps), .int(1))
         var g = maximize ? ForeachOps.neg.list(.tensors(grads)) : grads
         let rhoInf = 2 / (1 - beta2) - 1
