@@ -27,13 +27,7 @@ public final class Adadelta: Optimizer {
         let (steps, squareAvgs, accDeltas) = (lists[0], lists[1], lists[2])
         ForeachOps.addScalar_(.tensors(steps), .int(1))
         var g = maximize ? ForeachOps.neg.list(.tensors(grads)) : grads
-        if weightDecay != 0 {
-            if maximize {
-                ForeachOps.addList_(.tensors(g), .tensors(params), .double(weightDecay))
-            } else {
-                g = ForeachOps.addList.list(.tensors(g), .tensors(params), .double(weightDecay))
-            }
-        }
+        g = decayed(g, params, weightDecay: weightDecay, lr: group.lr, copied: maximize)
         ForeachOps.mulScalar_(.tensors(squareAvgs), .double(rho))
         ForeachOps.addcmul_(.tensors(squareAvgs), .tensors(g), .tensors(g), .double(1 - rho))
         let std = ForeachOps.addScalar.list(.tensors(squareAvgs), .double(eps))

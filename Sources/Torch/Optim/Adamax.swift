@@ -33,13 +33,7 @@ public final class Adamax: Optimizer {
         let (steps, expAvgs, expInfs) = (lists[0], lists[1], lists[2])
         var g = maximize ? ForeachOps.neg.list(.tensors(grads)) : grads
         ForeachOps.addScalar_(.tensors(steps), .int(1))
-        if weightDecay != 0 {
-            if maximize {
-                ForeachOps.addList_(.tensors(g), .tensors(params), .double(weightDecay))
-            } else {
-                g = ForeachOps.addList.list(.tensors(g), .tensors(params), .double(weightDecay))
-            }
-        }
+        g = decayed(g, params, weightDecay: weightDecay, lr: group.lr, copied: maximize)
         ForeachOps.lerp_(.tensors(expAvgs), .tensors(g), .double(1 - beta1))
         ForeachOps.mulScalar_(.tensors(expInfs), .double(beta2))
         if !maximize && weightDecay == 0 {

@@ -38,15 +38,7 @@ public final class NAdam: Optimizer {
         let (steps, muProducts, expAvgs, expAvgSqs) = (lists[0], lists[1], lists[2], lists[3])
         var g = maximize ? ForeachOps.neg.list(.tensors(grads)) : grads
         ForeachOps.addScalar_(.tensors(steps), .int(1))
-        if weightDecay != 0 {
-            if group.bool("decoupled_weight_decay") {
-                ForeachOps.mulScalar_(.tensors(params), .double(1 - lr * weightDecay))
-            } else if maximize {
-                ForeachOps.addList_(.tensors(g), .tensors(params), .double(weightDecay))
-            } else {
-                g = ForeachOps.addList.list(.tensors(g), .tensors(params), .double(weightDecay))
-            }
-        }
+        g = decayed(g, params, weightDecay: weightDecay, lr: lr, decoupled: group.bool("decoupled_weight_decay"), copied: maximize)
         ForeachOps.lerp_(.tensors(expAvgs), .tensors(g), .double(1 - beta1))
         ForeachOps.mulScalar_(.tensors(expAvgSqs), .double(beta2))
         ForeachOps.addcmul_(.tensors(expAvgSqs), .tensors(g), .tensors(g), .double(1 - beta2))

@@ -97,6 +97,23 @@ open class Optimizer {
         return keys.map { key in states.map { $0[key]!.tensorValue! } }
     }
 
+    /// Weight decay as PyTorch's foreach steps apply it: with `decoupled`, the parameters shrink by
+    /// `lr * weightDecay`; otherwise `weightDecay` times the parameters is added to the gradients,
+    /// in place when `grads` is already a copy (negated for `maximize`), into new tensors otherwise.
+    func decayed(_ grads: [Tensor], _ params: [Tensor], weightDecay: Double, lr: Double, decoupled: Bool = false,
+                 copied: Bool) -> [Tensor] {
+        guard weightDecay != 0 else { return grads }
+        if decoupled {
+            ForeachOps.mulScalar_(.tensors(params), .double(1 - lr * weightDecay))
+            return grads
+        }
+        if copied {
+            ForeachOps.addList_(.tensors(grads), .tensors(params), .double(weightDecay))
+            return grads
+        }
+        return ForeachOps.addList.list(.tensors(grads), .tensors(params), .double(weightDecay))
+    }
+
     /// A tensor entry of a parameter's state.
     func stateTensor(_ p: Tensor, _ key: String) -> Tensor? { state[ObjectIdentifier(p)]?[key]?.tensorValue }
 

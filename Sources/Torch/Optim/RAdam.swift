@@ -37,15 +37,7 @@ public final class RAdam: Optimizer {
         let rhoInf = 2 / (1 - beta2) - 1
         let stepValues: [Double] = steps.map { $0.item() }
         let rhoT = stepValues.map { rhoInf - 2 * $0 * pow(beta2, $0) / (1 - pow(beta2, $0)) }
-        if weightDecay != 0 {
-            if group.bool("decoupled_weight_decay") {
-                ForeachOps.mulScalar_(.tensors(params), .double(1 - lr * weightDecay))
-            } else if maximize {
-                ForeachOps.addList_(.tensors(g), .tensors(params), .double(weightDecay))
-            } else {
-                g = ForeachOps.addList.list(.tensors(g), .tensors(params), .double(weightDecay))
-            }
-        }
+        g = decayed(g, params, weightDecay: weightDecay, lr: lr, decoupled: group.bool("decoupled_weight_decay"), copied: maximize)
         ForeachOps.lerp_(.tensors(expAvgs), .tensors(g), .double(1 - beta1))
         ForeachOps.mulScalar_(.tensors(expAvgSqs), .double(beta2))
         ForeachOps.addcmul_(.tensors(expAvgSqs), .tensors(g), .tensors(g), .double(1 - beta2))
