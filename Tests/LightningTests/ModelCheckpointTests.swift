@@ -76,6 +76,12 @@ final class ModelCheckpointTests: XCTestCase {
             + "\(second.checkpointDirectory); only bestModelPath is restored"), output.text)
     }
 
+    func testAFolderGivenWithATrailingSlashKeepsOnlyTheBest() throws {
+        let folder = try temporaryDirectory() + "/checkpoints/"
+        let (_, files) = try run([0.5], epochs: 3, ModelCheckpoint(dirpath: folder))
+        XCTAssertEqual(files, ["epoch=2-step=12.ckpt"])
+    }
+
     func testSaveTriggers() throws {
         let (_, steps) = try run([0.5], epochs: 2, ModelCheckpoint(saveTopK: -1, everyNTrainSteps: 3))
         XCTAssertEqual(steps, ["epoch=0-step=3.ckpt", "epoch=1-step=6.ckpt"])

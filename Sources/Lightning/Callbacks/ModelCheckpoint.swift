@@ -112,7 +112,9 @@ public final class ModelCheckpoint: Callback {
     /// Deletes a checkpoint that is no longer kept (on the rank that writes them), unless it lies
     /// outside this callback's folder or is the one the fit resumed from.
     private func remove(_ path: String, _ trainer: Trainer) {
-        guard let dirpath, (path as NSString).deletingLastPathComponent == dirpath, path != trainer.resumedFrom else { return }
+        func resolved(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
+        guard let dirpath, resolved((path as NSString).deletingLastPathComponent) == resolved(dirpath),
+              resolved(path) != trainer.resumedFrom.map(resolved) else { return }
         if trainer.strategyPlugin.isGlobalZero { try? FileManager.default.removeItem(atPath: path) }
         try? FileManager.default.removeItem(atPath: FSDPStrategy.shardPath(path, rank: trainer.globalRank))
     }
