@@ -59,8 +59,9 @@ open class LightningModuleBase: Module {
 
     // MARK: state for steps
 
-    /// The device the module's parameters are on (`self.device`); the run's device in a run.
-    public var device: Device { parameters().first?.device ?? trainer?.acceleratorPlugin.device ?? .cpu }
+    /// The device the module's parameters are on (`self.device`): the run's device in a run
+    /// (read from the Trainer, so a step can ask every time), else that of the first parameter.
+    public var device: Device { trainer?.acceleratorPlugin.device ?? parameters().first?.device ?? .cpu }
     /// The epoch being run (0-based).
     public var currentEpoch: Int { trainer?.currentEpoch ?? 0 }
     /// The number of optimizer steps taken.

@@ -34,38 +34,33 @@ public final class DataLoader<Sample, Batch>: Sequence, @unchecked Sendable {
     public var makesWholeBatches: Bool { fetchBatch != nil }
     private var iterations = 0
 
-    public init<D: Dataset>(_ dataset: D, batchSize: Int = 1, shuffle: Bool = false, sampler: Sampler? = nil,
-                            numWorkers: Int = 0, prefetchFactor: Int = 2, dropLast: Bool = false, seed: UInt64? = nil,
-                            pinMemory: Bool = false, collate: Collate<Sample, Batch>) where D.Sample == Sample {
+    public convenience init<D: Dataset>(_ dataset: D, batchSize: Int = 1, shuffle: Bool = false, sampler: Sampler? = nil,
+                                        numWorkers: Int = 0, prefetchFactor: Int = 2, dropLast: Bool = false, seed: UInt64? = nil,
+                                        pinMemory: Bool = false, collate: Collate<Sample, Batch>) where D.Sample == Sample {
         precondition(batchSize > 0, "DataLoader: batchSize should be a positive integer, but got \(batchSize)")
-        precondition(numWorkers >= 0, "DataLoader: numWorkers option should be non-negative")
         precondition(sampler == nil || !shuffle, "DataLoader: sampler option is mutually exclusive with shuffle")
-        (self.batchSize, self.dropLast, self.numWorkers, self.prefetchFactor) = (batchSize, dropLast, numWorkers, Swift.max(1, prefetchFactor))
-        self.pinMemory = pinMemory
-        datasetCount = dataset.count
-        fetch = { dataset[$0] }
-        self.collate = collate
-        batchSampler = nil
-        if let sampler {
-            self.sampler = sampler
-        } else if shuffle {
-            self.sampler = RandomSampler(seed: seed ?? UInt64(Tensor.randint(0, Int(Int32.max), [1]).item(as: Int.self)))
-        } else {
-            self.sampler = SequentialSampler()
-        }
+        let order = sampler ?? (shuffle ? RandomSampler(seed: seed ?? UInt64(Tensor.randint(0, Int(Int32.max), [1]).item(as: Int.self)))
+                                        : SequentialSampler())
+        self.init(dataset, batchSize: batchSize, dropLast: dropLast, sampler: order, batchSampler: nil, numWorkers: numWorkers,
+                  prefetchFactor: prefetchFactor, pinMemory: pinMemory, collate: collate)
     }
 
     /// Batches as `batchSampler` makes them (`DataLoader(dataset, batch_sampler=...)`): it chooses
     /// every batch's indices and their order; `batchSize` reads 0.
-    public init<D: Dataset>(_ dataset: D, batchSampler: BatchSampler, numWorkers: Int = 0, prefetchFactor: Int = 2,
-                            pinMemory: Bool = false, collate: Collate<Sample, Batch>) where D.Sample == Sample {
+    public convenience init<D: Dataset>(_ dataset: D, batchSampler: BatchSampler, numWorkers: Int = 0, prefetchFactor: Int = 2,
+                                        pinMemory: Bool = false, collate: Collate<Sample, Batch>) where D.Sample == Sample {
+        self.init(dataset, batchSize: 0, dropLast: false, sampler: SequentialSampler(), batchSampler: batchSampler,
+                  numWorkers: numWorkers, prefetchFactor: prefetchFactor, pinMemory: pinMemory, collate: collate)
+    }
+
+    private init<D: Dataset>(_ dataset: D, batchSize: Int, dropLast: Bool, sampler: Sampler, batchSampler: BatchSampler?,
+                             numWorkers: Int, prefetchFactor: Int, pinMemory: Bool, collate: Collate<Sample, Batch>) where D.Sample == Sample {
         precondition(numWorkers >= 0, "DataLoader: numWorkers option should be non-negative")
-        (batchSize, dropLast, self.numWorkers, self.prefetchFactor) = (0, false, numWorkers, Swift.max(1, prefetchFactor))
-        self.pinMemory = pinMemory
+        (self.batchSize, self.dropLast, self.numWorkers, self.prefetchFactor) = (batchSize, dropLast, numWorkers, Swift.max(1, prefetchFactor))
+        (self.pinMemory, self.sampler, self.batchSampler) = (pinMemory, sampler, batchSampler)
         datasetCount = dataset.count
         fetch = { dataset[$0] }
         self.collate = collate
-        (sampler, self.batchSampler) = (SequentialSampler(), batchSampler)
     }
 
     /// A loader of the same dataset that visits it in `sampler`'s order (how the Trainer
