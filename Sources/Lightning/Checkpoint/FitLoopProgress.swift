@@ -21,13 +21,9 @@ struct FitLoopProgress {
     var trainSamplerSeed: UInt64?
     var callbackMetrics: [String: Tensor] = [:]
 
-    init(epoch: Int, batchesDone: Int, phase: EpochPhase, batchEndPending: Bool, globalStep: Int, batchesThatStepped: Int,
-         trainSamplerSeed: UInt64?, callbackMetrics: [String: Tensor]) {
-        (self.epoch, self.batchesDone, self.phase, self.globalStep) = (epoch, batchesDone, phase, globalStep)
-        self.batchEndPending = batchEndPending
-        (self.batchesThatStepped, self.trainSamplerSeed, self.callbackMetrics) = (batchesThatStepped, trainSamplerSeed, callbackMetrics)
-    }
+}
 
+extension FitLoopProgress {
     /// The position a checkpoint holds: ours, an earlier swift-lightning layout, or Lightning's
     /// counters (an epoch whose end ran resumes at the next one, as Lightning resumes it).
     init(checkpoint: StateValue) {
