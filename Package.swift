@@ -52,6 +52,7 @@ let package = Package(
         .executable(name: "example-ddp", targets: ["ExampleDDP"]),
         .executable(name: "example-amp", targets: ["ExampleAMP"]),
         .executable(name: "example-gan", targets: ["ExampleGAN"]),
+        .executable(name: "example-fabric", targets: ["ExampleFabric"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -87,6 +88,9 @@ let package = Package(
         .executableTarget(name: "ExampleDDP", dependencies: ["ExampleSupport", "LightningCLI"], path: "Examples/DDP", exclude: ["README.md"]),
         .executableTarget(name: "ExampleAMP", dependencies: ["ExampleSupport", "LightningCLI"], path: "Examples/AMP", exclude: ["README.md"]),
         .executableTarget(name: "ExampleGAN", dependencies: ["ExampleSupport", "LightningCLI"], path: "Examples/GAN", exclude: ["README.md"]),
+        .executableTarget(name: "ExampleFabric", dependencies: ["ExampleSupport", "Lightning", "Torch",
+                                                                .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          path: "Examples/Fabric", exclude: ["README.md"]),
         .executableTarget(name: "BenchOpOverhead", dependencies: ["Torch"], path: "bench/OpOverhead/Swift"),
         .executableTarget(name: "BenchDataLoader", dependencies: ["Lightning", "Torch"], path: "bench/DataLoader/Swift"),
         .executableTarget(name: "BenchProgressBar", dependencies: ["Lightning", "Torch"], path: "bench/ProgressBar"),

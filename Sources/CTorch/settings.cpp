@@ -14,6 +14,11 @@ bool ct_cuda_is_available(void) { return at::hasCUDA(); }
 
 int32_t ct_cuda_device_count(void) { return at::hasCUDA() ? static_cast<int32_t>(at::getNumGPUs()) : 0; }
 
+int32_t ct_get_deterministic(void) {
+    auto &context = at::globalContext();
+    return context.deterministicAlgorithms() ? (context.deterministicAlgorithmsWarnOnly() ? 2 : 1) : 0;
+}
+
 int32_t ct_set_deterministic(bool enabled, bool warn_only) {
     CT_GUARD(return -1, {
         at::globalContext().setDeterministicAlgorithms(enabled, warn_only);

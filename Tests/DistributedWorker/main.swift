@@ -195,17 +195,70 @@ do {
     default: strategy = devices * numNodes > 1 ? .ddp(timeout: 60) : .auto
     }
     let precision = options["precision"].flatMap { Precision(lightning: $0) } ?? .true32
+    // `--fabric true`: the Worker's training as a loop of one's own on Fabric, with the
+    // Trainer's strategies; its weights, samples seen and a `Fabric.save` file are written.
+    if options["fabric"] != nil {
+        let fabric = try Fabric(devices: .count(devices), strategy: strategy, numNodes: numNodes, precision: precision)
+        try fabric.launch()
+        let model = Worker(sleepMs: 0, failRank: -1, failStep: -1)
+        let (module, optimizer) = try fabric.setup(model, SGD(model.parameters(), lr: 0.1, momentum: 0.9))
+        let loader = try fabric.setupDataloader(train)
+        var step = 0
+        for epoch in 0..<epochs {
+            let stream = loader.stream(epoch: epoch, skip: 0)
+            defer { stream.finish() }
+            while let (x, y, ids) = try stream.next() {
+                model.seen += ids.scalars(as: Int64.self).map(Int.init)
+                let loss = F.crossEntropy(try module(x), y)
+                try fabric.backward(loss)
+                try optimizer.step()
+                optimizer.zeroGrad()
+                step += 1
+            }
+        }
+        try fabric.save("\(out)/fabric.ckpt", ["model": .module(model), "optimizer": .optimizer(optimizer), "step": .value(.int(step))])
+        let restored = Worker(sleepMs: 0, failRank: -1, failStep: -1)
+        let rest = try fabric.load("\(out)/fabric.ckpt", into: ["model": .module(restored)])
+        let rank = fabric.globalRank
+        try Safetensors.save(model.stateDict(), to: "\(out)/weights-rank\(rank).safetensors")
+        try Safetensors.save(restored.stateDict(), to: "\(out)/restored-rank\(rank).safetensors")
+        let report: [String: Any] = ["seen": model.seen, "global_step": step, "world_size": fabric.worldSize,
+                                     "saved_step": rest["step"]?.intValue ?? -1,
+                                     "mean_of_ranks": try fabric.allReduce(Tensor(Double(rank))).item() as Double]
+        try JSONSerialization.data(withJSONObject: report).write(to: URL(fileURLWithPath: "\(out)/report-rank\(rank).json"))
+        exit(0)
+    }
+    // `--environment custom`: started by the test itself, which tells each process its rank in
+    // variables of its own, as a scheduler Lightning has no environment for would.
+    var plugins: [TrainerPlugin] = []
+    if options["environment"] == "custom" {
+        let env = ProcessInfo.processInfo.environment
+        let rank = Int(env["WORKER_RANK"] ?? "") ?? -1, world = Int(env["WORKER_WORLD_SIZE"] ?? "") ?? 0
+        plugins.append(.clusterEnvironment(try ClusterEnvironment(globalRank: rank, localRank: rank, nodeRank: 0, worldSize: world,
+                                                                  localWorldSize: world, mainAddress: "127.0.0.1",
+                                                                  mainPort: Int(env["WORKER_PORT"] ?? "") ?? 0)))
+    }
+    let finder = options["lr-find"].map { _ in LearningRateFinder(minLr: 1e-4, maxLr: 1, numTraining: option("lr-find", 8), earlyStopThreshold: nil) }
+    if let finder { callbacks.append(finder) }
     let trainer = try Trainer(devices: .count(devices), strategy: strategy, numNodes: numNodes, precision: precision,
                               maxEpochs: epochs, maxSteps: maxSteps, numSanityValSteps: 0,
                               accumulateGradBatches: option("accumulate", 1), enableCheckpointing: options["save-every"] != nil,
                               enableProgressBar: false, enableModelSummary: false, defaultRootDir: out, callbacks: callbacks,
-                              logger: [])
+                              logger: [], plugins: plugins)
     let rank = trainer.globalRank
     try "\(getpid())".write(toFile: "\(out)/pid-rank\(rank)", atomically: true, encoding: .utf8)
     let model: any Reporting = options["model"] == "gan" ? GANWorker() : Worker(sleepMs: sleepMs, failRank: failRank, failStep: failStep)
     try trainer.fit(model, train: train, val: options["validate"] != nil ? val : nil,
                     ckptPath: options["ckpt"].map { CheckpointPath.path($0) })
     try Safetensors.save(model.stateDict(), to: "\(out)/weights-rank\(rank).safetensors")
+    // `--second-timeout S`: a second Trainer in the same process, with a timeout of its own.
+    var timeouts = [(trainer.strategyPlugin as? any ParallelStrategy)?.context.group?.timeout ?? 0]
+    if let seconds = options["second-timeout"].flatMap(Double.init) {
+        let second = try Trainer(devices: .count(devices), strategy: .ddp(timeout: seconds), numNodes: numNodes,
+                                 enableCheckpointing: false, enableProgressBar: false, enableModelSummary: false, logger: [])
+        try second.validate(model, val)
+        timeouts.append((second.strategyPlugin as? any ParallelStrategy)?.context.group?.timeout ?? 0)
+    }
     let metrics = trainer.callbackMetrics.mapValues { $0.item() }
     let stateBytes = trainer.optimizers.flatMap { $0.state.values.flatMap(\.values) }.compactMap(\.tensorValue)
         .reduce(0) { $0 + $1.numel * $1.dtype.elementSize }
@@ -214,7 +267,8 @@ do {
                                  "parameter_bytes": model.parameterBytes,
                                  "losses": recorder.losses,
                                  "loss_scale": trainer.precisionPlugin.stateDict()["scale"]?.doubleValue ?? 0,
-                                 "all_gathers": (trainer.strategyPlugin as? FSDPStrategy)?.gatherCount ?? 0]
+                                 "all_gathers": (trainer.strategyPlugin as? FSDPStrategy)?.gatherCount ?? 0,
+                                 "group_timeouts": timeouts, "lr_find_losses": finder?.results.loss ?? []]
     try JSONSerialization.data(withJSONObject: report).write(to: URL(fileURLWithPath: "\(out)/report-rank\(rank).json"))
 } catch {
     FileHandle.standardError.write(Data("worker error: \(error)\n".utf8))

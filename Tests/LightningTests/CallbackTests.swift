@@ -193,4 +193,20 @@ final class CallbackArgumentTests: XCTestCase {
         XCTAssertLessThan(early.results.lr.count, 100, "a diverging loss ends the range test early")
         XCTAssertGreaterThan(early.results.loss.last!, 4 * early.results.loss.filter(\.isFinite).min()!)
     }
+
+    func testThrowingTrainerStopFromACallbackEndsFittingGracefully() throws {
+        final class StopAtThirdBatch: Callback {
+            func onTrainBatchEnd(_ trainer: Trainer, _ module: LightningModuleBase, loss: Tensor?, batch: Any, batchIdx: Int) throws {
+                if batchIdx == 2 { throw TrainerStop() }
+            }
+        }
+        let trainer = try makeTrainer(try temporaryDirectory()) {
+            try Trainer(maxEpochs: 5, defaultRootDir: $0, callbacks: [StopAtThirdBatch()])
+        }
+        XCTAssertNoThrow(try trainer.fit(TinyClassifier(), train: DataLoader(classificationData(), batchSize: 8)))
+        XCTAssertTrue(trainer.shouldStop)
+        XCTAssertEqual(trainer.globalStep, 3, "stopped at the step boundary after the third batch")
+        XCTAssertEqual(trainer.currentEpoch, 0)
+        XCTAssertTrue(trainer.stoppedWithinEpoch)
+    }
 }

@@ -540,4 +540,74 @@ final class DistributedTests: XCTestCase {
         assertSameWeights(try twoNodes.weights(rank: 0), try twoNodes.weights(rank: 1), bitwise: true, "node 0 vs node 1")
         assertSameWeights(try twoNodes.weights(rank: 0), try local.weights(rank: 0), bitwise: true, "2 nodes vs 2 local processes")
     }
+
+    /// Two processes the test starts itself (no launcher of ours, no torchrun or SLURM
+    /// variables), each told its rank by a cluster environment the program builds.
+    func testAClusterEnvironmentOfYourOwnRunsAJobItsSchedulerStarted() throws {
+        let dir = try temporaryDirectory()
+        let port = 31_000 + Int(getpid() % 1000)
+        let ranks = (0..<2).map { rank in
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: Self.worker)
+            process.arguments = ["--environment", "custom", "--devices", "2", "--batch", "8", "--epochs", "2", "--out", dir]
+            process.environment = ProcessInfo.processInfo.environment.merging(
+                ["WORKER_RANK": String(rank), "WORKER_WORLD_SIZE": "2", "WORKER_PORT": String(port)]) { $1 }
+            process.standardOutput = FileHandle.nullDevice
+            return process
+        }
+        for process in ranks { try process.run() }
+        for process in ranks {
+            XCTAssertTrue(waitForExit(process, seconds: 120))
+            XCTAssertEqual(process.terminationStatus, 0)
+        }
+        let run = Run(dir: dir, result: nil)
+        XCTAssertEqual(try run.perRank("world_size"), [2, 2])
+        let local = try Self.twoProcesses()
+        assertSameWeights(try run.weights(rank: 0), try run.weights(rank: 1), bitwise: true, "rank 0 vs rank 1")
+        assertSameWeights(try run.weights(rank: 0), try local.weights(rank: 0), bitwise: true, "own environment vs our launcher")
+    }
+
+    /// The learning-rate finder's steps go through DDP's reducer like fitting's: both ranks see
+    /// the same smoothed losses (so the same suggestion), and the run after it (weights, optimizer and
+    /// RNG restored) equals one without it.
+    func testTheLearningRateFinderRunsThroughTheStrategyUnderDDP() throws {
+        let run = try Self.run(["devices": "2", "batch": "8", "epochs": "2", "lr-find": "6"])
+        try assertMatchesOneProcess(run, "after the learning-rate finder")
+        let reports = try (0..<2).map { try run.report(rank: $0) }
+        let losses = reports.map { $0["lr_find_losses"] as? [Double] ?? [] }
+        XCTAssertEqual(losses[0].count, 6)
+        XCTAssertTrue(losses[0].allSatisfy(\.isFinite), "\(losses[0])")
+        XCTAssertEqual(losses[0], losses[1], "the smoothed losses are means over the ranks")
+    }
+
+    /// Two Trainers in one process, each with its own timeout: each strategy owns its group.
+    func testTwoTrainersInOneProcessKeepTheirOwnProcessGroupSettings() throws {
+        let run = try Self.run(["devices": "2", "batch": "8", "epochs": "1", "second-timeout": "7"])
+        assertSucceeded(run)
+        for rank in 0..<2 {
+            XCTAssertEqual(try run.report(rank: rank)["group_timeouts"] as? [Double], [60, 7], "rank \(rank)")
+        }
+    }
+
+    /// A training loop of one's own on Fabric with the Trainer's DDP and ZeRO strategies gives
+    /// the Trainer's weights on the same data; `Fabric.save` writes whole weights that load back.
+    func testAFabricLoopOnTwoProcessesEqualsTheTrainer() throws {
+        let trainer = try Self.twoProcesses()
+        for strategy in ["ddp", "zero1"] {
+            let run = try Self.run(["devices": "2", "batch": "8", "epochs": "2", "fabric": "true", "strategy": strategy])
+            assertSucceeded(run)
+            assertSameWeights(try run.weights(rank: 0), try run.weights(rank: 1), bitwise: true, "\(strategy): rank 0 vs rank 1")
+            assertSameWeights(try run.weights(rank: 0), try trainer.weights(rank: 0), bitwise: true, "\(strategy): Fabric vs Trainer")
+            XCTAssertEqual(try run.perRank("global_step"), [8, 8])
+            let seen = try (0..<2).map { try run.report(rank: $0)["seen"] as! [Int] }
+            let trainerSeen = try (0..<2).map { try trainer.report(rank: $0)["seen"] as! [Int] }
+            XCTAssertEqual(seen, trainerSeen, "\(strategy): the same samples in the same order on each rank")
+            XCTAssertEqual(try run.report()["saved_step"] as? Int, 8)
+            XCTAssertEqual(try run.report()["mean_of_ranks"] as? Double, 0.5)
+            let restored: [String: Tensor] = try Safetensors.loadFile("\(run.dir)/restored-rank1.safetensors")
+            assertSameWeights(restored, try run.weights(rank: 0), bitwise: true, "\(strategy): Fabric.load of Fabric.save")
+            let file = try TorchFile.load("\(run.dir)/fabric.ckpt")
+            XCTAssertEqual(file["model"]?.stateDictValue?.keys.sorted(), try run.weights().keys.sorted())
+        }
+    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import TestSupport
+import Torch
 import XCTest
 
 /// Every example program runs end to end with a tiny budget (the binaries `swift build` makes).
@@ -47,6 +48,20 @@ final class ExamplesTests: XCTestCase {
                                              "--trainer.strategy", "ddp_find_unused_parameters_true"])
         XCTAssertTrue(result.stderr.contains("rank 1 of 2"), result.stderr)
         XCTAssertTrue(result.stdout.contains("epoch 0: mean radius"), result.stdout)
+    }
+
+    /// A Fabric loop on two processes: each trains on its share and the test accuracy is summed over both.
+    func testFabricExampleTrainsOnTwoProcesses() throws {
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("example-fabric").path
+        let dir = try temporaryDirectory()
+        let result = try runProcess(binary, ["--epochs", "2", "--samples", "1200", "--devices", "2", "--strategy", "ddp",
+                                             "--save", dir + "/net.ckpt"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stderr.contains("rank 1 of 2"), result.stderr)
+        let accuracy = result.stdout.split(separator: "\n").last { $0.hasPrefix("test:") }.flatMap { $0.split(separator: " ").last }
+            .flatMap { Double($0) }
+        XCTAssertGreaterThan(try XCTUnwrap(accuracy, result.stdout), 0.3, "10 classes: chance is 0.1")
+        XCTAssertEqual(try TorchFile.load(dir + "/net.ckpt")["model"]?.stateDictValue?.keys.sorted().first, "conv1.bias")
     }
 
     func testABadFlagIsACleanError() throws {

@@ -124,16 +124,35 @@ final class TrainerFlagTests: XCTestCase {
         XCTAssertEqual(finals[0], finals[1])
     }
 
-    func testBenchmarkSetsCuDNNsFlagAsLightningDoes() throws {
+    func testBenchmarkAndDeterminismAreSetForTheRunAndRestoredAfter() throws {
         let before = CUDA.cudnnBenchmark
         defer { CUDA.cudnnBenchmark = before }
+        CUDA.cudnnBenchmark = false
         XCTAssertTrue(try Trainer(benchmark: true, enableCheckpointing: false).benchmark)
-        XCTAssertTrue(CUDA.cudnnBenchmark)
+        XCTAssertFalse(CUDA.cudnnBenchmark, "making a Trainer changes nothing in the process")
+        CUDA.cudnnBenchmark = true
         XCTAssertTrue(try Trainer(enableCheckpointing: false).benchmark, "nil keeps the process's setting")
         XCTAssertFalse(try Trainer(deterministic: true, enableCheckpointing: false).benchmark, "deterministic turns it off")
-        XCTAssertFalse(CUDA.cudnnBenchmark)
-        XCTAssertEqual(ProcessInfo.processInfo.environment["CUBLAS_WORKSPACE_CONFIG"], ":4096:8")
         XCTAssertTrue(try Trainer(deterministic: true, benchmark: true, enableCheckpointing: false).benchmark)
+
+        /// Reads the process's settings while training runs.
+        final class SettingsProbe: Callback {
+            var seen: (benchmark: Bool, deterministic: Bool)?
+            func onTrainStart(_ trainer: Trainer, _ module: LightningModuleBase) throws {
+                seen = (CUDA.cudnnBenchmark, TorchSettings.deterministicAlgorithms.enabled)
+            }
+        }
+        CUDA.cudnnBenchmark = true
+        XCTAssertFalse(TorchSettings.deterministicAlgorithms.enabled)
+        let probe = SettingsProbe()
+        let trainer = try Trainer(maxEpochs: 1, deterministic: true, enableCheckpointing: false, enableProgressBar: false,
+                                  enableModelSummary: false, callbacks: [probe], logger: [])
+        try trainer.fit(TinyClassifier(), train: DataLoader(classificationData(), batchSize: 16))
+        XCTAssertEqual(probe.seen?.benchmark, false, "the run is deterministic: no cuDNN autotuning")
+        XCTAssertEqual(probe.seen?.deterministic, true)
+        XCTAssertTrue(CUDA.cudnnBenchmark, "restored after the run")
+        XCTAssertFalse(TorchSettings.deterministicAlgorithms.enabled, "restored after the run")
+        XCTAssertEqual(ProcessInfo.processInfo.environment["CUBLAS_WORKSPACE_CONFIG"], ":4096:8")
     }
 
     func testFastDevRunAndOverfitBatches() throws {

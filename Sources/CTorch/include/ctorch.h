@@ -181,6 +181,8 @@ void ct_set_num_threads(int32_t n);
 int32_t ct_get_num_threads(void);
 bool ct_cuda_is_available(void);
 int32_t ct_cuda_device_count(void);
+/// 0: deterministic algorithms off; 1: on; 2: on, warning only.
+int32_t ct_get_deterministic(void);
 int32_t ct_set_deterministic(bool enabled, bool warn_only);
 
 /// A function of one tensor for ct_checkpoint: takes ownership of `input`, returns an owned tensor.

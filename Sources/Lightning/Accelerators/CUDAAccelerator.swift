@@ -12,8 +12,11 @@ public final class CUDAAccelerator: AcceleratorPlugin {
 
     public static var isAvailable: Bool { CUDA.isAvailable }
 
+    /// The GPUs this machine has.
+    public static var deviceCount: Int? { CUDA.deviceCount }
+
     /// Takes the GPU of this process's local rank and makes it current.
-    func select(localRank: Int) throws {
+    public func setupDevice(localRank: Int) throws {
         guard localRank < CUDA.deviceCount else {
             throw TrainerError.invalidArgument("devices", "local rank \(localRank) needs GPU \(localRank); this machine has \(CUDA.deviceCount)")
         }
@@ -23,7 +26,7 @@ public final class CUDAAccelerator: AcceleratorPlugin {
 
     /// The allocator's memory on this device and, through NVML, its use and temperature
     /// (Lightning's `torch.cuda.memory_stats` and `nvidia-smi` figures).
-    public func stats() -> [(String, Double)] {
+    public func deviceStats() -> [(String, Double)] {
         var out: [(String, Double)] = []
         let mb = 1.0 / Double(1 << 20)
         if let memory = try? CUDA.memoryStats(index) {

@@ -2,7 +2,8 @@ import Foundation
 import Torch
 
 /// The learning-rate range test (`LearningRateFinder`): before training, runs `numTraining`
-/// steps with the learning rate rising from `minLr` to `maxLr`, records the smoothed loss,
+/// training steps (through the strategy and precision plug-in, as fitting does) with the
+/// learning rate rising from `minLr` to `maxLr`, records the smoothed loss (its mean over ranks),
 /// stops early when it exceeds `earlyStopThreshold` times the best, restores the model,
 /// optimizer and RNG, and suggests the rate where the loss falls fastest. With `update`, the
 /// suggestion is handed to the model (set its learning rate there) and the optimizers are made again.
@@ -31,7 +32,7 @@ public final class LearningRateFinder: Callback {
     }
 
     public func onFitStart(_ trainer: Trainer, _ module: LightningModuleBase) throws {
-        guard let run = trainer.trainingBatches, let optimizer = trainer.optimizers.first, module.automaticOptimization else {
+        guard let run = trainer.trainingSteps, let optimizer = trainer.optimizers.first, module.automaticOptimization else {
             throw TrainerError.misconfiguration("LearningRateFinder needs automatic optimization with one optimizer")
         }
         let weights = StateDict(module.stateDict().map { ($0.key, $0.value.clone()) })
@@ -41,13 +42,11 @@ public final class LearningRateFinder: Callback {
         let beta = 0.98
         var average = 0.0, best = Double.infinity, step = 0
         results = ([], [])
-        try run(numTraining) { loss in
+        try run(numTraining, { i in
+            for group in optimizer.paramGroups { group.lr = self.lr(at: i) }
+        }) { loss in
             let lr = self.lr(at: step)
-            for group in optimizer.paramGroups { group.lr = lr }
-            loss.backward()
-            optimizer.step()
-            optimizer.zeroGrad()
-            average = beta * average + (1 - beta) * loss.item()
+            average = beta * average + (1 - beta) * (try trainer.strategyPlugin.reduceMean(loss)).item()
             let smoothed = average / (1 - Foundation.pow(beta, Double(step + 1)))
             results.lr.append(lr)
             results.loss.append(smoothed)

@@ -115,8 +115,7 @@ public final class ModelCheckpoint: Callback {
         func resolved(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
         guard let dirpath, resolved((path as NSString).deletingLastPathComponent) == resolved(dirpath),
               resolved(path) != trainer.resumedFrom.map(resolved) else { return }
-        if trainer.strategyPlugin.isGlobalZero { try? FileManager.default.removeItem(atPath: path) }
-        try? FileManager.default.removeItem(atPath: FSDPStrategy.shardPath(path, rank: trainer.globalRank))
+        trainer.strategyPlugin.removeCheckpoint(path)
     }
 
     /// The file name for the current position and metrics.

@@ -27,54 +27,50 @@ extension Trainer {
             ("hyper_parameters", .dict(module.hyperparameters)),
         ]
         if let state = datamoduleState?() { entries.append(("datamodule", state)) }
-        if let fsdp = strategyPlugin as? FSDPStrategy, fsdp.options.stateDictType == .sharded {
-            entries.append(("fsdp_shards", .dict([("world_size", .int(worldSize)), ("units", .list(fsdp.unitNames.map { .string($0) }))])))
-        }
         module.onSaveCheckpoint(&entries)
         return entries
     }
 
     /// Writes a checkpoint atomically (a crash mid-save leaves the previous file intact).
-    /// In a multi-process run every rank calls it: rank 0 writes, and all wait until it has.
-    /// Strategies that split weights or optimizer state (ZeRO, FSDP, pipelines) gather them into
-    /// the one file, as one process would write it; or, under FSDP with
-    /// `stateDictType: .sharded`, each rank writes its shards to `<path>.shard-rank<N>`.
+    /// In a multi-process run every rank calls it; the strategy decides who writes what:
+    /// strategies that split weights or optimizer state (ZeRO, FSDP, pipelines) gather them into
+    /// one file, as one process would write it, or, under FSDP with `stateDictType: .sharded`,
+    /// each rank writes its own shards beside it.
     public func saveCheckpoint(to path: String) throws {
         guard let module else { return }
-        let folder = (path as NSString).deletingLastPathComponent
-        var weights = StateDict()
-        var optimizerStates: [StateValue] = []
-        if let fsdp = strategyPlugin as? FSDPStrategy, fsdp.options.stateDictType == .sharded {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            try TorchFile.save(.dict([("model_shards", .list(fsdp.shardTensors().map { .tensor($0) })),
-                                      ("optimizer_states", .list(optimizers.map { $0.stateDict() }))]),
-                               to: FSDPStrategy.shardPath(path, rank: globalRank))
-        } else {
-            weights = try strategyPlugin.moduleStateDict(module)
-            optimizerStates = try optimizers.map { try strategyPlugin.optimizerStateDict($0) }
-        }
+        let weights = try strategyPlugin.moduleStateDict(module)
+        let optimizerStates = try optimizers.map { try strategyPlugin.optimizerStateDict($0) }
+        var entries = checkpoint(weights: weights, optimizerStates: optimizerStates)
         if strategyPlugin.isGlobalZero {
-            var entries = checkpoint(weights: weights, optimizerStates: optimizerStates)
             for callback in callbacks { try callback.onSaveCheckpoint(self, module, checkpoint: &entries) }
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            try TorchFile.save(.dict(entries), to: path)
         }
-        try strategyPlugin.barrier()
+        try strategyPlugin.saveCheckpoint(entries, to: path)
     }
 
     /// Reads a checkpoint, refusing files that are not one.
-    static func readCheckpoint(_ path: String) throws -> StateValue {
-        let checkpoint = try TorchFile.load(path)
+    static func readCheckpoint(_ path: String) throws -> StateValue { try validCheckpoint(TorchFile.load(path), path: path) }
+
+    /// `checkpoint` (read from `path`), refused when it is not a Trainer checkpoint.
+    static func validCheckpoint(_ checkpoint: StateValue, path: String) throws -> StateValue {
         guard checkpoint["state_dict"]?.stateDictValue != nil, checkpoint["global_step"]?.intValue != nil else {
             throw TrainerError.misconfiguration("\(path) is not a checkpoint (it lacks state_dict or global_step)")
         }
         return checkpoint
     }
 
+    /// A checkpoint's optimizer states, refusing a count other than the run's.
+    static func optimizerStates(in checkpoint: StateValue, count: Int) throws -> [StateValue] {
+        let saved = checkpoint["optimizer_states"]?.arrayValue ?? []
+        guard saved.count == count else {
+            throw TrainerError.misconfiguration("the checkpoint holds \(saved.count) optimizer states; configureOptimizers returned \(count)")
+        }
+        return saved
+    }
+
     /// Loads only the weights (for validate, test and predict).
     func restoreWeights(from path: String, model: LightningModuleBase) throws {
-        let checkpoint = try Self.readCheckpoint(path)
-        try model.loadStateDict(checkpoint["state_dict"]!.stateDictValue!)
+        let checkpoint = try Self.validCheckpoint(strategyPlugin.loadCheckpoint(path), path: path)
+        try naming(path) { try strategyPlugin.loadModuleState(from: checkpoint, into: model) }
         model.onLoadCheckpoint(checkpoint)
     }
 
@@ -82,21 +78,9 @@ extension Trainer {
     /// position and RNG, then optimizers and schedulers.
     func restore<Batch>(from path: String, model: LightningModule<Batch>, datamodule: LightningDataModule<Batch>?,
                         loader: any BatchLoader<Batch>) throws {
-        let checkpoint = try Self.readCheckpoint(path)
+        let checkpoint = try Self.validCheckpoint(strategyPlugin.loadCheckpoint(path), path: path)
         if let state = checkpoint["datamodule"] { datamodule?.loadStateDict(state) }
-        var savedOptimizers = checkpoint["optimizer_states"]?.arrayValue ?? []
-        let fsdp = strategyPlugin as? FSDPStrategy
-        if let shards = checkpoint["fsdp_shards"]?["world_size"]?.intValue {
-            guard let fsdp, shards == worldSize else {
-                throw TrainerError.misconfiguration(
-                    "\(path) is a sharded FSDP checkpoint of \(shards) ranks; resume it with strategy .fsdp on \(shards) processes")
-            }
-            let own = try TorchFile.load(FSDPStrategy.shardPath(path, rank: globalRank))
-            try fsdp.loadShardTensors((own["model_shards"]?.arrayValue ?? []).compactMap(\.tensorValue))
-            savedOptimizers = own["optimizer_states"]?.arrayValue ?? []
-        } else {
-            try strategyPlugin.loadModuleStateDict(model, checkpoint["state_dict"]!.stateDictValue!)
-        }
+        try naming(path) { try strategyPlugin.loadModuleState(from: checkpoint, into: model) }
         if let hp = checkpoint["hyper_parameters"]?.dictValue {
             model.restoreHyperparameters(hp.compactMap { k, v in k.stringValue.map { ($0, v) } })
         }
@@ -114,18 +98,18 @@ extension Trainer {
         resumedFrom = path
         if let seed = position.trainSamplerSeed, let seeded = loader as? any SeededSampling { seeded.reseed(seed) }
         if let state = checkpoint["rng_states"]?["torch"]?.tensorValue { Generator.default().state = state }
-        guard savedOptimizers.count == optimizers.count else {
-            throw TrainerError.misconfiguration("\(path) holds \(savedOptimizers.count) optimizer states; configureOptimizers returned \(optimizers.count)")
-        }
-        for (optimizer, state) in zip(optimizers, savedOptimizers) {
-            if checkpoint["fsdp_shards"] != nil {
-                try optimizer.loadStateDict(state)
-            } else {
-                try strategyPlugin.loadOptimizerStateDict(optimizer, state)
-            }
-        }
+        try naming(path) { try strategyPlugin.loadOptimizerStates(from: checkpoint, into: optimizers) }
         for (config, state) in zip(schedulerConfigs, checkpoint["lr_schedulers"]?.arrayValue ?? []) {
             config.scheduler.loadStateDict(state)
+        }
+    }
+
+    /// Runs `body`, prefixing the checkpoint's path to a misconfiguration it reports.
+    private func naming(_ path: String, _ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch TrainerError.misconfiguration(let message) {
+            throw TrainerError.misconfiguration("\(path): \(message)")
         }
     }
 }

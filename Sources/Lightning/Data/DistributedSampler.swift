@@ -1,3 +1,4 @@
+import Foundation
 import Torch
 
 /// One rank's share of a dataset (`torch.utils.data.DistributedSampler`): the epoch's order
@@ -40,5 +41,23 @@ public struct DistributedSampler: Sampler {
             while order.count < total { order += start.prefix(total - order.count) }
         }
         return Array(stride(from: rank, to: order.count, by: numReplicas).map { order[$0] })
+    }
+}
+
+extension StrategyPlugin {
+    /// In a multi-process run, this rank's share of a `DataLoader` (a `DistributedSampler`
+    /// seeded with rank 0's seed: the loader's, or else the one `seedEverything` set; evaluation
+    /// is padded to equal lengths so that every rank runs the same number of batches). As in
+    /// Lightning, training data is shuffled across ranks even when the loader is not.
+    func share<Batch>(of loader: any BatchLoader<Batch>, shuffle: Bool) throws -> any BatchLoader<Batch> {
+        guard worldSize > 1, let loader = loader as? any DistributableLoader<Batch> else { return loader }
+        if loader.batchSampler != nil {
+            throw TrainerError.misconfiguration(
+                "a DataLoader with a batchSampler cannot be given a DistributedSampler: give each rank its share in the batch sampler and set Trainer(useDistributedSampler: false)")
+        }
+        let globalSeed = ProcessInfo.processInfo.environment["PL_GLOBAL_SEED"].flatMap(UInt64.init) ?? 0
+        let seed = try broadcast(Int(truncatingIfNeeded: loader.samplerSeed ?? globalSeed))
+        return loader.distributed(rank: dataParallelRank, replicas: dataParallelSize, shuffle: shuffle,
+                                  seed: UInt64(truncatingIfNeeded: seed))
     }
 }

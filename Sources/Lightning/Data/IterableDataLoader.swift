@@ -20,7 +20,7 @@ public final class IterableDataLoader<Sample, Batch>: BatchLoader {
     public var shuffles: Bool { false }
 
     public func stream(epoch: Int, skip: Int) -> BatchStream<Batch> {
-        var iterator = samples(epoch).makeIterator()
+        let iterator = samples(epoch).makeIterator()
         var skipped = 0
         let (batchSize, dropLast, collate) = (self.batchSize, self.dropLast, self.collate)
         return BatchStream(next: {

@@ -14,6 +14,8 @@ public struct ClusterEnvironment: Sendable, Equatable {
         case torchrun
         /// Started by SLURM's `srun`.
         case slurm
+        /// Started by a scheduler of your own, described with the public initializer.
+        case custom
     }
 
     /// Who started the processes.
@@ -81,7 +83,7 @@ public struct ClusterEnvironment: Sendable, Equatable {
                                    mainPort: try int("MASTER_PORT")))
     }
 
-    private static func validated(_ e: ClusterEnvironment) throws -> ClusterEnvironment {
+    fileprivate static func validated(_ e: ClusterEnvironment) throws -> ClusterEnvironment {
         guard (0..<e.worldSize).contains(e.globalRank), e.localRank >= 0, e.localRank < max(e.localWorldSize, 1), e.nodeRank >= 0 else {
             throw TrainerError.misconfiguration(
                 "inconsistent cluster environment: rank \(e.globalRank), local rank \(e.localRank), node \(e.nodeRank), world size \(e.worldSize)")
@@ -108,5 +110,17 @@ public struct ClusterEnvironment: Sendable, Equatable {
         ["RANK": String(nodeRank * localWorldSize + localRank), "LOCAL_RANK": String(localRank), "WORLD_SIZE": String(worldSize),
          "LOCAL_WORLD_SIZE": String(localWorldSize), "NODE_RANK": String(nodeRank), "MASTER_ADDR": mainAddress,
          "MASTER_PORT": String(port)]
+    }
+}
+
+extension ClusterEnvironment {
+    /// The environment of a job your own scheduler started (Lightning's custom
+    /// `ClusterEnvironment`): each process is told its ranks and where rank 0 hosts the
+    /// rendezvous store. Give it with `Trainer(plugins: [.clusterEnvironment(...)])`.
+    public init(globalRank: Int, localRank: Int, nodeRank: Int, worldSize: Int, localWorldSize: Int,
+                mainAddress: String, mainPort: Int) throws {
+        self = try Self.validated(.init(kind: .custom, globalRank: globalRank, localRank: localRank, nodeRank: nodeRank,
+                                        worldSize: worldSize, localWorldSize: localWorldSize, mainAddress: mainAddress,
+                                        mainPort: mainPort))
     }
 }

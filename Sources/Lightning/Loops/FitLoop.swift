@@ -181,31 +181,18 @@ struct FitLoop<Batch> {
         try agreeOnStopping()
     }
 
-    /// Training step, backward and (at the end of an accumulation window) the optimizer step.
+    /// Training step, backward and (at the end of an accumulation window) the optimizer step,
+    /// each through the strategy.
     private func automaticStep(_ batch: Batch, batchIdx: Int, last: Bool) throws -> Tensor? {
         let t = trainer
         let stepsOptimizer = (batchIdx + 1) % t.accumulateGradBatches == 0 || last
         try t.strategyPlugin.beforeTrainingStep(synchronizing: stepsOptimizer)
-        let loss: Tensor
-        if let pipeline = t.strategyPlugin as? PipelineStrategy {
-            loss = try pipelineStep(pipeline, batch, batchIdx: batchIdx)
-        } else {
-            let result = try t.profile("training_step") {
-                try t.runStep("training_step", batchIdx: batchIdx) {
-                    t.precisionPlugin.forward { module.trainingStep(t.input(batch, for: module), batchIdx: batchIdx) }
-                }
-            }
-            guard let result else { return nil }
-            loss = result
-            let scaled = t.accumulateGradBatches > 1 ? loss / Double(t.accumulateGradBatches) : loss
-            try t.callHook { try $0.onBeforeBackward(t, module, loss: scaled) }
-            module.onBeforeBackward(scaled)
-            try t.strategyPlugin.beforeBackward(scaled, synchronizing: stepsOptimizer)
-            try t.profile("backward") {
-                try t.runStep("backward", batchIdx: batchIdx) { t.precisionPlugin.backward(scaled, retainGraph: false) }
-            }
-        }
-        try t.runStep("backward", batchIdx: batchIdx) { try t.strategyPlugin.afterBackward(synchronizing: stepsOptimizer) }
+        let input = t.input(batch, for: module)
+        let context = t.trainingStepContext(module, batch: input, batchIdx: batchIdx, synchronizing: stepsOptimizer,
+                                            accumulation: t.accumulateGradBatches)
+        guard let loss = try t.runStep("training_step", batchIdx: batchIdx, {
+            try t.strategyPlugin.trainingStep(module, batch: input, batchIdx: batchIdx, context: context)
+        }) else { return nil }
         try t.callHook { try $0.onAfterBackward(t, module) }
         module.onAfterBackward()
         guard stepsOptimizer else { return loss }
@@ -213,45 +200,18 @@ struct FitLoop<Batch> {
         for optimizer in t.optimizers {
             try t.callHook { try $0.onBeforeOptimizerStep(t, module, optimizer: optimizer) }
             module.onBeforeOptimizerStep(optimizer)
-            t.precisionPlugin.unscaleGradients(optimizer)
-            if t.strategyPlugin.updatesAShare {
-                try t.precisionPlugin.combineOverflow(optimizer) { try t.strategyPlugin.allReduce($0, op: .max) }
-            }
-            if let clip = t.gradientClipVal, clip > 0 {
-                let params = t.strategyPlugin.parameters(of: optimizer)
-                switch t.gradientClipAlgorithm {
-                case .norm: clipGradNorm_(params, maxNorm: clip)
-                case .value: clipGradValue_(params, clipValue: clip)
-                }
-            }
             stepped = try t.profile("optimizer_step") {
-                try t.runStep("optimizer_step", batchIdx: batchIdx) { t.precisionPlugin.optimizerStep(optimizer) }
+                try t.runStep("optimizer_step", batchIdx: batchIdx) {
+                    try t.strategyPlugin.optimizerStep(optimizer, precision: t.precisionPlugin, clipValue: t.gradientClipVal,
+                                                       clipAlgorithm: t.gradientClipAlgorithm)
+                }
             } && stepped
-            try t.runStep("optimizer_step", batchIdx: batchIdx) { try t.strategyPlugin.afterOptimizerStep(optimizer) }
             try t.callHook { try $0.onBeforeZeroGrad(t, module, optimizer: optimizer) }
             module.onBeforeZeroGrad(optimizer)
             optimizer.zeroGrad()
         }
         t.globalStep += 1
         if stepped { try stepSchedulers(.step) }
-        return loss
-    }
-
-    /// Forward and backward of a batch through a pipeline (the module's `trainingStep` is not
-    /// called: the pipeline needs the network as layers and the loss as a function); the
-    /// batch's mean loss is logged as `train_loss`.
-    private func pipelineStep(_ pipeline: PipelineStrategy, _ batch: Batch, batchIdx: Int) throws -> Tensor {
-        let t = trainer
-        guard let pipelined = module as? any PipelineModule<Batch> else {
-            throw TrainerError.misconfiguration("strategy .pipeline needs \(type(of: module)) to conform to PipelineModule")
-        }
-        let loss = try t.profile("training_step") {
-            try t.runStep("training_step", batchIdx: batchIdx) {
-                try pipeline.trainingStep(pipelined, batch: t.input(batch, for: module), precision: t.precisionPlugin,
-                                          lossScale: 1 / Double(t.accumulateGradBatches))
-            }
-        }
-        module.log("train_loss", loss, progressBar: true)
         return loss
     }
 

@@ -12,7 +12,7 @@ import Torch
 /// A model's forward must read parameters through their module properties where it uses them
 /// (as every built-in layer does): a parameter kept in a local variable across other units'
 /// forwards may have been freed.
-public final class FSDPStrategy: StrategyPlugin {
+public final class FSDPStrategy: ParallelStrategy {
     /// How the model is cut into units (`auto_wrap_policy`).
     public enum WrapPolicy: Sendable, Equatable {
         /// One unit per module of these types (for example each transformer block).
@@ -55,8 +55,10 @@ public final class FSDPStrategy: StrategyPlugin {
 
     /// The strategy's choices.
     public let options: Options
-    /// The DDP strategy underneath (process group, buffers, sampler, launch).
-    public let ddp: DDPStrategy
+    /// The strategy's process group and where this process sits in the job.
+    public let context: DistributedContext
+    /// Rank 0's buffers copied to every rank before training steps, as in DDP.
+    private let sync: DataParallelSync
     /// The units, in the order they were formed (the root, holding what no unit took, last).
     public private(set) var units: [ShardedUnit] = []
     /// The unit names (module paths; "" for the root).
@@ -71,21 +73,18 @@ public final class FSDPStrategy: StrategyPlugin {
 
     public init(options: Options = Options(), environment: ClusterEnvironment) {
         self.options = options
-        ddp = DDPStrategy(options: .init(timeout: options.timeout), environment: environment)
-        ddp.reducesGradients = false
+        context = DistributedContext(environment: environment, timeout: options.timeout)
+        sync = DataParallelSync(options: .init(timeout: options.timeout), averagesGradients: false)
     }
 
-    public var globalRank: Int { ddp.globalRank }
-    public var localRank: Int { ddp.localRank }
-    public var worldSize: Int { ddp.worldSize }
-
     public func setup(_ module: Module, accelerator: AcceleratorPlugin, stage: Stage) throws {
-        try ddp.setup(module, accelerator: accelerator, stage: stage)
+        let group = try context.setup(module, device: accelerator.device)
+        try sync.setup(module, group: group, stage: stage)
         units = []
         unitNames = []
         unitOf = [:]
         originalGroups = [:]
-        guard stage == .fit, let group = ddp.group else { return }
+        guard stage == .fit else { return }
         for (name, params) in Self.partition(module, policy: options.wrapPolicy) {
             let unit = try ShardedUnit(group: group, parameters: params)
             let index = units.count
@@ -153,10 +152,10 @@ public final class FSDPStrategy: StrategyPlugin {
         units = []
         unitOf = [:]
         recentlyGathered = []
-        ddp.teardown()
+        sync.teardown()
     }
 
-    public func beforeTrainingStep(synchronizing: Bool) throws { try ddp.beforeTrainingStep(synchronizing: synchronizing) }
+    public func beforeTrainingStep(synchronizing: Bool) throws { try sync.beforeTrainingStep(synchronizing: synchronizing) }
 
     public func beforeBackward(_ loss: Tensor, synchronizing: Bool) throws {
         for unit in units { unit.beginBackward() }
@@ -169,13 +168,9 @@ public final class FSDPStrategy: StrategyPlugin {
         try releaseAll()
     }
 
-    public func allReduce(_ tensor: Tensor, op: ReduceOp) throws { try ddp.allReduce(tensor, op: op) }
-    public func broadcast(_ tensor: Tensor, root: Int) throws { try ddp.broadcast(tensor, root: root) }
-    public func barrier() throws { try ddp.barrier() }
-
     public func onException(_ error: Error) {
         failed = true
-        ddp.onException(error)
+        context.onException(error)
     }
 
     /// Makes each optimizer step the shards of the units its parameters are in (a unit's
@@ -219,8 +214,13 @@ public final class FSDPStrategy: StrategyPlugin {
 
     // MARK: Checkpoints
 
-    /// The whole weights, gathered on every rank.
+    /// Whether checkpoints are written as each rank's shards.
+    private var savesShards: Bool { options.stateDictType == .sharded }
+
+    /// The whole weights, gathered on every rank (none under sharded checkpoints: each rank
+    /// writes its shards beside the checkpoint instead).
     public func moduleStateDict(_ module: Module) throws -> StateDict {
+        guard !savesShards else { return StateDict() }
         try gatherAll()
         var out = StateDict()
         for (name, t) in module.stateDict() { out[name] = t.clone() }
@@ -237,8 +237,10 @@ public final class FSDPStrategy: StrategyPlugin {
     }
 
     /// The optimizer's state as the same optimizer over the unsharded parameters would hold it
-    /// (every rank takes part; each unit's state is all-gathered).
+    /// (every rank takes part; each unit's state is all-gathered), or this rank's shard of it
+    /// under sharded checkpoints.
     public func optimizerStateDict(_ optimizer: Optimizer) throws -> StateValue {
+        if savesShards { return optimizer.stateDict() }
         guard let groups = originalGroups[ObjectIdentifier(optimizer)] else { return optimizer.stateDict() }
         let sharded = optimizer.stateDict()
         let shardStates = OptimizerStateLayout.entries(of: sharded, groups: optimizer.paramGroups.map(\.params))
@@ -291,17 +293,74 @@ public final class FSDPStrategy: StrategyPlugin {
         try optimizer.loadStateDict(state)
     }
 
-    /// This rank's shards of every unit, for a sharded checkpoint.
-    public func shardTensors() -> [Tensor] { units.map { $0.shard.detach().clone() } }
+    // MARK: Sharded checkpoint files
 
-    /// Loads this rank's shards from a sharded checkpoint.
-    public func loadShardTensors(_ tensors: [Tensor]) throws {
-        guard tensors.count == units.count, zip(tensors, units).allSatisfy({ $0.shape == $1.shard.shape }) else {
-            throw TrainerError.misconfiguration("the sharded checkpoint holds \(tensors.count) shards that do not match this model's \(units.count) FSDP units")
-        }
-        try withNoGrad { for (t, unit) in zip(tensors, units) { unit.shard.copy_(t) } }
-    }
+    /// The checkpoint entry that marks a sharded checkpoint: its world size and unit names.
+    static let shardsKey = "fsdp_shards"
 
     /// Where rank `rank` keeps its shards for the checkpoint at `path`.
-    public static func shardPath(_ path: String, rank: Int) -> String { "\(path).shard-rank\(rank)" }
+    static func shardPath(_ path: String, rank: Int) -> String { "\(path).shard-rank\(rank)" }
+
+    /// Under sharded checkpoints each rank first writes its shards and optimizer state to
+    /// `<path>.shard-rank<N>`, then rank 0 the checkpoint itself, naming the layout.
+    public func saveCheckpoint(_ checkpoint: [(String, StateValue)], to path: String) throws {
+        var entries = checkpoint
+        if savesShards {
+            let index = entries.firstIndex { $0.0 == "optimizer_states" }
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
+                                                    withIntermediateDirectories: true)
+            try TorchFile.save(.dict([("model_shards", .list(units.map { .tensor($0.shard.detach().clone()) })),
+                                      ("optimizer_states", index.map { entries[$0].1 } ?? .list([]))]),
+                               to: Self.shardPath(path, rank: globalRank))
+            if let index { entries[index].1 = .list([]) }
+            entries.append((Self.shardsKey, .dict([("world_size", .int(worldSize)), ("units", .list(unitNames.map { .string($0) }))])))
+        }
+        if isGlobalZero {
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
+                                                    withIntermediateDirectories: true)
+            try TorchFile.save(.dict(entries), to: path)
+        }
+        try barrier()
+    }
+
+    /// Reads a checkpoint; a sharded one with this rank's shards and optimizer state in place
+    /// of the whole ones.
+    public func loadCheckpoint(_ path: String) throws -> StateValue {
+        let checkpoint = try TorchFile.load(path)
+        guard let ranks = checkpoint[Self.shardsKey]?["world_size"]?.intValue else { return checkpoint }
+        guard ranks == worldSize else {
+            throw TrainerError.misconfiguration(
+                "\(path) is a sharded FSDP checkpoint of \(ranks) ranks; resume it with strategy .fsdp on \(ranks) processes")
+        }
+        let own = try TorchFile.load(Self.shardPath(path, rank: globalRank))
+        let replaced: Set = ["optimizer_states", "model_shards"]
+        let kept = (checkpoint.dictValue ?? []).filter { !replaced.contains($0.key.stringValue ?? "") }
+        return .dict(kept.compactMap { k, v in k.stringValue.map { ($0, v) } }
+            + [("optimizer_states", own["optimizer_states"] ?? .list([])), ("model_shards", own["model_shards"] ?? .list([]))])
+    }
+
+    /// Loads whole weights, or this rank's shards from a sharded checkpoint.
+    public func loadModuleState(from checkpoint: StateValue, into module: Module) throws {
+        guard let shards = checkpoint["model_shards"]?.arrayValue?.compactMap(\.tensorValue) else {
+            return try loadModuleStateDict(module, checkpoint["state_dict"]?.stateDictValue ?? StateDict())
+        }
+        guard shards.count == units.count, zip(shards, units).allSatisfy({ $0.shape == $1.shard.shape }) else {
+            throw TrainerError.misconfiguration("the sharded checkpoint holds \(shards.count) shards that do not match this model's \(units.count) FSDP units")
+        }
+        try withNoGrad { for (t, unit) in zip(shards, units) { unit.shard.copy_(t) } }
+    }
+
+    /// Loads whole optimizer states into the shards, or a sharded checkpoint's own as they are.
+    public func loadOptimizerStates(from checkpoint: StateValue, into optimizers: [Optimizer]) throws {
+        let sharded = checkpoint[Self.shardsKey] != nil
+        for (optimizer, state) in zip(optimizers, try Trainer.optimizerStates(in: checkpoint, count: optimizers.count)) {
+            try sharded ? optimizer.loadStateDict(state) : loadOptimizerStateDict(optimizer, state)
+        }
+    }
+
+    /// Deletes the checkpoint and this rank's shards of it.
+    public func removeCheckpoint(_ path: String) {
+        if isGlobalZero { try? FileManager.default.removeItem(atPath: path) }
+        try? FileManager.default.removeItem(atPath: Self.shardPath(path, rank: globalRank))
+    }
 }

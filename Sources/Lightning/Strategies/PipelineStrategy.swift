@@ -12,7 +12,7 @@ import Torch
 /// Each rank keeps gradients and optimizer state for its own stage only; after every optimizer
 /// step the stages' updated weights are broadcast, so the whole model is current on every rank
 /// (validation, checkpoints and callbacks see it as in one process).
-public final class PipelineStrategy: StrategyPlugin {
+public final class PipelineStrategy: ParallelStrategy {
     /// The order of micro-batch forwards and backwards.
     public enum Schedule: String, Sendable, Equatable {
         /// All forwards, then all backwards (GPipe): simple; activations of every micro-batch live at once.
@@ -40,26 +40,23 @@ public final class PipelineStrategy: StrategyPlugin {
 
     /// The strategy's choices.
     public let options: Options
-    /// The DDP strategy underneath (process group, sampler, launch).
-    public let ddp: DDPStrategy
+    /// The strategy's process group and where this process sits in the job.
+    public let context: DistributedContext
     /// The layers of each stage, as index ranges into `pipelineLayers`.
     public private(set) var stageLayers: [Range<Int>] = []
     private var layers: [Module] = []
     private var stageStates: [[Tensor]] = []
     private var ownParameters: [Tensor] = []
     private var replicas: ProcessGroup?
+    /// The device of this rank's stage, where transfers and losses are made.
+    private var device = Device.cpu
     /// Per optimizer: its groups before they were cut to this stage and each parameter's stage (for checkpoints).
     private var ownedStates: [ObjectIdentifier: OwnedOptimizerState] = [:]
 
     public init(options: Options, environment: ClusterEnvironment) {
         self.options = options
-        ddp = DDPStrategy(options: .init(timeout: options.timeout, broadcastBuffers: false), environment: environment)
-        ddp.reducesGradients = false
+        context = DistributedContext(environment: environment, timeout: options.timeout)
     }
-
-    public var globalRank: Int { ddp.globalRank }
-    public var localRank: Int { ddp.localRank }
-    public var worldSize: Int { ddp.worldSize }
     /// This rank's stage.
     public var stage: Int { globalRank % options.stages }
     /// Which pipeline (data-parallel replica) this rank belongs to.
@@ -73,7 +70,8 @@ public final class PipelineStrategy: StrategyPlugin {
         guard let pipelined = module as? any PipelineModule else {
             throw TrainerError.misconfiguration("strategy .pipeline needs a LightningModule that conforms to PipelineModule (pipelineLayers, pipelineInputs, pipelineLoss); \(type(of: module)) does not")
         }
-        try ddp.setup(module, accelerator: accelerator, stage: stage)
+        let group = try context.setup(module, device: accelerator.device)
+        device = accelerator.device
         ownedStates = [:]
         layers = pipelined.pipelineLayers.layers
         guard layers.count >= options.stages else {
@@ -82,7 +80,7 @@ public final class PipelineStrategy: StrategyPlugin {
         stageLayers = Self.balance(layers.map { $0.parameterCount() }, stages: options.stages)
         stageStates = stageLayers.map { range in layers[range].flatMap { $0.parameters() + $0.buffers() } }
         ownParameters = layers[stageLayers[self.stage]].flatMap { $0.parameters() }
-        if dataParallelSize > 1, replicas == nil, let group = ddp.group {
+        if dataParallelSize > 1, replicas == nil {
             replicas = try group.subgroup(name: "pipeline-stage-\(self.stage)", rank: dataParallelRank, size: dataParallelSize)
         }
     }
@@ -107,15 +105,10 @@ public final class PipelineStrategy: StrategyPlugin {
 
     public func teardown() {
         replicas = nil
-        ddp.teardown()
     }
 
     public func beforeTrainingStep(synchronizing: Bool) throws {}
     public func beforeBackward(_ loss: Tensor, synchronizing: Bool) throws {}
-    public func allReduce(_ tensor: Tensor, op: ReduceOp) throws { try ddp.allReduce(tensor, op: op) }
-    public func broadcast(_ tensor: Tensor, root: Int) throws { try ddp.broadcast(tensor, root: root) }
-    public func barrier() throws { try ddp.barrier() }
-    public func onException(_ error: Error) { ddp.onException(error) }
 
     /// Averages this stage's gradients over its replicas.
     public func afterBackward(synchronizing: Bool) throws {
@@ -143,7 +136,7 @@ public final class PipelineStrategy: StrategyPlugin {
 
     /// Every stage's updated weights (and buffers), broadcast from its first pipeline.
     public func afterOptimizerStep(_ optimizer: Optimizer) throws {
-        guard let group = ddp.group else { return }
+        guard let group = context.group else { return }
         try withNoGrad {
             for (s, states) in stageStates.enumerated() where !states.isEmpty {
                 try group.broadcastCoalesced(states, root: s)
@@ -165,11 +158,26 @@ public final class PipelineStrategy: StrategyPlugin {
 
     // MARK: The schedule
 
-    /// Runs forward and backward of `batch` through the pipeline (`lossScale` scales each
-    /// micro-batch's loss, for gradient accumulation); returns the batch's mean loss on every rank.
-    func trainingStep<Batch>(_ module: any PipelineModule<Batch>, batch: Batch, precision: PrecisionPlugin,
-                             lossScale: Double) throws -> Tensor {
-        guard let group = ddp.group else { throw TrainerError.misconfiguration("the pipeline is not set up") }
+    /// Runs forward and backward of `batch` through the pipeline in place of the module's
+    /// `trainingStep` (the pipeline needs the network as layers and the loss as a function), then
+    /// averages this stage's gradients over its replicas. The batch's mean loss, the same on
+    /// every rank, is logged as `train_loss` and returned.
+    public func trainingStep<Batch>(_ module: LightningModule<Batch>, batch: Batch, batchIdx: Int,
+                                    context: TrainingStepContext) throws -> Tensor? {
+        guard let pipelined = module as? any PipelineModule<Batch> else {
+            throw TrainerError.misconfiguration("strategy .pipeline needs \(type(of: module)) to conform to PipelineModule")
+        }
+        let loss = try run(pipelined, batch: batch, precision: context.precision, lossScale: 1 / Double(context.accumulateGradBatches))
+        try afterBackward(synchronizing: context.synchronizing)
+        module.log("train_loss", loss, progressBar: true)
+        return loss
+    }
+
+    /// The schedule over one batch (`lossScale` scales each micro-batch's loss, for gradient
+    /// accumulation); returns the batch's mean loss on every rank.
+    private func run<Batch>(_ module: any PipelineModule<Batch>, batch: Batch, precision: PrecisionPlugin,
+                            lossScale: Double) throws -> Tensor {
+        guard let group = context.group else { throw TrainerError.misconfiguration("the pipeline is not set up") }
         let (input, target) = module.pipelineInputs(batch)
         let m = options.microBatches
         guard input.shape.first ?? 0 >= m else {
@@ -179,7 +187,7 @@ public final class PipelineStrategy: StrategyPlugin {
         let inputs = input.split(sizes: sizes), targets = target.split(sizes: sizes)
         let stageModules = Array(layers[stageLayers[stage]])
         var pending: [(input: Tensor?, output: Tensor)] = []
-        var lossSum = Tensor(0.0)
+        var lossSum = Tensor.zeros([], dtype: .float64, device: device)
         var forwards = 0
 
         func forward(_ x: Tensor?) -> Tensor {
@@ -204,7 +212,7 @@ public final class PipelineStrategy: StrategyPlugin {
             }
             return x?.grad
         }
-        let link = PipelineLink(group: group, rank: globalRank)
+        let link = PipelineLink(group: group, rank: globalRank, device: device)
         func receiveGradient() throws -> Tensor? { isLast ? nil : try link.receiveGradient(like: pending[0].output) }
         func sendGradient(_ g: Tensor?) throws { if !isFirst, let g { try link.sendGradient(g) } }
 
@@ -235,7 +243,7 @@ public final class PipelineStrategy: StrategyPlugin {
             }
             for _ in 0..<warmup { try sendGradient(backward(try receiveGradient())) }
         }
-        let loss = isLast ? lossSum / lossScale : Tensor(0.0)
+        let loss = isLast ? lossSum / lossScale : Tensor.zeros([], dtype: .float64, device: device)
         try group.allReduce(loss)
         return loss / Double(dataParallelSize)
     }
@@ -251,23 +259,25 @@ public final class PipelineStrategy: StrategyPlugin {
 struct PipelineLink {
     let group: ProcessGroup
     let rank: Int
+    /// The device of this rank's tensors (NCCL sends and receives device tensors only).
+    let device: Device
     private static let maxDims = 8
 
     private func header(_ y: Tensor) -> Tensor {
         var values = [Int64(y.dim), Int64(y.dtype.rawValue)] + y.shape.map(Int64.init)
         values += [Int64](repeating: 0, count: Self.maxDims + 2 - values.count)
-        return Tensor(values)
+        return Tensor(values).to(device: device)
     }
 
     private func activationSends(_ y: Tensor) -> [ProcessGroup.PointToPoint] {
         [.init(header(y), peer: rank + 1, tag: 0), .init(y.detach(), peer: rank + 1, tag: 1)]
     }
 
-    private func emptyHeader() -> Tensor { Tensor.zeros([Self.maxDims + 2], dtype: .int64) }
+    private func emptyHeader() -> Tensor { Tensor.zeros([Self.maxDims + 2], dtype: .int64, device: device) }
 
     private func receiveValues(after header: Tensor) throws -> Tensor {
-        let values = header.scalars(as: Int64.self).map(Int.init)
-        let x = Tensor.empty(Array(values[2..<(2 + values[0])]), dtype: DType(rawValue: Int32(values[1])) ?? .float32)
+        let values = header.to(device: .cpu).scalars(as: Int64.self).map(Int.init)
+        let x = Tensor.empty(Array(values[2..<(2 + values[0])]), dtype: DType(rawValue: Int32(values[1])) ?? .float32, device: device)
         try group.exchange(receives: [.init(x, peer: rank - 1, tag: 1)])
         x.requiresGrad = true
         return x
@@ -282,7 +292,7 @@ struct PipelineLink {
     }
 
     func receiveGradient(like y: Tensor) throws -> Tensor {
-        let g = Tensor.empty(y.shape, dtype: y.dtype)
+        let g = Tensor.empty(y.shape, dtype: y.dtype, device: y.device)
         try group.exchange(receives: [.init(g, peer: rank + 1, tag: 2)])
         return g
     }
@@ -290,7 +300,7 @@ struct PipelineLink {
     func sendGradient(_ g: Tensor) throws { try group.exchange(sends: [.init(g, peer: rank - 1, tag: 2)]) }
 
     func sendActivationReceiveGradient(_ y: Tensor) throws -> Tensor {
-        let g = Tensor.empty(y.shape, dtype: y.dtype)
+        let g = Tensor.empty(y.shape, dtype: y.dtype, device: y.device)
         try group.exchange(sends: activationSends(y), receives: [.init(g, peer: rank + 1, tag: 2)])
         return g
     }

@@ -1,3 +1,4 @@
+import Foundation
 import Torch
 
 /// How training is spread over devices and processes (Lightning's `Strategy`): the Trainer
@@ -9,6 +10,10 @@ public protocol StrategyPlugin: AnyObject {
     var localRank: Int { get }
     /// The number of processes.
     var worldSize: Int { get }
+    /// Joins the job before anything else runs (Lightning's `setup_environment`): a parallel
+    /// strategy connects its process group, starting the other local processes when this one
+    /// starts them. `setup` does it too when it was not done.
+    func setupEnvironment(accelerator: AcceleratorPlugin) throws
     /// Joins the job (starting the other local processes when needed) and prepares the
     /// module for `stage`: its device, identical weights on every rank, gradient hooks.
     func setup(_ module: Module, accelerator: AcceleratorPlugin, stage: Stage) throws
@@ -17,10 +22,26 @@ public protocol StrategyPlugin: AnyObject {
     /// Before a training step; `synchronizing` is false on the accumulation steps that
     /// don't step the optimizer (`no_sync`).
     func beforeTrainingStep(synchronizing: Bool) throws
+    /// The forward and backward of one training batch (Lightning's `Strategy.training_step`
+    /// with its backward): by default the module's `trainingStep`, then `context.backward`; a
+    /// pipeline runs its stages' schedule instead. Returns the loss, or nil for a skipped batch.
+    func trainingStep<Batch>(_ module: LightningModule<Batch>, batch: Batch, batchIdx: Int,
+                             context: TrainingStepContext) throws -> Tensor?
     /// Before the backward of `loss`, with the same `synchronizing` as the step.
     func beforeBackward(_ loss: Tensor, synchronizing: Bool) throws
+    /// Backward of `loss` (Lightning's `Strategy.backward`): `beforeBackward`, the precision
+    /// plug-in's backward, then `afterBackward`.
+    func backward(_ loss: Tensor, precision: PrecisionPlugin, synchronizing: Bool, retainGraph: Bool) throws
+    /// One optimizer step (Lightning's `Strategy.optimizer_step`): gradients unscaled, overflow
+    /// checks combined across ranks when each steps a share, clipped to `clipValue` (nil: not
+    /// clipped), stepped by the precision plug-in, then `afterOptimizerStep`. Returns whether
+    /// the optimizer stepped (a float16 overflow skips it).
+    func optimizerStep(_ optimizer: Optimizer, precision: PrecisionPlugin, clipValue: Double?,
+                       clipAlgorithm: GradientClipAlgorithm) throws -> Bool
     /// Combines `tensor` across processes in place.
     func allReduce(_ tensor: Tensor, op: ReduceOp) throws
+    /// Every process's `tensor` (the same shape on each), in rank order.
+    func allGather(_ tensor: Tensor) throws -> [Tensor]
     /// Copies rank `root`'s `tensor` to every process.
     func broadcast(_ tensor: Tensor, root: Int) throws
     /// Waits for every process.
@@ -35,14 +56,25 @@ public protocol StrategyPlugin: AnyObject {
     func afterOptimizerStep(_ optimizer: Optimizer) throws
     /// Every parameter an optimizer is responsible for, for gradient clipping.
     func parameters(of optimizer: Optimizer) -> [Tensor]
-    /// The module's whole weights for a checkpoint (every rank calls it; FSDP gathers them).
+    /// The module's weights for a checkpoint (every rank calls it; FSDP gathers them).
     func moduleStateDict(_ module: Module) throws -> StateDict
     /// Loads whole weights (every rank calls it).
     func loadModuleStateDict(_ module: Module, _ stateDict: StateDict) throws
-    /// The optimizer's state as one process would hold it (every rank calls it).
+    /// The optimizer's state for a checkpoint, as one process would hold it (every rank calls it).
     func optimizerStateDict(_ optimizer: Optimizer) throws -> StateValue
     /// Loads an optimizer state written by `optimizerStateDict`.
     func loadOptimizerStateDict(_ optimizer: Optimizer, _ stateDict: StateValue) throws
+    /// Writes a checkpoint (Lightning's `Strategy.save_checkpoint`; every rank calls it): by
+    /// default rank 0 writes the file atomically and every rank waits until it has.
+    func saveCheckpoint(_ checkpoint: [(String, StateValue)], to path: String) throws
+    /// Reads a file `saveCheckpoint` wrote (every rank calls it).
+    func loadCheckpoint(_ path: String) throws -> StateValue
+    /// Loads a checkpoint's weights into the module (every rank calls it).
+    func loadModuleState(from checkpoint: StateValue, into module: Module) throws
+    /// Loads a checkpoint's optimizer states (every rank calls it).
+    func loadOptimizerStates(from checkpoint: StateValue, into optimizers: [Optimizer]) throws
+    /// Deletes a checkpoint a callback no longer keeps (every rank calls it).
+    func removeCheckpoint(_ path: String)
     /// Whether each rank's optimizers step only part of the parameters (ZeRO, FSDP, pipelines):
     /// overflow checks of the loss scaler are then combined across ranks.
     var updatesAShare: Bool { get }
@@ -53,6 +85,37 @@ public protocol StrategyPlugin: AnyObject {
 }
 
 extension StrategyPlugin {
+    public func setupEnvironment(accelerator: AcceleratorPlugin) throws {}
+    public func allGather(_ tensor: Tensor) throws -> [Tensor] { [tensor] }
+
+    public func trainingStep<Batch>(_ module: LightningModule<Batch>, batch: Batch, batchIdx: Int,
+                                    context: TrainingStepContext) throws -> Tensor? {
+        guard let loss = try context.forward() else { return nil }
+        try context.backward(loss)
+        return loss
+    }
+
+    public func backward(_ loss: Tensor, precision: PrecisionPlugin, synchronizing: Bool, retainGraph: Bool) throws {
+        try beforeBackward(loss, synchronizing: synchronizing)
+        precision.backward(loss, retainGraph: retainGraph)
+        try afterBackward(synchronizing: synchronizing)
+    }
+
+    public func optimizerStep(_ optimizer: Optimizer, precision: PrecisionPlugin, clipValue: Double?,
+                              clipAlgorithm: GradientClipAlgorithm) throws -> Bool {
+        precision.unscaleGradients(optimizer)
+        if updatesAShare { try precision.combineOverflow(optimizer) { try allReduce($0, op: .max) } }
+        if let clipValue, clipValue > 0 {
+            switch clipAlgorithm {
+            case .norm: clipGradNorm_(parameters(of: optimizer), maxNorm: clipValue)
+            case .value: clipGradValue_(parameters(of: optimizer), clipValue: clipValue)
+            }
+        }
+        let stepped = precision.optimizerStep(optimizer)
+        try afterOptimizerStep(optimizer)
+        return stepped
+    }
+
     public func afterBackward(synchronizing: Bool) throws {}
     public func setupOptimizers(_ optimizers: [Optimizer]) throws {}
     public func afterOptimizerStep(_ optimizer: Optimizer) throws {}
@@ -61,6 +124,35 @@ extension StrategyPlugin {
     public func loadModuleStateDict(_ module: Module, _ stateDict: StateDict) throws { try module.loadStateDict(stateDict) }
     public func optimizerStateDict(_ optimizer: Optimizer) throws -> StateValue { optimizer.stateDict() }
     public func loadOptimizerStateDict(_ optimizer: Optimizer, _ stateDict: StateValue) throws { try optimizer.loadStateDict(stateDict) }
+
+    public func saveCheckpoint(_ checkpoint: [(String, StateValue)], to path: String) throws {
+        if isGlobalZero {
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
+                                                    withIntermediateDirectories: true)
+            try TorchFile.save(.dict(checkpoint), to: path)
+        }
+        try barrier()
+    }
+
+    public func loadCheckpoint(_ path: String) throws -> StateValue { try TorchFile.load(path) }
+
+    public func loadModuleState(from checkpoint: StateValue, into module: Module) throws {
+        if let ranks = checkpoint[FSDPStrategy.shardsKey]?["world_size"]?.intValue {
+            throw TrainerError.misconfiguration(
+                "this is a sharded FSDP checkpoint of \(ranks) ranks; resume it with strategy .fsdp on \(ranks) processes")
+        }
+        try loadModuleStateDict(module, checkpoint["state_dict"]?.stateDictValue ?? StateDict())
+    }
+
+    public func loadOptimizerStates(from checkpoint: StateValue, into optimizers: [Optimizer]) throws {
+        for (optimizer, state) in zip(optimizers, try Trainer.optimizerStates(in: checkpoint, count: optimizers.count)) {
+            try loadOptimizerStateDict(optimizer, state)
+        }
+    }
+
+    public func removeCheckpoint(_ path: String) {
+        if isGlobalZero { try? FileManager.default.removeItem(atPath: path) }
+    }
     public var updatesAShare: Bool { false }
     public var dataParallelRank: Int { globalRank }
     public var dataParallelSize: Int { worldSize }

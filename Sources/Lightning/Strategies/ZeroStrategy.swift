@@ -6,11 +6,14 @@ import Torch
 /// backward each share's gradients are reduced to its owner alone and freed elsewhere. Each rank
 /// steps its share, then every updated share is broadcast from its owner. The weights equal
 /// DDP's; optimizer (and with stage 2 gradient) memory per rank falls to about 1/N.
-public final class ZeroStrategy: StrategyPlugin {
+public final class ZeroStrategy: ParallelStrategy {
     /// The ZeRO stage (1: optimizer state sharded).
     public let stage: Int
-    /// The DDP strategy underneath (process group, gradient reducer, sampler, launch).
-    public let ddp: DDPStrategy
+    /// The DDP options it runs with (its gradient reducer averages gradients at stage 1).
+    public let options: DDPStrategy.Options
+    /// The strategy's process group and where this process sits in the job.
+    public let context: DistributedContext
+    private let sync: DataParallelSync
     /// Per optimizer: the parameters each rank owns, and all of them in their original order.
     private var shares: [ObjectIdentifier: (byRank: [[Tensor]], all: [Tensor])] = [:]
     /// The optimizers in `configureOptimizers`' order (collectives run in the same order everywhere).
@@ -19,33 +22,26 @@ public final class ZeroStrategy: StrategyPlugin {
     private var ownedStates: [ObjectIdentifier: OwnedOptimizerState] = [:]
 
     public init(stage: Int, options: DDPStrategy.Options = .init(), environment: ClusterEnvironment) {
-        (self.stage, self.ddp) = (stage, DDPStrategy(options: options, environment: environment))
-        ddp.reducesGradients = stage < 2
+        (self.stage, self.options) = (stage, options)
+        context = DistributedContext(environment: environment, timeout: options.timeout, backend: options.processGroupBackend)
+        sync = DataParallelSync(options: options, averagesGradients: stage < 2)
     }
-
-    public var globalRank: Int { ddp.globalRank }
-    public var localRank: Int { ddp.localRank }
-    public var worldSize: Int { ddp.worldSize }
 
     public func setup(_ module: Module, accelerator: AcceleratorPlugin, stage: Stage) throws {
         shares = [:]
         order = []
         ownedStates = [:]
-        try ddp.setup(module, accelerator: accelerator, stage: stage)
+        try sync.setup(module, group: context.setup(module, device: accelerator.device), stage: stage)
     }
 
-    public func teardown() { ddp.teardown() }
-    public func beforeTrainingStep(synchronizing: Bool) throws { try ddp.beforeTrainingStep(synchronizing: synchronizing) }
-    public func beforeBackward(_ loss: Tensor, synchronizing: Bool) throws { try ddp.beforeBackward(loss, synchronizing: synchronizing) }
-    public func allReduce(_ tensor: Tensor, op: ReduceOp) throws { try ddp.allReduce(tensor, op: op) }
-    public func broadcast(_ tensor: Tensor, root: Int) throws { try ddp.broadcast(tensor, root: root) }
-    public func barrier() throws { try ddp.barrier() }
-    public func onException(_ error: Error) { ddp.onException(error) }
+    public func teardown() { sync.teardown() }
+    public func beforeTrainingStep(synchronizing: Bool) throws { try sync.beforeTrainingStep(synchronizing: synchronizing) }
+    public func beforeBackward(_ loss: Tensor, synchronizing: Bool) throws { try sync.beforeBackward(loss, synchronizing: synchronizing) }
 
     /// Stage 2: each share's gradients summed into its owner (one reduce per share), averaged
     /// there and freed on the other ranks.
     public func afterBackward(synchronizing: Bool) throws {
-        guard stage >= 2, synchronizing, let group = ddp.group else { return }
+        guard stage >= 2, synchronizing, let group = context.group else { return }
         for share in order.compactMap({ shares[$0] }) {
             for (rank, params) in share.byRank.enumerated() where !params.isEmpty {
                 let grads = params.map { $0.grad ?? Tensor.zeros(like: $0) }
@@ -88,7 +84,7 @@ public final class ZeroStrategy: StrategyPlugin {
     /// shares are cleared here, since the optimizer's `zeroGrad` only reaches this rank's share
     /// and a stale gradient would enter the next all-reduce.
     public func afterOptimizerStep(_ optimizer: Optimizer) throws {
-        guard let share = shares[ObjectIdentifier(optimizer)], let group = ddp.group else { return }
+        guard let share = shares[ObjectIdentifier(optimizer)], let group = context.group else { return }
         for (rank, params) in share.byRank.enumerated() where rank != globalRank {
             for param in params { param.grad = nil }
         }

@@ -20,7 +20,7 @@ extension Trainer {
             try configureOptimizers(model)
             if let path = try resolve(ckptPath) { try restore(from: path, model: model, datamodule: datamodule, loader: trainLoader) }
             if let seed = (trainLoader as? any SeededSampling)?.samplerSeed { trainSamplerSeed = seed }
-            trainingBatches = { [unowned self] count, body in
+            trainingSteps = { [unowned self] count, before, after in
                 var done = 0
                 var epoch = 0
                 while done < count {
@@ -31,16 +31,27 @@ extension Trainer {
                         any = true
                         let index = done
                         done += 1
-                        let loss = try runStep("training_step", batchIdx: index) {
-                            precisionPlugin.forward { model.trainingStep(input(batch, for: model), batchIdx: index) }
+                        before(index)
+                        try strategyPlugin.beforeTrainingStep(synchronizing: true)
+                        let batch = input(batch, for: model)
+                        let context = trainingStepContext(model, batch: batch, batchIdx: index, synchronizing: true, accumulation: 1)
+                        guard let loss = try runStep("training_step", batchIdx: index, {
+                            try strategyPlugin.trainingStep(model, batch: batch, batchIdx: index, context: context)
+                        }) else { continue }
+                        for optimizer in optimizers {
+                            _ = try runStep("optimizer_step", batchIdx: index) {
+                                try strategyPlugin.optimizerStep(optimizer, precision: precisionPlugin, clipValue: gradientClipVal,
+                                                                 clipAlgorithm: gradientClipAlgorithm)
+                            }
+                            optimizer.zeroGrad()
                         }
-                        if let loss, try !body(loss) { return }
+                        if try !after(loss.detach()) { return }
                     }
                     if !any { return }
                     epoch += 1
                 }
             }
-            defer { trainingBatches = nil }
+            defer { trainingSteps = nil }
             try callHook { try $0.onFitStart(self, model) }
             model.onFitStart()
             try FitLoop(trainer: self, module: model, train: trainLoader, val: valLoader).run()
@@ -111,6 +122,11 @@ extension Trainer {
     /// barrier; then every process sets it up.
     private func run<Batch>(_ model: LightningModule<Batch>, stage: Stage, datamodule: LightningDataModule<Batch>?,
                             _ body: () throws -> Void) throws {
+        try withRunSettings { try runWithHooks(model, stage: stage, datamodule: datamodule, body) }
+    }
+
+    private func runWithHooks<Batch>(_ model: LightningModule<Batch>, stage: Stage, datamodule: LightningDataModule<Batch>?,
+                                     _ body: () throws -> Void) throws {
         module = model
         model.trainer = self
         self.stage = stage
@@ -124,6 +140,7 @@ extension Trainer {
         defer { signals?.restore() }
         do {
             precisionPlugin.convertModule(model)
+            try strategyPlugin.setupEnvironment(accelerator: acceleratorPlugin)
             try strategyPlugin.setup(model, accelerator: acceleratorPlugin, stage: stage)
             if strategyPlugin.localRank == 0 {
                 datamodule?.prepareData()
@@ -236,20 +253,8 @@ extension Trainer {
     /// shuffled for training with rank 0's seed; evaluation is padded to equal lengths so
     /// that every rank runs the same number of batches).
     func distributed<Batch>(_ loader: any BatchLoader<Batch>, training: Bool) throws -> any BatchLoader<Batch> {
-        guard strategyPlugin.worldSize > 1, useDistributedSampler, let loader = loader as? any DistributableLoader<Batch> else {
-            return loader
-        }
-        if loader.batchSampler != nil {
-            throw TrainerError.misconfiguration(
-                "a DataLoader with a batchSampler cannot be given a DistributedSampler: give each rank its share in the batch sampler and set Trainer(useDistributedSampler: false)")
-        }
-        // As Lightning: training data is always shuffled across ranks (an unshuffled loader too),
-        // from the loader's seed or else the one `seedEverything` set.
-        let shuffle = training && !overfitting
-        let globalSeed = ProcessInfo.processInfo.environment["PL_GLOBAL_SEED"].flatMap(UInt64.init) ?? 0
-        let seed = try strategyPlugin.broadcast(Int(truncatingIfNeeded: loader.samplerSeed ?? globalSeed))
-        return loader.distributed(rank: strategyPlugin.dataParallelRank, replicas: strategyPlugin.dataParallelSize, shuffle: shuffle,
-                                  seed: UInt64(truncatingIfNeeded: seed))
+        guard useDistributedSampler else { return loader }
+        return try strategyPlugin.share(of: loader, shuffle: training && !overfitting)
     }
 }
 

@@ -111,9 +111,11 @@ public final class Trainer {
     /// Whether the last fit ended before its epoch did (`maxSteps`, `maxTime`, a stop request).
     public internal(set) var stoppedWithinEpoch = false
     var trainSamplerSeed: UInt64?
-    /// Runs the training step on up to `count` training batches, passing each loss to the
-    /// body until it returns false (for tools such as the learning-rate finder); set during `fit`.
-    var trainingBatches: ((Int, (Tensor) throws -> Bool) throws -> Void)?
+    /// Runs whole training steps (the training step, backward and optimizer steps, through the
+    /// strategy and the precision plug-in) on up to `count` training batches, calling the first
+    /// body with each step's index before it and the second with its loss after it until that
+    /// returns false (for tools such as the learning-rate finder); set during `fit`.
+    var trainingSteps: ((_ count: Int, _ before: (Int) -> Void, _ after: (Tensor) throws -> Bool) throws -> Void)?
     /// The datamodule's state, for checkpoints.
     var datamoduleState: (() -> StateValue)?
     /// Whether `overfitBatches` is on: the same first batches every epoch.
@@ -134,7 +136,8 @@ public final class Trainer {
                 fastDevRun: FastDevRun = .off, overfitBatches: BatchLimit = .count(0), enableCheckpointing: Bool = true,
                 enableProgressBar: Bool = true, enableModelSummary: Bool = true, defaultRootDir: String = ".",
                 callbacks: [Callback] = [], logger: [Logger]? = nil, detectAnomaly: Bool = false,
-                barebones: Bool = false, profiler: ProfilerKind? = nil, useDistributedSampler: Bool = true) throws {
+                barebones: Bool = false, profiler: ProfilerKind? = nil, useDistributedSampler: Bool = true,
+                plugins: [TrainerPlugin] = []) throws {
         func invalid(_ name: String, _ message: String) -> TrainerError { .invalidArgument(name, message) }
         if let maxEpochs, maxEpochs < -1 { throw invalid("maxEpochs", "must be -1 (no limit) or non-negative, got \(maxEpochs)") }
         if minEpochs < 0 { throw invalid("minEpochs", "must be non-negative, got \(minEpochs)") }
@@ -163,83 +166,10 @@ public final class Trainer {
         if let v = gradientClipVal, v < 0 { throw invalid("gradientClipVal", "must be non-negative, got \(v)") }
         if case .batches(let n) = fastDevRun, n < 0 { throw invalid("fastDevRun", "must be true, false or a positive number of batches, got \(n)") }
 
-        switch accelerator {
-        case .cpu: acceleratorPlugin = CPUAccelerator()
-        case .auto: acceleratorPlugin = CUDAAccelerator.isAvailable ? CUDAAccelerator() : CPUAccelerator()
-        case .gpu:
-            guard CUDAAccelerator.isAvailable else {
-                throw invalid("accelerator", ".gpu needs a CUDA device: \(CUDA.unavailableReason ?? "none found"); use .cpu or .auto")
-            }
-            acceleratorPlugin = CUDAAccelerator()
-        }
-        if acceleratorPlugin is CUDAAccelerator, case .count(let n) = devices, n > CUDA.deviceCount {
-            throw invalid("devices", "asks for \(n) GPUs; this machine has \(CUDA.deviceCount)")
-        }
-        if numNodes < 1 { throw invalid("numNodes", "must be a positive integer, got \(numNodes)") }
-        let deviceCount: Int
-        switch devices {
-        case .auto: deviceCount = 1
-        case .count(let n) where n >= 1: deviceCount = n
-        case .count(let n): throw invalid("devices", "must be a positive number of devices or .auto, got \(n)")
-        }
-        let processes = deviceCount * numNodes
-        switch strategy.kind {
-        case .ddp(let options), .zero(_, let options):
-            if options.processGroupBackend == .nccl, acceleratorPlugin is CPUAccelerator {
-                throw invalid("strategy", "processGroupBackend: .nccl reduces CUDA tensors and needs accelerator: .gpu; use .gloo on CPUs")
-            }
-        default: break
-        }
-        switch strategy.kind {
-        case .singleDevice where processes > 1:
-            throw invalid("strategy", ".singleDevice runs one process, but devices: \(deviceCount) and numNodes: \(numNodes) ask for \(processes); use .ddp")
-        case .auto where processes == 1, .singleDevice:
-            strategyPlugin = SingleDeviceStrategy()
-        case .auto:
-            strategyPlugin = DDPStrategy(environment: try ClusterEnvironment.detect(devices: deviceCount, numNodes: numNodes))
-        case .ddp(let options):
-            if options.timeout <= 0 { throw invalid("strategy", ".ddp(timeout:) must be positive, got \(options.timeout)") }
-            if options.bucketCapMB <= 0 { throw invalid("strategy", ".ddp(bucketCapMB:) must be positive, got \(options.bucketCapMB)") }
-            strategyPlugin = DDPStrategy(options: options, environment: try ClusterEnvironment.detect(devices: deviceCount, numNodes: numNodes))
-        case .zero(let stage, let options):
-            guard stage == 1 || stage == 2 else {
-                throw invalid("strategy", ".zero(stage: \(stage)) does not exist; the stages are 1, 2 and 3")
-            }
-            if stage == 2, gradientClipVal != nil {
-                throw invalid("strategy", ".zero(stage: 2) with gradientClipVal is not available in this version (each rank holds only its share of the gradients)")
-            }
-            strategyPlugin = ZeroStrategy(stage: stage, options: options,
-                                          environment: try ClusterEnvironment.detect(devices: deviceCount, numNodes: numNodes))
-        case .fsdp(let options):
-            if options.timeout <= 0 { throw invalid("strategy", ".fsdp(timeout:) must be positive, got \(options.timeout)") }
-            if case .minParameters(let n) = options.wrapPolicy, n < 1 {
-                throw invalid("strategy", ".fsdp(wrapPolicy: .minParameters(\(n))) needs a positive count")
-            }
-            if gradientClipVal != nil {
-                throw invalid("strategy", ".fsdp with gradientClipVal is not available in this version (each rank holds only its shard of the gradients)")
-            }
-            strategyPlugin = FSDPStrategy(options: options, environment: try ClusterEnvironment.detect(devices: deviceCount, numNodes: numNodes))
-        case .pipeline(let options):
-            guard options.stages >= 2, processes % options.stages == 0 else {
-                throw invalid("strategy", ".pipeline(stages: \(options.stages)) needs at least 2 stages and a number of processes that is a multiple of them; devices: \(deviceCount) x numNodes: \(numNodes) gives \(processes)")
-            }
-            if options.microBatches < 1 { throw invalid("strategy", ".pipeline(microBatches:) must be positive, got \(options.microBatches)") }
-            if options.timeout <= 0 { throw invalid("strategy", ".pipeline(timeout:) must be positive, got \(options.timeout)") }
-            if gradientClipVal != nil {
-                throw invalid("strategy", ".pipeline with gradientClipVal is not available in this version (each rank holds only its stage's gradients)")
-            }
-            strategyPlugin = PipelineStrategy(options: options, environment: try ClusterEnvironment.detect(devices: deviceCount, numNodes: numNodes))
-        }
-        try (acceleratorPlugin as? CUDAAccelerator)?.select(localRank: strategyPlugin.localRank)
+        let connector = try AcceleratorConnector(accelerator: accelerator, devices: devices, strategy: strategy, numNodes: numNodes,
+                                                 precision: precision, gradientClipVal: gradientClipVal, plugins: plugins)
+        (acceleratorPlugin, strategyPlugin, precisionPlugin) = (connector.accelerator, connector.strategy, connector.precision)
         let globalZero = strategyPlugin.isGlobalZero
-        switch precision {
-        case .true32: precisionPlugin = FullPrecision()
-        case .mixed16: precisionPlugin = MixedPrecision(dtype: .float16, device: acceleratorPlugin.device, scaler: GradScaler())
-        case .bf16Mixed: precisionPlugin = MixedPrecision(dtype: .bfloat16, device: acceleratorPlugin.device)
-        case .true16: precisionPlugin = TruePrecision(dtype: .float16)
-        case .bf16True: precisionPlugin = TruePrecision(dtype: .bfloat16)
-        case .true64: precisionPlugin = TruePrecision(dtype: .float64)
-        }
 
         (self.accelerator, self.devices, self.strategy, self.precision) = (accelerator, devices, strategy, precision)
         (self.numNodes, self.useDistributedSampler) = (numNodes, useDistributedSampler)
@@ -285,13 +215,26 @@ public final class Trainer {
         // other callbacks did at the same hook.
         self.callbacks = callbacks.filter { !($0 is ModelCheckpoint) } + callbacks.filter { $0 is ModelCheckpoint }
         // As Lightning: `benchmark` nil keeps the process's cudnn.benchmark, or turns it off for a
-        // deterministic run; deterministic cuBLAS needs its workspace setting before first use.
+        // deterministic run (set while each run lasts, see `withRunSettings`).
         self.benchmark = benchmark ?? (deterministic ? false : CUDA.cudnnBenchmark)
-        CUDA.cudnnBenchmark = self.benchmark
+    }
+
+    /// Runs `body` with the process-wide settings this Trainer's arguments ask for
+    /// (`cudnn.benchmark`, deterministic algorithms), and puts back the ones it found after, so
+    /// that another Trainer or the rest of the program sees them unchanged. Deterministic cuBLAS
+    /// needs its workspace setting before first use; that variable stays.
+    func withRunSettings(_ body: () throws -> Void) throws {
+        let (benchmarkBefore, determinismBefore) = (CUDA.cudnnBenchmark, TorchSettings.deterministicAlgorithms)
+        CUDA.cudnnBenchmark = benchmark
         if deterministic {
             TorchSettings.useDeterministicAlgorithms(true)
             setenv("CUBLAS_WORKSPACE_CONFIG", ":4096:8", 0)
         }
+        defer {
+            CUDA.cudnnBenchmark = benchmarkBefore
+            TorchSettings.useDeterministicAlgorithms(determinismBefore.enabled, warnOnly: determinismBefore.warnOnly)
+        }
+        try body()
     }
 
     /// This process's rank among all processes (`global_rank`).
@@ -309,9 +252,16 @@ public final class Trainer {
     /// The folder of the first logger, or the root folder.
     public var logDir: String { loggers.first?.logDir ?? defaultRootDir }
 
-    /// Calls a hook on every callback, in order.
+    /// Calls a hook on every callback, in order; a callback throwing `TrainerStop` asks fitting
+    /// to stop at the next step boundary (the other callbacks still run).
     func callHook(_ body: (Callback) throws -> Void) throws {
-        for callback in callbacks { try body(callback) }
+        for callback in callbacks {
+            do {
+                try body(callback)
+            } catch is TrainerStop {
+                shouldStop = true
+            }
+        }
     }
 
     /// Runs user code, turning a libtorch error into a `TrainerError` naming the step.
@@ -339,6 +289,31 @@ public final class Trainer {
         precisionPlugin.convertInput(module.transferBatchToDevice(batch, device: acceleratorPlugin.device))
     }
 
+    /// What the strategy's `trainingStep` runs for `batch` (on the device, converted): the module's
+    /// training step under the precision plug-in, and the backward of the loss divided for
+    /// accumulation, with the hooks.
+    func trainingStepContext<Batch>(_ module: LightningModule<Batch>, batch: Batch, batchIdx: Int, synchronizing: Bool,
+                                    accumulation: Int) -> TrainingStepContext {
+        TrainingStepContext(precision: precisionPlugin, accumulateGradBatches: accumulation, synchronizing: synchronizing,
+            forward: { [unowned self] in
+                try profile("training_step") {
+                    try runStep("training_step", batchIdx: batchIdx) {
+                        precisionPlugin.forward { module.trainingStep(batch, batchIdx: batchIdx) }
+                    }
+                }
+            },
+            backward: { [unowned self] loss in
+                let scaled = accumulation > 1 ? loss / Double(accumulation) : loss
+                try callHook { try $0.onBeforeBackward(self, module, loss: scaled) }
+                module.onBeforeBackward(scaled)
+                try profile("backward") {
+                    try runStep("backward", batchIdx: batchIdx) {
+                        try strategyPlugin.backward(scaled, precision: precisionPlugin, synchronizing: synchronizing, retainGraph: false)
+                    }
+                }
+            })
+    }
+
     /// Backward of a loss (in manual optimization) through the strategy and the precision plugin.
     func backward(_ loss: Tensor, retainGraph: Bool = false) {
         guard module?.automaticOptimization == false else {
@@ -347,14 +322,7 @@ public final class Trainer {
             return
         }
         do {
-            try strategyPlugin.beforeBackward(loss, synchronizing: true)
-        } catch {
-            pendingError = error
-            return
-        }
-        precisionPlugin.backward(loss, retainGraph: retainGraph)
-        do {
-            try strategyPlugin.afterBackward(synchronizing: true)
+            try strategyPlugin.backward(loss, precision: precisionPlugin, synchronizing: true, retainGraph: retainGraph)
         } catch {
             pendingError = error
         }
@@ -362,16 +330,8 @@ public final class Trainer {
 
     /// One optimizer step in manual optimization (counts a global step).
     func optimizerStep(_ optimizer: Optimizer) {
-        if strategyPlugin.updatesAShare {
-            do {
-                try precisionPlugin.combineOverflow(optimizer) { try strategyPlugin.allReduce($0, op: .max) }
-            } catch {
-                pendingError = error
-            }
-        }
-        _ = precisionPlugin.optimizerStep(optimizer)
         do {
-            try strategyPlugin.afterOptimizerStep(optimizer)
+            _ = try strategyPlugin.optimizerStep(optimizer, precision: precisionPlugin, clipValue: nil, clipAlgorithm: gradientClipAlgorithm)
         } catch {
             pendingError = error
         }

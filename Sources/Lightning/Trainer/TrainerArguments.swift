@@ -13,7 +13,8 @@ public enum Devices: Sendable, ExpressibleByIntegerLiteral, Equatable {
 }
 
 /// How work is spread over devices and processes: `.auto`, `.singleDevice`, `.ddp`, or
-/// `.ddp(findUnusedParameters: true, ...)` for DDP with its options.
+/// `.ddp(findUnusedParameters: true, ...)` for DDP with its options, `.zero`, `.fsdp`,
+/// `.pipeline`, or `.custom(MyStrategy())` for a strategy of your own.
 public struct Strategy: Sendable, Equatable, CustomStringConvertible {
     enum Kind: Sendable, Equatable {
         case auto, singleDevice
@@ -21,6 +22,14 @@ public struct Strategy: Sendable, Equatable, CustomStringConvertible {
         case zero(Int, DDPStrategy.Options)
         case fsdp(FSDPStrategy.Options)
         case pipeline(PipelineStrategy.Options)
+        case custom(PluginBox)
+    }
+
+    /// A strategy instance inside a value (compared by identity).
+    final class PluginBox: @unchecked Sendable, Equatable {
+        let plugin: StrategyPlugin
+        init(_ plugin: StrategyPlugin) { self.plugin = plugin }
+        static func == (a: PluginBox, b: PluginBox) -> Bool { a === b }
     }
 
     let kind: Kind
@@ -64,6 +73,10 @@ public struct Strategy: Sendable, Equatable, CustomStringConvertible {
         Strategy(kind: .pipeline(.init(stages: stages, microBatches: microBatches, schedule: schedule, timeout: timeout)))
     }
 
+    /// A strategy of your own (Lightning's `Trainer(strategy=MyStrategy())`): the Trainer calls
+    /// it through `StrategyPlugin` as it calls the built-in ones.
+    public static func custom(_ plugin: StrategyPlugin) -> Strategy { Strategy(kind: .custom(PluginBox(plugin))) }
+
     /// Lightning's name for it.
     public var description: String {
         switch kind {
@@ -73,6 +86,7 @@ public struct Strategy: Sendable, Equatable, CustomStringConvertible {
         case .zero(let stage, _): return "zero_stage_\(stage)"
         case .fsdp: return "fsdp"
         case .pipeline: return "pipeline"
+        case .custom(let box): return String(describing: type(of: box.plugin))
         }
     }
 }
@@ -177,4 +191,16 @@ public enum TrainerError: Error, CustomStringConvertible {
 /// Thrown from a callback or hook to end fitting gracefully, as setting `shouldStop`.
 public struct TrainerStop: Error {
     public init() {}
+}
+
+/// A plug-in of your own for `Trainer(plugins:)` (Lightning's `plugins=`): an accelerator, a
+/// precision plug-in or a cluster environment in place of the built-in one the arguments choose.
+public enum TrainerPlugin {
+    /// The hardware (in place of `accelerator:`).
+    case accelerator(AcceleratorPlugin)
+    /// The numeric precision (in place of `precision:`).
+    case precision(PrecisionPlugin)
+    /// Where this process sits in the job and where the job meets (in place of detecting it
+    /// from torchrun's or SLURM's variables).
+    case clusterEnvironment(ClusterEnvironment)
 }

@@ -13,4 +13,11 @@ public enum TorchSettings {
     public static func useDeterministicAlgorithms(_ enabled: Bool, warnOnly: Bool = false) {
         check(ct_set_deterministic(enabled, warnOnly), "useDeterministicAlgorithms")
     }
+
+    /// Whether deterministic algorithms are on, and whether only as warnings
+    /// (`torch.are_deterministic_algorithms_enabled`).
+    public static var deterministicAlgorithms: (enabled: Bool, warnOnly: Bool) {
+        let mode = ct_get_deterministic()
+        return (mode > 0, mode == 2)
+    }
 }

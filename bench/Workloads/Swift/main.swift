@@ -192,6 +192,6 @@ if trainer.isGlobalZero {
         "peak_rss_mb": peakRSS(), "final_loss": finalLoss, "losses": clock.losses,
     ]
     if tokensPerSample > 0 { record["tokens_per_s"] = rate * Double(batchSize * tokensPerSample * processes) }
-    if let group = (trainer.strategyPlugin as? DDPStrategy)?.group { record["process_group_backend"] = group.backendName }
+    if let group = (trainer.strategyPlugin as? any ParallelStrategy)?.context.group { record["process_group_backend"] = group.backendName }
     print(String(decoding: try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys]), as: UTF8.self))
 }

@@ -1,0 +1,23 @@
+import Torch
+
+/// A module set up by `Fabric` (Lightning's `_FabricModule`): calling it prepares the
+/// strategy's step (DDP's gradient reducer and buffer broadcast) and runs the forward under the
+/// precision plug-in's autocast.
+public struct FabricModule<M: Module> {
+    /// The module itself (its parameters, submodules and other methods).
+    public let module: M
+    private unowned let fabric: Fabric
+
+    init(_ module: M, fabric: Fabric) {
+        (self.module, self.fabric) = (module, fabric)
+    }
+
+    /// The module's `forward(x)`.
+    public func callAsFunction(_ x: Tensor) throws -> Tensor { try forward { $0.forward(x) } }
+
+    /// Any forward of the module: `try model.forward { $0.encode(x, mask) }`.
+    public func forward<T>(_ body: (M) throws -> T) throws -> T {
+        if isGradEnabled { try fabric.strategyPlugin.beforeTrainingStep(synchronizing: fabric.synchronizing) }
+        return try fabric.precisionPlugin.forward { try body(module) }
+    }
+}
