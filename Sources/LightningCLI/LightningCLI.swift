@@ -103,7 +103,13 @@ public struct LightningCLI<Batch, Model: LightningModule<Batch> & CLIConfigurabl
         if let seed = sections["seed_everything"]?["value"] as? Int { seedEverything(UInt64(seed)) }
         let model = Model(config: try decode(Model.Config.self, sections["model"]!, section: "model"))
         let data = Data(config: try decode(Data.Config.self, sections["data"]!, section: "data"))
-        let trainer = try TrainerConfig.trainer(sections["trainer"]!, callbacks: callbacks())
+        let options: TrainerOptions
+        do {
+            options = try TrainerOptions(config: sections["trainer"]!)
+        } catch let error as TrainerOptions.ConfigError {
+            throw CLIError.invalidValue("trainer.\(error.key)", "expected \(error.expected), got \(error.got is NSNull ? "null" : "\(error.got)")")
+        }
+        let trainer = try Trainer(options: options, callbacks: callbacks())
         trainer.printer = { [printer] text in if trainer.isGlobalZero { printer(text) } }
         let ckpt = (sections["ckpt_path"]?["value"] as? String).map { text -> CheckpointPath in
             text == "last" ? .last : text == "best" ? .best : .path(text)
@@ -124,11 +130,11 @@ public struct LightningCLI<Batch, Model: LightningModule<Batch> & CLIConfigurabl
 
     /// Sections with snake_case keys: trainer, model, data, and the one-value seed_everything and ckpt_path.
     private func defaults() throws -> [String: [String: Any]] {
-        var trainer = Dictionary(uniqueKeysWithValues: TrainerConfig.defaults)
+        var trainer = Dictionary(uniqueKeysWithValues: TrainerOptions().config.map { ($0.key, $0.value) })
         for (key, value) in trainerDefaults {
             let snake = ConfigKeys.snakeCase(ConfigKeys.camelCase(key))
             guard trainer[snake] != nil else {
-                throw CLIError.unknownKey("trainer.\(key)", suggestion: ConfigKeys.nearest(snake, in: TrainerConfig.keys).map { "trainer.\($0)" })
+                throw CLIError.unknownKey("trainer.\(key)", suggestion: ConfigKeys.nearest(snake, in: TrainerOptions.fields.map(\.key)).map { "trainer.\($0)" })
             }
             trainer[snake] = value
         }

@@ -209,4 +209,28 @@ final class CallbackArgumentTests: XCTestCase {
         XCTAssertEqual(trainer.currentEpoch, 0)
         XCTAssertTrue(trainer.stoppedWithinEpoch)
     }
+
+    func testCallbacksSteerTheRunThroughTheTrainersPublicMethods() throws {
+        final class Steering: Callback {
+            func onTrainBatchEnd(_ trainer: Trainer, _ module: LightningModuleBase, loss: Tensor?, batch: Any, batchIdx: Int) throws {
+                if trainer.currentEpoch == 0 && batchIdx == 1 { trainer.requestValidation() }
+            }
+            func onTrainEpochStart(_ trainer: Trainer, _ module: LightningModuleBase) throws {
+                if trainer.currentEpoch == 1 { try trainer.setAccumulateGradBatches(2) }
+            }
+        }
+        let model = TinyClassifier()
+        model.recordEvents = true
+        let trainer = try makeTrainer(try temporaryDirectory()) {
+            try Trainer(maxEpochs: 2, numSanityValSteps: 0, defaultRootDir: $0, callbacks: [Steering()])
+        }
+        let data = DataLoader(classificationData(), batchSize: 8)
+        try trainer.fit(model, train: data, val: data)
+        XCTAssertEqual(model.events.filter { $0 == "onValidationEpochStart" }.count, 3, "one asked for after batch 1, one per epoch end")
+        XCTAssertEqual(trainer.accumulateGradBatches, 2)
+        XCTAssertEqual(trainer.globalStep, 8 + 4, "epoch 1 steps every second batch")
+        XCTAssertThrowsError(try trainer.setAccumulateGradBatches(0)) {
+            XCTAssertTrue("\($0)".contains("must be a positive integer, got 0"), "\($0)")
+        }
+    }
 }

@@ -158,4 +158,35 @@ final class DataLoaderTests: XCTestCase {
         let again = randomSplit(dataset, lengths: [20, 5], generator: Generator(seed: 1))
         XCTAssertEqual(again[1].indices, parts[1].indices)
     }
+
+    /// As PyTorch raises them, bad arguments are errors (at the first batch), never a crash.
+    func testBadArgumentsAreThrownAtTheFirstBatchInsteadOfStoppingTheProcess() throws {
+        func firstBatchError<B>(_ loader: DataLoader<[Tensor], B>) -> String {
+            if case .failure(let error) = Result(catching: { try loader.epoch(0).next() }) { return "\(error)" }
+            return "no error"
+        }
+        let x = Tensor.randn([8, 2]), y = Tensor.zeros([8], dtype: .int64)
+        let three = DataLoader(TensorDataset(x, y, Tensor.arange(8)), batchSize: 4)
+        XCTAssertTrue(firstBatchError(three).contains("a TensorDataset of 3 tensors cannot give (input, target) batches"), firstBatchError(three))
+        XCTAssertTrue(firstBatchError(DataLoader(TensorDataset(x, y), batchSize: 0)).contains("batchSize should be a positive integer, but got 0"))
+        XCTAssertTrue(firstBatchError(DataLoader(TensorDataset(x, y), batchSize: 2, shuffle: true, sampler: SequentialSampler()))
+            .contains("sampler option is mutually exclusive with shuffle"))
+        XCTAssertTrue(firstBatchError(DataLoader(TensorDataset(x, y), batchSize: 2, numWorkers: -1)).contains("numWorkers option should be non-negative"))
+        XCTAssertTrue(firstBatchError(DataLoader(TensorDataset(x, Tensor.zeros([5])), batchSize: 2)).contains("Size mismatch between tensors"))
+        XCTAssertTrue(firstBatchError(DataLoader(TensorDataset(), batchSize: 2)).contains("TensorDataset needs at least one tensor"))
+        let stream = IterableDataLoader(count: 1, batchSize: 0, collate: Collate<Int, Int> { $0.reduce(0, +) }) { _ in AnySequence([1, 2]) }
+            .stream(epoch: 0, skip: 0)
+        XCTAssertThrowsError(try stream.next()) { XCTAssertTrue("\($0)".contains("batchSize should be a positive integer"), "\($0)") }
+        final class NoStep: LightningModule<(Tensor, Tensor)> {
+            let net = Linear(2, 2)
+            override func configureOptimizers() -> OptimizerConfig { .init(SGD(parameters(), lr: 0.1)) }
+        }
+        let trainer = try Trainer(maxEpochs: 1, enableCheckpointing: false, enableProgressBar: false, enableModelSummary: false, logger: [])
+        XCTAssertThrowsError(try trainer.fit(NoStep(), train: DataLoader(TensorDataset(x, y), batchSize: 4))) {
+            XCTAssertTrue("\($0)".contains("NoStep must override trainingStep(_:batchIdx:) to be trained"), "\($0)")
+        }
+        XCTAssertThrowsError(try trainer.fit(TinyClassifier(), train: DataLoader(TensorDataset(x, y), batchSize: 0))) {
+            XCTAssertTrue("\($0)".contains("DataLoader: batchSize should be a positive integer, but got 0"), "\($0)")
+        }
+    }
 }

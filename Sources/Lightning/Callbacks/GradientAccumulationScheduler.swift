@@ -27,6 +27,6 @@ public final class GradientAccumulationScheduler: Callback {
     }
 
     public func onTrainEpochStart(_ trainer: Trainer, _ module: LightningModuleBase) throws {
-        trainer.accumulateGradBatches = factor(for: trainer.currentEpoch)
+        try trainer.setAccumulateGradBatches(factor(for: trainer.currentEpoch))
     }
 }

@@ -38,7 +38,7 @@ public final class StochasticWeightAveraging: Callback {
         guard trainer.currentEpoch == startEpoch else { return }
         let scheduler = SWALR(trainer.optimizers[0], swaLr: swaLrs, annealEpochs: annealingEpochs,
                               annealStrategy: annealingStrategy)
-        trainer.schedulerConfigs = [LRSchedulerConfig(scheduler, interval: .epoch)]
+        trainer.replaceSchedulers([LRSchedulerConfig(scheduler, interval: .epoch)])
     }
 
     public func onTrainEpochEnd(_ trainer: Trainer, _ module: LightningModuleBase) throws {

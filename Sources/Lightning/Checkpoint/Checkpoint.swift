@@ -15,9 +15,7 @@ extension Trainer {
             ("pytorch-lightning_version", .string(lightningCheckpointVersion)),
             ("swift-lightning_version", .string(swiftLightningVersion)),
             ("state_dict", .stateDict(weights)),
-            ("loops", FitLoopProgress(epoch: currentEpoch, batchesDone: batchesDone, phase: epochPhase, batchEndPending: batchEndPending,
-                                      globalStep: globalStep, batchesThatStepped: batchesThatStepped,
-                                      trainSamplerSeed: trainSamplerSeed, callbackMetrics: callbackMetrics)
+            ("loops", FitLoopCheckpoint(progress: fitProgress, trainSamplerSeed: trainSamplerSeed, callbackMetrics: callbackMetrics)
                 .loops(batchesPerEpoch: trainBatchesPerEpoch, manual: !module.automaticOptimization)),
             ("callbacks", .dict(callbacks.map { ($0.stateKey, $0.stateDict()) })),
             ("optimizer_states", .list(optimizerStates)),
@@ -90,9 +88,8 @@ extension Trainer {
             try callback.onLoadCheckpoint(self, model, checkpoint: checkpoint)
         }
         if let state = checkpoint["precision_plugin"] { precisionPlugin.loadStateDict(state) }
-        let position = FitLoopProgress(checkpoint: checkpoint)
-        (currentEpoch, batchesDone, epochPhase, batchEndPending) = (position.epoch, position.batchesDone, position.phase, position.batchEndPending)
-        (globalStep, batchesThatStepped) = (position.globalStep, position.batchesThatStepped)
+        let position = FitLoopCheckpoint(checkpoint: checkpoint)
+        fitProgress = position.progress
         // The values the epoch's end and the callbacks read next (a validation's metrics).
         callbackMetrics.merge(position.callbackMetrics) { $1 }
         resumedFrom = path

@@ -20,7 +20,8 @@ open class LightningModule<Batch>: LightningModuleBase {
     /// One training step: returns the loss (nil skips the batch). In manual optimization,
     /// steps the optimizers itself.
     open func trainingStep(_ batch: Batch, batchIdx: Int) -> Tensor? {
-        fatalError("\(type(of: self)) must override trainingStep(_:batchIdx:) to be trained")
+        trainer?.pendingError = TrainerError.misconfiguration("\(type(of: self)) must override trainingStep(_:batchIdx:) to be trained")
+        return nil
     }
 
     /// One validation step; log metrics with `log`.

@@ -30,6 +30,10 @@ public final class DataLoader<Sample, Batch>: Sequence, @unchecked Sendable {
     /// per tensor instead of a row fetch per sample and a stack. Same batches, fewer ops.
     var fetchBatch: (@Sendable ([Int]) -> Batch)?
 
+    /// What is wrong with the loader's arguments, if anything: the first batch asked for throws
+    /// it (as `torch.utils.data.DataLoader` raises), instead of stopping the process here.
+    public private(set) var misconfiguration: String?
+
     /// Whether batches are made whole (one indexing op per tensor) rather than row by row.
     public var makesWholeBatches: Bool { fetchBatch != nil }
     private var iterations = 0
@@ -37,12 +41,15 @@ public final class DataLoader<Sample, Batch>: Sequence, @unchecked Sendable {
     public convenience init<D: Dataset>(_ dataset: D, batchSize: Int = 1, shuffle: Bool = false, sampler: Sampler? = nil,
                                         numWorkers: Int = 0, prefetchFactor: Int = 2, dropLast: Bool = false, seed: UInt64? = nil,
                                         pinMemory: Bool = false, collate: Collate<Sample, Batch>) where D.Sample == Sample {
-        precondition(batchSize > 0, "DataLoader: batchSize should be a positive integer, but got \(batchSize)")
-        precondition(sampler == nil || !shuffle, "DataLoader: sampler option is mutually exclusive with shuffle")
         let order = sampler ?? (shuffle ? RandomSampler(seed: seed ?? UInt64(Tensor.randint(0, Int(Int32.max), [1]).item(as: Int.self)))
                                         : SequentialSampler())
         self.init(dataset, batchSize: batchSize, dropLast: dropLast, sampler: order, batchSampler: nil, numWorkers: numWorkers,
                   prefetchFactor: prefetchFactor, pinMemory: pinMemory, collate: collate)
+        if batchSize <= 0 {
+            misconfiguration = misconfiguration ?? "batchSize should be a positive integer, but got \(batchSize)"
+        } else if sampler != nil && shuffle {
+            misconfiguration = misconfiguration ?? "sampler option is mutually exclusive with shuffle"
+        }
     }
 
     /// Batches as `batchSampler` makes them (`DataLoader(dataset, batch_sampler=...)`): it chooses
@@ -55,12 +62,16 @@ public final class DataLoader<Sample, Batch>: Sequence, @unchecked Sendable {
 
     private init<D: Dataset>(_ dataset: D, batchSize: Int, dropLast: Bool, sampler: Sampler, batchSampler: BatchSampler?,
                              numWorkers: Int, prefetchFactor: Int, pinMemory: Bool, collate: Collate<Sample, Batch>) where D.Sample == Sample {
-        precondition(numWorkers >= 0, "DataLoader: numWorkers option should be non-negative")
         (self.batchSize, self.dropLast, self.numWorkers, self.prefetchFactor) = (batchSize, dropLast, numWorkers, Swift.max(1, prefetchFactor))
         (self.pinMemory, self.sampler, self.batchSampler) = (pinMemory, sampler, batchSampler)
         datasetCount = dataset.count
         fetch = { dataset[$0] }
         self.collate = collate
+        if let problem = (dataset as? TensorDataset)?.misconfiguration {
+            misconfiguration = problem
+        } else if numWorkers < 0 {
+            misconfiguration = "numWorkers option should be non-negative, but got \(numWorkers)"
+        }
     }
 
     /// A loader of the same dataset that visits it in `sampler`'s order (how the Trainer
@@ -73,7 +84,7 @@ public final class DataLoader<Sample, Batch>: Sequence, @unchecked Sendable {
         (batchSize, dropLast, numWorkers, prefetchFactor) = (other.batchSize, other.dropLast, other.numWorkers, other.prefetchFactor)
         pinMemory = other.pinMemory
         (datasetCount, fetch, collate, self.sampler) = (other.datasetCount, other.fetch, other.collate, sampler)
-        (fetchBatch, batchSampler) = (other.fetchBatch, other.batchSampler)
+        (fetchBatch, batchSampler, misconfiguration) = (other.fetchBatch, other.batchSampler, other.misconfiguration)
     }
 
     /// The number of samples an epoch visits (the sampler's length).
@@ -83,6 +94,8 @@ public final class DataLoader<Sample, Batch>: Sequence, @unchecked Sendable {
 
     /// The number of batches in an epoch.
     public var count: Int {
+        // A misconfigured loader has a first batch to ask for, which throws what is wrong.
+        if misconfiguration != nil { return 1 }
         if let batchSampler { return batchSampler.length(count: datasetCount) }
         return dropLast ? samplesPerEpoch / batchSize : (samplesPerEpoch + batchSize - 1) / batchSize
     }
@@ -96,7 +109,7 @@ public final class DataLoader<Sample, Batch>: Sequence, @unchecked Sendable {
             return EpochIterator(loader: self, batches: Array(batchSampler.batches(count: datasetCount, epoch: epoch).dropFirst(skip)))
         }
         let order = sampler.indices(count: datasetCount, epoch: epoch)
-        let batches = stride(from: 0, to: order.count, by: batchSize).compactMap { start -> [Int]? in
+        let batches = stride(from: 0, to: order.count, by: Swift.max(batchSize, 1)).compactMap { start -> [Int]? in
             let end = Swift.min(start + batchSize, order.count)
             return dropLast && end - start < batchSize ? nil : Array(order[start..<end])
         }
@@ -157,6 +170,7 @@ public final class DataLoader<Sample, Batch>: Sequence, @unchecked Sendable {
 
         /// The next batch, or nil at the end of the epoch.
         public func next() throws -> Batch? {
+            if let problem = loader.misconfiguration { throw DataLoaderError(description: "DataLoader: \(problem)") }
             guard position < batches.count else { return nil }
             defer { position += 1 }
             guard loader.numWorkers > 0 else {
@@ -223,9 +237,13 @@ extension DataLoader where Sample == [Tensor], Batch == (Tensor, Tensor) {
     public convenience init(_ dataset: TensorDataset, batchSize: Int = 1, shuffle: Bool = false, sampler: Sampler? = nil,
                             numWorkers: Int = 0, prefetchFactor: Int = 2, dropLast: Bool = false, seed: UInt64? = nil,
                             pinMemory: Bool = false) {
-        precondition(dataset.tensors.count == 2, "a TensorDataset of two tensors gives (input, target) batches")
         self.init(dataset, batchSize: batchSize, shuffle: shuffle, sampler: sampler, numWorkers: numWorkers,
                   prefetchFactor: prefetchFactor, dropLast: dropLast, seed: seed, pinMemory: pinMemory, collate: .pair)
+        guard dataset.tensors.count == 2 else {
+            misconfiguration = misconfiguration ?? "a TensorDataset of \(dataset.tensors.count) tensors cannot give (input, target) batches; "
+                + "give two tensors, or pass collate: to batch \(dataset.tensors.count) tensors"
+            return
+        }
         let (inputs, targets) = (dataset.tensors[0], dataset.tensors[1])
         fetchBatch = { indices in
             let index = Tensor(indices.map(Int64.init))

@@ -13,14 +13,23 @@ public protocol Dataset<Sample>: Sendable {
 /// Samples that are rows of tensors sharing their first dimension (`TensorDataset`).
 public struct TensorDataset: Dataset {
     public let tensors: [Tensor]
+    /// What is wrong with the tensors, if anything: a `DataLoader` over the dataset throws it
+    /// when its first batch is asked for (PyTorch raises it here).
+    public let misconfiguration: String?
 
     public init(_ tensors: Tensor...) {
-        precondition(!tensors.isEmpty, "TensorDataset needs at least one tensor")
-        precondition(Set(tensors.map { $0.size(0) }).count == 1, "Size mismatch between tensors: \(tensors.map(\.shape))")
         self.tensors = tensors
+        if tensors.isEmpty {
+            misconfiguration = "TensorDataset needs at least one tensor"
+        } else if tensors.contains(where: { $0.dim == 0 }) || Set(tensors.map { $0.size(0) }).count > 1 {
+            misconfiguration = "Size mismatch between tensors: TensorDataset needs tensors of the same first dimension, got shapes \(tensors.map(\.shape))"
+        } else {
+            misconfiguration = nil
+        }
     }
 
-    public var count: Int { tensors[0].size(0) }
+    /// The number of samples (the shortest tensor's when their sizes differ).
+    public var count: Int { misconfiguration == nil ? tensors[0].size(0) : tensors.map { $0.dim == 0 ? 0 : $0.size(0) }.min() ?? 0 }
 
     /// Row `index` of every tensor.
     public subscript(index: Int) -> [Tensor] { tensors.map { $0[index] } }

@@ -13,7 +13,6 @@ public final class IterableDataLoader<Sample, Batch>: BatchLoader {
 
     public init(count: Int, batchSize: Int = 1, dropLast: Bool = false, collate: Collate<Sample, Batch>,
                 samples: @escaping (_ epoch: Int) -> AnySequence<Sample>) {
-        precondition(batchSize > 0, "IterableDataLoader: batchSize should be a positive integer, but got \(batchSize)")
         (self.count, self.batchSize, self.dropLast, self.collate, self.samples) = (count, batchSize, dropLast, collate, samples)
     }
 
@@ -24,6 +23,9 @@ public final class IterableDataLoader<Sample, Batch>: BatchLoader {
         var skipped = 0
         let (batchSize, dropLast, collate) = (self.batchSize, self.dropLast, self.collate)
         return BatchStream(next: {
+            guard batchSize > 0 else {
+                throw DataLoaderError(description: "IterableDataLoader: batchSize should be a positive integer, but got \(batchSize)")
+            }
             while true {
                 var chunk: [Sample] = []
                 while chunk.count < batchSize, let sample = iterator.next() { chunk.append(sample) }

@@ -12,7 +12,7 @@ struct FitLoop<Batch> {
 
     func run() throws {
         let t = trainer
-        if let val, t.numSanityValSteps != 0, t.globalStep == 0, t.batchesDone == 0, t.currentEpoch == 0 {
+        if let val, t.numSanityValSteps != 0, t.globalStep == 0, t.batchIdx == 0, t.currentEpoch == 0 {
             t.sanityChecking = true
             try t.callHook { try $0.onSanityCheckStart(t, module) }
             let all = t.limitValBatches.batches(of: val.count)
@@ -27,9 +27,7 @@ struct FitLoop<Batch> {
         module.onTrainStart()
         while !finished {
             if try runEpoch() {
-                t.currentEpoch += 1
-                t.batchesDone = 0
-                t.epochPhase = .training
+                t.fitProgress.nextEpoch()
                 try agreeOnStopping()
             }
         }
@@ -89,22 +87,23 @@ struct FitLoop<Batch> {
                 + "(\(limit)); to turn validation off set limitValBatches to 0")
         }
         module.train()
-        if t.batchesDone == 0 {
+        if t.batchIdx == 0 {
             try t.callHook { try $0.onTrainEpochStart(t, module) }
             module.onTrainEpochStart()
         }
         t.runningStage = .training
         defer { t.runningStage = nil }
-        let stream = train.stream(epoch: t.overfitting ? 0 : t.currentEpoch, skip: t.batchesDone)
+        let stream = train.stream(epoch: t.overfitting ? 0 : t.currentEpoch, skip: t.batchIdx)
         defer { stream.finish() }
         /// What follows a batch's end hooks: the validation due after it (unless it is the epoch's
         /// last), then an interruption or a stop at a step boundary. Returns whether the epoch goes on.
         func afterBatchEnd() throws -> Bool {
-            t.batchEndPending = false
-            if validateThisEpoch && t.batchesDone % valEvery == 0 && t.batchesDone < limit, let val {
+            t.fitProgress.batchEndPending = false
+            let due = validateThisEpoch && t.batchIdx % valEvery == 0 && t.batchIdx < limit
+            if due || (t.validationRequested && t.batchIdx < limit), let val {
                 try runValidation(val, limit: valLimit)
             }
-            let atBoundary = !module.automaticOptimization || t.batchesDone % t.accumulateGradBatches == 0
+            let atBoundary = !module.automaticOptimization || t.batchIdx % t.accumulateGradBatches == 0
             if atBoundary && TrainerSignals.pending {
                 TrainerSignals.pending = false
                 try t.saveCheckpoint(to: t.checkpointDirectory + "/last.ckpt")
@@ -112,17 +111,17 @@ struct FitLoop<Batch> {
                 t.printer("Received an interrupt: saved \(t.checkpointDirectory)/last.ckpt; fit(ckptPath: .last) continues from it.")
                 return false
             }
-            if atBoundary, t.batchesDone < limit, try stopsWithinEpoch() {
+            if atBoundary, t.batchIdx < limit, try stopsWithinEpoch() {
                 t.stoppedWithinEpoch = true
                 return false
             }
             return true
         }
         // A checkpoint saved in a batch's end hooks resumes with what followed them.
-        if t.batchEndPending, try !afterBatchEnd() { return false }
-        while t.batchesDone < limit {
+        if t.fitProgress.batchEndPending, try !afterBatchEnd() { return false }
+        while t.batchIdx < limit {
             guard let batch = try stream.next() else { break }
-            let batchIdx = t.batchesDone
+            let batchIdx = t.batchIdx
             t.currentBatch = batch
             try t.callHook { try $0.onTrainBatchStart(t, module, batch: batch, batchIdx: batchIdx) }
             guard module.onTrainBatchStart(batch, batchIdx: batchIdx) else { break }
@@ -132,10 +131,8 @@ struct FitLoop<Batch> {
                     ? automaticStep(batch, batchIdx: batchIdx, last: batchIdx + 1 == limit)
                     : manualStep(batch, batchIdx: batchIdx)
             }
-            t.batchesDone += 1
+            t.fitProgress.batchProcessed(stepped: t.globalStep > stepsBefore)
             let stepped = t.globalStep > stepsBefore
-            if stepped { t.batchesThatStepped += 1 }
-            t.batchEndPending = true
             module.onTrainBatchEnd(loss, batch: batch, batchIdx: batchIdx)
             try t.callHook { try $0.onTrainBatchEnd(t, module, loss: loss, batch: batch, batchIdx: batchIdx) }
             try t.publishStepMetrics(log: stepped && t.batchesThatStepped % t.logEveryNSteps == 0)
@@ -144,12 +141,12 @@ struct FitLoop<Batch> {
         // The epoch's end, in phases a checkpoint records: one saved in the end-of-epoch
         // validation's hooks resumes after that validation, one saved in the epoch-end hooks
         // at the next epoch.
-        if t.epochPhase == .training {
-            t.epochPhase = .validated
+        if t.fitProgress.phase == .training {
+            t.fitProgress.phase = .validated
             if validateThisEpoch, limit % valEvery == 0, let val { try runValidation(val, limit: valLimit) }
         }
-        if t.epochPhase == .validated {
-            t.epochPhase = .ended
+        if t.fitProgress.phase == .validated {
+            t.fitProgress.phase = .ended
             try t.publishEpochMetrics(t.trainingMetrics)
             try stepSchedulers(.epoch)
             module.onTrainEpochEnd()
@@ -176,6 +173,7 @@ struct FitLoop<Batch> {
     }
 
     private func runValidation(_ val: any BatchLoader<Batch>, limit: Int) throws {
+        trainer.validationRequested = false
         try EvaluationLoop(trainer: trainer, module: module, loader: val, stage: .validating, limit: limit).run()
         trainer.runningStage = .training
         try agreeOnStopping()
@@ -210,7 +208,7 @@ struct FitLoop<Batch> {
             module.onBeforeZeroGrad(optimizer)
             optimizer.zeroGrad()
         }
-        t.globalStep += 1
+        t.fitProgress.globalStep += 1
         if stepped { try stepSchedulers(.step) }
         return loss
     }

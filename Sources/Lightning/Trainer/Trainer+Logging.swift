@@ -4,7 +4,7 @@ extension Trainer {
     /// Records a value from `log`, with Lightning's defaults for the running stage.
     func record(_ name: String, _ value: Tensor, onStep: Bool?, onEpoch: Bool?, progressBar: Bool, syncDist: Bool,
                 batchSize: Int?) {
-        guard let stage = runningStage, !barebones else { return }
+        guard let stage = runningStage, !options.barebones else { return }
         // (A placeholder of a failed op is left to that op's error.)
         guard !value.isDefined || value.numel == 1 else {
             pendingError = TrainerError.misconfiguration(

@@ -40,8 +40,8 @@ extension Trainer {
                         }) else { continue }
                         for optimizer in optimizers {
                             _ = try runStep("optimizer_step", batchIdx: index) {
-                                try strategyPlugin.optimizerStep(optimizer, precision: precisionPlugin, clipValue: gradientClipVal,
-                                                                 clipAlgorithm: gradientClipAlgorithm)
+                                try strategyPlugin.optimizerStep(optimizer, precision: precisionPlugin, clipValue: options.gradientClipVal,
+                                                                 clipAlgorithm: options.gradientClipAlgorithm)
                             }
                             optimizer.zeroGrad()
                         }
@@ -88,7 +88,7 @@ extension Trainer {
             }
             if let path = try resolve(ckptPath) { try restoreWeights(from: path, model: model) }
             outputs = try PredictionLoop(trainer: self, module: model, loader: loader,
-                                         limit: limitPredictBatches.batches(of: loader.count)).run()
+                                         limit: options.limitPredictBatches.batches(of: loader.count)).run()
         }
         return outputs
     }
@@ -109,7 +109,7 @@ extension Trainer {
             let loader = try distributed(given, training: false)
             if let path = try resolve(ckptPath) { try restoreWeights(from: path, model: model) }
             callbackMetrics = [:]
-            let limit = (testing ? limitTestBatches : limitValBatches).batches(of: loader.count)
+            let limit = (testing ? options.limitTestBatches : options.limitValBatches).batches(of: loader.count)
             try EvaluationLoop(trainer: self, module: model, loader: loader, stage: stage, limit: limit).run()
             for (k, v) in callbackMetrics { results[k] = v.item() }
         }
@@ -133,7 +133,7 @@ extension Trainer {
         fitStart = Date()
         interrupted = false
         stoppedWithinEpoch = false
-        batchEndPending = false
+        fitProgress.batchEndPending = false
         shouldStop = false
         agreedShouldStop = false
         let signals = stage == .fit && strategyPlugin.worldSize == 1 ? TrainerSignals.install() : nil
@@ -151,7 +151,7 @@ extension Trainer {
             try callHook { try $0.setup(self, model, stage: stage) }
             model.setup(stage: stage)
             if stage == .fit { for logger in loggers { try logger.logHyperparams(model.hyperparameters) } }
-            if detectAnomaly {
+            if options.detectAnomaly {
                 try Autograd.detectAnomaly { try body() }
             } else {
                 try body()
@@ -213,7 +213,7 @@ extension Trainer {
             return best
         case .last:
             if let path = newestLastCheckpoint() { return path }
-            printer("ckptPath: .last found no last*.ckpt under \(defaultRootDir); starting from scratch.")
+            printer("ckptPath: .last found no last*.ckpt under \(options.defaultRootDir); starting from scratch.")
             return nil
         }
     }
@@ -222,11 +222,11 @@ extension Trainer {
     private func newestLastCheckpoint() -> String? {
         let fm = FileManager.default
         var folders = [checkpointDirectory]
-        let logs = (defaultRootDir as NSString).appendingPathComponent("lightning_logs")
+        let logs = (options.defaultRootDir as NSString).appendingPathComponent("lightning_logs")
         for version in (try? fm.contentsOfDirectory(atPath: logs)) ?? [] {
             folders.append("\(logs)/\(version)/checkpoints")
         }
-        folders.append((defaultRootDir as NSString).appendingPathComponent("checkpoints"))
+        folders.append((options.defaultRootDir as NSString).appendingPathComponent("checkpoints"))
         let candidates = folders.flatMap { folder in
             ((try? fm.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasPrefix("last") && $0.hasSuffix(".ckpt") }
                 .map { "\(folder)/\($0)" }
@@ -244,7 +244,7 @@ extension Trainer {
     /// The logger's `checkpoints` folder, or the root's when no logger has a folder.
     var defaultCheckpointDirectory: String {
         let dir = loggers.first?.logDir ?? ""
-        return dir.isEmpty ? (defaultRootDir as NSString).appendingPathComponent("checkpoints") : dir + "/checkpoints"
+        return dir.isEmpty ? (options.defaultRootDir as NSString).appendingPathComponent("checkpoints") : dir + "/checkpoints"
     }
 }
 
@@ -253,7 +253,7 @@ extension Trainer {
     /// shuffled for training with rank 0's seed; evaluation is padded to equal lengths so
     /// that every rank runs the same number of batches).
     func distributed<Batch>(_ loader: any BatchLoader<Batch>, training: Bool) throws -> any BatchLoader<Batch> {
-        guard useDistributedSampler else { return loader }
+        guard options.useDistributedSampler else { return loader }
         return try strategyPlugin.share(of: loader, shuffle: training && !overfitting)
     }
 }

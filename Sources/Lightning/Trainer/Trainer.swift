@@ -3,48 +3,29 @@ import Torch
 
 /// Runs a `LightningModule`'s training, validation, test and prediction
 /// (`pytorch_lightning.Trainer`). Scaling choices are arguments: the model code stays the same.
+/// Every argument reads as a property of the same name (`trainer.maxEpochs`), from the options
+/// in force.
+@dynamicMemberLookup
 public final class Trainer {
     // MARK: arguments
 
-    public let accelerator: Accelerator
-    public let devices: Devices
-    public let strategy: Strategy
-    /// The number of machines (each running `devices` processes).
-    public let numNodes: Int
-    /// Whether training and evaluation loaders get a `DistributedSampler` in multi-process runs.
-    public let useDistributedSampler: Bool
-    public let precision: Precision
-    public let maxEpochs: Int?
-    public let minEpochs: Int
-    public let maxSteps: Int
-    /// Seconds after which fitting stops (at the end of a step).
-    public let maxTime: Double?
-    public let limitTrainBatches: BatchLimit
-    public let limitValBatches: BatchLimit
-    public let limitTestBatches: BatchLimit
-    public let limitPredictBatches: BatchLimit
-    public let valCheckInterval: BatchLimit
-    public let checkValEveryNEpoch: Int?
-    public let numSanityValSteps: Int
-    public let logEveryNSteps: Int
-    /// Batches per optimizer step (a `GradientAccumulationScheduler` may change it per epoch).
-    public internal(set) var accumulateGradBatches: Int
-    public let gradientClipVal: Double?
-    public let gradientClipAlgorithm: GradientClipAlgorithm
-    public let deterministic: Bool
+    /// The arguments in force: as given, with `fastDevRun`, `overfitBatches` and `barebones`
+    /// applied (Lightning's Trainer attributes hold the same).
+    public let options: TrainerOptions
+
+    /// An argument in force, by its name: `trainer.maxEpochs`, `trainer.precision`.
+    public subscript<Value>(dynamicMember keyPath: KeyPath<TrainerOptions, Value>) -> Value { options[keyPath: keyPath] }
+
+    /// Batches per optimizer step (a callback may change it with `setAccumulateGradBatches`).
+    public private(set) var accumulateGradBatches: Int
     /// The `cudnn.benchmark` setting the run uses: cuDNN times its algorithms once per input shape
     /// and keeps the fastest, which a deterministic run should not ask for.
     public let benchmark: Bool
-    public let fastDevRun: FastDevRun
-    public let overfitBatches: BatchLimit
-    public let enableCheckpointing: Bool
-    public let enableProgressBar: Bool
-    public let enableModelSummary: Bool
-    public let defaultRootDir: String
+    /// The callbacks, the built-in ones the arguments add included (checkpointing last).
     public private(set) var callbacks: [Callback]
+    /// Where logged values go (none on ranks other than 0).
     public let loggers: [Logger]
-    public let detectAnomaly: Bool
-    public let barebones: Bool
+    /// The simple profiler, when `profiler: .simple`.
     public let profiler: Profiler?
 
     // MARK: plug-ins
@@ -57,18 +38,20 @@ public final class Trainer {
 
     /// What the Trainer is running, or ran last (Lightning's `trainer.state.fn`).
     public internal(set) var stage: Stage?
+    /// Where the fit stands; the fit loop writes it.
+    var fitProgress = FitLoopProgress()
     /// The epoch being run (0-based).
-    public internal(set) var currentEpoch = 0
+    public var currentEpoch: Int { fitProgress.epoch }
     /// The number of optimizer steps taken.
-    public internal(set) var globalStep = 0
+    public var globalStep: Int { fitProgress.globalStep }
     /// The number of training batches after which an optimizer stepped, counted once however
     /// many stepped (Lightning's `_batches_that_stepped`): the step loggers record, and what
     /// `logEveryNSteps` counts. Equal to `globalStep` in automatic optimization.
-    public internal(set) var batchesThatStepped = 0
+    public var batchesThatStepped: Int { fitProgress.batchesThatStepped }
     /// The number of training batches an epoch runs (after limits).
     public internal(set) var trainBatchesPerEpoch = 0
     /// The index of the training batch being run, or the number done in the current epoch.
-    public var batchIdx: Int { batchesDone }
+    public var batchIdx: Int { fitProgress.batchesDone }
     /// Set to end fitting at the next step boundary (respecting `minEpochs`).
     public var shouldStop = false
     /// Whether the last run was interrupted by SIGINT or SIGTERM (and saved `last.ckpt`).
@@ -87,8 +70,11 @@ public final class Trainer {
     var module: LightningModuleBase?
     /// The optimizers `configureOptimizers` returned.
     public internal(set) var optimizers: [Optimizer] = []
-    /// The schedulers and how they are stepped (`lr_scheduler_configs`).
+    /// The schedulers and how they are stepped (`lr_scheduler_configs`); a callback may replace
+    /// them with `replaceSchedulers`.
     public internal(set) var schedulerConfigs: [LRSchedulerConfig] = []
+    /// Whether a callback asked for a validation after the current training batch.
+    var validationRequested = false
     var lightningOptimizers: [LightningOptimizer] = []
     var runningStage: RunningStage?
     /// Values logged in training, and in validation or test (kept apart: a validation run in
@@ -97,13 +83,6 @@ public final class Trainer {
     /// The batch being run, read for its size only when a logged value needs one.
     var currentBatch: Any?
     var currentBatchSize: Int { currentBatch.map(inferBatchSize) ?? 1 }
-    /// Training batches finished in the current epoch (the resume position).
-    var batchesDone = 0
-    /// How far the current epoch's end has run (the resume position once every batch is done).
-    var epochPhase = EpochPhase.training
-    /// Whether the last batch's end hooks are running: what follows them (a validation due after
-    /// that batch) has not run yet.
-    var batchEndPending = false
     /// The checkpoint this fit resumed from (never deleted by `ModelCheckpoint`).
     public internal(set) var resumedFrom: String?
     /// The number of validation batches each validation of this fit runs (0: no validation).
@@ -126,97 +105,83 @@ public final class Trainer {
     /// A failure inside a non-throwing call a step makes (`log`, manual backward), thrown when the step ends.
     var pendingError: Error?
 
-    public init(accelerator: Accelerator = .auto, devices: Devices = .auto, strategy: Strategy = .auto,
-                numNodes: Int = 1, precision: Precision = .true32, maxEpochs: Int? = nil, minEpochs: Int = 0, maxSteps: Int = -1,
-                maxTime: Double? = nil, limitTrainBatches: BatchLimit = .all, limitValBatches: BatchLimit = .all,
-                limitTestBatches: BatchLimit = .all, limitPredictBatches: BatchLimit = .all,
-                valCheckInterval: BatchLimit = .all, checkValEveryNEpoch: Int? = 1, numSanityValSteps: Int = 2,
-                logEveryNSteps: Int = 50, accumulateGradBatches: Int = 1, gradientClipVal: Double? = nil,
-                gradientClipAlgorithm: GradientClipAlgorithm = .norm, deterministic: Bool = false, benchmark: Bool? = nil,
-                fastDevRun: FastDevRun = .off, overfitBatches: BatchLimit = .count(0), enableCheckpointing: Bool = true,
-                enableProgressBar: Bool = true, enableModelSummary: Bool = true, defaultRootDir: String = ".",
-                callbacks: [Callback] = [], logger: [Logger]? = nil, detectAnomaly: Bool = false,
-                barebones: Bool = false, profiler: ProfilerKind? = nil, useDistributedSampler: Bool = true,
-                plugins: [TrainerPlugin] = []) throws {
-        func invalid(_ name: String, _ message: String) -> TrainerError { .invalidArgument(name, message) }
-        if let maxEpochs, maxEpochs < -1 { throw invalid("maxEpochs", "must be -1 (no limit) or non-negative, got \(maxEpochs)") }
-        if minEpochs < 0 { throw invalid("minEpochs", "must be non-negative, got \(minEpochs)") }
-        if maxSteps < -1 { throw invalid("maxSteps", "must be -1 (no limit) or non-negative, got \(maxSteps)") }
-        if let maxTime, maxTime <= 0 { throw invalid("maxTime", "must be a positive number of seconds, got \(maxTime)") }
-        for (name, limit) in [("limitTrainBatches", limitTrainBatches), ("limitValBatches", limitValBatches),
-                              ("limitTestBatches", limitTestBatches), ("limitPredictBatches", limitPredictBatches),
-                              ("overfitBatches", overfitBatches)] {
-            switch limit {
-            case .count(let n) where n < 0: throw invalid(name, "must be a non-negative count or a fraction in [0, 1], got \(n)")
-            case .fraction(let f) where !(0...1).contains(f):
-                throw invalid(name, "must be a non-negative count or a fraction in [0, 1], got \(f)")
-            default: break
-            }
-        }
-        switch valCheckInterval {
-        case .count(let n) where n < 1: throw invalid("valCheckInterval", "must be a positive number of batches or a fraction in (0, 1], got \(n)")
-        case .fraction(let f) where !(f > 0 && f <= 1):
-            throw invalid("valCheckInterval", "must be a positive number of batches or a fraction in (0, 1], got \(f)")
-        default: break
-        }
-        if let n = checkValEveryNEpoch, n < 1 { throw invalid("checkValEveryNEpoch", "must be a positive integer or nil, got \(n)") }
-        if numSanityValSteps < -1 { throw invalid("numSanityValSteps", "must be -1 (all batches) or non-negative, got \(numSanityValSteps)") }
-        if logEveryNSteps < 1 { throw invalid("logEveryNSteps", "must be a positive integer, got \(logEveryNSteps)") }
-        if accumulateGradBatches < 1 { throw invalid("accumulateGradBatches", "must be a positive integer, got \(accumulateGradBatches)") }
-        if let v = gradientClipVal, v < 0 { throw invalid("gradientClipVal", "must be non-negative, got \(v)") }
-        if case .batches(let n) = fastDevRun, n < 0 { throw invalid("fastDevRun", "must be true, false or a positive number of batches, got \(n)") }
+    /// A Trainer with Lightning's arguments: `Trainer(accelerator: .gpu, devices: 2, strategy: .ddp,
+    /// precision: .bf16Mixed, maxEpochs: 10)`. `logger: nil` gives the default `CSVLogger`, `[]` none.
+    public convenience init(accelerator: Accelerator = .auto, devices: Devices = .auto, strategy: Strategy = .auto,
+                            numNodes: Int = 1, precision: Precision = .true32, maxEpochs: Int? = nil, minEpochs: Int = 0,
+                            maxSteps: Int = -1, maxTime: Double? = nil, limitTrainBatches: BatchLimit = .all,
+                            limitValBatches: BatchLimit = .all, limitTestBatches: BatchLimit = .all,
+                            limitPredictBatches: BatchLimit = .all, valCheckInterval: BatchLimit = .all,
+                            checkValEveryNEpoch: Int? = 1, numSanityValSteps: Int = 2, logEveryNSteps: Int = 50,
+                            accumulateGradBatches: Int = 1, gradientClipVal: Double? = nil,
+                            gradientClipAlgorithm: GradientClipAlgorithm = .norm, deterministic: Bool = false, benchmark: Bool? = nil,
+                            fastDevRun: FastDevRun = .off, overfitBatches: BatchLimit = .fraction(0), enableCheckpointing: Bool = true,
+                            enableProgressBar: Bool = true, enableModelSummary: Bool = true, defaultRootDir: String = ".",
+                            callbacks: [Callback] = [], logger: [Logger]? = nil, detectAnomaly: Bool = false,
+                            barebones: Bool = false, profiler: ProfilerKind? = nil, useDistributedSampler: Bool = true,
+                            plugins: [TrainerPlugin] = []) throws {
+        var o = TrainerOptions()
+        (o.accelerator, o.devices, o.strategy, o.numNodes, o.precision) = (accelerator, devices, strategy, numNodes, precision)
+        (o.maxEpochs, o.minEpochs, o.maxSteps, o.maxTime) = (maxEpochs, minEpochs, maxSteps, maxTime)
+        (o.limitTrainBatches, o.limitValBatches, o.limitTestBatches, o.limitPredictBatches) =
+            (limitTrainBatches, limitValBatches, limitTestBatches, limitPredictBatches)
+        (o.valCheckInterval, o.checkValEveryNEpoch, o.numSanityValSteps, o.logEveryNSteps) =
+            (valCheckInterval, checkValEveryNEpoch, numSanityValSteps, logEveryNSteps)
+        (o.accumulateGradBatches, o.gradientClipVal, o.gradientClipAlgorithm) = (accumulateGradBatches, gradientClipVal, gradientClipAlgorithm)
+        (o.deterministic, o.benchmark, o.fastDevRun, o.overfitBatches) = (deterministic, benchmark, fastDevRun, overfitBatches)
+        (o.enableCheckpointing, o.enableProgressBar, o.enableModelSummary) = (enableCheckpointing, enableProgressBar, enableModelSummary)
+        (o.defaultRootDir, o.logger, o.detectAnomaly, o.barebones) = (defaultRootDir, logger?.isEmpty != true, detectAnomaly, barebones)
+        (o.profiler, o.useDistributedSampler) = (profiler, useDistributedSampler)
+        try self.init(options: o, callbacks: callbacks, loggers: logger, plugins: plugins)
+    }
 
-        let connector = try AcceleratorConnector(accelerator: accelerator, devices: devices, strategy: strategy, numNodes: numNodes,
-                                                 precision: precision, gradientClipVal: gradientClipVal, plugins: plugins)
+    /// A Trainer with `options` (what `LightningCLI` builds from a config), `callbacks`,
+    /// `loggers` (nil: the default `CSVLogger` when `options.logger` is on) and plug-ins of your own.
+    public init(options given: TrainerOptions, callbacks: [Callback] = [], loggers: [Logger]? = nil,
+                plugins: [TrainerPlugin] = []) throws {
+        try given.validate()
+        let connector = try AcceleratorConnector(accelerator: given.accelerator, devices: given.devices, strategy: given.strategy,
+                                                 numNodes: given.numNodes, precision: given.precision,
+                                                 gradientClipVal: given.gradientClipVal, plugins: plugins)
         (acceleratorPlugin, strategyPlugin, precisionPlugin) = (connector.accelerator, connector.strategy, connector.precision)
         let globalZero = strategyPlugin.isGlobalZero
-
-        (self.accelerator, self.devices, self.strategy, self.precision) = (accelerator, devices, strategy, precision)
-        (self.numNodes, self.useDistributedSampler) = (numNodes, useDistributedSampler)
-        let devRun = fastDevRun != .off
-        let devBatches: BatchLimit? = { if case .batches(let n) = fastDevRun { return .count(n) } else { return nil } }()
-        self.maxEpochs = devRun ? 1 : (maxEpochs ?? (maxSteps == -1 ? 1000 : nil))
-        self.minEpochs = minEpochs
-        self.maxSteps = devRun ? -1 : maxSteps
-        self.maxTime = maxTime
-        let overfitting = overfitBatches != .count(0) && overfitBatches != .fraction(0)
-        self.overfitting = overfitting
-        self.limitTrainBatches = devBatches ?? (overfitting ? overfitBatches : limitTrainBatches)
-        self.limitValBatches = devBatches ?? (overfitting ? overfitBatches : limitValBatches)
-        self.limitTestBatches = devBatches ?? limitTestBatches
-        self.limitPredictBatches = devBatches ?? limitPredictBatches
-        self.valCheckInterval = devRun ? .all : valCheckInterval
-        self.checkValEveryNEpoch = checkValEveryNEpoch
-        self.numSanityValSteps = devRun ? 0 : numSanityValSteps
-        self.logEveryNSteps = devRun ? 1 : logEveryNSteps
-        (self.accumulateGradBatches, self.gradientClipVal, self.gradientClipAlgorithm) =
-            (accumulateGradBatches, gradientClipVal, gradientClipAlgorithm)
-        (self.deterministic, self.fastDevRun, self.overfitBatches) = (deterministic, fastDevRun, overfitBatches)
-        self.enableCheckpointing = enableCheckpointing && !devRun && !barebones
-        self.enableProgressBar = enableProgressBar && !barebones && globalZero
-        self.enableModelSummary = enableModelSummary && !barebones && globalZero
-        self.defaultRootDir = defaultRootDir
-        (self.detectAnomaly, self.barebones) = (detectAnomaly, barebones)
-        self.profiler = profiler.map { _ in Profiler() }
-        self.loggers = devRun || barebones || !globalZero ? [] : (logger ?? [CSVLogger(root: defaultRootDir)])
+        var o = given
+        let devRun = given.fastDevRun != .off
+        overfitting = given.overfitBatches != .count(0) && given.overfitBatches != .fraction(0)
+        if case .batches(let n) = given.fastDevRun {
+            (o.maxEpochs, o.maxSteps, o.valCheckInterval, o.numSanityValSteps, o.logEveryNSteps) = (1, -1, .all, 0, 1)
+            (o.limitTrainBatches, o.limitValBatches, o.limitTestBatches, o.limitPredictBatches) = (.count(n), .count(n), .count(n), .count(n))
+        } else {
+            o.maxEpochs = given.maxEpochs ?? (given.maxSteps == -1 ? 1000 : nil)
+            if overfitting { (o.limitTrainBatches, o.limitValBatches) = (given.overfitBatches, given.overfitBatches) }
+        }
+        o.logger = given.logger && loggers?.isEmpty != true && !devRun && !given.barebones && globalZero
+        o.enableCheckpointing = given.enableCheckpointing && !devRun && !given.barebones
+        o.enableProgressBar = given.enableProgressBar && !given.barebones && globalZero
+        o.enableModelSummary = given.enableModelSummary && !given.barebones && globalZero
+        // As Lightning: `benchmark` nil keeps the process's cudnn.benchmark, or turns it off for a
+        // deterministic run (set while each run lasts, see `withRunSettings`).
+        benchmark = given.benchmark ?? (given.deterministic ? false : CUDA.cudnnBenchmark)
+        o.benchmark = benchmark
+        options = o
+        accumulateGradBatches = o.accumulateGradBatches
+        profiler = o.profiler.map { _ in Profiler() }
+        self.loggers = o.logger ? loggers ?? [CSVLogger(root: o.defaultRootDir)] : []
         if !globalZero { printer = { _ in } }
         var callbacks = callbacks
-        if self.enableCheckpointing && !callbacks.contains(where: { $0 is ModelCheckpoint }) {
+        if o.enableCheckpointing && !callbacks.contains(where: { $0 is ModelCheckpoint }) {
             callbacks.append(ModelCheckpoint())
         }
-        if !self.enableCheckpointing { callbacks.removeAll { $0 is ModelCheckpoint } }
-        if self.enableModelSummary && !callbacks.contains(where: { $0 is ModelSummary }) {
+        if !o.enableCheckpointing { callbacks.removeAll { $0 is ModelCheckpoint } }
+        if o.enableModelSummary && !callbacks.contains(where: { $0 is ModelSummary }) {
             callbacks.insert(ModelSummary(), at: 0)
         }
-        if !self.enableModelSummary { callbacks.removeAll { $0 is ModelSummary } }
-        if self.enableProgressBar && !callbacks.contains(where: { $0 is ProgressBar }) { callbacks.append(ProgressBar()) }
-        if !self.enableProgressBar { callbacks.removeAll { $0 is ProgressBar } }
+        if !o.enableModelSummary { callbacks.removeAll { $0 is ModelSummary } }
+        if o.enableProgressBar && !callbacks.contains(where: { $0 is ProgressBar }) { callbacks.append(ProgressBar()) }
+        if !o.enableProgressBar { callbacks.removeAll { $0 is ProgressBar } }
         // As Lightning: checkpoint callbacks run last, so that what they save includes what the
         // other callbacks did at the same hook.
         self.callbacks = callbacks.filter { !($0 is ModelCheckpoint) } + callbacks.filter { $0 is ModelCheckpoint }
-        // As Lightning: `benchmark` nil keeps the process's cudnn.benchmark, or turns it off for a
-        // deterministic run (set while each run lasts, see `withRunSettings`).
-        self.benchmark = benchmark ?? (deterministic ? false : CUDA.cudnnBenchmark)
     }
 
     /// Runs `body` with the process-wide settings this Trainer's arguments ask for
@@ -226,7 +191,7 @@ public final class Trainer {
     func withRunSettings(_ body: () throws -> Void) throws {
         let (benchmarkBefore, determinismBefore) = (CUDA.cudnnBenchmark, TorchSettings.deterministicAlgorithms)
         CUDA.cudnnBenchmark = benchmark
-        if deterministic {
+        if options.deterministic {
             TorchSettings.useDeterministicAlgorithms(true)
             setenv("CUBLAS_WORKSPACE_CONFIG", ":4096:8", 0)
         }
@@ -246,11 +211,31 @@ public final class Trainer {
     /// Whether this is rank 0, the process that logs and writes checkpoints.
     public var isGlobalZero: Bool { strategyPlugin.isGlobalZero }
 
+    // MARK: what callbacks may change (stopping: set `shouldStop`, or throw `TrainerStop`)
+
+    /// Changes the batches per optimizer step from the next step on (what
+    /// `GradientAccumulationScheduler` does at epoch starts).
+    public func setAccumulateGradBatches(_ batches: Int) throws {
+        guard batches >= 1 else { throw TrainerError.invalidArgument("accumulateGradBatches", "must be a positive integer, got \(batches)") }
+        if batches != 1, module?.automaticOptimization == false {
+            throw TrainerError.misconfiguration("gradient accumulation applies to automatic optimization only")
+        }
+        accumulateGradBatches = batches
+    }
+
+    /// Runs a validation after the current training batch (in fitting with a validation loader),
+    /// besides the ones `valCheckInterval` schedules.
+    public func requestValidation() { validationRequested = true }
+
+    /// Puts `configs` in place of the schedulers `configureOptimizers` returned (what
+    /// `StochasticWeightAveraging` does when averaging starts).
+    public func replaceSchedulers(_ configs: [LRSchedulerConfig]) { schedulerConfigs = configs }
+
     /// The checkpoint callback, if checkpointing is on.
     public var checkpointCallback: ModelCheckpoint? { callbacks.lazy.compactMap { $0 as? ModelCheckpoint }.first }
 
     /// The folder of the first logger, or the root folder.
-    public var logDir: String { loggers.first?.logDir ?? defaultRootDir }
+    public var logDir: String { loggers.first?.logDir ?? options.defaultRootDir }
 
     /// Calls a hook on every callback, in order; a callback throwing `TrainerStop` asks fitting
     /// to stop at the next step boundary (the other callbacks still run).
@@ -331,10 +316,10 @@ public final class Trainer {
     /// One optimizer step in manual optimization (counts a global step).
     func optimizerStep(_ optimizer: Optimizer) {
         do {
-            _ = try strategyPlugin.optimizerStep(optimizer, precision: precisionPlugin, clipValue: nil, clipAlgorithm: gradientClipAlgorithm)
+            _ = try strategyPlugin.optimizerStep(optimizer, precision: precisionPlugin, clipValue: nil, clipAlgorithm: options.gradientClipAlgorithm)
         } catch {
             pendingError = error
         }
-        globalStep += 1
+        fitProgress.globalStep += 1
     }
 }
