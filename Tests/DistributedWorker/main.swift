@@ -220,7 +220,7 @@ do {
         let restored = Worker(sleepMs: 0, failRank: -1, failStep: -1)
         let rest = try fabric.load("\(out)/fabric.ckpt", into: ["model": .module(restored)])
         let rank = fabric.globalRank
-        try Safetensors.save(model.stateDict(), to: "\(out)/weights-rank\(rank).safetensors")
+        try Safetensors.save(module.stateDict(), to: "\(out)/weights-rank\(rank).safetensors")
         try Safetensors.save(restored.stateDict(), to: "\(out)/restored-rank\(rank).safetensors")
         let report: [String: Any] = ["seen": model.seen, "global_step": step, "world_size": fabric.worldSize,
                                      "saved_step": rest["step"]?.intValue ?? -1,

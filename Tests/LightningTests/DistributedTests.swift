@@ -501,6 +501,24 @@ final class DistributedTests: XCTestCase {
         if let child = readPid(run.dir, rank: 1, timeout: 1) { XCTAssertTrue(ended(child, within: 5)) }
     }
 
+    /// Starts processes (an executable, its arguments, variables added to ours) together and
+    /// checks that each ends successfully within two minutes.
+    func runTogether(_ commands: [(String, [String], [String: String])], file: StaticString = #filePath, line: UInt = #line) throws {
+        let processes = commands.map { executable, arguments, variables in
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = arguments
+            process.environment = ProcessInfo.processInfo.environment.merging(variables) { $1 }
+            process.standardOutput = FileHandle.nullDevice
+            return process
+        }
+        for process in processes { try process.run() }
+        for process in processes {
+            XCTAssertTrue(waitForExit(process, seconds: 120), file: file, line: line)
+            XCTAssertEqual(process.terminationStatus, 0, file: file, line: line)
+        }
+    }
+
     /// Two "machines": network namespaces joined by a veth pair, one process in each.
     func testTwoNodesInNetworkNamespacesMatchTwoLocalProcesses() throws {
         let suffix = String(getpid() % 100000)
@@ -521,20 +539,11 @@ final class DistributedTests: XCTestCase {
         for command in setup { XCTAssertEqual(ip(command), 0, "ip \(command)") }
         let dir = try temporaryDirectory()
         let port = 29_000 + Int(getpid() % 1000)
-        let nodes = [(a, "va\(suffix)", 0), (b, "vb\(suffix)", 1)].map { namespace, interface, node in
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
-            process.arguments = ["netns", "exec", namespace, "env", "MASTER_ADDR=10.77.0.1", "MASTER_PORT=\(port)",
-                                 "NODE_RANK=\(node)", "GLOO_SOCKET_IFNAME=\(interface)", Self.worker,
-                                 "--devices", "1", "--num-nodes", "2", "--batch", "8", "--epochs", "2", "--out", dir]
-            process.standardOutput = FileHandle.nullDevice
-            return process
-        }
-        for process in nodes { try process.run() }
-        for process in nodes {
-            XCTAssertTrue(waitForExit(process, seconds: 120))
-            XCTAssertEqual(process.terminationStatus, 0)
-        }
+        try runTogether([(a, "va\(suffix)", 0), (b, "vb\(suffix)", 1)].map { namespace, interface, node in
+            ("/usr/sbin/ip", ["netns", "exec", namespace, "env", "MASTER_ADDR=10.77.0.1", "MASTER_PORT=\(port)",
+                              "NODE_RANK=\(node)", "GLOO_SOCKET_IFNAME=\(interface)", Self.worker,
+                              "--devices", "1", "--num-nodes", "2", "--batch", "8", "--epochs", "2", "--out", dir], [:])
+        })
         let twoNodes = Run(dir: dir, result: nil)
         let local = try Self.twoProcesses()
         assertSameWeights(try twoNodes.weights(rank: 0), try twoNodes.weights(rank: 1), bitwise: true, "node 0 vs node 1")
@@ -546,20 +555,10 @@ final class DistributedTests: XCTestCase {
     func testAClusterEnvironmentOfYourOwnRunsAJobItsSchedulerStarted() throws {
         let dir = try temporaryDirectory()
         let port = 31_000 + Int(getpid() % 1000)
-        let ranks = (0..<2).map { rank in
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: Self.worker)
-            process.arguments = ["--environment", "custom", "--devices", "2", "--batch", "8", "--epochs", "2", "--out", dir]
-            process.environment = ProcessInfo.processInfo.environment.merging(
-                ["WORKER_RANK": String(rank), "WORKER_WORLD_SIZE": "2", "WORKER_PORT": String(port)]) { $1 }
-            process.standardOutput = FileHandle.nullDevice
-            return process
-        }
-        for process in ranks { try process.run() }
-        for process in ranks {
-            XCTAssertTrue(waitForExit(process, seconds: 120))
-            XCTAssertEqual(process.terminationStatus, 0)
-        }
+        try runTogether((0..<2).map { rank in
+            (Self.worker, ["--environment", "custom", "--devices", "2", "--batch", "8", "--epochs", "2", "--out", dir],
+             ["WORKER_RANK": String(rank), "WORKER_WORLD_SIZE": "2", "WORKER_PORT": String(port)])
+        })
         let run = Run(dir: dir, result: nil)
         XCTAssertEqual(try run.perRank("world_size"), [2, 2])
         let local = try Self.twoProcesses()
@@ -589,11 +588,12 @@ final class DistributedTests: XCTestCase {
         }
     }
 
-    /// A training loop of one's own on Fabric with the Trainer's DDP and ZeRO strategies gives
+    /// A training loop of one's own on Fabric with the Trainer's DDP, ZeRO and FSDP strategies gives
     /// the Trainer's weights on the same data; `Fabric.save` writes whole weights that load back.
     func testAFabricLoopOnTwoProcessesEqualsTheTrainer() throws {
-        let trainer = try Self.twoProcesses()
-        for strategy in ["ddp", "zero1"] {
+        for strategy in ["ddp", "zero1", "fsdp"] {
+            let trainer = try strategy == "fsdp" ? Self.shared(["devices": "2", "batch": "8", "epochs": "2", "strategy": "fsdp"])
+                                                 : Self.twoProcesses()
             let run = try Self.run(["devices": "2", "batch": "8", "epochs": "2", "fabric": "true", "strategy": strategy])
             assertSucceeded(run)
             assertSameWeights(try run.weights(rank: 0), try run.weights(rank: 1), bitwise: true, "\(strategy): rank 0 vs rank 1")

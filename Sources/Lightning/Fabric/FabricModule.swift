@@ -15,6 +15,14 @@ public struct FabricModule<M: Module> {
     /// The module's `forward(x)`.
     public func callAsFunction(_ x: Tensor) throws -> Tensor { try forward { $0.forward(x) } }
 
+    /// The module's whole weights, gathered where the strategy shards them (FSDP).
+    public func stateDict() throws -> StateDict { try withTorchErrors { try fabric.strategyPlugin.moduleStateDict(module) } }
+
+    /// Loads whole weights into the module, sharded where the strategy shards them.
+    public func loadStateDict(_ stateDict: StateDict) throws {
+        try withTorchErrors { try fabric.strategyPlugin.loadModuleStateDict(module, stateDict) }
+    }
+
     /// Any forward of the module: `try model.forward { $0.encode(x, mask) }`.
     public func forward<T>(_ body: (M) throws -> T) throws -> T {
         if isGradEnabled { try fabric.strategyPlugin.beforeTrainingStep(synchronizing: fabric.synchronizing) }
