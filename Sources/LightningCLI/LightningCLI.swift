@@ -107,7 +107,7 @@ public struct LightningCLI<Batch, Model: LightningModule<Batch> & CLIConfigurabl
         do {
             options = try TrainerOptions(config: sections["trainer"]!)
         } catch let error as TrainerOptions.ConfigError {
-            throw CLIError.invalidValue("trainer.\(error.key)", "expected \(error.expected), got \(error.got is NSNull ? "null" : "\(error.got)")")
+            throw CLIError.invalidValue("trainer.\(error.key)", "expected \(error.expected), got \(error.got)")
         }
         let trainer = try Trainer(options: options, callbacks: callbacks())
         trainer.printer = { [printer] text in if trainer.isGlobalZero { printer(text) } }
@@ -205,9 +205,9 @@ public struct LightningCLI<Batch, Model: LightningModule<Batch> & CLIConfigurabl
         }
         for (section, content) in root {
             if let mapping = content as? [String: Any] {
-                for (key, value) in mapping { try set("\(section).\(key)", value ?? NSNull(), in: &sections) }
+                for (key, value) in mapping { try set("\(section).\(key)", value, in: &sections) }
             } else {
-                try set(section, content ?? NSNull(), in: &sections)
+                try set(section, content, in: &sections)
             }
         }
     }

@@ -97,6 +97,25 @@ final class StochasticWeightAveragingTests: XCTestCase {
 }
 
 final class LearningRateFinderTests: XCTestCase {
+    /// The range test's steps are training steps: the backward hooks run and, under float16, the
+    /// loss scaler scales them; its state is put back with the weights afterwards.
+    func testRangeTestStepsGoThroughThePrecisionPlugInAndTheHooks() throws {
+        final class BackwardCounter: Callback {
+            var count = 0
+            func onBeforeBackward(_ trainer: Trainer, _ module: LightningModuleBase, loss: Tensor) throws { count += 1 }
+        }
+        let counter = BackwardCounter()
+        let finder = LearningRateFinder(minLr: 1e-3, maxLr: 1e-1, numTraining: 5, earlyStopThreshold: nil)
+        let trainer = try makeTrainer(try temporaryDirectory()) {
+            try Trainer(precision: .mixed16, maxEpochs: 1, defaultRootDir: $0, callbacks: [counter, finder])
+        }
+        try trainer.fit(TinyClassifier(), train: DataLoader(classificationData(), batchSize: 16))
+        XCTAssertEqual(finder.results.loss.count, 5)
+        XCTAssertEqual(counter.count, 5 + 4, "five range-test steps, then four training batches")
+        XCTAssertEqual(trainer.precisionPlugin.stateDict()["_growth_tracker"]?.intValue, 4, "the scaler counts the fit's steps only")
+        XCTAssertEqual(trainer.precisionPlugin.stateDict()["scale"]?.doubleValue, 65536)
+    }
+
     func testRangeTestRestoresTheModelAndSuggestsARate() throws {
         final class Tunable: LightningModule<(Tensor, Tensor)> {
             let net = Sequential { Linear(4, 16); ReLU(); Linear(16, 3) }

@@ -5,7 +5,7 @@ import Torch
 /// training steps (through the strategy and precision plug-in, as fitting does) with the
 /// learning rate rising from `minLr` to `maxLr`, records the smoothed loss (its mean over ranks),
 /// stops early when it exceeds `earlyStopThreshold` times the best, restores the model,
-/// optimizer and RNG, and suggests the rate where the loss falls fastest. With `update`, the
+/// optimizer, loss scaler and RNG, and suggests the rate where the loss falls fastest. With `update`, the
 /// suggestion is handed to the model (set its learning rate there) and the optimizers are made again.
 public final class LearningRateFinder: Callback {
     /// How the learning rate rises.
@@ -39,6 +39,7 @@ public final class LearningRateFinder: Callback {
         let optimizerState = optimizer.stateDict()
         let lrs = optimizer.paramGroups.map(\.lr)
         let rng = Generator.default().state
+        let precisionState = trainer.precisionPlugin.stateDict()
         let beta = 0.98
         var average = 0.0, best = Double.infinity, step = 0
         results = ([], [])
@@ -59,6 +60,7 @@ public final class LearningRateFinder: Callback {
         try optimizer.loadStateDict(optimizerState)
         for (group, lr) in zip(optimizer.paramGroups, lrs) { group.lr = lr }
         Generator.default().state = rng
+        trainer.precisionPlugin.loadStateDict(precisionState)
         suggestion = Self.suggest(results)
         if let suggestion, let update {
             update(module, suggestion)

@@ -19,7 +19,7 @@ public final class TensorBoardLogger: Logger {
     private func open() throws -> FileHandle {
         if let file { return file }
         try FileManager.default.createDirectory(atPath: logDir, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: path, contents: nil)
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
         guard let handle = FileHandle(forWritingAtPath: path) else {
             throw TrainerError.misconfiguration("TensorBoardLogger: cannot create \(path)")
         }

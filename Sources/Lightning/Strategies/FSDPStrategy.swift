@@ -347,7 +347,7 @@ public final class FSDPStrategy: ParallelStrategy {
         guard shards.count == units.count, zip(shards, units).allSatisfy({ $0.shape == $1.shard.shape }) else {
             throw TrainerError.misconfiguration("the sharded checkpoint holds \(shards.count) shards that do not match this model's \(units.count) FSDP units")
         }
-        try withNoGrad { for (t, unit) in zip(shards, units) { unit.shard.copy_(t) } }
+        withNoGrad { for (t, unit) in zip(shards, units) { unit.shard.copy_(t) } }
     }
 
     /// Loads whole optimizer states into the shards, or a sharded checkpoint's own as they are.

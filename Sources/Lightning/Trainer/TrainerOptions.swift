@@ -123,7 +123,9 @@ extension TrainerOptions {
             (self.key, expected) = (key, V.expected)
             read = { $0[keyPath: path].configValue }
             write = { options, value in
-                guard let parsed = V(configValue: value) else { throw ConfigError(key: key, expected: V.expected, got: value) }
+                guard let parsed = V(configValue: value) else {
+                    throw ConfigError(key: key, expected: V.expected, got: value is NSNull ? "null" : "\(value)")
+                }
                 options[keyPath: path] = parsed
             }
         }
@@ -135,9 +137,9 @@ extension TrainerOptions {
         public let key: String
         /// What it takes.
         public let expected: String
-        /// What it was given.
-        public let got: Any
-        public var description: String { "\(key): expected \(expected), got \(got is NSNull ? "null" : "\(got)")" }
+        /// What it was given, as a config writes it.
+        public let got: String
+        public var description: String { "\(key): expected \(expected), got \(got)" }
     }
 
     /// Every option under Lightning's key, in Lightning's order (a test checks that it names each
