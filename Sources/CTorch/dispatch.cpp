@@ -12,7 +12,41 @@ using ctorch::input;
 
 namespace {
 
+c10::IValue make_ivalue(const ct_value &v, const c10::Argument &arg);
+
+/// The type an argument takes, without its optional.
+c10::TypePtr taken_type(const c10::Argument &arg) {
+    auto type = arg.type();
+    if (auto optional = type->cast<c10::OptionalType>()) return optional->getElementType();
+    return type;
+}
+
+/// `v` as the argument's schema takes it, with Python's coercions (an int where a float is
+/// taken, ints where floats are, a bool or an int as a Scalar); a value of another type is an
+/// error naming the argument, never one of libtorch's internal asserts.
 c10::IValue to_ivalue(const ct_value &v, const c10::Argument &arg) {
+    auto taken = taken_type(arg);
+    auto kind = taken->kind();
+    if (v.kind == CT_INT && kind == c10::TypeKind::FloatType) return c10::IValue(static_cast<double>(v.i));
+    if (v.kind == CT_INT_LIST && kind == c10::TypeKind::ListType &&
+        taken->castRaw<c10::ListType>()->getElementType()->kind() == c10::TypeKind::FloatType) {
+        auto p = static_cast<const int64_t *>(v.p);
+        return c10::IValue(std::vector<double>(p, p + v.n));
+    }
+    c10::IValue value = make_ivalue(v, arg);
+    auto isNumber = [](const c10::IValue &x) { return x.isBool() || x.isInt() || x.isDouble(); };
+    bool numberList = kind == c10::TypeKind::ListType &&
+                      taken->castRaw<c10::ListType>()->getElementType()->kind() == c10::TypeKind::NumberType &&
+                      (value.isIntList() || value.isDoubleList() || value.isBoolList());
+    bool accepted = value.isNone() ? arg.type()->kind() == c10::TypeKind::OptionalType
+                                   : value.type()->isSubtypeOf(*taken) || numberList ||
+                                         (kind == c10::TypeKind::NumberType && isNumber(value));
+    TORCH_CHECK(accepted, "argument '", arg.name(), "' takes ", arg.type()->str(), ", got ",
+                value.isNone() ? std::string("None") : value.type()->str());
+    return value;
+}
+
+c10::IValue make_ivalue(const ct_value &v, const c10::Argument &arg) {
     switch (v.kind) {
     case CT_NONE:
         return c10::IValue();
@@ -148,15 +182,16 @@ int32_t ct_op_num_returns(ct_op op) {
 int32_t ct_op_call(ct_op op, const ct_value *args, int32_t nargs, ct_value *results, int32_t capacity) {
     const auto &handle = *reinterpret_cast<c10::OperatorHandle *>(op);
     const auto &schema = handle.schema();
-    CT_GUARD(
+    CT_GUARD_OP(
+        c10::toString(schema.operator_name()),
         {
             if (!ctorch::capturing()) return -1;
             return placeholders(schema, results, capacity);
         },
         {
             const auto &params = schema.arguments();
-            TORCH_CHECK(static_cast<size_t>(nargs) <= params.size(), schema.name(), ": ", nargs,
-                        " arguments given, the schema takes ", params.size());
+            TORCH_CHECK(static_cast<size_t>(nargs) <= params.size(), nargs, " arguments given, the schema takes ",
+                        params.size());
             // One stack per thread, reused: its capacity survives between calls.
             thread_local torch::jit::Stack stack;
             stack.clear();
@@ -164,14 +199,13 @@ int32_t ct_op_call(ct_op op, const ct_value *args, int32_t nargs, ct_value *resu
                 if (i < static_cast<size_t>(nargs) && args[i].kind != CT_DEFAULT) {
                     stack.push_back(to_ivalue(args[i], params[i]));
                 } else {
-                    TORCH_CHECK(params[i].default_value().has_value(), schema.name(), ": argument '",
-                                params[i].name(), "' is required");
+                    TORCH_CHECK(params[i].default_value().has_value(), "argument '", params[i].name(), "' is required");
                     stack.push_back(*params[i].default_value());
                 }
             }
             handle.callBoxed(stack);
-            TORCH_CHECK(stack.size() <= static_cast<size_t>(capacity), schema.name(), " returned ",
-                        stack.size(), " values, room for ", capacity);
+            TORCH_CHECK(stack.size() <= static_cast<size_t>(capacity), "returned ", stack.size(), " values, room for ",
+                        capacity);
             for (size_t i = 0; i < stack.size(); ++i) from_ivalue(stack[i], results[i]);
             auto count = static_cast<int32_t>(stack.size());
             stack.clear();

@@ -56,3 +56,19 @@ inline int32_t failed_status() { return capturing() ? 0 : -1; }
         ctorch::record_error("unknown C++ exception in libtorch"); \
         on_error;                                                 \
     }
+
+/// CT_GUARD for one named operator: its messages start with the operator's name
+/// (`aten::add.Tensor: ...`), as the boxed calls' do.
+#define CT_GUARD_OP(name, on_error, ...)                                                       \
+    try {                                                                                       \
+        __VA_ARGS__                                                                             \
+    } catch (const c10::Error &e) {                                                            \
+        ctorch::record_error((std::string(name) + ": " + e.what_without_backtrace()).c_str()); \
+        on_error;                                                                               \
+    } catch (const std::exception &e) {                                                        \
+        ctorch::record_error((std::string(name) + ": " + e.what()).c_str());                  \
+        on_error;                                                                               \
+    } catch (...) {                                                                             \
+        ctorch::record_error("unknown C++ exception in libtorch");                              \
+        on_error;                                                                               \
+    }

@@ -20,35 +20,35 @@ c10::Scalar alpha_scalar(double alpha) {
 extern "C" {
 
 ct_tensor ct_add(ct_tensor a, ct_tensor b, double alpha) {
-    CT_GUARD(return ctorch::failed_tensor(), { return release(at::_ops::add_Tensor::call(input(a), input(b), alpha_scalar(alpha))); })
+    CT_GUARD_OP("aten::add.Tensor", return ctorch::failed_tensor(), { return release(at::_ops::add_Tensor::call(input(a), input(b), alpha_scalar(alpha))); })
 }
 
 ct_tensor ct_sub(ct_tensor a, ct_tensor b, double alpha) {
-    CT_GUARD(return ctorch::failed_tensor(), { return release(at::_ops::sub_Tensor::call(input(a), input(b), alpha_scalar(alpha))); })
+    CT_GUARD_OP("aten::sub.Tensor", return ctorch::failed_tensor(), { return release(at::_ops::sub_Tensor::call(input(a), input(b), alpha_scalar(alpha))); })
 }
 
 ct_tensor ct_mul(ct_tensor a, ct_tensor b) {
-    CT_GUARD(return ctorch::failed_tensor(), { return release(at::_ops::mul_Tensor::call(input(a), input(b))); })
+    CT_GUARD_OP("aten::mul.Tensor", return ctorch::failed_tensor(), { return release(at::_ops::mul_Tensor::call(input(a), input(b))); })
 }
 
 ct_tensor ct_div(ct_tensor a, ct_tensor b) {
-    CT_GUARD(return ctorch::failed_tensor(), { return release(at::_ops::div_Tensor::call(input(a), input(b))); })
+    CT_GUARD_OP("aten::div.Tensor", return ctorch::failed_tensor(), { return release(at::_ops::div_Tensor::call(input(a), input(b))); })
 }
 
 ct_tensor ct_add_scalar(ct_tensor a, double b) {
-    CT_GUARD(return ctorch::failed_tensor(), { return release(at::_ops::add_Scalar::call(input(a), b, 1)); })
+    CT_GUARD_OP("aten::add.Scalar", return ctorch::failed_tensor(), { return release(at::_ops::add_Scalar::call(input(a), b, 1)); })
 }
 
 ct_tensor ct_mul_scalar(ct_tensor a, double b) {
-    CT_GUARD(return ctorch::failed_tensor(), { return release(at::_ops::mul_Scalar::call(input(a), b)); })
+    CT_GUARD_OP("aten::mul.Scalar", return ctorch::failed_tensor(), { return release(at::_ops::mul_Scalar::call(input(a), b)); })
 }
 
 ct_tensor ct_matmul(ct_tensor a, ct_tensor b) {
-    CT_GUARD(return ctorch::failed_tensor(), { return release(at::_ops::matmul::call(input(a), input(b))); })
+    CT_GUARD_OP("aten::matmul", return ctorch::failed_tensor(), { return release(at::_ops::matmul::call(input(a), input(b))); })
 }
 
 int32_t ct_add_(ct_tensor a, ct_tensor b, double alpha) {
-    CT_GUARD(return ctorch::failed_status(), {
+    CT_GUARD_OP("aten::add_.Tensor", return ctorch::failed_status(), {
         at::Tensor self = input(a);
         at::_ops::add__Tensor::call(self, input(b), alpha_scalar(alpha));
         return 0;

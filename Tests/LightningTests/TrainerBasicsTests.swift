@@ -62,7 +62,9 @@ final class TrainerBasicsTests: XCTestCase {
         model.failAtBatch = 2
         let again = try makeTrainer(dir) { try Trainer(maxEpochs: 3, numSanityValSteps: 0, defaultRootDir: $0, callbacks: [recorder]) }
         XCTAssertThrowsError(try again.fit(model, train: train)) { error in
-            XCTAssertEqual("\(error)", "training_step failed at epoch 0, batch 2: mat1 and mat2 shapes cannot be multiplied (16x3 and 4x16)")
+            // The hook, the caller's line (TinyClassifier.forward's `net(x)`), the operator and libtorch's message.
+            XCTAssertEqual("\(error)", "training_step failed at epoch 0, batch 2 (\(packageRoot)/Tests/LightningTests/Fixtures.swift:27): "
+                + "aten::linear: mat1 and mat2 shapes cannot be multiplied (16x3 and 4x16)")
         }
         XCTAssertEqual(recorder.exceptions.count, 1)
         XCTAssertEqual(recorder.teardowns, 2)

@@ -65,6 +65,40 @@ final class ErrorTests: XCTestCase {
         }
     }
 
+    /// An argument of the wrong type is named with what the operator takes (never one of
+    /// libtorch's internal asserts); Python's coercions (an int for a float) still work.
+    func testArgumentsOfTheWrongTypeAreNamed() throws {
+        let x = Tensor.ones([3])
+        assertTorchError("aten::leaky_relu: argument 'negative_slope' takes Scalar, got Tensor") {
+            _ = ATenOp("aten::leaky_relu")(.tensor(x), .tensor(x))
+        }
+        assertTorchError("aten::sum.dim_IntList: argument 'dim' takes int[]?, got float[]") {
+            _ = ATenOp("aten::sum", "dim_IntList")(.tensor(x), .doubles([0]))
+        }
+        assertTorchError("aten::pow.Tensor_Scalar: argument 'self' takes Tensor, got None") {
+            _ = ATenOp("aten::pow", "Tensor_Scalar")(.none, .double(2))
+        }
+        let coerced = try withTorchErrors { ATenOp("aten::elu")(.tensor(x), .int(2)) }
+        XCTAssertEqual(coerced.scalars(as: Float.self), [1, 1, 1], "an int where a Scalar is taken")
+        let shifted = try withTorchErrors { ATenOp("aten::native_dropout")(.tensor(x), .int(0), .bool(true)) }
+        XCTAssertEqual(shifted.scalars(as: Float.self), [1, 1, 1], "an int where a float is taken")
+    }
+
+    /// Mistakes in defining modules and options are errors (thrown inside a scope), not crashes.
+    func testModuleAndOptionMistakesAreErrors() {
+        final class TwoInput: Module {
+            let a = Linear(2, 2)
+            func forward(_ x: Tensor, _ y: Tensor) -> Tensor { a(x) + y }
+        }
+        assertTorchError("TwoInput does not define forward(_:) for a single tensor; override it, or call the module's own forward method") {
+            _ = TwoInput()(Tensor.ones([1, 2]))
+        }
+        assertTorchError("MultiheadAttention: embedDim (10) must be divisible by numHeads (3)") {
+            _ = MultiheadAttention(embedDim: 10, numHeads: 3)
+        }
+        assertTorchError("GradScaler: growthFactor should be > 1, got 0.5") { _ = GradScaler(growthFactor: 0.5) }
+    }
+
     func testAutogradMistakes() {
         assertTorchError("grad can be implicitly created only for scalar outputs") {
             let x = Tensor.ones([3]).requiresGrad_()
@@ -113,7 +147,7 @@ final class ErrorTests: XCTestCase {
         let result = try runProcess(CommandLine.arguments[0], ["TorchTests.ErrorTests/testFailingOpOutsideAScope"],
                                     environment: ["TORCH_TEST_CHILD": "1", "SWIFT_BACKTRACE": "enable=no"])
         XCTAssertNotEqual(result.status, 0)
-        XCTAssertTrue(result.stderr.contains("Torch error in +: The size of tensor a (2) must match the size of tensor b (5)"),
+        XCTAssertTrue(result.stderr.contains("Torch error in aten::add.Tensor: The size of tensor a (2) must match the size of tensor b (5)"),
                       result.stderr)
     }
 

@@ -32,6 +32,12 @@ void ct_capture_begin(void);
 /// Ends a capture scope; returns the first captured message (and clears it), or NULL.
 /// The returned string stays valid until the next CTorch call on this thread.
 const char *ct_capture_end(void);
+/// The return addresses of the call stack where the error ct_capture_end last returned
+/// happened, innermost first (up to `capacity`); the count.
+int32_t ct_capture_frames(void **out, int32_t capacity);
+/// The file of the loaded module (executable or shared library) holding `address`, and where it
+/// is loaded; false when none does.
+bool ct_address_module(const void *address, const char **path, uintptr_t *base);
 /// Reports an error found on the Swift side (a bad argument) through the same border:
 /// returns true when it was captured, false when the caller must stop.
 bool ct_record_error(const char *message);

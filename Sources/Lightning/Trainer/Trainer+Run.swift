@@ -60,6 +60,13 @@ extension Trainer {
         }
     }
 
+    /// A `DataLoader` of `[Tensor]` batches given to a module of `(Tensor, Tensor)` batches: a
+    /// compile-time error that says how to make pairs.
+    @available(*, unavailable, message: "this DataLoader makes [Tensor] batches and the module takes (Tensor, Tensor): make the loader with collate: .pair (.triple for three tensors), or subclass LightningModule<[Tensor]>")
+    public func fit<Sample>(_ model: LightningModule<(Tensor, Tensor)>, train: DataLoader<Sample, [Tensor]>,
+                            val: (any BatchLoader<(Tensor, Tensor)>)? = nil, datamodule: LightningDataModule<(Tensor, Tensor)>? = nil,
+                            ckptPath: CheckpointPath? = nil) throws {}
+
     /// Runs one validation epoch and returns the logged epoch means.
     @discardableResult
     public func validate<Batch>(_ model: LightningModule<Batch>, _ loader: (any BatchLoader<Batch>)? = nil,

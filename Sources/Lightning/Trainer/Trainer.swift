@@ -264,7 +264,8 @@ public final class Trainer {
                 pendingError = nil
                 throw pending
             }
-            throw TrainerError.stepFailed(step: step, epoch: currentEpoch, batchIdx: batchIdx, message: error.message)
+            throw TrainerError.stepFailed(step: step, epoch: currentEpoch, batchIdx: batchIdx, message: error.message,
+                                          location: error.callerLine)
         }
     }
 

@@ -174,15 +174,16 @@ public enum TrainerError: Error, CustomStringConvertible {
     /// An argument value is invalid or unsupported here.
     case invalidArgument(String, String)
     /// A user step failed: which step, where, and libtorch's message.
-    case stepFailed(step: String, epoch: Int, batchIdx: Int, message: String)
+    /// `location` is the caller's `file:line` where it was found.
+    case stepFailed(step: String, epoch: Int, batchIdx: Int, message: String, location: String?)
     /// Something the run needs is missing or inconsistent.
     case misconfiguration(String)
 
     public var description: String {
         switch self {
         case .invalidArgument(let name, let message): return "Trainer(\(name):): \(message)"
-        case .stepFailed(let step, let epoch, let batchIdx, let message):
-            return "\(step) failed at epoch \(epoch), batch \(batchIdx): \(message)"
+        case .stepFailed(let step, let epoch, let batchIdx, let message, let location):
+            return "\(step) failed at epoch \(epoch), batch \(batchIdx)\(location.map { " (\($0))" } ?? ""): \(message)"
         case .misconfiguration(let message): return message
         }
     }

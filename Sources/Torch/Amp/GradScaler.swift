@@ -23,8 +23,8 @@ public final class GradScaler {
 
     public init(initScale: Double = 65536, growthFactor: Double = 2, backoffFactor: Double = 0.5,
                 growthInterval: Int = 2000, enabled: Bool = true) {
-        precondition(growthFactor > 1, "GradScaler: growthFactor should be > 1")
-        precondition(backoffFactor < 1, "GradScaler: backoffFactor should be < 1")
+        if growthFactor <= 1 { argumentError("GradScaler", "growthFactor should be > 1, got \(growthFactor)") }
+        if backoffFactor >= 1 { argumentError("GradScaler", "backoffFactor should be < 1, got \(backoffFactor)") }
         (self.growthFactor, self.backoffFactor, self.growthInterval, self.enabled) =
             (growthFactor, backoffFactor, growthInterval, enabled)
         scaleTensor = Tensor.full([1], initScale)

@@ -3,12 +3,18 @@ import CTorch
 /// An error raised by libtorch for an operation (a shape, dtype or device mismatch, an index
 /// out of range...), carrying libtorch's own message.
 public struct TorchError: Error, CustomStringConvertible, Sendable {
-    /// libtorch's message, without its C++ backtrace.
+    /// libtorch's message, without its C++ backtrace (an operator's starts with its name).
     public let message: String
+    /// The call stack where the operation failed (return addresses, innermost first), when known.
+    public let frames: [UInt]
 
-    public init(_ message: String) { self.message = message }
+    public init(_ message: String, frames: [UInt] = []) { (self.message, self.frames) = (message, frames) }
 
     public var description: String { message }
+
+    /// `file:line` of the caller's code that made the failing call, outside swift-lightning
+    /// itself (found from `frames` with `llvm-symbolizer`; nil without it or debug information).
+    public var callerLine: String? { SourceLocator.callerLine(frames) }
 }
 
 /// Runs `body` so that a failing tensor operation inside it is thrown as a `TorchError`
@@ -28,7 +34,9 @@ public func withTorchErrors<T>(_ body: () throws -> T) throws -> T {
         throw error
     }
     if let message = ct_capture_end() {
-        throw TorchError(String(cString: message))
+        var frames = [UnsafeMutableRawPointer?](repeating: nil, count: 64)
+        let count = Int(ct_capture_frames(&frames, 64))
+        throw TorchError(String(cString: message), frames: frames.prefix(count).map { UInt(bitPattern: $0) })
     }
     return result
 }
@@ -36,7 +44,8 @@ public func withTorchErrors<T>(_ body: () throws -> T) throws -> T {
 /// Stops the process after a failed call outside `withTorchErrors`, with libtorch's message.
 func torchFailure(_ operation: String) -> Never {
     let message = String(cString: ct_last_error())
-    fatalError("Torch error in \(operation): \(message)")
+    // Operators' messages start with the operator's name (`aten::add.Tensor: ...`).
+    fatalError(message.hasPrefix("aten::") ? "Torch error in \(message)" : "Torch error in \(operation): \(message)")
 }
 
 /// Checks the status of a CTorch call that returns one.

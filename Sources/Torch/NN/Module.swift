@@ -12,9 +12,13 @@ open class Module {
 
     public init() {}
 
-    /// The computation of a module that maps one tensor to one tensor.
+    /// The computation of a module that maps one tensor to one tensor. A module that does not
+    /// define it fails here as a failing operation does (an error inside `withTorchErrors` and
+    /// the Trainer's steps).
     open func forward(_ x: Tensor) -> Tensor {
-        fatalError("\(type(of: self)) does not define forward(_:) for a single tensor; call its own forward method")
+        argumentError("\(type(of: self)).forward(_:)",
+                      "\(type(of: self)) does not define forward(_:) for a single tensor; override it, or call the module's own forward method")
+        return Tensor(owning: ct_tensor_undefined())
     }
 
     /// Calls `forward(_:)`.

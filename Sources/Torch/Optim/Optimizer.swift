@@ -70,7 +70,7 @@ open class Optimizer {
 
     /// The update of one group: subclasses implement it with libtorch's fused or foreach kernels.
     open func update(_ group: ParamGroup, params: [Tensor], grads: [Tensor]) {
-        fatalError("\(type(of: self)) must override update(_:params:grads:)")
+        argumentError("\(type(of: self)).step()", "\(type(of: self)) must override update(_:params:grads:) to step its parameters")
     }
 
     /// Clears (default) or zeroes the gradients of every parameter.

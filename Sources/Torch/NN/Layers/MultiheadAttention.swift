@@ -7,7 +7,9 @@ public final class MultiheadAttention: Module {
     public let embedDim: Int, numHeads: Int, dropout: Double, batchFirst: Bool
 
     public init(embedDim: Int, numHeads: Int, dropout: Double = 0, bias: Bool = true, batchFirst: Bool = false) {
-        precondition(embedDim % numHeads == 0, "MultiheadAttention: embedDim must be divisible by numHeads")
+        if numHeads < 1 || embedDim % numHeads != 0 {
+            argumentError("MultiheadAttention", "embedDim (\(embedDim)) must be divisible by numHeads (\(numHeads))")
+        }
         (self.embedDim, self.numHeads, self.dropout, self.batchFirst) = (embedDim, numHeads, dropout, batchFirst)
         let inProjWeight = Tensor.empty([3 * embedDim, embedDim])
         let inProjBias = bias ? Tensor.empty([3 * embedDim]) : nil
