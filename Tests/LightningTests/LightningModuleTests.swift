@@ -199,6 +199,24 @@ final class LightningModuleTests: XCTestCase {
         }
     }
 
+    /// `predictStep` may return anything, as in Lightning: here a class and its probability per sample.
+    func testPredictCollectsWhateverPredictStepReturns() throws {
+        final class Labeller: LightningModule<(Tensor, Tensor)>, PredictionModule {
+            let net = Linear(4, 3)
+            func predictStep(_ batch: (Tensor, Tensor), batchIdx: Int) -> [(label: Int, probability: Double)]? {
+                let probabilities = net(batch.0).softmax(dim: 1)
+                let (best, labels) = (probabilities.max(dim: 1).values, probabilities.argmax(dim: 1))
+                return zip(labels.scalars(as: Int64.self), best.scalars(as: Float.self)).map { (Int($0), Double($1)) }
+            }
+        }
+        let trainer = try Trainer(enableCheckpointing: false, enableProgressBar: false, enableModelSummary: false, logger: [])
+        let predictions = try trainer.predict(Labeller(), DataLoader(classificationData(count: 10), batchSize: 4))
+        XCTAssertEqual(predictions.map(\.count), [4, 4, 2])
+        XCTAssertTrue(predictions.joined().allSatisfy { (0..<3).contains($0.label) && $0.probability >= 1.0 / 3 && $0.probability <= 1 })
+        let tensors = try trainer.predict(TinyClassifier(), DataLoader(classificationData(count: 10), batchSize: 4))
+        XCTAssertEqual(tensors.map(\.shape), [[4], [4], [2]], "a module without PredictionModule still gives tensors")
+    }
+
     func testToggleOptimizerKeepsTheOthersParametersOutOfBackward() throws {
         let model = Toggling()
         let trainer = try makeTrainer(try temporaryDirectory()) { try Trainer(maxEpochs: 1, enableProgressBar: false, defaultRootDir: $0) }

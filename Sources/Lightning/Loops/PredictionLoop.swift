@@ -1,19 +1,21 @@
 import Torch
 
 /// Runs `predictStep` over a loader without gradients and collects its outputs (`_PredictionLoop`).
-struct PredictionLoop<Batch> {
+struct PredictionLoop<Batch, Output> {
     unowned let trainer: Trainer
     let module: LightningModule<Batch>
     let loader: any BatchLoader<Batch>
     let limit: Int
+    /// The module's prediction step.
+    let step: (Batch, Int) -> Output?
 
-    func run() throws -> [Tensor] {
+    func run() throws -> [Output] {
         module.eval()
         trainer.runningStage = .predicting
         defer { trainer.runningStage = nil }
         try trainer.callHook { try $0.onPredictEpochStart(trainer, module) }
         module.onPredictEpochStart()
-        var outputs: [Tensor] = []
+        var outputs: [Output] = []
         let stream = loader.stream(epoch: 0, skip: 0)
         defer { stream.finish() }
         var batchIdx = 0
@@ -21,11 +23,11 @@ struct PredictionLoop<Batch> {
             let output = try trainer.runStep("predict_step", batchIdx: batchIdx) {
                 withInferenceMode {
                     let precision = trainer.precisionPlugin
-                    return precision.forward { module.predictStep(trainer.input(batch, for: module), batchIdx: batchIdx) }
+                    return precision.forward { step(trainer.input(batch, for: module), batchIdx) }
                 }
             }
             if let output { outputs.append(output) }
-            try trainer.callHook { try $0.onPredictBatchEnd(trainer, module, output: output, batch: batch, batchIdx: batchIdx) }
+            try trainer.callHook { try $0.onPredictBatchEnd(trainer, module, output: output as? Tensor, batch: batch, batchIdx: batchIdx) }
             batchIdx += 1
         }
         module.onPredictEpochEnd()

@@ -87,7 +87,25 @@ extension Trainer {
     public func predict<Batch>(_ model: LightningModule<Batch>, _ loader: (any BatchLoader<Batch>)? = nil,
                                datamodule: LightningDataModule<Batch>? = nil,
                                ckptPath: CheckpointPath? = nil) throws -> [Tensor] {
-        var outputs: [Tensor] = []
+        try predict(model, loader, datamodule: datamodule, ckptPath: ckptPath) { model.predictStep($0, batchIdx: $1) }
+    }
+
+    /// Runs the `predictStep` of a `PredictionModule` over a loader and returns its predictions
+    /// as they are (pairs, dictionaries, strings...), as Lightning collects whatever
+    /// `predict_step` returns.
+    public func predict<Model: LightningModule<Batch> & PredictionModule, Batch>(
+        _ model: Model, _ loader: (any BatchLoader<Batch>)? = nil, datamodule: LightningDataModule<Batch>? = nil,
+        ckptPath: CheckpointPath? = nil
+    ) throws -> [Model.Prediction] where Model.Batch == Batch {
+        try predict(model, loader, datamodule: datamodule, ckptPath: ckptPath) { batch, index -> Model.Prediction? in
+            model.predictStep(batch, batchIdx: index)
+        }
+    }
+
+    private func predict<Batch, Output>(_ model: LightningModule<Batch>, _ loader: (any BatchLoader<Batch>)?,
+                                        datamodule: LightningDataModule<Batch>?, ckptPath: CheckpointPath?,
+                                        step: @escaping (Batch, Int) -> Output?) throws -> [Output] {
+        var outputs: [Output] = []
         try run(model, stage: .predict, datamodule: datamodule) {
             guard let loader = loader ?? datamodule?.predictDataloader() ?? model.predictDataloader() else {
                 throw TrainerError.misconfiguration(
@@ -95,7 +113,7 @@ extension Trainer {
             }
             if let path = try resolve(ckptPath) { try restoreWeights(from: path, model: model) }
             outputs = try PredictionLoop(trainer: self, module: model, loader: loader,
-                                         limit: options.limitPredictBatches.batches(of: loader.count)).run()
+                                         limit: options.limitPredictBatches.batches(of: loader.count), step: step).run()
         }
         return outputs
     }

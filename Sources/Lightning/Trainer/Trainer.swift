@@ -264,8 +264,10 @@ public final class Trainer {
                 pendingError = nil
                 throw pending
             }
+            // The caller's line is sought in the module's own steps, not in what the loop runs
+            // itself (backward, the optimizer step), where it would only be the call of `fit`.
             throw TrainerError.stepFailed(step: step, epoch: currentEpoch, batchIdx: batchIdx, message: error.message,
-                                          location: error.callerLine)
+                                          location: step.hasSuffix("_step") && step != "optimizer_step" ? error.callerLine : nil)
         }
     }
 
