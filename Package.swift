@@ -43,6 +43,7 @@ let package = Package(
         .library(name: "Torch", targets: ["Torch"]),
         .library(name: "Lightning", targets: ["Lightning"]),
         .library(name: "LightningCLI", targets: ["LightningCLI"]),
+        .library(name: "ExampleSupport", targets: ["ExampleSupport"]),
         // Opened at run time when a job uses the NCCL backend (GPU machines); nothing links it.
         .library(name: "CTorchNCCL", type: .dynamic, targets: ["CTorchNCCL"]),
         // `swift package lightning setup-libtorch | bundle` in packages that depend on this one.

@@ -1,6 +1,7 @@
 // The character-level GPT of example-chargpt trained with DDP on two CPU processes: the same
 // model code, only the Trainer arguments differ. `swift run -c release example-ddp fit`.
 import ExampleSupport
+import Lightning
 import LightningCLI
 
 let cli = LightningCLI(CharGPT.self, CharDataModule.self,

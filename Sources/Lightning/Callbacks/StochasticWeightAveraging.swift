@@ -43,14 +43,9 @@ public final class StochasticWeightAveraging: Callback {
 
     public func onTrainEpochEnd(_ trainer: Trainer, _ module: LightningModuleBase) throws {
         guard trainer.currentEpoch >= startEpoch else { return }
-        withNoGrad {
-            let params = module.parameters()
-            if nAveraged == 0 {
-                averaged = params.map { $0.detach().clone() }
-            } else {
-                for (average, p) in zip(averaged, params) { average.add_((p.detach() - average) / Double(nAveraged + 1)) }
-            }
-        }
+        let params = module.parameters().map { $0.detach() }
+        if averaged.count != params.count { averaged = params.map { Tensor.empty(like: $0) } }
+        WeightAveraging.swa.fold(averaged, params, count: Tensor(Int64(nAveraged)))
         nAveraged += 1
     }
 

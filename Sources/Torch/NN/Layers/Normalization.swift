@@ -21,6 +21,15 @@ public class BatchNorm: Module {
         super.init()
     }
 
+    /// Sets the running statistics back to their start: means 0, variances 1, no batches seen.
+    public func resetRunningStats() {
+        withNoGrad {
+            runningMean?.zero_()
+            runningVar?.fill_(1)
+            numBatchesTracked?.zero_()
+        }
+    }
+
     public override func forward(_ x: Tensor) -> Tensor {
         guard allowedDims.contains(x.dim) else {
             let expected = allowedDims.map { "\($0)D" }.joined(separator: " or ")

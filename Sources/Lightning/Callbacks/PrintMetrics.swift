@@ -1,12 +1,13 @@
 import Foundation
-import Lightning
 import Torch
 
-/// A custom callback: prints chosen metrics at the end of each validation epoch and of fitting
-/// (on rank 0), so an example's result is one readable line.
+/// Prints chosen metrics at the end of each validation epoch and of fitting (on rank 0, through
+/// the Trainer's printer), so a run's result is one readable line: `PrintMetrics(["val_loss",
+/// "val_acc"])`.
 public final class PrintMetrics: Callback {
     public let names: [String]
 
+    /// The names of the metrics to print.
     public init(_ names: [String]) { self.names = names }
 
     private func line(_ trainer: Trainer) -> String {
@@ -16,10 +17,10 @@ public final class PrintMetrics: Callback {
 
     public func onValidationEnd(_ trainer: Trainer, _ module: LightningModuleBase) throws {
         guard !trainer.sanityChecking, trainer.isGlobalZero else { return }
-        print("epoch \(trainer.currentEpoch): \(line(trainer))")
+        trainer.printer("epoch \(trainer.currentEpoch): \(line(trainer))")
     }
 
     public func onFitEnd(_ trainer: Trainer, _ module: LightningModuleBase) throws {
-        if trainer.isGlobalZero { print("final: \(line(trainer))") }
+        if trainer.isGlobalZero { trainer.printer("final: \(line(trainer))") }
     }
 }
