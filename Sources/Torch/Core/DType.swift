@@ -29,6 +29,18 @@ public enum DType: Int32, Sendable, CaseIterable, CustomStringConvertible {
         }
     }
 
+    /// The gap between 1 and the next representable number (`torch.finfo(dtype).eps`); 0 for
+    /// integer types.
+    public var epsilon: Double {
+        switch self {
+        case .float16: return 0.0009765625
+        case .bfloat16: return 0.0078125
+        case .float32: return Double(Float.ulpOfOne)
+        case .float64: return Double.ulpOfOne
+        default: return 0
+        }
+    }
+
     /// PyTorch's spelling, as in `torch.float32`.
     public var description: String {
         switch self {

@@ -22,6 +22,10 @@ enum ForeachOps {
     static let addScalarList_ = ATenOp("aten::_foreach_add_", "ScalarList")
     static let reciprocal_ = ATenOp("aten::_foreach_reciprocal_")
     static let mulScalarList_ = ATenOp("aten::_foreach_mul_", "ScalarList")
+    static let mulList = ATenOp("aten::_foreach_mul", "List")
+    static let neg_ = ATenOp("aten::_foreach_neg_")
+    static let sign_ = ATenOp("aten::_foreach_sign_")
+    static let copy_ = ATenOp("aten::_foreach_copy_")
 }
 
 /// The base of optimizers (`torch.optim.Optimizer`): parameter groups, per-parameter state,
