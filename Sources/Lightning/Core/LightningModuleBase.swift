@@ -5,6 +5,10 @@ import Torch
 open class LightningModuleBase: Module {
     /// The Trainer running this module, while it runs.
     public internal(set) weak var trainer: Trainer?
+    /// The Trainer's loggers (none outside a run, and on ranks other than 0).
+    public var loggers: [Logger] { trainer?.loggers ?? [] }
+    /// The first logger (`self.logger`); its `experiment` writes images and histograms.
+    public var logger: Logger? { loggers.first }
     /// The hyper-parameters saved with `saveHyperparameters`, stored in checkpoints.
     public private(set) var hyperparameters: [(String, StateValue)] = []
     /// The parameters `toggleOptimizer` turned off, with what they had.

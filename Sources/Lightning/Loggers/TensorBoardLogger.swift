@@ -1,9 +1,11 @@
 import Foundation
 import Torch
 
-/// Metrics, hyper-parameters and text as TensorBoard event files (`TensorBoardLogger`), in
-/// `<root>/<name>/version_<n>/events.out.tfevents.*`: TFRecord framing (length and data, each
-/// with a masked CRC-32C) around `Event` protocol messages, written by hand here.
+/// Metrics, hyper-parameters, text, images and histograms as TensorBoard event files
+/// (`TensorBoardLogger`), in `<root>/<name>/version_<n>/events.out.tfevents.*`: TFRecord framing
+/// (length and data, each with a masked CRC-32C) around `Event` protocol messages, written by
+/// hand here. `experiment` is the writer itself, with `SummaryWriter`'s methods in camelCase
+/// (`addScalar`, `addImage`, `addImages`, `addHistogram`, `addText`).
 public final class TensorBoardLogger: Logger {
     public let logDir: String
     private var file: FileHandle?
@@ -93,6 +95,73 @@ public final class TensorBoardLogger: Logger {
         try writeSummary([v.bytes], step: 0)
     }
 
+    /// The writer (Lightning's `logger.experiment`, a `SummaryWriter`): this logger.
+    public var experiment: TensorBoardLogger { self }
+
+    /// One value under `tag` (`add_scalar`).
+    public func addScalar(_ tag: String, _ value: Double, step: Int) throws { try logMetrics([(tag, value)], step: step) }
+
+    /// A text under `tag` (`add_text`).
+    public func addText(_ tag: String, _ text: String, step: Int) throws { try logText(tag, text, step: step) }
+
+    /// An image `(C, H, W)` under `tag` (`add_image`): 1, 3 or 4 channels, floats in [0, 1] or bytes.
+    public func addImage(_ tag: String, _ image: Tensor, step: Int) throws {
+        let png = try PNGWriter.encode(image)
+        var encoded = Proto()
+        encoded.varint(1, UInt64(png.height))
+        encoded.varint(2, UInt64(png.width))
+        encoded.varint(3, UInt64(png.channels))
+        encoded.bytes(4, png.bytes)
+        var v = Proto()
+        v.string(1, tag)
+        v.message(4, encoded.bytes)
+        try writeSummary([v.bytes], step: step)
+    }
+
+    /// Images `(B, C, H, W)` under `tag`, as one grid (`add_images`; see `makeGrid`).
+    public func addImages(_ tag: String, _ images: Tensor, step: Int) throws {
+        try addImage(tag, withTorchErrors { makeGrid(images, padding: 0) }, step: step)
+    }
+
+    /// The distribution of `values` under `tag` (`add_histogram`, TensorFlow's default
+    /// exponential buckets, empty ones at either end left out).
+    public func addHistogram(_ tag: String, _ values: Tensor, step: Int) throws {
+        let data = values.detach().to(device: .cpu).to(dtype: .float64).reshape([-1]).scalars(as: Double.self).sorted()
+        guard let low = data.first, let high = data.last else { return }
+        let limits = Self.histogramLimits
+        var counts = [Double](repeating: 0, count: limits.count)
+        var bucket = 0
+        for value in data {
+            while bucket < limits.count - 1 && value > limits[bucket] { bucket += 1 }
+            counts[bucket] += 1
+        }
+        let first = counts.firstIndex { $0 > 0 } ?? 0, last = counts.lastIndex { $0 > 0 } ?? 0
+        var histogram = Proto()
+        histogram.double(1, low)
+        histogram.double(2, high)
+        histogram.double(3, Double(data.count))
+        histogram.double(4, data.reduce(0, +))
+        histogram.double(5, data.reduce(0) { $0 + $1 * $1 })
+        histogram.packedDoubles(6, Array(limits[first...last]))
+        histogram.packedDoubles(7, Array(counts[first...last]))
+        var v = Proto()
+        v.string(1, tag)
+        v.message(5, histogram.bytes)
+        try writeSummary([v.bytes], step: step)
+    }
+
+    /// TensorFlow's default bucket limits: ±1e-12 growing by 10% to 1e20, and 0 (a bucket holds
+    /// values up to its limit), the last one open.
+    static let histogramLimits: [Double] = {
+        var positive: [Double] = []
+        var v = 1e-12
+        while v < 1e20 {
+            positive.append(v)
+            v *= 1.1
+        }
+        return positive.reversed().map { -$0 } + [0] + positive + [Double.greatestFiniteMagnitude]
+    }()
+
     /// Records a text under `tag` (TensorBoard's TEXT tab).
     public func logText(_ tag: String, _ text: String, step: Int) throws {
         var dim = Proto()
@@ -158,6 +227,8 @@ struct Proto {
     }
 
     mutating func string(_ field: Int, _ value: String) { bytes(field, Array(value.utf8)) }
+
+    mutating func packedDoubles(_ field: Int, _ values: [Double]) { bytes(field, values.flatMap { Self.littleEndian($0.bitPattern) }) }
 
     mutating func message(_ field: Int, _ value: [UInt8]) { bytes(field, value) }
 }
