@@ -66,6 +66,21 @@ final class CallbackTests: XCTestCase {
         XCTAssertEqual(lines[6], "4 | net.3 | Linear     | 51     | train")
         XCTAssertEqual(lines.last, "0.001     Total estimated model params size (MB)")
     }
+
+    /// With an `exampleInputArray`, Lightning's In sizes and Out sizes columns.
+    func testModelSummaryShowsSizesOfAnExampleInput() {
+        final class Sized: LightningModule<(Tensor, Tensor)> {
+            let net = Sequential { Linear(4, 16); ReLU(); Linear(16, 3) }
+            override var exampleInputArray: Tensor? { Tensor.zeros([2, 4]) }
+            override func forward(_ x: Tensor) -> Tensor { net(x) }
+        }
+        let model = Sized()
+        let lines = ModelSummary(maxDepth: 2).summary(model).split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines[0], "  | Name  | Type       | Params | Mode  | In sizes | Out sizes")
+        XCTAssertEqual(lines[2], "0 | net   | Sequential | 131    | train | [2, 4]   | [2, 3]   ")
+        XCTAssertEqual(lines[4], "2 | net.1 | ReLU       | 0      | train | [2, 16]  | [2, 16]  ")
+        XCTAssertTrue(model.isTraining, "the training mode is put back")
+    }
 }
 
 /// Keeps a copy of the parameters at the end of every epoch.

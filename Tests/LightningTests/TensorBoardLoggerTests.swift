@@ -33,6 +33,8 @@ final class TensorBoardLoggerTests: XCTestCase {
         XCTAssertEqual((read["text"]!["note"] as! [Any])[1] as? String, "hello from Swift")
         XCTAssertEqual(read["hparams"]!["lr"] as? Double, 0.1)
         XCTAssertEqual(read["hparams"]!["optimizer"] as? String, "sgd")
+        XCTAssertEqual(read["hparams"]!["metrics"] as? [String], ["hp_metric"], "the default hp_metric, as Lightning declares it")
+        XCTAssertEqual(scalars["hp_metric"]?.first, [0, -1])
         XCTAssertEqual(tensorboard.logDir, csv.logDir, "loggers made together share the run's version folder, as in Lightning")
         let files = try FileManager.default.contentsOfDirectory(atPath: csv.logDir)
         XCTAssertTrue(files.contains("metrics.csv") && files.contains { $0.hasPrefix("events.out.tfevents.") }, "\(files)")

@@ -49,6 +49,8 @@ for tag, content in ea.PluginTagToContent("hparams").items():
     data = plugin_data_pb2.HParamsPluginData.FromString(content)
     for key, value in data.session_start_info.hparams.items():
         out["hparams"][key] = value.number_value if value.HasField("number_value") else value.string_value
+    if data.HasField("experiment"):
+        out["hparams"]["metrics"] = [m.name.tag for m in data.experiment.metric_infos]
 for tag in ea.Tags()["images"]:
     for e in ea.Images(tag):
         width, height, channels, pixels = decode_png(e.encoded_image_string)

@@ -5,6 +5,9 @@ import Torch
 open class LightningModuleBase: Module {
     /// The Trainer running this module, while it runs.
     public internal(set) weak var trainer: Trainer?
+    /// An input for `forward`, so that `ModelSummary` shows each layer's input and output sizes
+    /// (Lightning's `example_input_array`).
+    open var exampleInputArray: Tensor? { nil }
     /// The Trainer's loggers (none outside a run, and on ranks other than 0).
     public var loggers: [Logger] { trainer?.loggers ?? [] }
     /// The first logger (`self.logger`); its `experiment` writes images and histograms.

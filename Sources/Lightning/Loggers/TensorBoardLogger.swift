@@ -10,10 +10,14 @@ public final class TensorBoardLogger: Logger {
     public let logDir: String
     private var file: FileHandle?
     private let path: String
+    /// Whether logging hyper-parameters also declares the metric `hp_metric` (logged as -1 until
+    /// the module logs it), so TensorBoard's HPARAMS tab has a column to compare runs by.
+    public let defaultHpMetric: Bool
 
     /// A logger in the next free `version_<n>` folder under `root/name` (or `version` when given).
-    public init(root: String, name: String = "lightning_logs", version: Int? = nil) {
+    public init(root: String, name: String = "lightning_logs", version: Int? = nil, defaultHpMetric: Bool = true) {
         logDir = versionDirectory(root: root, name: name, version: version)
+        self.defaultHpMetric = defaultHpMetric
         let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "localhost"
         path = "\(logDir)/events.out.tfevents.\(Int(Date().timeIntervalSince1970)).\(host).\(getpid()).0"
     }
@@ -70,8 +74,23 @@ public final class TensorBoardLogger: Logger {
         try writeSummary(values, step: step)
     }
 
-    /// Records hyper-parameters for TensorBoard's HPARAMS tab (a session start).
+    /// Records hyper-parameters for TensorBoard's HPARAMS tab (an experiment naming the metrics,
+    /// with `defaultHpMetric` `hp_metric` at -1, and a session start), as Lightning does.
     public func logHyperparams(_ params: [(String, StateValue)]) throws {
+        if defaultHpMetric {
+            var name = Proto()
+            name.string(2, "hp_metric")
+            var metric = Proto()
+            metric.message(1, name.bytes)
+            var experiment = Proto()
+            experiment.message(5, metric.bytes)
+            var data = Proto()
+            data.message(2, experiment.bytes)
+            var v = Proto()
+            v.string(1, "_hparams_/experiment")
+            v.message(9, pluginMetadata("hparams", content: data.bytes))
+            try writeSummary([v.bytes], step: 0)
+        }
         var start = Proto()
         for (name, value) in params {
             var protoValue = Proto()
@@ -93,6 +112,7 @@ public final class TensorBoardLogger: Logger {
         v.string(1, "_hparams_/session_start_info")
         v.message(9, pluginMetadata("hparams", content: pluginData.bytes))
         try writeSummary([v.bytes], step: 0)
+        if defaultHpMetric { try logMetrics([("hp_metric", -1)], step: 0) }
     }
 
     /// The writer (Lightning's `logger.experiment`, a `SummaryWriter`): this logger.

@@ -21,8 +21,20 @@ open class Module {
         return Tensor(owning: ct_tensor_undefined())
     }
 
-    /// Calls `forward(_:)`.
-    public func callAsFunction(_ x: Tensor) -> Tensor { forward(x) }
+    /// Calls `forward(_:)` (and, inside `recordingShapes`, notes the shapes in and out).
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        let y = forward(x)
+        if let recorder = ShapeRecorder.current { recorder.shapes[ObjectIdentifier(self)] = (x.shape, y.shape) }
+        return y
+    }
+
+    /// Runs `body` noting the input and output shape of every module called through
+    /// `callAsFunction` (PyTorch's forward hooks, as model summaries use them).
+    public static func recordingShapes(_ body: () throws -> Void) rethrows -> [ObjectIdentifier: (input: [Int], output: [Int])] {
+        let recorder = ShapeRecorder()
+        try ShapeRecorder.$current.withValue(recorder) { try body() }
+        return recorder.shapes
+    }
 
     /// The direct submodules with their names.
     open func namedChildren() -> [(String, Module)] { reflect().children }
@@ -238,4 +250,10 @@ protocol ModuleDictionary {
 
 extension Dictionary: ModuleDictionary where Key == String, Value: Module {
     var modules: [String: Module] { self }
+}
+
+/// The shapes modules saw inside `Module.recordingShapes` (scoped to the calling task).
+final class ShapeRecorder: @unchecked Sendable {
+    @TaskLocal static var current: ShapeRecorder?
+    var shapes: [ObjectIdentifier: (input: [Int], output: [Int])] = [:]
 }
