@@ -151,11 +151,11 @@ final class DataLoaderTests: XCTestCase {
         XCTAssertEqual(rows.map(\.shape), [[5, 2], [5]])
     }
 
-    func testRandomSplit() {
-        let parts = randomSplit(dataset, lengths: [0.8, 0.2], generator: Generator(seed: 1))
+    func testRandomSplit() throws {
+        let parts = try randomSplit(dataset, lengths: [0.8, 0.2], generator: Generator(seed: 1))
         XCTAssertEqual(parts.map(\.count), [20, 5])
         XCTAssertEqual(Set(parts.flatMap(\.indices)), Set(0..<25))
-        let again = randomSplit(dataset, lengths: [20, 5], generator: Generator(seed: 1))
+        let again = try randomSplit(dataset, lengths: [20, 5], generator: Generator(seed: 1))
         XCTAssertEqual(again[1].indices, parts[1].indices)
     }
 
@@ -174,6 +174,15 @@ final class DataLoaderTests: XCTestCase {
         XCTAssertTrue(firstBatchError(DataLoader(TensorDataset(x, y), batchSize: 2, numWorkers: -1)).contains("numWorkers option should be non-negative"))
         XCTAssertTrue(firstBatchError(DataLoader(TensorDataset(x, Tensor.zeros([5])), batchSize: 2)).contains("Size mismatch between tensors"))
         XCTAssertTrue(firstBatchError(DataLoader(TensorDataset(), batchSize: 2)).contains("TensorDataset needs at least one tensor"))
+        let text = DataLoader(TextDataset(text: "hello", blockSize: 0), batchSize: 2, collate: .pair)
+        XCTAssertThrowsError(try text.epoch(0).next()) { XCTAssertTrue("\($0)".contains("TextDataset: blockSize must be positive, got 0"), "\($0)") }
+        XCTAssertThrowsError(try DistributedSampler(numReplicas: 2, rank: 2)) {
+            XCTAssertTrue("\($0)".contains("invalid rank 2, rank should be in the interval [0, 1]"), "\($0)")
+        }
+        XCTAssertThrowsError(try randomSplit(TensorDataset(x, y), lengths: [3, 3])) {
+            XCTAssertTrue("\($0)".contains("sum of input lengths (6) does not equal the length of the input dataset (8)"), "\($0)")
+        }
+        XCTAssertThrowsError(try MixedPrecision(dtype: .float32)) { XCTAssertTrue("\($0)".contains("must be .float16 or .bfloat16"), "\($0)") }
         let stream = IterableDataLoader(count: 1, batchSize: 0, collate: Collate<Int, Int> { $0.reduce(0, +) }) { _ in AnySequence([1, 2]) }
             .stream(epoch: 0, skip: 0)
         XCTAssertThrowsError(try stream.next()) { XCTAssertTrue("\($0)".contains("batchSize should be a positive integer"), "\($0)") }

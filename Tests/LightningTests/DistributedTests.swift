@@ -348,13 +348,13 @@ final class DistributedTests: XCTestCase {
         XCTAssertNotEqual(Array(seen0[0..<32]), Array(seen0[32..<64]), "reshuffled per epoch")
     }
 
-    func testDistributedSamplerPadsToEqualSharesAndReshufflesPerEpoch() {
-        let shares = (0..<3).map { DistributedSampler(numReplicas: 3, rank: $0, shuffle: false).indices(count: 10, epoch: 0) }
+    func testDistributedSamplerPadsToEqualSharesAndReshufflesPerEpoch() throws {
+        let shares = try (0..<3).map { try DistributedSampler(numReplicas: 3, rank: $0, shuffle: false).indices(count: 10, epoch: 0) }
         XCTAssertEqual(shares, [[0, 3, 6, 9], [1, 4, 7, 0], [2, 5, 8, 1]])
-        let dropped = (0..<3).map { DistributedSampler(numReplicas: 3, rank: $0, shuffle: false, dropLast: true).indices(count: 10, epoch: 0) }
+        let dropped = try (0..<3).map { try DistributedSampler(numReplicas: 3, rank: $0, shuffle: false, dropLast: true).indices(count: 10, epoch: 0) }
         XCTAssertEqual(dropped, [[0, 3, 6], [1, 4, 7], [2, 5, 8]])
-        let epoch0 = (0..<2).flatMap { DistributedSampler(numReplicas: 2, rank: $0, seed: 5).indices(count: 100, epoch: 0) }
-        let epoch1 = (0..<2).flatMap { DistributedSampler(numReplicas: 2, rank: $0, seed: 5).indices(count: 100, epoch: 1) }
+        let epoch0 = try (0..<2).flatMap { try DistributedSampler(numReplicas: 2, rank: $0, seed: 5).indices(count: 100, epoch: 0) }
+        let epoch1 = try (0..<2).flatMap { try DistributedSampler(numReplicas: 2, rank: $0, seed: 5).indices(count: 100, epoch: 1) }
         XCTAssertEqual(epoch0.sorted(), Array(0..<100))
         XCTAssertEqual(epoch1.sorted(), Array(0..<100))
         XCTAssertNotEqual(epoch0, epoch1)

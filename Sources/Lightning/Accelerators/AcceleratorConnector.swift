@@ -110,11 +110,11 @@ struct AcceleratorConnector {
         switch (givenPrecision, precision) {
         case (let given?, _): self.precision = given
         case (nil, .true32): self.precision = FullPrecision()
-        case (nil, .mixed16): self.precision = MixedPrecision(dtype: .float16, device: self.accelerator.device, scaler: GradScaler())
-        case (nil, .bf16Mixed): self.precision = MixedPrecision(dtype: .bfloat16, device: self.accelerator.device)
-        case (nil, .true16): self.precision = TruePrecision(dtype: .float16)
-        case (nil, .bf16True): self.precision = TruePrecision(dtype: .bfloat16)
-        case (nil, .true64): self.precision = TruePrecision(dtype: .float64)
+        case (nil, .mixed16): self.precision = try MixedPrecision(dtype: .float16, device: self.accelerator.device, scaler: GradScaler())
+        case (nil, .bf16Mixed): self.precision = try MixedPrecision(dtype: .bfloat16, device: self.accelerator.device)
+        case (nil, .true16): self.precision = try TruePrecision(dtype: .float16)
+        case (nil, .bf16True): self.precision = try TruePrecision(dtype: .bfloat16)
+        case (nil, .true64): self.precision = try TruePrecision(dtype: .float64)
         }
     }
 }

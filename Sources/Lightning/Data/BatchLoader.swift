@@ -39,7 +39,7 @@ protocol DistributableLoader<Batch>: BatchLoader {
     /// Whether a batch sampler makes the batches (no sampler can then be put in).
     var batchSampler: BatchSampler? { get }
     /// The same loader with this rank's share of the data.
-    func distributed(rank: Int, replicas: Int, shuffle: Bool, seed: UInt64) -> any BatchLoader<Batch>
+    func distributed(rank: Int, replicas: Int, shuffle: Bool, seed: UInt64) throws -> any BatchLoader<Batch>
 }
 
 extension DataLoader: DistributableLoader {
@@ -49,8 +49,8 @@ extension DataLoader: DistributableLoader {
         return nil
     }
 
-    func distributed(rank: Int, replicas: Int, shuffle: Bool, seed: UInt64) -> any BatchLoader<Batch> {
-        replacingSampler(DistributedSampler(numReplicas: replicas, rank: rank, shuffle: shuffle, seed: seed, dropLast: dropLast))
+    func distributed(rank: Int, replicas: Int, shuffle: Bool, seed: UInt64) throws -> any BatchLoader<Batch> {
+        replacingSampler(try DistributedSampler(numReplicas: replicas, rank: rank, shuffle: shuffle, seed: seed, dropLast: dropLast))
     }
 }
 
@@ -58,7 +58,7 @@ extension DataLoader: SeededSampling {
     func reseed(_ seed: UInt64) {
         if sampler is RandomSampler { sampler = RandomSampler(seed: seed) }
         if let shared = sampler as? DistributedSampler, shared.shuffle {
-            sampler = DistributedSampler(numReplicas: shared.numReplicas, rank: shared.rank, seed: seed, dropLast: shared.dropLast)
+            sampler = shared.reseeded(seed)
         }
     }
 }

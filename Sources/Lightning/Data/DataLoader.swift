@@ -67,7 +67,7 @@ public final class DataLoader<Sample, Batch>: Sequence, @unchecked Sendable {
         datasetCount = dataset.count
         fetch = { dataset[$0] }
         self.collate = collate
-        if let problem = (dataset as? TensorDataset)?.misconfiguration {
+        if let problem = dataset.misconfiguration {
             misconfiguration = problem
         } else if numWorkers < 0 {
             misconfiguration = "numWorkers option should be non-negative, but got \(numWorkers)"

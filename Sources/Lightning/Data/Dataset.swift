@@ -8,6 +8,13 @@ public protocol Dataset<Sample>: Sendable {
     var count: Int { get }
     /// The sample at `index` (0..<count).
     subscript(index: Int) -> Sample { get }
+    /// What is wrong with the dataset's arguments, if anything: a `DataLoader` over it throws
+    /// this when its first batch is asked for (where PyTorch raises at construction).
+    var misconfiguration: String? { get }
+}
+
+extension Dataset {
+    public var misconfiguration: String? { nil }
 }
 
 /// Samples that are rows of tensors sharing their first dimension (`TensorDataset`).
@@ -60,7 +67,7 @@ public struct ArrayDataset<Sample>: Dataset, @unchecked Sendable {
 
 /// Splits a dataset into non-overlapping subsets of the given lengths (counts, or fractions
 /// summing to 1), in an order drawn from `generator` (`torch.utils.data.random_split`).
-public func randomSplit<D: Dataset>(_ dataset: D, lengths: [Double], generator: Generator = Generator.default()) -> [Subset<D>] {
+public func randomSplit<D: Dataset>(_ dataset: D, lengths: [Double], generator: Generator = Generator.default()) throws -> [Subset<D>] {
     var counts = lengths.map { Int($0) }
     if lengths.allSatisfy({ $0 <= 1 }), abs(lengths.reduce(0, +) - 1) < 1e-9, lengths.contains(where: { $0 < 1 }) {
         counts = lengths.map { Int(($0 * Double(dataset.count)).rounded(.down)) }
@@ -72,7 +79,9 @@ public func randomSplit<D: Dataset>(_ dataset: D, lengths: [Double], generator: 
             i += 1
         }
     }
-    precondition(counts.reduce(0, +) == dataset.count, "Sum of input lengths does not equal the length of the input dataset!")
+    guard counts.reduce(0, +) == dataset.count else {
+        throw DataLoaderError(description: "randomSplit: sum of input lengths (\(counts.reduce(0, +))) does not equal the length of the input dataset (\(dataset.count))")
+    }
     let order = Tensor.randperm(dataset.count, generator: generator).scalars(as: Int.self)
     var start = 0
     return counts.map { n in

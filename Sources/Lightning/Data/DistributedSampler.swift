@@ -14,14 +14,22 @@ public struct DistributedSampler: Sampler {
     /// Whether each epoch visits a new permutation.
     public let shuffle: Bool
     /// The base seed of the permutations (the same on every rank).
-    public let seed: UInt64
+    public private(set) var seed: UInt64
     /// Whether to cut the tail instead of padding.
     public let dropLast: Bool
 
-    public init(numReplicas: Int, rank: Int, shuffle: Bool = true, seed: UInt64 = 0, dropLast: Bool = false) {
-        precondition(numReplicas > 0 && (0..<numReplicas).contains(rank),
-                     "DistributedSampler: invalid rank \(rank), rank should be in the interval [0, \(numReplicas - 1)]")
+    public init(numReplicas: Int, rank: Int, shuffle: Bool = true, seed: UInt64 = 0, dropLast: Bool = false) throws {
+        guard numReplicas > 0, (0..<numReplicas).contains(rank) else {
+            throw DataLoaderError(description: "DistributedSampler: invalid rank \(rank), rank should be in the interval [0, \(numReplicas - 1)]")
+        }
         (self.numReplicas, self.rank, self.shuffle, self.seed, self.dropLast) = (numReplicas, rank, shuffle, seed, dropLast)
+    }
+
+    /// The same share with another seed (a resumed run's).
+    func reseeded(_ seed: UInt64) -> DistributedSampler {
+        var copy = self
+        copy.seed = seed
+        return copy
     }
 
     /// The number of samples each rank gets from a dataset of `count`.
@@ -57,7 +65,7 @@ extension StrategyPlugin {
         }
         let globalSeed = ProcessInfo.processInfo.environment["PL_GLOBAL_SEED"].flatMap(UInt64.init) ?? 0
         let seed = try broadcast(Int(truncatingIfNeeded: loader.samplerSeed ?? globalSeed))
-        return loader.distributed(rank: dataParallelRank, replicas: dataParallelSize, shuffle: shuffle,
+        return try loader.distributed(rank: dataParallelRank, replicas: dataParallelSize, shuffle: shuffle,
                                   seed: UInt64(truncatingIfNeeded: seed))
     }
 }

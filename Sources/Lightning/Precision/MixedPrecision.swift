@@ -12,8 +12,10 @@ public final class MixedPrecision: PrecisionPlugin {
     /// The loss scaler (float16 only).
     public let scaler: GradScaler?
 
-    public init(dtype: DType, device: Device = .cpu, scaler: GradScaler? = nil) {
-        precondition(dtype == .float16 || dtype == .bfloat16, "MixedPrecision: dtype must be .float16 or .bfloat16, got \(dtype)")
+    public init(dtype: DType, device: Device = .cpu, scaler: GradScaler? = nil) throws {
+        guard dtype == .float16 || dtype == .bfloat16 else {
+            throw TrainerError.misconfiguration("MixedPrecision: dtype must be .float16 or .bfloat16, got \(dtype)")
+        }
         (self.dtype, self.device, self.scaler) = (dtype, device, scaler)
     }
 

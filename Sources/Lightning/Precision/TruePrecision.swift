@@ -8,8 +8,8 @@ public final class TruePrecision: PrecisionPlugin {
     /// The floating-point type of weights and inputs.
     public let dtype: DType
 
-    public init(dtype: DType) {
-        precondition(dtype.isFloatingPoint, "TruePrecision: dtype must be floating point, got \(dtype)")
+    public init(dtype: DType) throws {
+        guard dtype.isFloatingPoint else { throw TrainerError.misconfiguration("TruePrecision: dtype must be floating point, got \(dtype)") }
         self.dtype = dtype
     }
 

@@ -12,8 +12,11 @@ public struct TextDataset: Dataset {
     /// The characters of each token id (character tokens only).
     public let vocabulary: [Character]
 
+    /// What is wrong with the arguments (a `DataLoader` throws it at its first batch).
+    public let misconfiguration: String?
+
     public init(text: String, blockSize: Int, tokens kind: Tokens = .characters) {
-        precondition(blockSize > 0, "TextDataset: blockSize must be positive")
+        misconfiguration = blockSize > 0 ? nil : "TextDataset: blockSize must be positive, got \(blockSize)"
         switch kind {
         case .characters:
             vocabulary = Array(Set(text)).sorted()
@@ -37,7 +40,7 @@ public struct TextDataset: Dataset {
     /// The number of distinct tokens.
     public var vocabularySize: Int { vocabulary.isEmpty ? 256 : vocabulary.count }
 
-    public var count: Int { max(0, tokens.size(0) - blockSize) }
+    public var count: Int { max(0, tokens.size(0) - max(blockSize, 0)) }
 
     public subscript(index: Int) -> (Tensor, Tensor) {
         (tokens[index..<(index + blockSize)], tokens[(index + 1)..<(index + blockSize + 1)])

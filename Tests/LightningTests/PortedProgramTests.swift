@@ -1,0 +1,132 @@
+import Foundation
+import Lightning
+import TestSupport
+import Torch
+import XCTest
+
+/// The shapes of real Lightning programs, written as their authors wrote them in Python.
+final class PortedProgramTests: XCTestCase {
+    /// Lightning's CIFAR-10 ResNet baseline, small: residual blocks of convolutions and batch
+    /// norms, OneCycleLR from epochs and steps per epoch, a checkpoint rebuilt with
+    /// `loadFromCheckpoint` from its hyper-parameters, predictions with `trainer.predict`.
+    final class ResNet: LightningModule<(Tensor, Tensor)>, Configurable, PredictionModule {
+        struct Config: Codable {
+            var lr = 0.05
+            var width = 8
+            var epochs = 2
+            var stepsPerEpoch = 4
+        }
+
+        final class Block: Module {
+            let conv1: Conv2d, bn1: BatchNorm2d, conv2: Conv2d, bn2: BatchNorm2d
+            init(_ width: Int) {
+                (conv1, bn1) = (Conv2d(width, width, kernelSize: 3, padding: 1, bias: false), BatchNorm2d(width))
+                (conv2, bn2) = (Conv2d(width, width, kernelSize: 3, padding: 1, bias: false), BatchNorm2d(width))
+                super.init()
+            }
+            override func forward(_ x: Tensor) -> Tensor { F.relu(bn2(conv2(F.relu(bn1(conv1(x))))) + x) }
+        }
+
+        let config: Config
+        let stem: Sequential
+        let blocks: [Block]
+        let head: Linear
+
+        init(config: Config) {
+            self.config = config
+            stem = Sequential { Conv2d(3, config.width, kernelSize: 3, padding: 1, bias: false); BatchNorm2d(config.width); ReLU() }
+            blocks = [Block(config.width), Block(config.width)]
+            head = Linear(config.width, 10)
+            super.init()
+            saveHyperparameters(from: config)
+        }
+
+        override func forward(_ x: Tensor) -> Tensor {
+            let features = blocks.reduce(stem(x)) { $1($0) }
+            return head(F.adaptiveAvgPool2d(features, outputSize: [1, 1]).flatten(startDim: 1))
+        }
+
+        override func trainingStep(_ batch: (Tensor, Tensor), batchIdx: Int) -> Tensor? {
+            let loss = F.crossEntropy(forward(batch.0), batch.1)
+            log("train_loss", loss)
+            return loss
+        }
+
+        func predictStep(_ batch: (Tensor, Tensor), batchIdx: Int) -> (labels: [Int], confidence: [Float])? {
+            let probabilities = forward(batch.0).softmax(dim: 1)
+            return (probabilities.argmax(dim: 1).scalars(as: Int64.self).map(Int.init), probabilities.max(dim: 1).values.scalars(as: Float.self))
+        }
+
+        override func configureOptimizers() -> OptimizerConfig {
+            let optimizer = SGD(parameters(), lr: config.lr, momentum: 0.9, weightDecay: 5e-4)
+            return OptimizerConfig(optimizer, scheduler: OneCycleLR(optimizer, maxLr: config.lr, epochs: config.epochs,
+                                                                      stepsPerEpoch: config.stepsPerEpoch), interval: .step)
+        }
+    }
+
+    func testACIFARStyleResNetTrainsReloadsAndPredicts() throws {
+        seedEverything(1)
+        let images = Tensor.rand([32, 3, 32, 32]), labels = Tensor.randint(0, 10, [32])
+        let loader = DataLoader(TensorDataset(images, labels), batchSize: 8, shuffle: true, seed: 2)
+        let model = ResNet(config: .init())
+        let trainer = try makeTrainer(try temporaryDirectory()) { try Trainer(maxEpochs: 2, defaultRootDir: $0) }
+        try trainer.fit(model, train: loader)
+        XCTAssertEqual(trainer.globalStep, 8)
+        let path = try XCTUnwrap(trainer.checkpointCallback?.bestModelPath)
+        let reloaded = try ResNet.loadFromCheckpoint(path)
+        XCTAssertEqual(reloaded.config.width, 8)
+        let evaluation = DataLoader(TensorDataset(images, labels), batchSize: 16)
+        let before = try trainer.predict(model, evaluation)
+        let after = try trainer.predict(reloaded, evaluation)
+        XCTAssertEqual(before.flatMap(\.labels), after.flatMap(\.labels), "the reloaded model predicts the same classes")
+        XCTAssertEqual(before.flatMap(\.confidence), after.flatMap(\.confidence))
+        XCTAssertEqual(before.flatMap(\.labels).count, 32)
+    }
+
+    /// Lightning's GAN example's shape: two optimizers stepped by hand with `toggleOptimizer`,
+    /// generated samples logged to TensorBoard as an image grid every epoch.
+    func testAGANTogglesItsOptimizersAndLogsImages() throws {
+        final class GAN: LightningModule<(Tensor, Tensor)> {
+            let generator = Sequential { Linear(4, 16); ReLU(); Linear(16, 16); Sigmoid() }
+            let discriminator = Sequential { Linear(16, 8); LeakyReLU(negativeSlope: 0.2); Linear(8, 1) }
+            override var automaticOptimization: Bool { false }
+            override func trainingStep(_ batch: (Tensor, Tensor), batchIdx: Int) -> Tensor? {
+                let (optG, optD) = (optimizers()[0], optimizers()[1])
+                let noise = Tensor.randn([batch.0.size(0), 4])
+                toggleOptimizer(optG)
+                let gLoss = F.binaryCrossEntropyWithLogits(discriminator(generator(noise)), Tensor.ones([noise.size(0), 1]))
+                manualBackward(gLoss)
+                optG.step()
+                optG.zeroGrad()
+                untoggleOptimizer(optG)
+                toggleOptimizer(optD)
+                let real = F.binaryCrossEntropyWithLogits(discriminator(batch.0), Tensor.ones([noise.size(0), 1]))
+                let fake = F.binaryCrossEntropyWithLogits(discriminator(generator(noise).detach()), Tensor.zeros([noise.size(0), 1]))
+                manualBackward((real + fake) / 2)
+                optD.step()
+                optD.zeroGrad()
+                untoggleOptimizer(optD)
+                log("g_loss", gLoss, progressBar: true)
+                return nil
+            }
+            override func onTrainEpochEnd() {
+                let samples = withNoGrad { generator(Tensor.randn([6, 4])) }.reshape([6, 1, 4, 4])
+                try? (logger as? TensorBoardLogger)?.experiment.addImages("generated", samples, step: currentEpoch)
+            }
+            override func configureOptimizers() -> OptimizerConfig {
+                .init(optimizers: [Adam(generator.parameters(), lr: 2e-3), Adam(discriminator.parameters(), lr: 2e-3)])
+            }
+        }
+        let dir = try temporaryDirectory()
+        let tensorboard = TensorBoardLogger(root: dir)
+        let trainer = try makeTrainer(dir) { try Trainer(maxEpochs: 2, defaultRootDir: $0, logger: [tensorboard]) }
+        try trainer.fit(GAN(), train: DataLoader(TensorDataset(Tensor.rand([16, 16]), Tensor.zeros([16])), batchSize: 8))
+        XCTAssertEqual(trainer.globalStep, 8, "two optimizer steps for each of 4 batches")
+        try tensorboard.finalize(status: "success")
+        let read = try JSONSerialization.jsonObject(with: Data(try runOracle("tensorboard_read.py", [tensorboard.logDir]).utf8))
+            as! [String: [String: Any]]
+        let grid = try XCTUnwrap(read["images"]?["generated"] as? [Any])
+        XCTAssertEqual(grid[0] as? Int, 1, "the last epoch's grid")
+        XCTAssertEqual(grid[1..<4].map { $0 as? Int }, [24, 4, 3], "six 4x4 samples in a row (one row: fewer than 8), RGB")
+    }
+}
