@@ -2,7 +2,7 @@
 # venv with the pinned torch wheel (libtorch and the test oracle) when it is missing.
 SWIFT ?= swift
 
-.PHONY: setup demo test bench gpu-check-binary clean
+.PHONY: setup demo test bench generate gpu-check-binary clean
 
 setup:
 	@bash scripts/setup.sh
@@ -17,6 +17,11 @@ test: setup
 
 bench: setup
 	bash bench/run.sh
+
+# The typed operators of Sources/Torch/Generated/ (and their coverage report), from the pinned
+# wheel's native_functions.yaml; a test fails when the committed files differ from what this writes.
+generate: setup
+	.venv/bin/python scripts/generate-ops
 
 # The GPU check's binary: the workloads with the Swift runtime linked statically, stripped and
 # gzipped into .build/gpu-check/ beside the NCCL plugin (carry that folder with the repository

@@ -175,6 +175,8 @@ ct_op ct_op_find(const char *name, const char *overload) {
     })
 }
 
+void ct_op_free(ct_op op) { delete reinterpret_cast<c10::OperatorHandle *>(op); }
+
 int32_t ct_op_num_returns(ct_op op) {
     return static_cast<int32_t>(reinterpret_cast<c10::OperatorHandle *>(op)->schema().returns().size());
 }

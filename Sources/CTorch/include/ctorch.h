@@ -142,6 +142,8 @@ typedef struct {
 
 /// Resolves "aten::name" with an overload ("" for the default one).
 ct_op ct_op_find(const char *name, const char *overload);
+/// Releases an operator handle from ct_op_find.
+void ct_op_free(ct_op op);
 /// The number of results the operator returns.
 int32_t ct_op_num_returns(ct_op op);
 /// Calls the operator with positional arguments (missing trailing ones take their defaults)
