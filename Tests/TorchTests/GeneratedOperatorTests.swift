@@ -54,4 +54,26 @@ final class GeneratedOperatorTests: XCTestCase {
               + "\(refused.count) refused by PyTorch on a float matrix")
         XCTAssertGreaterThan(compared, 150)
     }
+
+    /// What docs/ops.md shows: overloads by type, Python's scalar semantics, tuples, lists, in place.
+    func testTheDocumentedCallsBehaveAsInPython() throws {
+        let x = Tensor([3, 1, 2] as [Float])
+        let ints = Tensor([1, 2, 3] as [Int64])
+        XCTAssertEqual(ATen.add(ints, other: 2).dtype, .int64, "an Int Scalar keeps integers integral")
+        XCTAssertEqual(ATen.add(ints, other: 0.5).dtype, .float32, "a float Scalar promotes, as in Python")
+        XCTAssertEqual(ATen.add(x, x, alpha: 2).scalars(as: Float.self), [9, 3, 6])
+        let (values, indices) = ATen.sort(x, dim: 0, descending: true)
+        XCTAssertEqual(values.scalars(as: Float.self), [3, 2, 1])
+        XCTAssertEqual(indices.scalars(as: Int64.self), [0, 2, 1])
+        XCTAssertEqual(ATen.unbind(Tensor.ones([3, 2])).count, 3)
+        XCTAssertEqual(ATen.indexSelect(x, dim: 0, index: Tensor([2, 0] as [Int64])).scalars(as: Float.self), [2, 3])
+        let y = x.clone()
+        ATen.relu_(ATen.sub_(y, Tensor(Float(2))))
+        XCTAssertEqual(y.scalars(as: Float.self), [1, 0, 0])
+        XCTAssertEqual(ATen.linalgMatrixNorm(Tensor.ones([2, 2]), ord: "fro").item(as: Float.self), 2)
+        XCTAssertTrue(ATen.isFloatingPoint(x))
+        XCTAssertThrowsError(try withTorchErrors { _ = ATen.add(x, Tensor.ones([2])) }) {
+            XCTAssertTrue("\($0)".hasPrefix("aten::add.Tensor: The size of tensor a (3) must match"), "\($0)")
+        }
+    }
 }

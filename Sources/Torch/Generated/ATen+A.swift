@@ -3,12 +3,12 @@
 
 extension ATen {
     /// `align_as(Tensor self, Tensor other) -> Tensor`
-    public static func alignAs(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func alignAs(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_align_as_
         return op(.tensor(a0), .tensor(a1))
     }
     /// `align_tensors(Tensor[] tensors) -> Tensor[]`
-    public static func alignTensors(_ a0: [Tensor]) -> [Tensor] {
+    public static func alignTensors(tensors a0: [Tensor]) -> [Tensor] {
         let op = Operators.op_align_tensors_
         return op.list(.tensors(a0))
     }
@@ -88,13 +88,13 @@ extension ATen {
         return { let r = op.tuple(.tensor(a0), .ints(a1)); return (r[0], r[1]) }()
     }
     /// `add.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) -> Tensor`
-    public static func add(_ a0: Tensor, other a1: Tensor, alpha a2: Scalar = 1) -> Tensor {
+    public static func add(_ a0: Tensor, _ a1: Tensor, alpha a2: Scalar = 1) -> Tensor {
         let op = Operators.op_add_Tensor
         return op(.tensor(a0), .tensor(a1), a2.opArg)
     }
     /// `add_.Tensor(Tensor(a!) self, Tensor other, *, Scalar alpha=1) -> Tensor(a!)`
     @discardableResult
-    public static func add_(_ a0: Tensor, other a1: Tensor, alpha a2: Scalar = 1) -> Tensor {
+    public static func add_(_ a0: Tensor, _ a1: Tensor, alpha a2: Scalar = 1) -> Tensor {
         let op = Operators.op_add__Tensor
         return op(.tensor(a0), .tensor(a1), a2.opArg)
     }
@@ -110,24 +110,24 @@ extension ATen {
         return op(.tensor(a0), a1.opArg, a2.opArg)
     }
     /// `addmv(Tensor self, Tensor mat, Tensor vec, *, Scalar beta=1, Scalar alpha=1) -> Tensor`
-    public static func addmv(_ a0: Tensor, mat a1: Tensor, vec a2: Tensor, beta a3: Scalar = 1, alpha a4: Scalar = 1) -> Tensor {
+    public static func addmv(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, beta a3: Scalar = 1, alpha a4: Scalar = 1) -> Tensor {
         let op = Operators.op_addmv_
         return op(.tensor(a0), .tensor(a1), .tensor(a2), a3.opArg, a4.opArg)
     }
     /// `addmv_(Tensor(a!) self, Tensor mat, Tensor vec, *, Scalar beta=1, Scalar alpha=1) -> Tensor(a!)`
     @discardableResult
-    public static func addmv_(_ a0: Tensor, mat a1: Tensor, vec a2: Tensor, beta a3: Scalar = 1, alpha a4: Scalar = 1) -> Tensor {
+    public static func addmv_(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, beta a3: Scalar = 1, alpha a4: Scalar = 1) -> Tensor {
         let op = Operators.op_addmv__
         return op(.tensor(a0), .tensor(a1), .tensor(a2), a3.opArg, a4.opArg)
     }
     /// `addr(Tensor self, Tensor vec1, Tensor vec2, *, Scalar beta=1, Scalar alpha=1) -> Tensor`
-    public static func addr(_ a0: Tensor, vec1 a1: Tensor, vec2 a2: Tensor, beta a3: Scalar = 1, alpha a4: Scalar = 1) -> Tensor {
+    public static func addr(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, beta a3: Scalar = 1, alpha a4: Scalar = 1) -> Tensor {
         let op = Operators.op_addr_
         return op(.tensor(a0), .tensor(a1), .tensor(a2), a3.opArg, a4.opArg)
     }
     /// `addr_(Tensor(a!) self, Tensor vec1, Tensor vec2, *, Scalar beta=1, Scalar alpha=1) -> Tensor(a!)`
     @discardableResult
-    public static func addr_(_ a0: Tensor, vec1 a1: Tensor, vec2 a2: Tensor, beta a3: Scalar = 1, alpha a4: Scalar = 1) -> Tensor {
+    public static func addr_(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, beta a3: Scalar = 1, alpha a4: Scalar = 1) -> Tensor {
         let op = Operators.op_addr__
         return op(.tensor(a0), .tensor(a1), .tensor(a2), a3.opArg, a4.opArg)
     }
@@ -152,7 +152,7 @@ extension ATen {
         return op(.tensor(a0), a1.map { .ints($0) } ?? .none, .bool(a2))
     }
     /// `allclose(Tensor self, Tensor other, float rtol=1e-05, float atol=1e-08, bool equal_nan=False) -> bool`
-    public static func allclose(_ a0: Tensor, other a1: Tensor, rtol a2: Double = 1e-05, atol a3: Double = 1e-08, equalNan a4: Bool = false) -> Bool {
+    public static func allclose(_ a0: Tensor, _ a1: Tensor, rtol a2: Double = 1e-05, atol a3: Double = 1e-08, equalNan a4: Bool = false) -> Bool {
         let op = Operators.op_allclose_
         return op.scalar(.tensor(a0), .tensor(a1), .double(a2), .double(a3), .bool(a4)) != 0
     }
@@ -167,17 +167,17 @@ extension ATen {
         return op(.tensor(a0), a1.map { .ints($0) } ?? .none, .bool(a2))
     }
     /// `arange(Scalar end, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
-    public static func arange(_ a0: Scalar, dtype a1: DType? = nil, layout a2: Layout? = nil, device a3: Device? = nil, pinMemory a4: Bool? = nil) -> Tensor {
+    public static func arange(end a0: Scalar, dtype a1: DType? = nil, layout a2: Layout? = nil, device a3: Device? = nil, pinMemory a4: Bool? = nil) -> Tensor {
         let op = Operators.op_arange_
         return op(a0.opArg, a1.map { $0.opArg } ?? .none, a2.map { $0.opArg } ?? .none, a3.map { .device($0) } ?? .none, a4.map { .bool($0) } ?? .none)
     }
     /// `arange.start(Scalar start, Scalar end, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
-    public static func arange(_ a0: Scalar, end a1: Scalar, dtype a2: DType? = nil, layout a3: Layout? = nil, device a4: Device? = nil, pinMemory a5: Bool? = nil) -> Tensor {
+    public static func arange(start a0: Scalar, end a1: Scalar, dtype a2: DType? = nil, layout a3: Layout? = nil, device a4: Device? = nil, pinMemory a5: Bool? = nil) -> Tensor {
         let op = Operators.op_arange_start
         return op(a0.opArg, a1.opArg, a2.map { $0.opArg } ?? .none, a3.map { $0.opArg } ?? .none, a4.map { .device($0) } ?? .none, a5.map { .bool($0) } ?? .none)
     }
     /// `arange.start_step(Scalar start, Scalar end, Scalar step=1, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
-    public static func arange(_ a0: Scalar, end a1: Scalar, step a2: Scalar, dtype a3: DType? = nil, layout a4: Layout? = nil, device a5: Device? = nil, pinMemory a6: Bool? = nil) -> Tensor {
+    public static func arange(start a0: Scalar, end a1: Scalar, step a2: Scalar, dtype a3: DType? = nil, layout a4: Layout? = nil, device a5: Device? = nil, pinMemory a6: Bool? = nil) -> Tensor {
         let op = Operators.op_arange_start_step
         return op(a0.opArg, a1.opArg, a2.opArg, a3.map { $0.opArg } ?? .none, a4.map { $0.opArg } ?? .none, a5.map { .device($0) } ?? .none, a6.map { .bool($0) } ?? .none)
     }
@@ -318,7 +318,7 @@ extension ATen {
         return op(.tensor(a0))
     }
     /// `atleast_1d.Sequence(Tensor[] tensors) -> Tensor[]`
-    public static func atleast1d(_ a0: [Tensor]) -> [Tensor] {
+    public static func atleast1d(tensors a0: [Tensor]) -> [Tensor] {
         let op = Operators.op_atleast_1d_Sequence
         return op.list(.tensors(a0))
     }
@@ -328,7 +328,7 @@ extension ATen {
         return op(.tensor(a0))
     }
     /// `atleast_2d.Sequence(Tensor[] tensors) -> Tensor[]`
-    public static func atleast2d(_ a0: [Tensor]) -> [Tensor] {
+    public static func atleast2d(tensors a0: [Tensor]) -> [Tensor] {
         let op = Operators.op_atleast_2d_Sequence
         return op.list(.tensors(a0))
     }
@@ -338,7 +338,7 @@ extension ATen {
         return op(.tensor(a0))
     }
     /// `atleast_3d.Sequence(Tensor[] tensors) -> Tensor[]`
-    public static func atleast3d(_ a0: [Tensor]) -> [Tensor] {
+    public static func atleast3d(tensors a0: [Tensor]) -> [Tensor] {
         let op = Operators.op_atleast_3d_Sequence
         return op.list(.tensors(a0))
     }
@@ -363,23 +363,23 @@ extension ATen {
         return op(.tensor(a0))
     }
     /// `as_strided_scatter(Tensor self, Tensor src, SymInt[] size, SymInt[] stride, SymInt? storage_offset=None) -> Tensor`
-    public static func asStridedScatter(_ a0: Tensor, src a1: Tensor, size a2: [Int], stride a3: [Int], storageOffset a4: Int? = nil) -> Tensor {
+    public static func asStridedScatter(_ a0: Tensor, _ a1: Tensor, size a2: [Int], stride a3: [Int], storageOffset a4: Int? = nil) -> Tensor {
         let op = Operators.op_as_strided_scatter_
         return op(.tensor(a0), .tensor(a1), .ints(a2), .ints(a3), a4.map { .int($0) } ?? .none)
     }
     /// `addmm(Tensor self, Tensor mat1, Tensor mat2, *, Scalar beta=1, Scalar alpha=1) -> Tensor`
-    public static func addmm(_ a0: Tensor, mat1 a1: Tensor, mat2 a2: Tensor, beta a3: Scalar = 1, alpha a4: Scalar = 1) -> Tensor {
+    public static func addmm(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, beta a3: Scalar = 1, alpha a4: Scalar = 1) -> Tensor {
         let op = Operators.op_addmm_
         return op(.tensor(a0), .tensor(a1), .tensor(a2), a3.opArg, a4.opArg)
     }
     /// `addmm.dtype(Tensor self, Tensor mat1, Tensor mat2, ScalarType out_dtype, *, Scalar beta=1, Scalar alpha=1) -> Tensor`
-    public static func addmm(_ a0: Tensor, mat1 a1: Tensor, mat2 a2: Tensor, outDtype a3: DType, beta a4: Scalar = 1, alpha a5: Scalar = 1) -> Tensor {
+    public static func addmm(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, outDtype a3: DType, beta a4: Scalar = 1, alpha a5: Scalar = 1) -> Tensor {
         let op = Operators.op_addmm_dtype
         return op(.tensor(a0), .tensor(a1), .tensor(a2), a3.opArg, a4.opArg, a5.opArg)
     }
     /// `addmm_(Tensor(a!) self, Tensor mat1, Tensor mat2, *, Scalar beta=1, Scalar alpha=1) -> Tensor(a!)`
     @discardableResult
-    public static func addmm_(_ a0: Tensor, mat1 a1: Tensor, mat2 a2: Tensor, beta a3: Scalar = 1, alpha a4: Scalar = 1) -> Tensor {
+    public static func addmm_(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, beta a3: Scalar = 1, alpha a4: Scalar = 1) -> Tensor {
         let op = Operators.op_addmm__
         return op(.tensor(a0), .tensor(a1), .tensor(a2), a3.opArg, a4.opArg)
     }
@@ -389,7 +389,7 @@ extension ATen {
         return op(.tensor(a0), a1.opArg)
     }
     /// `__and__.Tensor(Tensor self, Tensor other) -> Tensor`
-    public static func and(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func and(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_and_Tensor
         return op(.tensor(a0), .tensor(a1))
     }
@@ -401,18 +401,18 @@ extension ATen {
     }
     /// `__iand__.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)`
     @discardableResult
-    public static func and_(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func and_(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_and__Tensor
         return op(.tensor(a0), .tensor(a1))
     }
     /// `addbmm_(Tensor(a!) self, Tensor batch1, Tensor batch2, *, Scalar beta=1, Scalar alpha=1) -> Tensor(a!)`
     @discardableResult
-    public static func addbmm_(_ a0: Tensor, batch1 a1: Tensor, batch2 a2: Tensor, beta a3: Scalar = 1, alpha a4: Scalar = 1) -> Tensor {
+    public static func addbmm_(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, beta a3: Scalar = 1, alpha a4: Scalar = 1) -> Tensor {
         let op = Operators.op_addbmm__
         return op(.tensor(a0), .tensor(a1), .tensor(a2), a3.opArg, a4.opArg)
     }
     /// `addbmm(Tensor self, Tensor batch1, Tensor batch2, *, Scalar beta=1, Scalar alpha=1) -> Tensor`
-    public static func addbmm(_ a0: Tensor, batch1 a1: Tensor, batch2 a2: Tensor, beta a3: Scalar = 1, alpha a4: Scalar = 1) -> Tensor {
+    public static func addbmm(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, beta a3: Scalar = 1, alpha a4: Scalar = 1) -> Tensor {
         let op = Operators.op_addbmm_
         return op(.tensor(a0), .tensor(a1), .tensor(a2), a3.opArg, a4.opArg)
     }
@@ -422,46 +422,46 @@ extension ATen {
         return op(.tensor(a0))
     }
     /// `addcmul(Tensor self, Tensor tensor1, Tensor tensor2, *, Scalar value=1) -> Tensor`
-    public static func addcmul(_ a0: Tensor, tensor1 a1: Tensor, tensor2 a2: Tensor, value a3: Scalar = 1) -> Tensor {
+    public static func addcmul(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, value a3: Scalar = 1) -> Tensor {
         let op = Operators.op_addcmul_
         return op(.tensor(a0), .tensor(a1), .tensor(a2), a3.opArg)
     }
     /// `addcmul_(Tensor(a!) self, Tensor tensor1, Tensor tensor2, *, Scalar value=1) -> Tensor(a!)`
     @discardableResult
-    public static func addcmul_(_ a0: Tensor, tensor1 a1: Tensor, tensor2 a2: Tensor, value a3: Scalar = 1) -> Tensor {
+    public static func addcmul_(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, value a3: Scalar = 1) -> Tensor {
         let op = Operators.op_addcmul__
         return op(.tensor(a0), .tensor(a1), .tensor(a2), a3.opArg)
     }
     /// `addcdiv(Tensor self, Tensor tensor1, Tensor tensor2, *, Scalar value=1) -> Tensor`
-    public static func addcdiv(_ a0: Tensor, tensor1 a1: Tensor, tensor2 a2: Tensor, value a3: Scalar = 1) -> Tensor {
+    public static func addcdiv(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, value a3: Scalar = 1) -> Tensor {
         let op = Operators.op_addcdiv_
         return op(.tensor(a0), .tensor(a1), .tensor(a2), a3.opArg)
     }
     /// `addcdiv_(Tensor(a!) self, Tensor tensor1, Tensor tensor2, *, Scalar value=1) -> Tensor(a!)`
     @discardableResult
-    public static func addcdiv_(_ a0: Tensor, tensor1 a1: Tensor, tensor2 a2: Tensor, value a3: Scalar = 1) -> Tensor {
+    public static func addcdiv_(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, value a3: Scalar = 1) -> Tensor {
         let op = Operators.op_addcdiv__
         return op(.tensor(a0), .tensor(a1), .tensor(a2), a3.opArg)
     }
     /// `atan2_(Tensor(a!) self, Tensor other) -> Tensor(a!)`
     @discardableResult
-    public static func atan2_(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func atan2_(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_atan2__
         return op(.tensor(a0), .tensor(a1))
     }
     /// `atan2(Tensor self, Tensor other) -> Tensor`
-    public static func atan2(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func atan2(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_atan2_
         return op(.tensor(a0), .tensor(a1))
     }
     /// `arctan2(Tensor self, Tensor other) -> Tensor`
-    public static func arctan2(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func arctan2(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_arctan2_
         return op(.tensor(a0), .tensor(a1))
     }
     /// `arctan2_(Tensor(a!) self, Tensor other) -> Tensor(a!)`
     @discardableResult
-    public static func arctan2_(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func arctan2_(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_arctan2__
         return op(.tensor(a0), .tensor(a1))
     }
@@ -496,7 +496,7 @@ extension ATen {
         return { let r = op.tuple(.tensor(a0), .ints(a1)); return (r[0], r[1]) }()
     }
     /// `adaptive_max_pool2d_backward(Tensor grad_output, Tensor self, Tensor indices) -> Tensor`
-    public static func adaptiveMaxPool2dBackward(_ a0: Tensor, `self` a1: Tensor, indices a2: Tensor) -> Tensor {
+    public static func adaptiveMaxPool2dBackward(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor) -> Tensor {
         let op = Operators.op_adaptive_max_pool2d_backward_
         return op(.tensor(a0), .tensor(a1), .tensor(a2))
     }
@@ -506,7 +506,7 @@ extension ATen {
         return { let r = op.tuple(.tensor(a0), .ints(a1)); return (r[0], r[1]) }()
     }
     /// `adaptive_max_pool3d_backward(Tensor grad_output, Tensor self, Tensor indices) -> Tensor`
-    public static func adaptiveMaxPool3dBackward(_ a0: Tensor, `self` a1: Tensor, indices a2: Tensor) -> Tensor {
+    public static func adaptiveMaxPool3dBackward(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor) -> Tensor {
         let op = Operators.op_adaptive_max_pool3d_backward_
         return op(.tensor(a0), .tensor(a1), .tensor(a2))
     }
@@ -516,7 +516,7 @@ extension ATen {
         return op(.tensor(a0), .ints(a1), .ints(a2), .ints(a3), .bool(a4), .bool(a5), a6.map { .int($0) } ?? .none)
     }
     /// `avg_pool2d_backward(Tensor grad_output, Tensor self, int[2] kernel_size, int[2] stride, int[2] padding, bool ceil_mode, bool count_include_pad, int? divisor_override) -> Tensor`
-    public static func avgPool2dBackward(_ a0: Tensor, `self` a1: Tensor, kernelSize a2: [Int], stride a3: [Int], padding a4: [Int], ceilMode a5: Bool, countIncludePad a6: Bool, divisorOverride a7: Int?) -> Tensor {
+    public static func avgPool2dBackward(_ a0: Tensor, _ a1: Tensor, kernelSize a2: [Int], stride a3: [Int], padding a4: [Int], ceilMode a5: Bool, countIncludePad a6: Bool, divisorOverride a7: Int?) -> Tensor {
         let op = Operators.op_avg_pool2d_backward_
         return op(.tensor(a0), .tensor(a1), .ints(a2), .ints(a3), .ints(a4), .bool(a5), .bool(a6), a7.map { .int($0) } ?? .none)
     }
@@ -526,7 +526,7 @@ extension ATen {
         return op(.tensor(a0), .ints(a1), .ints(a2), .ints(a3), .bool(a4), .bool(a5), a6.map { .int($0) } ?? .none)
     }
     /// `avg_pool3d_backward(Tensor grad_output, Tensor self, int[3] kernel_size, int[3] stride, int[3] padding, bool ceil_mode, bool count_include_pad, int? divisor_override) -> Tensor`
-    public static func avgPool3dBackward(_ a0: Tensor, `self` a1: Tensor, kernelSize a2: [Int], stride a3: [Int], padding a4: [Int], ceilMode a5: Bool, countIncludePad a6: Bool, divisorOverride a7: Int?) -> Tensor {
+    public static func avgPool3dBackward(_ a0: Tensor, _ a1: Tensor, kernelSize a2: [Int], stride a3: [Int], padding a4: [Int], ceilMode a5: Bool, countIncludePad a6: Bool, divisorOverride a7: Int?) -> Tensor {
         let op = Operators.op_avg_pool3d_backward_
         return op(.tensor(a0), .tensor(a1), .ints(a2), .ints(a3), .ints(a4), .bool(a5), .bool(a6), a7.map { .int($0) } ?? .none)
     }

@@ -3,28 +3,28 @@
 
 extension ATen {
     /// `baddbmm(Tensor self, Tensor batch1, Tensor batch2, *, Scalar beta=1, Scalar alpha=1) -> Tensor`
-    public static func baddbmm(_ a0: Tensor, batch1 a1: Tensor, batch2 a2: Tensor, beta a3: Scalar = 1, alpha a4: Scalar = 1) -> Tensor {
+    public static func baddbmm(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, beta a3: Scalar = 1, alpha a4: Scalar = 1) -> Tensor {
         let op = Operators.op_baddbmm_
         return op(.tensor(a0), .tensor(a1), .tensor(a2), a3.opArg, a4.opArg)
     }
     /// `baddbmm_(Tensor(a!) self, Tensor batch1, Tensor batch2, *, Scalar beta=1, Scalar alpha=1) -> Tensor(a!)`
     @discardableResult
-    public static func baddbmm_(_ a0: Tensor, batch1 a1: Tensor, batch2 a2: Tensor, beta a3: Scalar = 1, alpha a4: Scalar = 1) -> Tensor {
+    public static func baddbmm_(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, beta a3: Scalar = 1, alpha a4: Scalar = 1) -> Tensor {
         let op = Operators.op_baddbmm__
         return op(.tensor(a0), .tensor(a1), .tensor(a2), a3.opArg, a4.opArg)
     }
     /// `baddbmm.dtype(Tensor self, Tensor batch1, Tensor batch2, ScalarType out_dtype, *, Scalar beta=1, Scalar alpha=1) -> Tensor`
-    public static func baddbmm(_ a0: Tensor, batch1 a1: Tensor, batch2 a2: Tensor, outDtype a3: DType, beta a4: Scalar = 1, alpha a5: Scalar = 1) -> Tensor {
+    public static func baddbmm(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, outDtype a3: DType, beta a4: Scalar = 1, alpha a5: Scalar = 1) -> Tensor {
         let op = Operators.op_baddbmm_dtype
         return op(.tensor(a0), .tensor(a1), .tensor(a2), a3.opArg, a4.opArg, a5.opArg)
     }
     /// `bartlett_window(int window_length, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
-    public static func bartlettWindow(_ a0: Int, dtype a1: DType? = nil, layout a2: Layout? = nil, device a3: Device? = nil, pinMemory a4: Bool? = nil) -> Tensor {
+    public static func bartlettWindow(windowLength a0: Int, dtype a1: DType? = nil, layout a2: Layout? = nil, device a3: Device? = nil, pinMemory a4: Bool? = nil) -> Tensor {
         let op = Operators.op_bartlett_window_
         return op(.int(a0), a1.map { $0.opArg } ?? .none, a2.map { $0.opArg } ?? .none, a3.map { .device($0) } ?? .none, a4.map { .bool($0) } ?? .none)
     }
     /// `bartlett_window.periodic(int window_length, bool periodic, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
-    public static func bartlettWindow(_ a0: Int, periodic a1: Bool, dtype a2: DType? = nil, layout a3: Layout? = nil, device a4: Device? = nil, pinMemory a5: Bool? = nil) -> Tensor {
+    public static func bartlettWindow(windowLength a0: Int, periodic a1: Bool, dtype a2: DType? = nil, layout a3: Layout? = nil, device a4: Device? = nil, pinMemory a5: Bool? = nil) -> Tensor {
         let op = Operators.op_bartlett_window_periodic
         return op(.int(a0), .bool(a1), a2.map { $0.opArg } ?? .none, a3.map { $0.opArg } ?? .none, a4.map { .device($0) } ?? .none, a5.map { .bool($0) } ?? .none)
     }
@@ -40,7 +40,7 @@ extension ATen {
     }
     /// `bernoulli_.Tensor(Tensor(a!) self, Tensor p, *, Generator? generator=None) -> Tensor(a!)`
     @discardableResult
-    public static func bernoulli_(_ a0: Tensor, p a1: Tensor, generator a2: Generator? = nil) -> Tensor {
+    public static func bernoulli_(_ a0: Tensor, _ a1: Tensor, generator a2: Generator? = nil) -> Tensor {
         let op = Operators.op_bernoulli__Tensor
         return op(.tensor(a0), .tensor(a1), a2.map { .generator($0) } ?? .none)
     }
@@ -56,22 +56,22 @@ extension ATen {
         return op(.tensor(a0), .double(a1), a2.map { .generator($0) } ?? .none)
     }
     /// `bilinear(Tensor input1, Tensor input2, Tensor weight, Tensor? bias=None) -> Tensor`
-    public static func bilinear(_ a0: Tensor, input2 a1: Tensor, weight a2: Tensor, bias a3: Tensor? = nil) -> Tensor {
+    public static func bilinear(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, bias a3: Tensor? = nil) -> Tensor {
         let op = Operators.op_bilinear_
         return op(.tensor(a0), .tensor(a1), .tensor(a2), a3.map { .tensor($0) } ?? .none)
     }
     /// `binary_cross_entropy(Tensor self, Tensor target, Tensor? weight=None, int reduction=Mean) -> Tensor`
-    public static func binaryCrossEntropy(_ a0: Tensor, target a1: Tensor, weight a2: Tensor? = nil, reduction a3: Int = 1) -> Tensor {
+    public static func binaryCrossEntropy(_ a0: Tensor, _ a1: Tensor, weight a2: Tensor? = nil, reduction a3: Int = 1) -> Tensor {
         let op = Operators.op_binary_cross_entropy_
         return op(.tensor(a0), .tensor(a1), a2.map { .tensor($0) } ?? .none, .int(a3))
     }
     /// `binary_cross_entropy_backward(Tensor grad_output, Tensor self, Tensor target, Tensor? weight=None, int reduction=Mean) -> Tensor`
-    public static func binaryCrossEntropyBackward(_ a0: Tensor, `self` a1: Tensor, target a2: Tensor, weight a3: Tensor? = nil, reduction a4: Int = 1) -> Tensor {
+    public static func binaryCrossEntropyBackward(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, weight a3: Tensor? = nil, reduction a4: Int = 1) -> Tensor {
         let op = Operators.op_binary_cross_entropy_backward_
         return op(.tensor(a0), .tensor(a1), .tensor(a2), a3.map { .tensor($0) } ?? .none, .int(a4))
     }
     /// `binary_cross_entropy_with_logits(Tensor self, Tensor target, Tensor? weight=None, Tensor? pos_weight=None, int reduction=Mean) -> Tensor`
-    public static func binaryCrossEntropyWithLogits(_ a0: Tensor, target a1: Tensor, weight a2: Tensor? = nil, posWeight a3: Tensor? = nil, reduction a4: Int = 1) -> Tensor {
+    public static func binaryCrossEntropyWithLogits(_ a0: Tensor, _ a1: Tensor, weight a2: Tensor? = nil, posWeight a3: Tensor? = nil, reduction a4: Int = 1) -> Tensor {
         let op = Operators.op_binary_cross_entropy_with_logits_
         return op(.tensor(a0), .tensor(a1), a2.map { .tensor($0) } ?? .none, a3.map { .tensor($0) } ?? .none, .int(a4))
     }
@@ -92,27 +92,27 @@ extension ATen {
         return op(.tensor(a0))
     }
     /// `blackman_window(int window_length, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
-    public static func blackmanWindow(_ a0: Int, dtype a1: DType? = nil, layout a2: Layout? = nil, device a3: Device? = nil, pinMemory a4: Bool? = nil) -> Tensor {
+    public static func blackmanWindow(windowLength a0: Int, dtype a1: DType? = nil, layout a2: Layout? = nil, device a3: Device? = nil, pinMemory a4: Bool? = nil) -> Tensor {
         let op = Operators.op_blackman_window_
         return op(.int(a0), a1.map { $0.opArg } ?? .none, a2.map { $0.opArg } ?? .none, a3.map { .device($0) } ?? .none, a4.map { .bool($0) } ?? .none)
     }
     /// `blackman_window.periodic(int window_length, bool periodic, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
-    public static func blackmanWindow(_ a0: Int, periodic a1: Bool, dtype a2: DType? = nil, layout a3: Layout? = nil, device a4: Device? = nil, pinMemory a5: Bool? = nil) -> Tensor {
+    public static func blackmanWindow(windowLength a0: Int, periodic a1: Bool, dtype a2: DType? = nil, layout a3: Layout? = nil, device a4: Device? = nil, pinMemory a5: Bool? = nil) -> Tensor {
         let op = Operators.op_blackman_window_periodic
         return op(.int(a0), .bool(a1), a2.map { $0.opArg } ?? .none, a3.map { $0.opArg } ?? .none, a4.map { .device($0) } ?? .none, a5.map { .bool($0) } ?? .none)
     }
     /// `bmm(Tensor self, Tensor mat2) -> Tensor`
-    public static func bmm(_ a0: Tensor, mat2 a1: Tensor) -> Tensor {
+    public static func bmm(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_bmm_
         return op(.tensor(a0), .tensor(a1))
     }
     /// `bmm.dtype(Tensor self, Tensor mat2, ScalarType out_dtype) -> Tensor`
-    public static func bmm(_ a0: Tensor, mat2 a1: Tensor, outDtype a2: DType) -> Tensor {
+    public static func bmm(_ a0: Tensor, _ a1: Tensor, outDtype a2: DType) -> Tensor {
         let op = Operators.op_bmm_dtype
         return op(.tensor(a0), .tensor(a1), a2.opArg)
     }
     /// `broadcast_tensors(Tensor[] tensors) -> Tensor[]`
-    public static func broadcastTensors(_ a0: [Tensor]) -> [Tensor] {
+    public static func broadcastTensors(tensors a0: [Tensor]) -> [Tensor] {
         let op = Operators.op_broadcast_tensors_
         return op.list(.tensors(a0))
     }
@@ -122,7 +122,7 @@ extension ATen {
         return op(.tensor(a0), .ints(a1))
     }
     /// `block_diag(Tensor[] tensors) -> Tensor`
-    public static func blockDiag(_ a0: [Tensor]) -> Tensor {
+    public static func blockDiag(tensors a0: [Tensor]) -> Tensor {
         let op = Operators.op_block_diag_
         return op(.tensors(a0))
     }
@@ -137,22 +137,22 @@ extension ATen {
         return op(.tensor(a0), a1.map { .tensor($0) } ?? .none, a2.map { .tensor($0) } ?? .none, .tensor(a3), .tensor(a4), .double(a5))
     }
     /// `batch_norm_gather_stats(Tensor input, Tensor mean, Tensor invstd, Tensor? running_mean, Tensor? running_var, float momentum, float eps, int count) -> (Tensor, Tensor)`
-    public static func batchNormGatherStats(_ a0: Tensor, mean a1: Tensor, invstd a2: Tensor, runningMean a3: Tensor?, runningVar a4: Tensor?, momentum a5: Double, eps a6: Double, count a7: Int) -> (Tensor, Tensor) {
+    public static func batchNormGatherStats(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, runningMean a3: Tensor?, runningVar a4: Tensor?, momentum a5: Double, eps a6: Double, count a7: Int) -> (Tensor, Tensor) {
         let op = Operators.op_batch_norm_gather_stats_
         return { let r = op.tuple(.tensor(a0), .tensor(a1), .tensor(a2), a3.map { .tensor($0) } ?? .none, a4.map { .tensor($0) } ?? .none, .double(a5), .double(a6), .int(a7)); return (r[0], r[1]) }()
     }
     /// `batch_norm_gather_stats_with_counts(Tensor input, Tensor mean, Tensor invstd, Tensor? running_mean, Tensor? running_var, float momentum, float eps, Tensor counts) -> (Tensor, Tensor)`
-    public static func batchNormGatherStatsWithCounts(_ a0: Tensor, mean a1: Tensor, invstd a2: Tensor, runningMean a3: Tensor?, runningVar a4: Tensor?, momentum a5: Double, eps a6: Double, counts a7: Tensor) -> (Tensor, Tensor) {
+    public static func batchNormGatherStatsWithCounts(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, runningMean a3: Tensor?, runningVar a4: Tensor?, momentum a5: Double, eps a6: Double, counts a7: Tensor) -> (Tensor, Tensor) {
         let op = Operators.op_batch_norm_gather_stats_with_counts_
         return { let r = op.tuple(.tensor(a0), .tensor(a1), .tensor(a2), a3.map { .tensor($0) } ?? .none, a4.map { .tensor($0) } ?? .none, .double(a5), .double(a6), .tensor(a7)); return (r[0], r[1]) }()
     }
     /// `batch_norm_backward_reduce(Tensor grad_out, Tensor input, Tensor mean, Tensor invstd, Tensor? weight, bool input_g, bool weight_g, bool bias_g) -> (Tensor, Tensor, Tensor, Tensor)`
-    public static func batchNormBackwardReduce(_ a0: Tensor, input a1: Tensor, mean a2: Tensor, invstd a3: Tensor, weight a4: Tensor?, inputG a5: Bool, weightG a6: Bool, biasG a7: Bool) -> (Tensor, Tensor, Tensor, Tensor) {
+    public static func batchNormBackwardReduce(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, _ a3: Tensor, weight a4: Tensor?, inputG a5: Bool, weightG a6: Bool, biasG a7: Bool) -> (Tensor, Tensor, Tensor, Tensor) {
         let op = Operators.op_batch_norm_backward_reduce_
         return { let r = op.tuple(.tensor(a0), .tensor(a1), .tensor(a2), .tensor(a3), a4.map { .tensor($0) } ?? .none, .bool(a5), .bool(a6), .bool(a7)); return (r[0], r[1], r[2], r[3]) }()
     }
     /// `batch_norm_backward_elemt(Tensor grad_out, Tensor input, Tensor mean, Tensor invstd, Tensor? weight, Tensor sum_dy, Tensor sum_dy_xmu, Tensor count) -> Tensor`
-    public static func batchNormBackwardElemt(_ a0: Tensor, input a1: Tensor, mean a2: Tensor, invstd a3: Tensor, weight a4: Tensor?, sumDy a5: Tensor, sumDyXmu a6: Tensor, count a7: Tensor) -> Tensor {
+    public static func batchNormBackwardElemt(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, _ a3: Tensor, weight a4: Tensor?, sumDy a5: Tensor, sumDyXmu a6: Tensor, count a7: Tensor) -> Tensor {
         let op = Operators.op_batch_norm_backward_elemt_
         return op(.tensor(a0), .tensor(a1), .tensor(a2), .tensor(a3), a4.map { .tensor($0) } ?? .none, .tensor(a5), .tensor(a6), .tensor(a7))
     }
@@ -162,12 +162,12 @@ extension ATen {
         return { let r = op.tuple(.tensor(a0), a1.map { .tensor($0) } ?? .none, a2.map { .tensor($0) } ?? .none, .double(a3)); return (r[0], r[1]) }()
     }
     /// `binomial(Tensor count, Tensor prob, Generator? generator=None) -> Tensor`
-    public static func binomial(_ a0: Tensor, prob a1: Tensor, generator a2: Generator? = nil) -> Tensor {
+    public static func binomial(_ a0: Tensor, _ a1: Tensor, generator a2: Generator? = nil) -> Tensor {
         let op = Operators.op_binomial_
         return op(.tensor(a0), .tensor(a1), a2.map { .generator($0) } ?? .none)
     }
     /// `batch_norm_backward(Tensor grad_out, Tensor input, Tensor weight, Tensor? running_mean, Tensor? running_var, Tensor? save_mean, Tensor? save_var, bool update, float eps, bool[3] output_mask, Tensor reserve) -> (Tensor, Tensor, Tensor)`
-    public static func batchNormBackward(_ a0: Tensor, input a1: Tensor, weight a2: Tensor, runningMean a3: Tensor?, runningVar a4: Tensor?, saveMean a5: Tensor?, saveVar a6: Tensor?, update a7: Bool, eps a8: Double, outputMask a9: [Bool], reserve a10: Tensor) -> (Tensor, Tensor, Tensor) {
+    public static func batchNormBackward(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, runningMean a3: Tensor?, runningVar a4: Tensor?, saveMean a5: Tensor?, saveVar a6: Tensor?, update a7: Bool, eps a8: Double, outputMask a9: [Bool], reserve a10: Tensor) -> (Tensor, Tensor, Tensor) {
         let op = Operators.op_batch_norm_backward_
         return { let r = op.tuple(.tensor(a0), .tensor(a1), .tensor(a2), a3.map { .tensor($0) } ?? .none, a4.map { .tensor($0) } ?? .none, a5.map { .tensor($0) } ?? .none, a6.map { .tensor($0) } ?? .none, .bool(a7), .double(a8), .bools(a9), .tensor(a10)); return (r[0], r[1], r[2]) }()
     }
@@ -177,12 +177,12 @@ extension ATen {
         return op(.tensor(a0), a1.opArg)
     }
     /// `bitwise_and.Scalar_Tensor(Scalar self, Tensor other) -> Tensor`
-    public static func bitwiseAnd(_ a0: Scalar, other a1: Tensor) -> Tensor {
+    public static func bitwiseAnd(`self` a0: Scalar, other a1: Tensor) -> Tensor {
         let op = Operators.op_bitwise_and_Scalar_Tensor
         return op(a0.opArg, .tensor(a1))
     }
     /// `bitwise_and.Tensor(Tensor self, Tensor other) -> Tensor`
-    public static func bitwiseAnd(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func bitwiseAnd(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_bitwise_and_Tensor
         return op(.tensor(a0), .tensor(a1))
     }
@@ -194,7 +194,7 @@ extension ATen {
     }
     /// `bitwise_and_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)`
     @discardableResult
-    public static func bitwiseAnd_(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func bitwiseAnd_(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_bitwise_and__Tensor
         return op(.tensor(a0), .tensor(a1))
     }
@@ -204,12 +204,12 @@ extension ATen {
         return op(.tensor(a0), a1.opArg)
     }
     /// `bitwise_or.Scalar_Tensor(Scalar self, Tensor other) -> Tensor`
-    public static func bitwiseOr(_ a0: Scalar, other a1: Tensor) -> Tensor {
+    public static func bitwiseOr(`self` a0: Scalar, other a1: Tensor) -> Tensor {
         let op = Operators.op_bitwise_or_Scalar_Tensor
         return op(a0.opArg, .tensor(a1))
     }
     /// `bitwise_or.Tensor(Tensor self, Tensor other) -> Tensor`
-    public static func bitwiseOr(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func bitwiseOr(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_bitwise_or_Tensor
         return op(.tensor(a0), .tensor(a1))
     }
@@ -221,7 +221,7 @@ extension ATen {
     }
     /// `bitwise_or_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)`
     @discardableResult
-    public static func bitwiseOr_(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func bitwiseOr_(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_bitwise_or__Tensor
         return op(.tensor(a0), .tensor(a1))
     }
@@ -231,12 +231,12 @@ extension ATen {
         return op(.tensor(a0), a1.opArg)
     }
     /// `bitwise_xor.Scalar_Tensor(Scalar self, Tensor other) -> Tensor`
-    public static func bitwiseXor(_ a0: Scalar, other a1: Tensor) -> Tensor {
+    public static func bitwiseXor(`self` a0: Scalar, other a1: Tensor) -> Tensor {
         let op = Operators.op_bitwise_xor_Scalar_Tensor
         return op(a0.opArg, .tensor(a1))
     }
     /// `bitwise_xor.Tensor(Tensor self, Tensor other) -> Tensor`
-    public static func bitwiseXor(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func bitwiseXor(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_bitwise_xor_Tensor
         return op(.tensor(a0), .tensor(a1))
     }
@@ -248,18 +248,18 @@ extension ATen {
     }
     /// `bitwise_xor_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)`
     @discardableResult
-    public static func bitwiseXor_(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func bitwiseXor_(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_bitwise_xor__Tensor
         return op(.tensor(a0), .tensor(a1))
     }
     /// `bitwise_left_shift.Tensor(Tensor self, Tensor other) -> Tensor`
-    public static func bitwiseLeftShift(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func bitwiseLeftShift(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_bitwise_left_shift_Tensor
         return op(.tensor(a0), .tensor(a1))
     }
     /// `bitwise_left_shift_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)`
     @discardableResult
-    public static func bitwiseLeftShift_(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func bitwiseLeftShift_(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_bitwise_left_shift__Tensor
         return op(.tensor(a0), .tensor(a1))
     }
@@ -275,18 +275,18 @@ extension ATen {
         return op(.tensor(a0), a1.opArg)
     }
     /// `bitwise_left_shift.Scalar_Tensor(Scalar self, Tensor other) -> Tensor`
-    public static func bitwiseLeftShift(_ a0: Scalar, other a1: Tensor) -> Tensor {
+    public static func bitwiseLeftShift(`self` a0: Scalar, other a1: Tensor) -> Tensor {
         let op = Operators.op_bitwise_left_shift_Scalar_Tensor
         return op(a0.opArg, .tensor(a1))
     }
     /// `bitwise_right_shift.Tensor(Tensor self, Tensor other) -> Tensor`
-    public static func bitwiseRightShift(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func bitwiseRightShift(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_bitwise_right_shift_Tensor
         return op(.tensor(a0), .tensor(a1))
     }
     /// `bitwise_right_shift_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)`
     @discardableResult
-    public static func bitwiseRightShift_(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func bitwiseRightShift_(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_bitwise_right_shift__Tensor
         return op(.tensor(a0), .tensor(a1))
     }
@@ -302,17 +302,17 @@ extension ATen {
         return op(.tensor(a0), a1.opArg)
     }
     /// `bitwise_right_shift.Scalar_Tensor(Scalar self, Tensor other) -> Tensor`
-    public static func bitwiseRightShift(_ a0: Scalar, other a1: Tensor) -> Tensor {
+    public static func bitwiseRightShift(`self` a0: Scalar, other a1: Tensor) -> Tensor {
         let op = Operators.op_bitwise_right_shift_Scalar_Tensor
         return op(a0.opArg, .tensor(a1))
     }
     /// `bucketize.Tensor(Tensor self, Tensor boundaries, *, bool out_int32=False, bool right=False) -> Tensor`
-    public static func bucketize(_ a0: Tensor, boundaries a1: Tensor, outInt32 a2: Bool = false, right a3: Bool = false) -> Tensor {
+    public static func bucketize(_ a0: Tensor, _ a1: Tensor, outInt32 a2: Bool = false, right a3: Bool = false) -> Tensor {
         let op = Operators.op_bucketize_Tensor
         return op(.tensor(a0), .tensor(a1), .bool(a2), .bool(a3))
     }
     /// `bucketize.Scalar(Scalar self, Tensor boundaries, *, bool out_int32=False, bool right=False) -> Tensor`
-    public static func bucketize(_ a0: Scalar, boundaries a1: Tensor, outInt32 a2: Bool = false, right a3: Bool = false) -> Tensor {
+    public static func bucketize(`self` a0: Scalar, boundaries a1: Tensor, outInt32 a2: Bool = false, right a3: Bool = false) -> Tensor {
         let op = Operators.op_bucketize_Scalar
         return op(a0.opArg, .tensor(a1), .bool(a2), .bool(a3))
     }

@@ -24,13 +24,13 @@ extension ATen {
         return op(.tensor(a0))
     }
     /// `copysign.Tensor(Tensor self, Tensor other) -> Tensor`
-    public static func copysign(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func copysign(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_copysign_Tensor
         return op(.tensor(a0), .tensor(a1))
     }
     /// `copysign_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)`
     @discardableResult
-    public static func copysign_(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func copysign_(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_copysign__Tensor
         return op(.tensor(a0), .tensor(a1))
     }
@@ -46,17 +46,17 @@ extension ATen {
         return op(.tensor(a0), a1.opArg)
     }
     /// `cat(Tensor[] tensors, int dim=0) -> Tensor`
-    public static func cat(_ a0: [Tensor], dim a1: Int = 0) -> Tensor {
+    public static func cat(tensors a0: [Tensor], dim a1: Int = 0) -> Tensor {
         let op = Operators.op_cat_
         return op(.tensors(a0), .int(a1))
     }
     /// `concat(Tensor[] tensors, int dim=0) -> Tensor`
-    public static func concat(_ a0: [Tensor], dim a1: Int = 0) -> Tensor {
+    public static func concat(tensors a0: [Tensor], dim a1: Int = 0) -> Tensor {
         let op = Operators.op_concat_
         return op(.tensors(a0), .int(a1))
     }
     /// `concatenate(Tensor[] tensors, int dim=0) -> Tensor`
-    public static func concatenate(_ a0: [Tensor], dim a1: Int = 0) -> Tensor {
+    public static func concatenate(tensors a0: [Tensor], dim a1: Int = 0) -> Tensor {
         let op = Operators.op_concatenate_
         return op(.tensors(a0), .int(a1))
     }
@@ -72,7 +72,7 @@ extension ATen {
         return op(.tensor(a0))
     }
     /// `chain_matmul(Tensor[] matrices) -> Tensor`
-    public static func chainMatmul(_ a0: [Tensor]) -> Tensor {
+    public static func chainMatmul(matrices a0: [Tensor]) -> Tensor {
         let op = Operators.op_chain_matmul_
         return op(.tensors(a0))
     }
@@ -109,7 +109,7 @@ extension ATen {
         return op(.tensor(a0), a1.opArg)
     }
     /// `clamp_max.Tensor(Tensor self, Tensor max) -> Tensor`
-    public static func clampMax(_ a0: Tensor, max a1: Tensor) -> Tensor {
+    public static func clampMax(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_clamp_max_Tensor
         return op(.tensor(a0), .tensor(a1))
     }
@@ -121,7 +121,7 @@ extension ATen {
     }
     /// `clamp_max_.Tensor(Tensor(a!) self, Tensor max) -> Tensor(a!)`
     @discardableResult
-    public static func clampMax_(_ a0: Tensor, max a1: Tensor) -> Tensor {
+    public static func clampMax_(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_clamp_max__Tensor
         return op(.tensor(a0), .tensor(a1))
     }
@@ -131,7 +131,7 @@ extension ATen {
         return op(.tensor(a0), a1.opArg)
     }
     /// `clamp_min.Tensor(Tensor self, Tensor min) -> Tensor`
-    public static func clampMin(_ a0: Tensor, min a1: Tensor) -> Tensor {
+    public static func clampMin(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_clamp_min_Tensor
         return op(.tensor(a0), .tensor(a1))
     }
@@ -143,7 +143,7 @@ extension ATen {
     }
     /// `clamp_min_.Tensor(Tensor(a!) self, Tensor min) -> Tensor(a!)`
     @discardableResult
-    public static func clampMin_(_ a0: Tensor, min a1: Tensor) -> Tensor {
+    public static func clampMin_(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_clamp_min__Tensor
         return op(.tensor(a0), .tensor(a1))
     }
@@ -175,7 +175,7 @@ extension ATen {
         return op.scalar(.tensor(a0)) != 0
     }
     /// `complex(Tensor real, Tensor imag) -> Tensor`
-    public static func complex(_ a0: Tensor, imag a1: Tensor) -> Tensor {
+    public static func complex(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_complex_
         return op(.tensor(a0), .tensor(a1))
     }
@@ -190,88 +190,88 @@ extension ATen {
         return op(.tensor(a0), a1.opArg)
     }
     /// `convolution(Tensor input, Tensor weight, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, bool transposed, SymInt[] output_padding, SymInt groups) -> Tensor`
-    public static func convolution(_ a0: Tensor, weight a1: Tensor, bias a2: Tensor?, stride a3: [Int], padding a4: [Int], dilation a5: [Int], transposed a6: Bool, outputPadding a7: [Int], groups a8: Int) -> Tensor {
+    public static func convolution(_ a0: Tensor, _ a1: Tensor, bias a2: Tensor?, stride a3: [Int], padding a4: [Int], dilation a5: [Int], transposed a6: Bool, outputPadding a7: [Int], groups a8: Int) -> Tensor {
         let op = Operators.op_convolution_
         return op(.tensor(a0), .tensor(a1), a2.map { .tensor($0) } ?? .none, .ints(a3), .ints(a4), .ints(a5), .bool(a6), .ints(a7), .int(a8))
     }
     /// `convolution_backward(Tensor grad_output, Tensor input, Tensor weight, SymInt[]? bias_sizes, SymInt[] stride, SymInt[] padding, SymInt[] dilation, bool transposed, SymInt[] output_padding, SymInt groups, bool[3] output_mask) -> (Tensor, Tensor, Tensor)`
-    public static func convolutionBackward(_ a0: Tensor, input a1: Tensor, weight a2: Tensor, biasSizes a3: [Int]?, stride a4: [Int], padding a5: [Int], dilation a6: [Int], transposed a7: Bool, outputPadding a8: [Int], groups a9: Int, outputMask a10: [Bool]) -> (Tensor, Tensor, Tensor) {
+    public static func convolutionBackward(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, biasSizes a3: [Int]?, stride a4: [Int], padding a5: [Int], dilation a6: [Int], transposed a7: Bool, outputPadding a8: [Int], groups a9: Int, outputMask a10: [Bool]) -> (Tensor, Tensor, Tensor) {
         let op = Operators.op_convolution_backward_
         return { let r = op.tuple(.tensor(a0), .tensor(a1), .tensor(a2), a3.map { .ints($0) } ?? .none, .ints(a4), .ints(a5), .ints(a6), .bool(a7), .ints(a8), .int(a9), .bools(a10)); return (r[0], r[1], r[2]) }()
     }
     /// `convolution_overrideable(Tensor input, Tensor weight, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, bool transposed, SymInt[] output_padding, SymInt groups) -> Tensor`
-    public static func convolutionOverrideable(_ a0: Tensor, weight a1: Tensor, bias a2: Tensor?, stride a3: [Int], padding a4: [Int], dilation a5: [Int], transposed a6: Bool, outputPadding a7: [Int], groups a8: Int) -> Tensor {
+    public static func convolutionOverrideable(_ a0: Tensor, _ a1: Tensor, bias a2: Tensor?, stride a3: [Int], padding a4: [Int], dilation a5: [Int], transposed a6: Bool, outputPadding a7: [Int], groups a8: Int) -> Tensor {
         let op = Operators.op_convolution_overrideable_
         return op(.tensor(a0), .tensor(a1), a2.map { .tensor($0) } ?? .none, .ints(a3), .ints(a4), .ints(a5), .bool(a6), .ints(a7), .int(a8))
     }
     /// `convolution_backward_overrideable(Tensor grad_output, Tensor input, Tensor weight, SymInt[] stride, SymInt[] padding, SymInt[] dilation, bool transposed, SymInt[] output_padding, SymInt groups, bool[3] output_mask) -> (Tensor grad_input, Tensor grad_weight, Tensor grad_bias)`
-    public static func convolutionBackwardOverrideable(_ a0: Tensor, input a1: Tensor, weight a2: Tensor, stride a3: [Int], padding a4: [Int], dilation a5: [Int], transposed a6: Bool, outputPadding a7: [Int], groups a8: Int, outputMask a9: [Bool]) -> (gradInput: Tensor, gradWeight: Tensor, gradBias: Tensor) {
+    public static func convolutionBackwardOverrideable(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, stride a3: [Int], padding a4: [Int], dilation a5: [Int], transposed a6: Bool, outputPadding a7: [Int], groups a8: Int, outputMask a9: [Bool]) -> (gradInput: Tensor, gradWeight: Tensor, gradBias: Tensor) {
         let op = Operators.op_convolution_backward_overrideable_
         return { let r = op.tuple(.tensor(a0), .tensor(a1), .tensor(a2), .ints(a3), .ints(a4), .ints(a5), .bool(a6), .ints(a7), .int(a8), .bools(a9)); return (r[0], r[1], r[2]) }()
     }
     /// `conv1d(Tensor input, Tensor weight, Tensor? bias=None, SymInt[1] stride=1, SymInt[1] padding=0, SymInt[1] dilation=1, SymInt groups=1) -> Tensor`
-    public static func conv1d(_ a0: Tensor, weight a1: Tensor, bias a2: Tensor? = nil, stride a3: [Int] = [1], padding a4: [Int] = [0], dilation a5: [Int] = [1], groups a6: Int = 1) -> Tensor {
+    public static func conv1d(_ a0: Tensor, _ a1: Tensor, bias a2: Tensor? = nil, stride a3: [Int] = [1], padding a4: [Int] = [0], dilation a5: [Int] = [1], groups a6: Int = 1) -> Tensor {
         let op = Operators.op_conv1d_
         return op(.tensor(a0), .tensor(a1), a2.map { .tensor($0) } ?? .none, .ints(a3), .ints(a4), .ints(a5), .int(a6))
     }
     /// `conv2d(Tensor input, Tensor weight, Tensor? bias=None, SymInt[2] stride=1, SymInt[2] padding=0, SymInt[2] dilation=1, SymInt groups=1) -> Tensor`
-    public static func conv2d(_ a0: Tensor, weight a1: Tensor, bias a2: Tensor? = nil, stride a3: [Int] = [1, 1], padding a4: [Int] = [0, 0], dilation a5: [Int] = [1, 1], groups a6: Int = 1) -> Tensor {
+    public static func conv2d(_ a0: Tensor, _ a1: Tensor, bias a2: Tensor? = nil, stride a3: [Int] = [1, 1], padding a4: [Int] = [0, 0], dilation a5: [Int] = [1, 1], groups a6: Int = 1) -> Tensor {
         let op = Operators.op_conv2d_
         return op(.tensor(a0), .tensor(a1), a2.map { .tensor($0) } ?? .none, .ints(a3), .ints(a4), .ints(a5), .int(a6))
     }
     /// `conv3d(Tensor input, Tensor weight, Tensor? bias=None, SymInt[3] stride=1, SymInt[3] padding=0, SymInt[3] dilation=1, SymInt groups=1) -> Tensor`
-    public static func conv3d(_ a0: Tensor, weight a1: Tensor, bias a2: Tensor? = nil, stride a3: [Int] = [1, 1, 1], padding a4: [Int] = [0, 0, 0], dilation a5: [Int] = [1, 1, 1], groups a6: Int = 1) -> Tensor {
+    public static func conv3d(_ a0: Tensor, _ a1: Tensor, bias a2: Tensor? = nil, stride a3: [Int] = [1, 1, 1], padding a4: [Int] = [0, 0, 0], dilation a5: [Int] = [1, 1, 1], groups a6: Int = 1) -> Tensor {
         let op = Operators.op_conv3d_
         return op(.tensor(a0), .tensor(a1), a2.map { .tensor($0) } ?? .none, .ints(a3), .ints(a4), .ints(a5), .int(a6))
     }
     /// `conv1d.padding(Tensor input, Tensor weight, Tensor? bias=None, SymInt[1] stride=1, str padding="valid", SymInt[1] dilation=1, SymInt groups=1) -> Tensor`
-    public static func conv1d(_ a0: Tensor, weight a1: Tensor, bias a2: Tensor? = nil, stride a3: [Int] = [1], padding a4: String, dilation a5: [Int] = [1], groups a6: Int = 1) -> Tensor {
+    public static func conv1d(_ a0: Tensor, _ a1: Tensor, bias a2: Tensor? = nil, stride a3: [Int] = [1], padding a4: String, dilation a5: [Int] = [1], groups a6: Int = 1) -> Tensor {
         let op = Operators.op_conv1d_padding
         return op(.tensor(a0), .tensor(a1), a2.map { .tensor($0) } ?? .none, .ints(a3), .string(a4), .ints(a5), .int(a6))
     }
     /// `conv2d.padding(Tensor input, Tensor weight, Tensor? bias=None, SymInt[2] stride=1, str padding="valid", SymInt[2] dilation=1, SymInt groups=1) -> Tensor`
-    public static func conv2d(_ a0: Tensor, weight a1: Tensor, bias a2: Tensor? = nil, stride a3: [Int] = [1, 1], padding a4: String, dilation a5: [Int] = [1, 1], groups a6: Int = 1) -> Tensor {
+    public static func conv2d(_ a0: Tensor, _ a1: Tensor, bias a2: Tensor? = nil, stride a3: [Int] = [1, 1], padding a4: String, dilation a5: [Int] = [1, 1], groups a6: Int = 1) -> Tensor {
         let op = Operators.op_conv2d_padding
         return op(.tensor(a0), .tensor(a1), a2.map { .tensor($0) } ?? .none, .ints(a3), .string(a4), .ints(a5), .int(a6))
     }
     /// `conv3d.padding(Tensor input, Tensor weight, Tensor? bias=None, SymInt[3] stride=1, str padding="valid", SymInt[3] dilation=1, SymInt groups=1) -> Tensor`
-    public static func conv3d(_ a0: Tensor, weight a1: Tensor, bias a2: Tensor? = nil, stride a3: [Int] = [1, 1, 1], padding a4: String, dilation a5: [Int] = [1, 1, 1], groups a6: Int = 1) -> Tensor {
+    public static func conv3d(_ a0: Tensor, _ a1: Tensor, bias a2: Tensor? = nil, stride a3: [Int] = [1, 1, 1], padding a4: String, dilation a5: [Int] = [1, 1, 1], groups a6: Int = 1) -> Tensor {
         let op = Operators.op_conv3d_padding
         return op(.tensor(a0), .tensor(a1), a2.map { .tensor($0) } ?? .none, .ints(a3), .string(a4), .ints(a5), .int(a6))
     }
     /// `conv_tbc(Tensor self, Tensor weight, Tensor bias, int pad=0) -> Tensor`
-    public static func convTbc(_ a0: Tensor, weight a1: Tensor, bias a2: Tensor, pad a3: Int = 0) -> Tensor {
+    public static func convTbc(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, pad a3: Int = 0) -> Tensor {
         let op = Operators.op_conv_tbc_
         return op(.tensor(a0), .tensor(a1), .tensor(a2), .int(a3))
     }
     /// `conv_tbc_backward(Tensor self, Tensor input, Tensor weight, Tensor bias, int pad) -> (Tensor, Tensor, Tensor)`
-    public static func convTbcBackward(_ a0: Tensor, input a1: Tensor, weight a2: Tensor, bias a3: Tensor, pad a4: Int) -> (Tensor, Tensor, Tensor) {
+    public static func convTbcBackward(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, _ a3: Tensor, pad a4: Int) -> (Tensor, Tensor, Tensor) {
         let op = Operators.op_conv_tbc_backward_
         return { let r = op.tuple(.tensor(a0), .tensor(a1), .tensor(a2), .tensor(a3), .int(a4)); return (r[0], r[1], r[2]) }()
     }
     /// `conv_transpose1d(Tensor input, Tensor weight, Tensor? bias=None, SymInt[1] stride=1, SymInt[1] padding=0, SymInt[1] output_padding=0, SymInt groups=1, SymInt[1] dilation=1) -> Tensor`
-    public static func convTranspose1d(_ a0: Tensor, weight a1: Tensor, bias a2: Tensor? = nil, stride a3: [Int] = [1], padding a4: [Int] = [0], outputPadding a5: [Int] = [0], groups a6: Int = 1, dilation a7: [Int] = [1]) -> Tensor {
+    public static func convTranspose1d(_ a0: Tensor, _ a1: Tensor, bias a2: Tensor? = nil, stride a3: [Int] = [1], padding a4: [Int] = [0], outputPadding a5: [Int] = [0], groups a6: Int = 1, dilation a7: [Int] = [1]) -> Tensor {
         let op = Operators.op_conv_transpose1d_
         return op(.tensor(a0), .tensor(a1), a2.map { .tensor($0) } ?? .none, .ints(a3), .ints(a4), .ints(a5), .int(a6), .ints(a7))
     }
     /// `conv_transpose2d.input(Tensor input, Tensor weight, Tensor? bias=None, SymInt[2] stride=1, SymInt[2] padding=0, SymInt[2] output_padding=0, SymInt groups=1, SymInt[2] dilation=1) -> Tensor`
-    public static func convTranspose2d(_ a0: Tensor, weight a1: Tensor, bias a2: Tensor? = nil, stride a3: [Int] = [1, 1], padding a4: [Int] = [0, 0], outputPadding a5: [Int] = [0, 0], groups a6: Int = 1, dilation a7: [Int] = [1, 1]) -> Tensor {
+    public static func convTranspose2d(_ a0: Tensor, _ a1: Tensor, bias a2: Tensor? = nil, stride a3: [Int] = [1, 1], padding a4: [Int] = [0, 0], outputPadding a5: [Int] = [0, 0], groups a6: Int = 1, dilation a7: [Int] = [1, 1]) -> Tensor {
         let op = Operators.op_conv_transpose2d_input
         return op(.tensor(a0), .tensor(a1), a2.map { .tensor($0) } ?? .none, .ints(a3), .ints(a4), .ints(a5), .int(a6), .ints(a7))
     }
     /// `conv_transpose3d.input(Tensor input, Tensor weight, Tensor? bias=None, SymInt[3] stride=1, SymInt[3] padding=0, SymInt[3] output_padding=0, SymInt groups=1, SymInt[3] dilation=1) -> Tensor`
-    public static func convTranspose3d(_ a0: Tensor, weight a1: Tensor, bias a2: Tensor? = nil, stride a3: [Int] = [1, 1, 1], padding a4: [Int] = [0, 0, 0], outputPadding a5: [Int] = [0, 0, 0], groups a6: Int = 1, dilation a7: [Int] = [1, 1, 1]) -> Tensor {
+    public static func convTranspose3d(_ a0: Tensor, _ a1: Tensor, bias a2: Tensor? = nil, stride a3: [Int] = [1, 1, 1], padding a4: [Int] = [0, 0, 0], outputPadding a5: [Int] = [0, 0, 0], groups a6: Int = 1, dilation a7: [Int] = [1, 1, 1]) -> Tensor {
         let op = Operators.op_conv_transpose3d_input
         return op(.tensor(a0), .tensor(a1), a2.map { .tensor($0) } ?? .none, .ints(a3), .ints(a4), .ints(a5), .int(a6), .ints(a7))
     }
     /// `copy(Tensor self, Tensor src, bool non_blocking=False) -> Tensor`
-    public static func copy(_ a0: Tensor, src a1: Tensor, nonBlocking a2: Bool = false) -> Tensor {
+    public static func copy(_ a0: Tensor, _ a1: Tensor, nonBlocking a2: Bool = false) -> Tensor {
         let op = Operators.op_copy_
         return op(.tensor(a0), .tensor(a1), .bool(a2))
     }
     /// `copy_(Tensor(a!) self, Tensor src, bool non_blocking=False) -> Tensor(a!)`
     @discardableResult
-    public static func copy_(_ a0: Tensor, src a1: Tensor, nonBlocking a2: Bool = false) -> Tensor {
+    public static func copy_(_ a0: Tensor, _ a1: Tensor, nonBlocking a2: Bool = false) -> Tensor {
         let op = Operators.op_copy__
         return op(.tensor(a0), .tensor(a1), .bool(a2))
     }
@@ -298,7 +298,7 @@ extension ATen {
         return op(.tensor(a0))
     }
     /// `cosine_embedding_loss(Tensor input1, Tensor input2, Tensor target, float margin=0.0, int reduction=Mean) -> Tensor`
-    public static func cosineEmbeddingLoss(_ a0: Tensor, input2 a1: Tensor, target a2: Tensor, margin a3: Double = 0.0, reduction a4: Int = 1) -> Tensor {
+    public static func cosineEmbeddingLoss(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, margin a3: Double = 0.0, reduction a4: Int = 1) -> Tensor {
         let op = Operators.op_cosine_embedding_loss_
         return op(.tensor(a0), .tensor(a1), .tensor(a2), .double(a3), .int(a4))
     }
@@ -333,42 +333,42 @@ extension ATen {
         return op(.tensor(a0), .int(a1), .int(a2), .int(a3), .int(a4))
     }
     /// `cudnn_batch_norm(Tensor input, Tensor weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float exponential_average_factor, float epsilon) -> (Tensor, Tensor, Tensor, Tensor)`
-    public static func cudnnBatchNorm(_ a0: Tensor, weight a1: Tensor, bias a2: Tensor?, runningMean a3: Tensor?, runningVar a4: Tensor?, training a5: Bool, exponentialAverageFactor a6: Double, epsilon a7: Double) -> (Tensor, Tensor, Tensor, Tensor) {
+    public static func cudnnBatchNorm(_ a0: Tensor, _ a1: Tensor, bias a2: Tensor?, runningMean a3: Tensor?, runningVar a4: Tensor?, training a5: Bool, exponentialAverageFactor a6: Double, epsilon a7: Double) -> (Tensor, Tensor, Tensor, Tensor) {
         let op = Operators.op_cudnn_batch_norm_
         return { let r = op.tuple(.tensor(a0), .tensor(a1), a2.map { .tensor($0) } ?? .none, a3.map { .tensor($0) } ?? .none, a4.map { .tensor($0) } ?? .none, .bool(a5), .double(a6), .double(a7)); return (r[0], r[1], r[2], r[3]) }()
     }
     /// `cudnn_batch_norm_backward(Tensor input, Tensor grad_output, Tensor weight, Tensor? running_mean, Tensor? running_var, Tensor? save_mean, Tensor? save_var, float epsilon, Tensor reserveSpace) -> (Tensor, Tensor, Tensor)`
-    public static func cudnnBatchNormBackward(_ a0: Tensor, gradOutput a1: Tensor, weight a2: Tensor, runningMean a3: Tensor?, runningVar a4: Tensor?, saveMean a5: Tensor?, saveVar a6: Tensor?, epsilon a7: Double, reserveSpace a8: Tensor) -> (Tensor, Tensor, Tensor) {
+    public static func cudnnBatchNormBackward(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, runningMean a3: Tensor?, runningVar a4: Tensor?, saveMean a5: Tensor?, saveVar a6: Tensor?, epsilon a7: Double, reserveSpace a8: Tensor) -> (Tensor, Tensor, Tensor) {
         let op = Operators.op_cudnn_batch_norm_backward_
         return { let r = op.tuple(.tensor(a0), .tensor(a1), .tensor(a2), a3.map { .tensor($0) } ?? .none, a4.map { .tensor($0) } ?? .none, a5.map { .tensor($0) } ?? .none, a6.map { .tensor($0) } ?? .none, .double(a7), .tensor(a8)); return (r[0], r[1], r[2]) }()
     }
     /// `cudnn_convolution(Tensor self, Tensor weight, SymInt[] padding, SymInt[] stride, SymInt[] dilation, SymInt groups, bool benchmark, bool deterministic, bool allow_tf32) -> Tensor`
-    public static func cudnnConvolution(_ a0: Tensor, weight a1: Tensor, padding a2: [Int], stride a3: [Int], dilation a4: [Int], groups a5: Int, benchmark a6: Bool, deterministic a7: Bool, allowTf32 a8: Bool) -> Tensor {
+    public static func cudnnConvolution(_ a0: Tensor, _ a1: Tensor, padding a2: [Int], stride a3: [Int], dilation a4: [Int], groups a5: Int, benchmark a6: Bool, deterministic a7: Bool, allowTf32 a8: Bool) -> Tensor {
         let op = Operators.op_cudnn_convolution_
         return op(.tensor(a0), .tensor(a1), .ints(a2), .ints(a3), .ints(a4), .int(a5), .bool(a6), .bool(a7), .bool(a8))
     }
     /// `cudnn_convolution_transpose(Tensor self, Tensor weight, SymInt[] padding, SymInt[] output_padding, SymInt[] stride, SymInt[] dilation, SymInt groups, bool benchmark, bool deterministic, bool allow_tf32) -> Tensor`
-    public static func cudnnConvolutionTranspose(_ a0: Tensor, weight a1: Tensor, padding a2: [Int], outputPadding a3: [Int], stride a4: [Int], dilation a5: [Int], groups a6: Int, benchmark a7: Bool, deterministic a8: Bool, allowTf32 a9: Bool) -> Tensor {
+    public static func cudnnConvolutionTranspose(_ a0: Tensor, _ a1: Tensor, padding a2: [Int], outputPadding a3: [Int], stride a4: [Int], dilation a5: [Int], groups a6: Int, benchmark a7: Bool, deterministic a8: Bool, allowTf32 a9: Bool) -> Tensor {
         let op = Operators.op_cudnn_convolution_transpose_
         return op(.tensor(a0), .tensor(a1), .ints(a2), .ints(a3), .ints(a4), .ints(a5), .int(a6), .bool(a7), .bool(a8), .bool(a9))
     }
     /// `cudnn_convolution_relu(Tensor self, Tensor weight, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, SymInt groups) -> Tensor`
-    public static func cudnnConvolutionRelu(_ a0: Tensor, weight a1: Tensor, bias a2: Tensor?, stride a3: [Int], padding a4: [Int], dilation a5: [Int], groups a6: Int) -> Tensor {
+    public static func cudnnConvolutionRelu(_ a0: Tensor, _ a1: Tensor, bias a2: Tensor?, stride a3: [Int], padding a4: [Int], dilation a5: [Int], groups a6: Int) -> Tensor {
         let op = Operators.op_cudnn_convolution_relu_
         return op(.tensor(a0), .tensor(a1), a2.map { .tensor($0) } ?? .none, .ints(a3), .ints(a4), .ints(a5), .int(a6))
     }
     /// `cudnn_convolution_add_relu(Tensor self, Tensor weight, Tensor z, Scalar? alpha, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, SymInt groups) -> Tensor`
-    public static func cudnnConvolutionAddRelu(_ a0: Tensor, weight a1: Tensor, z a2: Tensor, alpha a3: Scalar?, bias a4: Tensor?, stride a5: [Int], padding a6: [Int], dilation a7: [Int], groups a8: Int) -> Tensor {
+    public static func cudnnConvolutionAddRelu(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, alpha a3: Scalar?, bias a4: Tensor?, stride a5: [Int], padding a6: [Int], dilation a7: [Int], groups a8: Int) -> Tensor {
         let op = Operators.op_cudnn_convolution_add_relu_
         return op(.tensor(a0), .tensor(a1), .tensor(a2), a3.map { $0.opArg } ?? .none, a4.map { .tensor($0) } ?? .none, .ints(a5), .ints(a6), .ints(a7), .int(a8))
     }
     /// `cudnn_grid_sampler(Tensor self, Tensor grid) -> Tensor output`
-    public static func cudnnGridSampler(_ a0: Tensor, grid a1: Tensor) -> Tensor {
+    public static func cudnnGridSampler(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_cudnn_grid_sampler_
         return op(.tensor(a0), .tensor(a1))
     }
     /// `cudnn_grid_sampler_backward(Tensor self, Tensor grid, Tensor grad_output) -> (Tensor grad_self, Tensor grad_grid)`
-    public static func cudnnGridSamplerBackward(_ a0: Tensor, grid a1: Tensor, gradOutput a2: Tensor) -> (gradSelf: Tensor, gradGrid: Tensor) {
+    public static func cudnnGridSamplerBackward(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor) -> (gradSelf: Tensor, gradGrid: Tensor) {
         let op = Operators.op_cudnn_grid_sampler_backward_
         return { let r = op.tuple(.tensor(a0), .tensor(a1), .tensor(a2)); return (r[0], r[1]) }()
     }
@@ -383,7 +383,7 @@ extension ATen {
         return { let r = op.tuple(.tensor(a0), .int(a1)); return (r[0], r[1]) }()
     }
     /// `cummaxmin_backward(Tensor grad, Tensor input, Tensor indices, int dim) -> Tensor`
-    public static func cummaxminBackward(_ a0: Tensor, input a1: Tensor, indices a2: Tensor, dim a3: Int) -> Tensor {
+    public static func cummaxminBackward(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, dim a3: Int) -> Tensor {
         let op = Operators.op_cummaxmin_backward_
         return op(.tensor(a0), .tensor(a1), .tensor(a2), .int(a3))
     }
@@ -399,7 +399,7 @@ extension ATen {
         return op(.tensor(a0), .int(a1), a2.map { $0.opArg } ?? .none)
     }
     /// `cumprod_backward(Tensor grad, Tensor input, int dim, Tensor output) -> Tensor`
-    public static func cumprodBackward(_ a0: Tensor, input a1: Tensor, dim a2: Int, output a3: Tensor) -> Tensor {
+    public static func cumprodBackward(_ a0: Tensor, _ a1: Tensor, dim a2: Int, output a3: Tensor) -> Tensor {
         let op = Operators.op_cumprod_backward_
         return op(.tensor(a0), .tensor(a1), .int(a2), .tensor(a3))
     }
@@ -415,7 +415,7 @@ extension ATen {
         return op(.tensor(a0), .int(a1), a2.map { $0.opArg } ?? .none)
     }
     /// `cumulative_trapezoid.x(Tensor y, Tensor x, *, int dim=-1) -> Tensor`
-    public static func cumulativeTrapezoid(_ a0: Tensor, x a1: Tensor, dim a2: Int = -1) -> Tensor {
+    public static func cumulativeTrapezoid(_ a0: Tensor, _ a1: Tensor, dim a2: Int = -1) -> Tensor {
         let op = Operators.op_cumulative_trapezoid_x
         return op(.tensor(a0), .tensor(a1), .int(a2))
     }
@@ -425,22 +425,22 @@ extension ATen {
         return op(.tensor(a0), a1.opArg, .int(a2))
     }
     /// `ctc_loss.IntList(Tensor log_probs, Tensor targets, int[] input_lengths, int[] target_lengths, int blank=0, int reduction=Mean, bool zero_infinity=False) -> Tensor`
-    public static func ctcLoss(_ a0: Tensor, targets a1: Tensor, inputLengths a2: [Int], targetLengths a3: [Int], blank a4: Int = 0, reduction a5: Int = 1, zeroInfinity a6: Bool = false) -> Tensor {
+    public static func ctcLoss(_ a0: Tensor, _ a1: Tensor, inputLengths a2: [Int], targetLengths a3: [Int], blank a4: Int = 0, reduction a5: Int = 1, zeroInfinity a6: Bool = false) -> Tensor {
         let op = Operators.op_ctc_loss_IntList
         return op(.tensor(a0), .tensor(a1), .ints(a2), .ints(a3), .int(a4), .int(a5), .bool(a6))
     }
     /// `ctc_loss.Tensor(Tensor log_probs, Tensor targets, Tensor input_lengths, Tensor target_lengths, int blank=0, int reduction=Mean, bool zero_infinity=False) -> Tensor`
-    public static func ctcLoss(_ a0: Tensor, targets a1: Tensor, inputLengths a2: Tensor, targetLengths a3: Tensor, blank a4: Int = 0, reduction a5: Int = 1, zeroInfinity a6: Bool = false) -> Tensor {
+    public static func ctcLoss(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, _ a3: Tensor, blank a4: Int = 0, reduction a5: Int = 1, zeroInfinity a6: Bool = false) -> Tensor {
         let op = Operators.op_ctc_loss_Tensor
         return op(.tensor(a0), .tensor(a1), .tensor(a2), .tensor(a3), .int(a4), .int(a5), .bool(a6))
     }
     /// `cdist(Tensor x1, Tensor x2, float p=2, int? compute_mode=None) -> Tensor`
-    public static func cdist(_ a0: Tensor, x2 a1: Tensor, p a2: Double = 2.0, computeMode a3: Int? = nil) -> Tensor {
+    public static func cdist(_ a0: Tensor, _ a1: Tensor, p a2: Double = 2.0, computeMode a3: Int? = nil) -> Tensor {
         let op = Operators.op_cdist_
         return op(.tensor(a0), .tensor(a1), .double(a2), a3.map { .int($0) } ?? .none)
     }
     /// `cosine_similarity(Tensor x1, Tensor x2, int dim=1, float eps=1e-08) -> Tensor`
-    public static func cosineSimilarity(_ a0: Tensor, x2 a1: Tensor, dim a2: Int = 1, eps a3: Double = 1e-08) -> Tensor {
+    public static func cosineSimilarity(_ a0: Tensor, _ a1: Tensor, dim a2: Int = 1, eps a3: Double = 1e-08) -> Tensor {
         let op = Operators.op_cosine_similarity_
         return op(.tensor(a0), .tensor(a1), .int(a2), .double(a3))
     }
@@ -487,7 +487,7 @@ extension ATen {
     }
     /// `copy_sparse_to_sparse_(Tensor(a!) self, Tensor src, bool non_blocking=False) -> Tensor(a!)`
     @discardableResult
-    public static func copySparseToSparse_(_ a0: Tensor, src a1: Tensor, nonBlocking a2: Bool = false) -> Tensor {
+    public static func copySparseToSparse_(_ a0: Tensor, _ a1: Tensor, nonBlocking a2: Bool = false) -> Tensor {
         let op = Operators.op_copy_sparse_to_sparse__
         return op(.tensor(a0), .tensor(a1), .bool(a2))
     }
@@ -497,7 +497,7 @@ extension ATen {
         return { let r = op.tuple(.tensor(a0), .int(a1), .int(a2), .double(a3), .int(a4)); return (r[0], r[1]) }()
     }
     /// `cartesian_prod(Tensor[] tensors) -> Tensor`
-    public static func cartesianProd(_ a0: [Tensor]) -> Tensor {
+    public static func cartesianProd(tensors a0: [Tensor]) -> Tensor {
         let op = Operators.op_cartesian_prod_
         return op(.tensors(a0))
     }
@@ -507,7 +507,7 @@ extension ATen {
         return op(.tensor(a0), .int(a1), .bool(a2))
     }
     /// `can_cast(ScalarType from_, ScalarType to) -> bool`
-    public static func canCast(_ a0: DType, to a1: DType) -> Bool {
+    public static func canCast(from a0: DType, to a1: DType) -> Bool {
         let op = Operators.op_can_cast_
         return op.scalar(a0.opArg, a1.opArg) != 0
     }
@@ -518,12 +518,12 @@ extension ATen {
         return op(.tensor(a0), .double(a1), .double(a2), a3.map { .generator($0) } ?? .none)
     }
     /// `cross(Tensor self, Tensor other, int? dim=None) -> Tensor`
-    public static func cross(_ a0: Tensor, other a1: Tensor, dim a2: Int? = nil) -> Tensor {
+    public static func cross(_ a0: Tensor, _ a1: Tensor, dim a2: Int? = nil) -> Tensor {
         let op = Operators.op_cross_
         return op(.tensor(a0), .tensor(a1), a2.map { .int($0) } ?? .none)
     }
     /// `cross_entropy_loss(Tensor self, Tensor target, Tensor? weight=None, int reduction=Mean, SymInt ignore_index=-100, float label_smoothing=0.0) -> Tensor`
-    public static func crossEntropyLoss(_ a0: Tensor, target a1: Tensor, weight a2: Tensor? = nil, reduction a3: Int = 1, ignoreIndex a4: Int = -100, labelSmoothing a5: Double = 0.0) -> Tensor {
+    public static func crossEntropyLoss(_ a0: Tensor, _ a1: Tensor, weight a2: Tensor? = nil, reduction a3: Int = 1, ignoreIndex a4: Int = -100, labelSmoothing a5: Double = 0.0) -> Tensor {
         let op = Operators.op_cross_entropy_loss_
         return op(.tensor(a0), .tensor(a1), a2.map { .tensor($0) } ?? .none, .int(a3), .int(a4), .double(a5))
     }
@@ -533,7 +533,7 @@ extension ATen {
         return op(.tensor(a0), .bool(a1))
     }
     /// `cholesky_solve(Tensor self, Tensor input2, bool upper=False) -> Tensor`
-    public static func choleskySolve(_ a0: Tensor, input2 a1: Tensor, upper a2: Bool = false) -> Tensor {
+    public static func choleskySolve(_ a0: Tensor, _ a1: Tensor, upper a2: Bool = false) -> Tensor {
         let op = Operators.op_cholesky_solve_
         return op(.tensor(a0), .tensor(a1), .bool(a2))
     }
@@ -543,7 +543,7 @@ extension ATen {
         return op(.tensor(a0), .bool(a1))
     }
     /// `conv_depthwise3d(Tensor self, Tensor weight, SymInt[3] kernel_size, Tensor? bias, SymInt[3] stride, SymInt[3] padding, SymInt[3] dilation) -> Tensor`
-    public static func convDepthwise3d(_ a0: Tensor, weight a1: Tensor, kernelSize a2: [Int], bias a3: Tensor?, stride a4: [Int], padding a5: [Int], dilation a6: [Int]) -> Tensor {
+    public static func convDepthwise3d(_ a0: Tensor, _ a1: Tensor, kernelSize a2: [Int], bias a3: Tensor?, stride a4: [Int], padding a5: [Int], dilation a6: [Int]) -> Tensor {
         let op = Operators.op_conv_depthwise3d_
         return op(.tensor(a0), .tensor(a1), .ints(a2), a3.map { .tensor($0) } ?? .none, .ints(a4), .ints(a5), .ints(a6))
     }
@@ -553,7 +553,7 @@ extension ATen {
         return op(.tensor(a0), .ints(a1), .ints(a2), .ints(a3), .ints(a4), .ints(a5))
     }
     /// `column_stack(Tensor[] tensors) -> Tensor`
-    public static func columnStack(_ a0: [Tensor]) -> Tensor {
+    public static func columnStack(tensors a0: [Tensor]) -> Tensor {
         let op = Operators.op_column_stack_
         return op(.tensors(a0))
     }

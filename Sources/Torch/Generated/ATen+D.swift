@@ -44,24 +44,24 @@ extension ATen {
         return op(.tensor(a0), .int(a1), .int(a2), a3.map { .tensor($0) } ?? .none, a4.map { .tensor($0) } ?? .none)
     }
     /// `div.Tensor(Tensor self, Tensor other) -> Tensor`
-    public static func div(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func div(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_div_Tensor
         return op(.tensor(a0), .tensor(a1))
     }
     /// `div_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)`
     @discardableResult
-    public static func div_(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func div_(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_div__Tensor
         return op(.tensor(a0), .tensor(a1))
     }
     /// `div.Tensor_mode(Tensor self, Tensor other, *, str? rounding_mode) -> Tensor`
-    public static func div(_ a0: Tensor, other a1: Tensor, roundingMode a2: String?) -> Tensor {
+    public static func div(_ a0: Tensor, _ a1: Tensor, roundingMode a2: String?) -> Tensor {
         let op = Operators.op_div_Tensor_mode
         return op(.tensor(a0), .tensor(a1), a2.map { .string($0) } ?? .none)
     }
     /// `div_.Tensor_mode(Tensor(a!) self, Tensor other, *, str? rounding_mode) -> Tensor(a!)`
     @discardableResult
-    public static func div_(_ a0: Tensor, other a1: Tensor, roundingMode a2: String?) -> Tensor {
+    public static func div_(_ a0: Tensor, _ a1: Tensor, roundingMode a2: String?) -> Tensor {
         let op = Operators.op_div__Tensor_mode
         return op(.tensor(a0), .tensor(a1), a2.map { .string($0) } ?? .none)
     }
@@ -88,13 +88,13 @@ extension ATen {
         return op(.tensor(a0), a1.opArg, a2.map { .string($0) } ?? .none)
     }
     /// `divide.Tensor(Tensor self, Tensor other) -> Tensor`
-    public static func divide(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func divide(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_divide_Tensor
         return op(.tensor(a0), .tensor(a1))
     }
     /// `divide_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)`
     @discardableResult
-    public static func divide_(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func divide_(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_divide__Tensor
         return op(.tensor(a0), .tensor(a1))
     }
@@ -110,13 +110,13 @@ extension ATen {
         return op(.tensor(a0), a1.opArg)
     }
     /// `divide.Tensor_mode(Tensor self, Tensor other, *, str? rounding_mode) -> Tensor`
-    public static func divide(_ a0: Tensor, other a1: Tensor, roundingMode a2: String?) -> Tensor {
+    public static func divide(_ a0: Tensor, _ a1: Tensor, roundingMode a2: String?) -> Tensor {
         let op = Operators.op_divide_Tensor_mode
         return op(.tensor(a0), .tensor(a1), a2.map { .string($0) } ?? .none)
     }
     /// `divide_.Tensor_mode(Tensor(a!) self, Tensor other, *, str? rounding_mode) -> Tensor(a!)`
     @discardableResult
-    public static func divide_(_ a0: Tensor, other a1: Tensor, roundingMode a2: String?) -> Tensor {
+    public static func divide_(_ a0: Tensor, _ a1: Tensor, roundingMode a2: String?) -> Tensor {
         let op = Operators.op_divide__Tensor_mode
         return op(.tensor(a0), .tensor(a1), a2.map { .string($0) } ?? .none)
     }
@@ -132,7 +132,7 @@ extension ATen {
         return op(.tensor(a0), a1.opArg, a2.map { .string($0) } ?? .none)
     }
     /// `dot(Tensor self, Tensor tensor) -> Tensor`
-    public static func dot(_ a0: Tensor, tensor a1: Tensor) -> Tensor {
+    public static func dot(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_dot_
         return op(.tensor(a0), .tensor(a1))
     }
@@ -159,7 +159,7 @@ extension ATen {
         return op(.tensor(a0))
     }
     /// `diagonal_scatter(Tensor self, Tensor src, int offset=0, int dim1=0, int dim2=1) -> Tensor`
-    public static func diagonalScatter(_ a0: Tensor, src a1: Tensor, offset a2: Int = 0, dim1 a3: Int = 0, dim2 a4: Int = 1) -> Tensor {
+    public static func diagonalScatter(_ a0: Tensor, _ a1: Tensor, offset a2: Int = 0, dim1 a3: Int = 0, dim2 a4: Int = 1) -> Tensor {
         let op = Operators.op_diagonal_scatter_
         return op(.tensor(a0), .tensor(a1), .int(a2), .int(a3), .int(a4))
     }
@@ -174,7 +174,7 @@ extension ATen {
         return op.list(.tensor(a0), .ints(a1))
     }
     /// `dstack(Tensor[] tensors) -> Tensor`
-    public static func dstack(_ a0: [Tensor]) -> Tensor {
+    public static func dstack(tensors a0: [Tensor]) -> Tensor {
         let op = Operators.op_dstack_
         return op(.tensors(a0))
     }
@@ -189,7 +189,7 @@ extension ATen {
         return op(.tensor(a0))
     }
     /// `dequantize.tensors(Tensor[] tensors) -> Tensor[]`
-    public static func dequantize(_ a0: [Tensor]) -> [Tensor] {
+    public static func dequantize(tensors a0: [Tensor]) -> [Tensor] {
         let op = Operators.op_dequantize_tensors
         return op.list(.tensors(a0))
     }
@@ -210,7 +210,7 @@ extension ATen {
         return op(.tensor(a0))
     }
     /// `dist(Tensor self, Tensor other, Scalar p=2) -> Tensor`
-    public static func dist(_ a0: Tensor, other a1: Tensor, p a2: Scalar = 2) -> Tensor {
+    public static func dist(_ a0: Tensor, _ a1: Tensor, p a2: Scalar = 2) -> Tensor {
         let op = Operators.op_dist_
         return op(.tensor(a0), .tensor(a1), a2.opArg)
     }

@@ -3,58 +3,58 @@
 
 extension ATen {
     /// `einsum(str equation, Tensor[] tensors, *, int[]? path=None) -> Tensor`
-    public static func einsum(_ a0: String, tensors a1: [Tensor], path a2: [Int]? = nil) -> Tensor {
+    public static func einsum(equation a0: String, tensors a1: [Tensor], path a2: [Int]? = nil) -> Tensor {
         let op = Operators.op_einsum_
         return op(.string(a0), .tensors(a1), a2.map { .ints($0) } ?? .none)
     }
     /// `embedding(Tensor weight, Tensor indices, SymInt padding_idx=-1, bool scale_grad_by_freq=False, bool sparse=False) -> Tensor`
-    public static func embedding(_ a0: Tensor, indices a1: Tensor, paddingIdx a2: Int = -1, scaleGradByFreq a3: Bool = false, sparse a4: Bool = false) -> Tensor {
+    public static func embedding(_ a0: Tensor, _ a1: Tensor, paddingIdx a2: Int = -1, scaleGradByFreq a3: Bool = false, sparse a4: Bool = false) -> Tensor {
         let op = Operators.op_embedding_
         return op(.tensor(a0), .tensor(a1), .int(a2), .bool(a3), .bool(a4))
     }
     /// `embedding_backward(Tensor grad, Tensor indices, SymInt num_weights, SymInt padding_idx, bool scale_grad_by_freq, bool sparse) -> Tensor`
-    public static func embeddingBackward(_ a0: Tensor, indices a1: Tensor, numWeights a2: Int, paddingIdx a3: Int, scaleGradByFreq a4: Bool, sparse a5: Bool) -> Tensor {
+    public static func embeddingBackward(_ a0: Tensor, _ a1: Tensor, numWeights a2: Int, paddingIdx a3: Int, scaleGradByFreq a4: Bool, sparse a5: Bool) -> Tensor {
         let op = Operators.op_embedding_backward_
         return op(.tensor(a0), .tensor(a1), .int(a2), .int(a3), .bool(a4), .bool(a5))
     }
     /// `embedding_dense_backward(Tensor grad_output, Tensor indices, SymInt num_weights, SymInt padding_idx, bool scale_grad_by_freq) -> Tensor`
-    public static func embeddingDenseBackward(_ a0: Tensor, indices a1: Tensor, numWeights a2: Int, paddingIdx a3: Int, scaleGradByFreq a4: Bool) -> Tensor {
+    public static func embeddingDenseBackward(_ a0: Tensor, _ a1: Tensor, numWeights a2: Int, paddingIdx a3: Int, scaleGradByFreq a4: Bool) -> Tensor {
         let op = Operators.op_embedding_dense_backward_
         return op(.tensor(a0), .tensor(a1), .int(a2), .int(a3), .bool(a4))
     }
     /// `embedding_renorm_(Tensor(a!) self, Tensor indices, float max_norm, float norm_type) -> Tensor(a!)`
     @discardableResult
-    public static func embeddingRenorm_(_ a0: Tensor, indices a1: Tensor, maxNorm a2: Double, normType a3: Double) -> Tensor {
+    public static func embeddingRenorm_(_ a0: Tensor, _ a1: Tensor, maxNorm a2: Double, normType a3: Double) -> Tensor {
         let op = Operators.op_embedding_renorm__
         return op(.tensor(a0), .tensor(a1), .double(a2), .double(a3))
     }
     /// `embedding_sparse_backward(Tensor grad, Tensor indices, int num_weights, int padding_idx, bool scale_grad_by_freq) -> Tensor`
-    public static func embeddingSparseBackward(_ a0: Tensor, indices a1: Tensor, numWeights a2: Int, paddingIdx a3: Int, scaleGradByFreq a4: Bool) -> Tensor {
+    public static func embeddingSparseBackward(_ a0: Tensor, _ a1: Tensor, numWeights a2: Int, paddingIdx a3: Int, scaleGradByFreq a4: Bool) -> Tensor {
         let op = Operators.op_embedding_sparse_backward_
         return op(.tensor(a0), .tensor(a1), .int(a2), .int(a3), .bool(a4))
     }
     /// `embedding_bag(Tensor weight, Tensor indices, Tensor offsets, bool scale_grad_by_freq=False, int mode=0, bool sparse=False, Tensor? per_sample_weights=None, bool include_last_offset=False) -> (Tensor, Tensor, Tensor, Tensor)`
-    public static func embeddingBag(_ a0: Tensor, indices a1: Tensor, offsets a2: Tensor, scaleGradByFreq a3: Bool = false, mode a4: Int = 0, sparse a5: Bool = false, perSampleWeights a6: Tensor? = nil, includeLastOffset a7: Bool = false) -> (Tensor, Tensor, Tensor, Tensor) {
+    public static func embeddingBag(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, scaleGradByFreq a3: Bool = false, mode a4: Int = 0, sparse a5: Bool = false, perSampleWeights a6: Tensor? = nil, includeLastOffset a7: Bool = false) -> (Tensor, Tensor, Tensor, Tensor) {
         let op = Operators.op_embedding_bag_
         return { let r = op.tuple(.tensor(a0), .tensor(a1), .tensor(a2), .bool(a3), .int(a4), .bool(a5), a6.map { .tensor($0) } ?? .none, .bool(a7)); return (r[0], r[1], r[2], r[3]) }()
     }
     /// `embedding_bag.padding_idx(Tensor weight, Tensor indices, Tensor offsets, bool scale_grad_by_freq, int mode, bool sparse, Tensor? per_sample_weights, bool include_last_offset, int? padding_idx) -> (Tensor, Tensor, Tensor, Tensor)`
-    public static func embeddingBag(_ a0: Tensor, indices a1: Tensor, offsets a2: Tensor, scaleGradByFreq a3: Bool, mode a4: Int, sparse a5: Bool, perSampleWeights a6: Tensor?, includeLastOffset a7: Bool, paddingIdx a8: Int?) -> (Tensor, Tensor, Tensor, Tensor) {
+    public static func embeddingBag(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, scaleGradByFreq a3: Bool, mode a4: Int, sparse a5: Bool, perSampleWeights a6: Tensor?, includeLastOffset a7: Bool, paddingIdx a8: Int?) -> (Tensor, Tensor, Tensor, Tensor) {
         let op = Operators.op_embedding_bag_padding_idx
         return { let r = op.tuple(.tensor(a0), .tensor(a1), .tensor(a2), .bool(a3), .int(a4), .bool(a5), a6.map { .tensor($0) } ?? .none, .bool(a7), a8.map { .int($0) } ?? .none); return (r[0], r[1], r[2], r[3]) }()
     }
     /// `empty.memory_format(SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor`
-    public static func empty(_ a0: [Int], dtype a1: DType? = nil, layout a2: Layout? = nil, device a3: Device? = nil, pinMemory a4: Bool? = nil, memoryFormat a5: MemoryFormat? = nil) -> Tensor {
+    public static func empty(size a0: [Int], dtype a1: DType? = nil, layout a2: Layout? = nil, device a3: Device? = nil, pinMemory a4: Bool? = nil, memoryFormat a5: MemoryFormat? = nil) -> Tensor {
         let op = Operators.op_empty_memory_format
         return op(.ints(a0), a1.map { $0.opArg } ?? .none, a2.map { $0.opArg } ?? .none, a3.map { .device($0) } ?? .none, a4.map { .bool($0) } ?? .none, a5.map { $0.opArg } ?? .none)
     }
     /// `empty_permuted(SymInt[] size, int[] physical_layout, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
-    public static func emptyPermuted(_ a0: [Int], physicalLayout a1: [Int], dtype a2: DType? = nil, layout a3: Layout? = nil, device a4: Device? = nil, pinMemory a5: Bool? = nil) -> Tensor {
+    public static func emptyPermuted(size a0: [Int], physicalLayout a1: [Int], dtype a2: DType? = nil, layout a3: Layout? = nil, device a4: Device? = nil, pinMemory a5: Bool? = nil) -> Tensor {
         let op = Operators.op_empty_permuted_
         return op(.ints(a0), .ints(a1), a2.map { $0.opArg } ?? .none, a3.map { $0.opArg } ?? .none, a4.map { .device($0) } ?? .none, a5.map { .bool($0) } ?? .none)
     }
     /// `empty_quantized(int[] size, Tensor qtensor, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor`
-    public static func emptyQuantized(_ a0: [Int], qtensor a1: Tensor, dtype a2: DType? = nil, layout a3: Layout? = nil, device a4: Device? = nil, pinMemory a5: Bool? = nil, memoryFormat a6: MemoryFormat? = nil) -> Tensor {
+    public static func emptyQuantized(size a0: [Int], qtensor a1: Tensor, dtype a2: DType? = nil, layout a3: Layout? = nil, device a4: Device? = nil, pinMemory a5: Bool? = nil, memoryFormat a6: MemoryFormat? = nil) -> Tensor {
         let op = Operators.op_empty_quantized_
         return op(.ints(a0), .tensor(a1), a2.map { $0.opArg } ?? .none, a3.map { $0.opArg } ?? .none, a4.map { .device($0) } ?? .none, a5.map { .bool($0) } ?? .none, a6.map { $0.opArg } ?? .none)
     }
@@ -64,7 +64,7 @@ extension ATen {
         return op(.tensor(a0), a1.map { $0.opArg } ?? .none, a2.map { $0.opArg } ?? .none, a3.map { .device($0) } ?? .none, a4.map { .bool($0) } ?? .none, a5.map { $0.opArg } ?? .none)
     }
     /// `empty_strided(SymInt[] size, SymInt[] stride, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
-    public static func emptyStrided(_ a0: [Int], stride a1: [Int], dtype a2: DType? = nil, layout a3: Layout? = nil, device a4: Device? = nil, pinMemory a5: Bool? = nil) -> Tensor {
+    public static func emptyStrided(size a0: [Int], stride a1: [Int], dtype a2: DType? = nil, layout a3: Layout? = nil, device a4: Device? = nil, pinMemory a5: Bool? = nil) -> Tensor {
         let op = Operators.op_empty_strided_
         return op(.ints(a0), .ints(a1), a2.map { $0.opArg } ?? .none, a3.map { $0.opArg } ?? .none, a4.map { .device($0) } ?? .none, a5.map { .bool($0) } ?? .none)
     }
@@ -129,17 +129,17 @@ extension ATen {
         return op(.tensor(a0), .ints(a1), .bool(a2))
     }
     /// `expand_as(Tensor(a) self, Tensor other) -> Tensor(a)`
-    public static func expandAs(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func expandAs(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_expand_as_
         return op(.tensor(a0), .tensor(a1))
     }
     /// `eye(SymInt n, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
-    public static func eye(_ a0: Int, dtype a1: DType? = nil, layout a2: Layout? = nil, device a3: Device? = nil, pinMemory a4: Bool? = nil) -> Tensor {
+    public static func eye(n a0: Int, dtype a1: DType? = nil, layout a2: Layout? = nil, device a3: Device? = nil, pinMemory a4: Bool? = nil) -> Tensor {
         let op = Operators.op_eye_
         return op(.int(a0), a1.map { $0.opArg } ?? .none, a2.map { $0.opArg } ?? .none, a3.map { .device($0) } ?? .none, a4.map { .bool($0) } ?? .none)
     }
     /// `eye.m(SymInt n, SymInt m, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
-    public static func eye(_ a0: Int, m a1: Int, dtype a2: DType? = nil, layout a3: Layout? = nil, device a4: Device? = nil, pinMemory a5: Bool? = nil) -> Tensor {
+    public static func eye(n a0: Int, m a1: Int, dtype a2: DType? = nil, layout a3: Layout? = nil, device a4: Device? = nil, pinMemory a5: Bool? = nil) -> Tensor {
         let op = Operators.op_eye_m
         return op(.int(a0), .int(a1), a2.map { $0.opArg } ?? .none, a3.map { $0.opArg } ?? .none, a4.map { .device($0) } ?? .none, a5.map { .bool($0) } ?? .none)
     }
@@ -151,7 +151,7 @@ extension ATen {
     }
     /// `eq_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)`
     @discardableResult
-    public static func eq_(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func eq_(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_eq__Tensor
         return op(.tensor(a0), .tensor(a1))
     }
@@ -167,7 +167,7 @@ extension ATen {
         return op(.tensor(a0), a1.opArg)
     }
     /// `eq.Tensor(Tensor self, Tensor other) -> Tensor`
-    public static func eq(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func eq(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_eq_Tensor
         return op(.tensor(a0), .tensor(a1))
     }
@@ -183,7 +183,7 @@ extension ATen {
         return op(.tensor(a0))
     }
     /// `equal(Tensor self, Tensor other) -> bool`
-    public static func equal(_ a0: Tensor, other a1: Tensor) -> Bool {
+    public static func equal(_ a0: Tensor, _ a1: Tensor) -> Bool {
         let op = Operators.op_equal_
         return op.scalar(.tensor(a0), .tensor(a1)) != 0
     }

@@ -41,7 +41,7 @@ extension ATen {
         return op(.tensor(a0), a1.opArg)
     }
     /// `fill.Tensor(Tensor self, Tensor value) -> Tensor`
-    public static func fill(_ a0: Tensor, value a1: Tensor) -> Tensor {
+    public static func fill(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_fill_Tensor
         return op(.tensor(a0), .tensor(a1))
     }
@@ -53,7 +53,7 @@ extension ATen {
     }
     /// `fill_.Tensor(Tensor(a!) self, Tensor value) -> Tensor(a!)`
     @discardableResult
-    public static func fill_(_ a0: Tensor, value a1: Tensor) -> Tensor {
+    public static func fill_(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_fill__Tensor
         return op(.tensor(a0), .tensor(a1))
     }
@@ -69,13 +69,13 @@ extension ATen {
         return op(.tensor(a0))
     }
     /// `floor_divide(Tensor self, Tensor other) -> Tensor`
-    public static func floorDivide(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func floorDivide(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_floor_divide_
         return op(.tensor(a0), .tensor(a1))
     }
     /// `floor_divide_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)`
     @discardableResult
-    public static func floorDivide_(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func floorDivide_(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_floor_divide__Tensor
         return op(.tensor(a0), .tensor(a1))
     }
@@ -102,7 +102,7 @@ extension ATen {
         return op(.tensor(a0))
     }
     /// `full(SymInt[] size, Scalar fill_value, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
-    public static func full(_ a0: [Int], fillValue a1: Scalar, dtype a2: DType? = nil, layout a3: Layout? = nil, device a4: Device? = nil, pinMemory a5: Bool? = nil) -> Tensor {
+    public static func full(size a0: [Int], fillValue a1: Scalar, dtype a2: DType? = nil, layout a3: Layout? = nil, device a4: Device? = nil, pinMemory a5: Bool? = nil) -> Tensor {
         let op = Operators.op_full_
         return op(.ints(a0), a1.opArg, a2.map { $0.opArg } ?? .none, a3.map { $0.opArg } ?? .none, a4.map { .device($0) } ?? .none, a5.map { .bool($0) } ?? .none)
     }
@@ -112,17 +112,17 @@ extension ATen {
         return op(.tensor(a0), a1.opArg, a2.map { $0.opArg } ?? .none, a3.map { $0.opArg } ?? .none, a4.map { .device($0) } ?? .none, a5.map { .bool($0) } ?? .none, a6.map { $0.opArg } ?? .none)
     }
     /// `from_file(str filename, bool? shared=None, int? size=0, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
-    public static func fromFile(_ a0: String, shared a1: Bool? = nil, size a2: Int? = 0, dtype a3: DType? = nil, layout a4: Layout? = nil, device a5: Device? = nil, pinMemory a6: Bool? = nil) -> Tensor {
+    public static func fromFile(filename a0: String, shared a1: Bool? = nil, size a2: Int? = 0, dtype a3: DType? = nil, layout a4: Layout? = nil, device a5: Device? = nil, pinMemory a6: Bool? = nil) -> Tensor {
         let op = Operators.op_from_file_
         return op(.string(a0), a1.map { .bool($0) } ?? .none, a2.map { .int($0) } ?? .none, a3.map { $0.opArg } ?? .none, a4.map { $0.opArg } ?? .none, a5.map { .device($0) } ?? .none, a6.map { .bool($0) } ?? .none)
     }
     /// `fbgemm_linear_int8_weight_fp32_activation(Tensor input, Tensor weight, Tensor packed, Tensor col_offsets, Scalar weight_scale, Scalar weight_zero_point, Tensor bias) -> Tensor`
-    public static func fbgemmLinearInt8WeightFp32Activation(_ a0: Tensor, weight a1: Tensor, packed a2: Tensor, colOffsets a3: Tensor, weightScale a4: Scalar, weightZeroPoint a5: Scalar, bias a6: Tensor) -> Tensor {
+    public static func fbgemmLinearInt8WeightFp32Activation(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, _ a3: Tensor, weightScale a4: Scalar, weightZeroPoint a5: Scalar, bias a6: Tensor) -> Tensor {
         let op = Operators.op_fbgemm_linear_int8_weight_fp32_activation_
         return op(.tensor(a0), .tensor(a1), .tensor(a2), .tensor(a3), a4.opArg, a5.opArg, .tensor(a6))
     }
     /// `fbgemm_linear_int8_weight(Tensor input, Tensor weight, Tensor packed, Tensor col_offsets, Scalar weight_scale, Scalar weight_zero_point, Tensor bias) -> Tensor`
-    public static func fbgemmLinearInt8Weight(_ a0: Tensor, weight a1: Tensor, packed a2: Tensor, colOffsets a3: Tensor, weightScale a4: Scalar, weightZeroPoint a5: Scalar, bias a6: Tensor) -> Tensor {
+    public static func fbgemmLinearInt8Weight(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, _ a3: Tensor, weightScale a4: Scalar, weightZeroPoint a5: Scalar, bias a6: Tensor) -> Tensor {
         let op = Operators.op_fbgemm_linear_int8_weight_
         return op(.tensor(a0), .tensor(a1), .tensor(a2), .tensor(a3), a4.opArg, a5.opArg, .tensor(a6))
     }
@@ -132,24 +132,24 @@ extension ATen {
         return op(.tensor(a0))
     }
     /// `fbgemm_linear_fp16_weight_fp32_activation(Tensor input, Tensor packed_weight, Tensor? bias) -> Tensor`
-    public static func fbgemmLinearFp16WeightFp32Activation(_ a0: Tensor, packedWeight a1: Tensor, bias a2: Tensor?) -> Tensor {
+    public static func fbgemmLinearFp16WeightFp32Activation(_ a0: Tensor, _ a1: Tensor, bias a2: Tensor?) -> Tensor {
         let op = Operators.op_fbgemm_linear_fp16_weight_fp32_activation_
         return op(.tensor(a0), .tensor(a1), a2.map { .tensor($0) } ?? .none)
     }
     /// `fbgemm_linear_fp16_weight_fp32_activation.out(Tensor input, Tensor packed_weight, Tensor? bias, Tensor(a!) output) -> Tensor`
     @discardableResult
-    public static func fbgemmLinearFp16WeightFp32Activation(_ a0: Tensor, packedWeight a1: Tensor, bias a2: Tensor?, output a3: Tensor) -> Tensor {
+    public static func fbgemmLinearFp16WeightFp32Activation(_ a0: Tensor, _ a1: Tensor, bias a2: Tensor?, output a3: Tensor) -> Tensor {
         let op = Operators.op_fbgemm_linear_fp16_weight_fp32_activation_out
         return op(.tensor(a0), .tensor(a1), a2.map { .tensor($0) } ?? .none, .tensor(a3))
     }
     /// `fbgemm_linear_fp16_weight(Tensor input, Tensor packed_weight, Tensor bias) -> Tensor`
-    public static func fbgemmLinearFp16Weight(_ a0: Tensor, packedWeight a1: Tensor, bias a2: Tensor) -> Tensor {
+    public static func fbgemmLinearFp16Weight(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor) -> Tensor {
         let op = Operators.op_fbgemm_linear_fp16_weight_
         return op(.tensor(a0), .tensor(a1), .tensor(a2))
     }
     /// `fbgemm_linear_fp16_weight.out(Tensor input, Tensor packed_weight, Tensor bias, Tensor(a!) output) -> Tensor`
     @discardableResult
-    public static func fbgemmLinearFp16Weight(_ a0: Tensor, packedWeight a1: Tensor, bias a2: Tensor, output a3: Tensor) -> Tensor {
+    public static func fbgemmLinearFp16Weight(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, _ a3: Tensor) -> Tensor {
         let op = Operators.op_fbgemm_linear_fp16_weight_out
         return op(.tensor(a0), .tensor(a1), .tensor(a2), .tensor(a3))
     }
@@ -205,7 +205,7 @@ extension ATen {
         return op(.tensor(a0), .double(a1), .int(a2), .int(a3), .int(a4))
     }
     /// `fake_quantize_per_tensor_affine.tensor_qparams(Tensor self, Tensor scale, Tensor zero_point, int quant_min, int quant_max) -> Tensor`
-    public static func fakeQuantizePerTensorAffine(_ a0: Tensor, scale a1: Tensor, zeroPoint a2: Tensor, quantMin a3: Int, quantMax a4: Int) -> Tensor {
+    public static func fakeQuantizePerTensorAffine(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, quantMin a3: Int, quantMax a4: Int) -> Tensor {
         let op = Operators.op_fake_quantize_per_tensor_affine_tensor_qparams
         return op(.tensor(a0), .tensor(a1), .tensor(a2), .int(a3), .int(a4))
     }
@@ -215,28 +215,28 @@ extension ATen {
         return { let r = op.tuple(.tensor(a0), .double(a1), .int(a2), .int(a3), .int(a4)); return (r[0], r[1]) }()
     }
     /// `fake_quantize_per_tensor_affine_cachemask_backward(Tensor grad, Tensor mask) -> Tensor`
-    public static func fakeQuantizePerTensorAffineCachemaskBackward(_ a0: Tensor, mask a1: Tensor) -> Tensor {
+    public static func fakeQuantizePerTensorAffineCachemaskBackward(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_fake_quantize_per_tensor_affine_cachemask_backward_
         return op(.tensor(a0), .tensor(a1))
     }
     /// `fake_quantize_per_channel_affine(Tensor self, Tensor scale, Tensor zero_point, int axis, int quant_min, int quant_max) -> Tensor`
-    public static func fakeQuantizePerChannelAffine(_ a0: Tensor, scale a1: Tensor, zeroPoint a2: Tensor, axis a3: Int, quantMin a4: Int, quantMax a5: Int) -> Tensor {
+    public static func fakeQuantizePerChannelAffine(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, axis a3: Int, quantMin a4: Int, quantMax a5: Int) -> Tensor {
         let op = Operators.op_fake_quantize_per_channel_affine_
         return op(.tensor(a0), .tensor(a1), .tensor(a2), .int(a3), .int(a4), .int(a5))
     }
     /// `fake_quantize_per_channel_affine_cachemask(Tensor self, Tensor scale, Tensor zero_point, int axis, int quant_min, int quant_max) -> (Tensor output, Tensor mask)`
-    public static func fakeQuantizePerChannelAffineCachemask(_ a0: Tensor, scale a1: Tensor, zeroPoint a2: Tensor, axis a3: Int, quantMin a4: Int, quantMax a5: Int) -> (output: Tensor, mask: Tensor) {
+    public static func fakeQuantizePerChannelAffineCachemask(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, axis a3: Int, quantMin a4: Int, quantMax a5: Int) -> (output: Tensor, mask: Tensor) {
         let op = Operators.op_fake_quantize_per_channel_affine_cachemask_
         return { let r = op.tuple(.tensor(a0), .tensor(a1), .tensor(a2), .int(a3), .int(a4), .int(a5)); return (r[0], r[1]) }()
     }
     /// `fake_quantize_per_channel_affine_cachemask_backward(Tensor grad, Tensor mask) -> Tensor`
-    public static func fakeQuantizePerChannelAffineCachemaskBackward(_ a0: Tensor, mask a1: Tensor) -> Tensor {
+    public static func fakeQuantizePerChannelAffineCachemaskBackward(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_fake_quantize_per_channel_affine_cachemask_backward_
         return op(.tensor(a0), .tensor(a1))
     }
     /// `fused_moving_avg_obs_fake_quant(Tensor self, Tensor observer_on, Tensor fake_quant_on, Tensor(a!) running_min, Tensor(b!) running_max, Tensor(c!) scale, Tensor(d!) zero_point, float averaging_const, int quant_min, int quant_max, int ch_axis, bool per_row_fake_quant=False, bool symmetric_quant=False) -> Tensor`
     @discardableResult
-    public static func fusedMovingAvgObsFakeQuant(_ a0: Tensor, observerOn a1: Tensor, fakeQuantOn a2: Tensor, runningMin a3: Tensor, runningMax a4: Tensor, scale a5: Tensor, zeroPoint a6: Tensor, averagingConst a7: Double, quantMin a8: Int, quantMax a9: Int, chAxis a10: Int, perRowFakeQuant a11: Bool = false, symmetricQuant a12: Bool = false) -> Tensor {
+    public static func fusedMovingAvgObsFakeQuant(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, _ a3: Tensor, _ a4: Tensor, _ a5: Tensor, _ a6: Tensor, averagingConst a7: Double, quantMin a8: Int, quantMax a9: Int, chAxis a10: Int, perRowFakeQuant a11: Bool = false, symmetricQuant a12: Bool = false) -> Tensor {
         let op = Operators.op_fused_moving_avg_obs_fake_quant_
         return op(.tensor(a0), .tensor(a1), .tensor(a2), .tensor(a3), .tensor(a4), .tensor(a5), .tensor(a6), .double(a7), .int(a8), .int(a9), .int(a10), .bool(a11), .bool(a12))
     }
@@ -252,33 +252,33 @@ extension ATen {
         return op(.tensor(a0), a1.opArg)
     }
     /// `fmod.Tensor(Tensor self, Tensor other) -> Tensor`
-    public static func fmod(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func fmod(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_fmod_Tensor
         return op(.tensor(a0), .tensor(a1))
     }
     /// `fmod_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)`
     @discardableResult
-    public static func fmod_(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func fmod_(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_fmod__Tensor
         return op(.tensor(a0), .tensor(a1))
     }
     /// `fmin(Tensor self, Tensor other) -> Tensor`
-    public static func fmin(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func fmin(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_fmin_
         return op(.tensor(a0), .tensor(a1))
     }
     /// `fmax(Tensor self, Tensor other) -> Tensor`
-    public static func fmax(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func fmax(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_fmax_
         return op(.tensor(a0), .tensor(a1))
     }
     /// `float_power.Tensor_Tensor(Tensor self, Tensor exponent) -> Tensor`
-    public static func floatPower(_ a0: Tensor, exponent a1: Tensor) -> Tensor {
+    public static func floatPower(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_float_power_Tensor_Tensor
         return op(.tensor(a0), .tensor(a1))
     }
     /// `float_power.Scalar(Scalar self, Tensor exponent) -> Tensor`
-    public static func floatPower(_ a0: Scalar, exponent a1: Tensor) -> Tensor {
+    public static func floatPower(`self` a0: Scalar, exponent a1: Tensor) -> Tensor {
         let op = Operators.op_float_power_Scalar
         return op(a0.opArg, .tensor(a1))
     }
@@ -295,7 +295,7 @@ extension ATen {
     }
     /// `float_power_.Tensor(Tensor(a!) self, Tensor exponent) -> Tensor(a!)`
     @discardableResult
-    public static func floatPower_(_ a0: Tensor, exponent a1: Tensor) -> Tensor {
+    public static func floatPower_(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_float_power__Tensor
         return op(.tensor(a0), .tensor(a1))
     }
@@ -305,7 +305,7 @@ extension ATen {
         return { let r = op.tuple(.tensor(a0), .ints(a1), .ints(a2), .tensor(a3)); return (r[0], r[1]) }()
     }
     /// `fractional_max_pool2d_backward(Tensor grad_output, Tensor self, int[2] kernel_size, int[2] output_size, Tensor indices) -> Tensor`
-    public static func fractionalMaxPool2dBackward(_ a0: Tensor, `self` a1: Tensor, kernelSize a2: [Int], outputSize a3: [Int], indices a4: Tensor) -> Tensor {
+    public static func fractionalMaxPool2dBackward(_ a0: Tensor, _ a1: Tensor, kernelSize a2: [Int], outputSize a3: [Int], indices a4: Tensor) -> Tensor {
         let op = Operators.op_fractional_max_pool2d_backward_
         return op(.tensor(a0), .tensor(a1), .ints(a2), .ints(a3), .tensor(a4))
     }
@@ -315,7 +315,7 @@ extension ATen {
         return { let r = op.tuple(.tensor(a0), .ints(a1), .ints(a2), .tensor(a3)); return (r[0], r[1]) }()
     }
     /// `fractional_max_pool3d_backward(Tensor grad_output, Tensor self, int[3] kernel_size, int[3] output_size, Tensor indices) -> Tensor`
-    public static func fractionalMaxPool3dBackward(_ a0: Tensor, `self` a1: Tensor, kernelSize a2: [Int], outputSize a3: [Int], indices a4: Tensor) -> Tensor {
+    public static func fractionalMaxPool3dBackward(_ a0: Tensor, _ a1: Tensor, kernelSize a2: [Int], outputSize a3: [Int], indices a4: Tensor) -> Tensor {
         let op = Operators.op_fractional_max_pool3d_backward_
         return op(.tensor(a0), .tensor(a1), .ints(a2), .ints(a3), .tensor(a4))
     }
@@ -410,12 +410,12 @@ extension ATen {
         return op(.tensor(a0), a1.map { .ints($0) } ?? .none, a2.map { .ints($0) } ?? .none, a3.map { .string($0) } ?? .none)
     }
     /// `fft_fftfreq(int n, float d=1.0, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
-    public static func fftFftfreq(_ a0: Int, d a1: Double = 1.0, dtype a2: DType? = nil, layout a3: Layout? = nil, device a4: Device? = nil, pinMemory a5: Bool? = nil) -> Tensor {
+    public static func fftFftfreq(n a0: Int, d a1: Double = 1.0, dtype a2: DType? = nil, layout a3: Layout? = nil, device a4: Device? = nil, pinMemory a5: Bool? = nil) -> Tensor {
         let op = Operators.op_fft_fftfreq_
         return op(.int(a0), .double(a1), a2.map { $0.opArg } ?? .none, a3.map { $0.opArg } ?? .none, a4.map { .device($0) } ?? .none, a5.map { .bool($0) } ?? .none)
     }
     /// `fft_rfftfreq(int n, float d=1.0, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
-    public static func fftRfftfreq(_ a0: Int, d a1: Double = 1.0, dtype a2: DType? = nil, layout a3: Layout? = nil, device a4: Device? = nil, pinMemory a5: Bool? = nil) -> Tensor {
+    public static func fftRfftfreq(n a0: Int, d a1: Double = 1.0, dtype a2: DType? = nil, layout a3: Layout? = nil, device a4: Device? = nil, pinMemory a5: Bool? = nil) -> Tensor {
         let op = Operators.op_fft_rfftfreq_
         return op(.int(a0), .double(a1), a2.map { $0.opArg } ?? .none, a3.map { $0.opArg } ?? .none, a4.map { .device($0) } ?? .none, a5.map { .bool($0) } ?? .none)
     }
@@ -430,7 +430,7 @@ extension ATen {
         return op(.tensor(a0), a1.map { .ints($0) } ?? .none)
     }
     /// `flatten_dense_tensors(Tensor[] tensors) -> Tensor`
-    public static func flattenDenseTensors(_ a0: [Tensor]) -> Tensor {
+    public static func flattenDenseTensors(tensors a0: [Tensor]) -> Tensor {
         let op = Operators.op_flatten_dense_tensors_
         return op(.tensors(a0))
     }

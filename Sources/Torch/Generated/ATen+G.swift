@@ -28,38 +28,38 @@ extension ATen {
         return op.list(.tensor(a0), .tensors(a1), .ints(a2), .int(a3))
     }
     /// `gcd(Tensor self, Tensor other) -> Tensor`
-    public static func gcd(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func gcd(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_gcd_
         return op(.tensor(a0), .tensor(a1))
     }
     /// `gcd_(Tensor(a!) self, Tensor other) -> Tensor(a!)`
     @discardableResult
-    public static func gcd_(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func gcd_(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_gcd__
         return op(.tensor(a0), .tensor(a1))
     }
     /// `grid_sampler(Tensor input, Tensor grid, int interpolation_mode, int padding_mode, bool align_corners) -> Tensor`
-    public static func gridSampler(_ a0: Tensor, grid a1: Tensor, interpolationMode a2: Int, paddingMode a3: Int, alignCorners a4: Bool) -> Tensor {
+    public static func gridSampler(_ a0: Tensor, _ a1: Tensor, interpolationMode a2: Int, paddingMode a3: Int, alignCorners a4: Bool) -> Tensor {
         let op = Operators.op_grid_sampler_
         return op(.tensor(a0), .tensor(a1), .int(a2), .int(a3), .bool(a4))
     }
     /// `grid_sampler_2d(Tensor input, Tensor grid, int interpolation_mode, int padding_mode, bool align_corners) -> Tensor`
-    public static func gridSampler2d(_ a0: Tensor, grid a1: Tensor, interpolationMode a2: Int, paddingMode a3: Int, alignCorners a4: Bool) -> Tensor {
+    public static func gridSampler2d(_ a0: Tensor, _ a1: Tensor, interpolationMode a2: Int, paddingMode a3: Int, alignCorners a4: Bool) -> Tensor {
         let op = Operators.op_grid_sampler_2d_
         return op(.tensor(a0), .tensor(a1), .int(a2), .int(a3), .bool(a4))
     }
     /// `grid_sampler_2d_backward(Tensor grad_output, Tensor input, Tensor grid, int interpolation_mode, int padding_mode, bool align_corners, bool[2] output_mask) -> (Tensor, Tensor)`
-    public static func gridSampler2dBackward(_ a0: Tensor, input a1: Tensor, grid a2: Tensor, interpolationMode a3: Int, paddingMode a4: Int, alignCorners a5: Bool, outputMask a6: [Bool]) -> (Tensor, Tensor) {
+    public static func gridSampler2dBackward(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, interpolationMode a3: Int, paddingMode a4: Int, alignCorners a5: Bool, outputMask a6: [Bool]) -> (Tensor, Tensor) {
         let op = Operators.op_grid_sampler_2d_backward_
         return { let r = op.tuple(.tensor(a0), .tensor(a1), .tensor(a2), .int(a3), .int(a4), .bool(a5), .bools(a6)); return (r[0], r[1]) }()
     }
     /// `grid_sampler_3d(Tensor input, Tensor grid, int interpolation_mode, int padding_mode, bool align_corners) -> Tensor`
-    public static func gridSampler3d(_ a0: Tensor, grid a1: Tensor, interpolationMode a2: Int, paddingMode a3: Int, alignCorners a4: Bool) -> Tensor {
+    public static func gridSampler3d(_ a0: Tensor, _ a1: Tensor, interpolationMode a2: Int, paddingMode a3: Int, alignCorners a4: Bool) -> Tensor {
         let op = Operators.op_grid_sampler_3d_
         return op(.tensor(a0), .tensor(a1), .int(a2), .int(a3), .bool(a4))
     }
     /// `grid_sampler_3d_backward(Tensor grad_output, Tensor input, Tensor grid, int interpolation_mode, int padding_mode, bool align_corners, bool[2] output_mask) -> (Tensor, Tensor)`
-    public static func gridSampler3dBackward(_ a0: Tensor, input a1: Tensor, grid a2: Tensor, interpolationMode a3: Int, paddingMode a4: Int, alignCorners a5: Bool, outputMask a6: [Bool]) -> (Tensor, Tensor) {
+    public static func gridSampler3dBackward(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, interpolationMode a3: Int, paddingMode a4: Int, alignCorners a5: Bool, outputMask a6: [Bool]) -> (Tensor, Tensor) {
         let op = Operators.op_grid_sampler_3d_backward_
         return { let r = op.tuple(.tensor(a0), .tensor(a1), .tensor(a2), .int(a3), .int(a4), .bool(a5), .bools(a6)); return (r[0], r[1]) }()
     }
@@ -80,22 +80,22 @@ extension ATen {
         return op(.tensor(a0), .string(a1))
     }
     /// `gelu_backward(Tensor grad_output, Tensor self, *, str approximate='none') -> Tensor`
-    public static func geluBackward(_ a0: Tensor, `self` a1: Tensor, approximate a2: String = "none") -> Tensor {
+    public static func geluBackward(_ a0: Tensor, _ a1: Tensor, approximate a2: String = "none") -> Tensor {
         let op = Operators.op_gelu_backward_
         return op(.tensor(a0), .tensor(a1), .string(a2))
     }
     /// `gru.input(Tensor input, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor)`
-    public static func gru(_ a0: Tensor, hx a1: Tensor, params a2: [Tensor], hasBiases a3: Bool, numLayers a4: Int, dropout a5: Double, train a6: Bool, bidirectional a7: Bool, batchFirst a8: Bool) -> (Tensor, Tensor) {
+    public static func gru(_ a0: Tensor, _ a1: Tensor, params a2: [Tensor], hasBiases a3: Bool, numLayers a4: Int, dropout a5: Double, train a6: Bool, bidirectional a7: Bool, batchFirst a8: Bool) -> (Tensor, Tensor) {
         let op = Operators.op_gru_input
         return { let r = op.tuple(.tensor(a0), .tensor(a1), .tensors(a2), .bool(a3), .int(a4), .double(a5), .bool(a6), .bool(a7), .bool(a8)); return (r[0], r[1]) }()
     }
     /// `gru.data(Tensor data, Tensor batch_sizes, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor)`
-    public static func gru(_ a0: Tensor, batchSizes a1: Tensor, hx a2: Tensor, params a3: [Tensor], hasBiases a4: Bool, numLayers a5: Int, dropout a6: Double, train a7: Bool, bidirectional a8: Bool) -> (Tensor, Tensor) {
+    public static func gru(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, params a3: [Tensor], hasBiases a4: Bool, numLayers a5: Int, dropout a6: Double, train a7: Bool, bidirectional a8: Bool) -> (Tensor, Tensor) {
         let op = Operators.op_gru_data
         return { let r = op.tuple(.tensor(a0), .tensor(a1), .tensor(a2), .tensors(a3), .bool(a4), .int(a5), .double(a6), .bool(a7), .bool(a8)); return (r[0], r[1]) }()
     }
     /// `gru_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor? b_ih=None, Tensor? b_hh=None) -> Tensor`
-    public static func gruCell(_ a0: Tensor, hx a1: Tensor, wIh a2: Tensor, wHh a3: Tensor, bIh a4: Tensor? = nil, bHh a5: Tensor? = nil) -> Tensor {
+    public static func gruCell(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, _ a3: Tensor, bIh a4: Tensor? = nil, bHh a5: Tensor? = nil) -> Tensor {
         let op = Operators.op_gru_cell_
         return op(.tensor(a0), .tensor(a1), .tensor(a2), .tensor(a3), a4.map { .tensor($0) } ?? .none, a5.map { .tensor($0) } ?? .none)
     }
@@ -111,7 +111,7 @@ extension ATen {
         return op(.tensor(a0), a1.opArg)
     }
     /// `ge.Tensor(Tensor self, Tensor other) -> Tensor`
-    public static func ge(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func ge(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_ge_Tensor
         return op(.tensor(a0), .tensor(a1))
     }
@@ -123,7 +123,7 @@ extension ATen {
     }
     /// `ge_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)`
     @discardableResult
-    public static func ge_(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func ge_(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_ge__Tensor
         return op(.tensor(a0), .tensor(a1))
     }
@@ -133,7 +133,7 @@ extension ATen {
         return op(.tensor(a0), a1.opArg)
     }
     /// `greater_equal.Tensor(Tensor self, Tensor other) -> Tensor`
-    public static func greaterEqual(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func greaterEqual(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_greater_equal_Tensor
         return op(.tensor(a0), .tensor(a1))
     }
@@ -145,7 +145,7 @@ extension ATen {
     }
     /// `greater_equal_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)`
     @discardableResult
-    public static func greaterEqual_(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func greaterEqual_(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_greater_equal__Tensor
         return op(.tensor(a0), .tensor(a1))
     }
@@ -155,7 +155,7 @@ extension ATen {
         return op(.tensor(a0), a1.opArg)
     }
     /// `gt.Tensor(Tensor self, Tensor other) -> Tensor`
-    public static func gt(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func gt(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_gt_Tensor
         return op(.tensor(a0), .tensor(a1))
     }
@@ -167,7 +167,7 @@ extension ATen {
     }
     /// `gt_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)`
     @discardableResult
-    public static func gt_(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func gt_(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_gt__Tensor
         return op(.tensor(a0), .tensor(a1))
     }
@@ -177,7 +177,7 @@ extension ATen {
         return op(.tensor(a0), a1.opArg)
     }
     /// `greater.Tensor(Tensor self, Tensor other) -> Tensor`
-    public static func greater(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func greater(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_greater_Tensor
         return op(.tensor(a0), .tensor(a1))
     }
@@ -189,7 +189,7 @@ extension ATen {
     }
     /// `greater_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)`
     @discardableResult
-    public static func greater_(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func greater_(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_greater__Tensor
         return op(.tensor(a0), .tensor(a1))
     }
@@ -199,7 +199,7 @@ extension ATen {
         return op(.tensor(a0), .int(a1), .tensor(a2), .bool(a3))
     }
     /// `gather_backward(Tensor grad, Tensor self, int dim, Tensor index, bool sparse_grad) -> Tensor`
-    public static func gatherBackward(_ a0: Tensor, `self` a1: Tensor, dim a2: Int, index a3: Tensor, sparseGrad a4: Bool) -> Tensor {
+    public static func gatherBackward(_ a0: Tensor, _ a1: Tensor, dim a2: Int, index a3: Tensor, sparseGrad a4: Bool) -> Tensor {
         let op = Operators.op_gather_backward_
         return op(.tensor(a0), .tensor(a1), .int(a2), .tensor(a3), .bool(a4))
     }
@@ -214,22 +214,22 @@ extension ATen {
         return op(.tensor(a0), .int(a1))
     }
     /// `glu_backward(Tensor grad_output, Tensor self, int dim) -> Tensor`
-    public static func gluBackward(_ a0: Tensor, `self` a1: Tensor, dim a2: Int) -> Tensor {
+    public static func gluBackward(_ a0: Tensor, _ a1: Tensor, dim a2: Int) -> Tensor {
         let op = Operators.op_glu_backward_
         return op(.tensor(a0), .tensor(a1), .int(a2))
     }
     /// `glu_jvp(Tensor glu, Tensor x, Tensor dx, int dim) -> Tensor`
-    public static func gluJvp(_ a0: Tensor, x a1: Tensor, dx a2: Tensor, dim a3: Int) -> Tensor {
+    public static func gluJvp(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, dim a3: Int) -> Tensor {
         let op = Operators.op_glu_jvp_
         return op(.tensor(a0), .tensor(a1), .tensor(a2), .int(a3))
     }
     /// `glu_backward_jvp(Tensor grad_x, Tensor grad_glu, Tensor x, Tensor dgrad_glu, Tensor dx, int dim) -> Tensor`
-    public static func gluBackwardJvp(_ a0: Tensor, gradGlu a1: Tensor, x a2: Tensor, dgradGlu a3: Tensor, dx a4: Tensor, dim a5: Int) -> Tensor {
+    public static func gluBackwardJvp(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, _ a3: Tensor, _ a4: Tensor, dim a5: Int) -> Tensor {
         let op = Operators.op_glu_backward_jvp_
         return op(.tensor(a0), .tensor(a1), .tensor(a2), .tensor(a3), .tensor(a4), .int(a5))
     }
     /// `ger(Tensor self, Tensor vec2) -> Tensor`
-    public static func ger(_ a0: Tensor, vec2 a1: Tensor) -> Tensor {
+    public static func ger(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_ger_
         return op(.tensor(a0), .tensor(a1))
     }

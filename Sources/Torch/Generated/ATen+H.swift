@@ -3,37 +3,37 @@
 
 extension ATen {
     /// `hann_window(int window_length, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
-    public static func hannWindow(_ a0: Int, dtype a1: DType? = nil, layout a2: Layout? = nil, device a3: Device? = nil, pinMemory a4: Bool? = nil) -> Tensor {
+    public static func hannWindow(windowLength a0: Int, dtype a1: DType? = nil, layout a2: Layout? = nil, device a3: Device? = nil, pinMemory a4: Bool? = nil) -> Tensor {
         let op = Operators.op_hann_window_
         return op(.int(a0), a1.map { $0.opArg } ?? .none, a2.map { $0.opArg } ?? .none, a3.map { .device($0) } ?? .none, a4.map { .bool($0) } ?? .none)
     }
     /// `hann_window.periodic(int window_length, bool periodic, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
-    public static func hannWindow(_ a0: Int, periodic a1: Bool, dtype a2: DType? = nil, layout a3: Layout? = nil, device a4: Device? = nil, pinMemory a5: Bool? = nil) -> Tensor {
+    public static func hannWindow(windowLength a0: Int, periodic a1: Bool, dtype a2: DType? = nil, layout a3: Layout? = nil, device a4: Device? = nil, pinMemory a5: Bool? = nil) -> Tensor {
         let op = Operators.op_hann_window_periodic
         return op(.int(a0), .bool(a1), a2.map { $0.opArg } ?? .none, a3.map { $0.opArg } ?? .none, a4.map { .device($0) } ?? .none, a5.map { .bool($0) } ?? .none)
     }
     /// `hamming_window(int window_length, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
-    public static func hammingWindow(_ a0: Int, dtype a1: DType? = nil, layout a2: Layout? = nil, device a3: Device? = nil, pinMemory a4: Bool? = nil) -> Tensor {
+    public static func hammingWindow(windowLength a0: Int, dtype a1: DType? = nil, layout a2: Layout? = nil, device a3: Device? = nil, pinMemory a4: Bool? = nil) -> Tensor {
         let op = Operators.op_hamming_window_
         return op(.int(a0), a1.map { $0.opArg } ?? .none, a2.map { $0.opArg } ?? .none, a3.map { .device($0) } ?? .none, a4.map { .bool($0) } ?? .none)
     }
     /// `hamming_window.periodic(int window_length, bool periodic, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
-    public static func hammingWindow(_ a0: Int, periodic a1: Bool, dtype a2: DType? = nil, layout a3: Layout? = nil, device a4: Device? = nil, pinMemory a5: Bool? = nil) -> Tensor {
+    public static func hammingWindow(windowLength a0: Int, periodic a1: Bool, dtype a2: DType? = nil, layout a3: Layout? = nil, device a4: Device? = nil, pinMemory a5: Bool? = nil) -> Tensor {
         let op = Operators.op_hamming_window_periodic
         return op(.int(a0), .bool(a1), a2.map { $0.opArg } ?? .none, a3.map { $0.opArg } ?? .none, a4.map { .device($0) } ?? .none, a5.map { .bool($0) } ?? .none)
     }
     /// `hamming_window.periodic_alpha(int window_length, bool periodic, float alpha, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
-    public static func hammingWindow(_ a0: Int, periodic a1: Bool, alpha a2: Double, dtype a3: DType? = nil, layout a4: Layout? = nil, device a5: Device? = nil, pinMemory a6: Bool? = nil) -> Tensor {
+    public static func hammingWindow(windowLength a0: Int, periodic a1: Bool, alpha a2: Double, dtype a3: DType? = nil, layout a4: Layout? = nil, device a5: Device? = nil, pinMemory a6: Bool? = nil) -> Tensor {
         let op = Operators.op_hamming_window_periodic_alpha
         return op(.int(a0), .bool(a1), .double(a2), a3.map { $0.opArg } ?? .none, a4.map { $0.opArg } ?? .none, a5.map { .device($0) } ?? .none, a6.map { .bool($0) } ?? .none)
     }
     /// `hamming_window.periodic_alpha_beta(int window_length, bool periodic, float alpha, float beta, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
-    public static func hammingWindow(_ a0: Int, periodic a1: Bool, alpha a2: Double, beta a3: Double, dtype a4: DType? = nil, layout a5: Layout? = nil, device a6: Device? = nil, pinMemory a7: Bool? = nil) -> Tensor {
+    public static func hammingWindow(windowLength a0: Int, periodic a1: Bool, alpha a2: Double, beta a3: Double, dtype a4: DType? = nil, layout a5: Layout? = nil, device a6: Device? = nil, pinMemory a7: Bool? = nil) -> Tensor {
         let op = Operators.op_hamming_window_periodic_alpha_beta
         return op(.int(a0), .bool(a1), .double(a2), .double(a3), a4.map { $0.opArg } ?? .none, a5.map { $0.opArg } ?? .none, a6.map { .device($0) } ?? .none, a7.map { .bool($0) } ?? .none)
     }
     /// `hinge_embedding_loss(Tensor self, Tensor target, float margin=1.0, int reduction=Mean) -> Tensor`
-    public static func hingeEmbeddingLoss(_ a0: Tensor, target a1: Tensor, margin a2: Double = 1.0, reduction a3: Int = 1) -> Tensor {
+    public static func hingeEmbeddingLoss(_ a0: Tensor, _ a1: Tensor, margin a2: Double = 1.0, reduction a3: Int = 1) -> Tensor {
         let op = Operators.op_hinge_embedding_loss_
         return op(.tensor(a0), .tensor(a1), .double(a2), .int(a3))
     }
@@ -43,7 +43,7 @@ extension ATen {
         return op(.tensor(a0), a1.opArg)
     }
     /// `hardshrink_backward(Tensor grad_out, Tensor self, Scalar lambd) -> Tensor`
-    public static func hardshrinkBackward(_ a0: Tensor, `self` a1: Tensor, lambd a2: Scalar) -> Tensor {
+    public static func hardshrinkBackward(_ a0: Tensor, _ a1: Tensor, lambd a2: Scalar) -> Tensor {
         let op = Operators.op_hardshrink_backward_
         return op(.tensor(a0), .tensor(a1), a2.opArg)
     }
@@ -58,7 +58,7 @@ extension ATen {
         return op.list(.tensor(a0), .ints(a1))
     }
     /// `hstack(Tensor[] tensors) -> Tensor`
-    public static func hstack(_ a0: [Tensor]) -> Tensor {
+    public static func hstack(tensors a0: [Tensor]) -> Tensor {
         let op = Operators.op_hstack_
         return op(.tensors(a0))
     }
@@ -68,18 +68,18 @@ extension ATen {
         return op(.tensor(a0), .ints(a1), .bool(a2), .int(a3))
     }
     /// `heaviside(Tensor self, Tensor values) -> Tensor`
-    public static func heaviside(_ a0: Tensor, values a1: Tensor) -> Tensor {
+    public static func heaviside(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_heaviside_
         return op(.tensor(a0), .tensor(a1))
     }
     /// `heaviside_(Tensor(a!) self, Tensor values) -> Tensor(a!)`
     @discardableResult
-    public static func heaviside_(_ a0: Tensor, values a1: Tensor) -> Tensor {
+    public static func heaviside_(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_heaviside__
         return op(.tensor(a0), .tensor(a1))
     }
     /// `hspmm(Tensor mat1, Tensor mat2) -> Tensor`
-    public static func hspmm(_ a0: Tensor, mat2 a1: Tensor) -> Tensor {
+    public static func hspmm(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_hspmm_
         return op(.tensor(a0), .tensor(a1))
     }
@@ -89,7 +89,7 @@ extension ATen {
         return op(.tensor(a0), .int(a1), a2.opArg, a3.opArg)
     }
     /// `histogram.bins_tensor(Tensor self, Tensor bins, *, Tensor? weight=None, bool density=False) -> (Tensor hist, Tensor bin_edges)`
-    public static func histogram(_ a0: Tensor, bins a1: Tensor, weight a2: Tensor? = nil, density a3: Bool = false) -> (hist: Tensor, binEdges: Tensor) {
+    public static func histogram(_ a0: Tensor, _ a1: Tensor, weight a2: Tensor? = nil, density a3: Bool = false) -> (hist: Tensor, binEdges: Tensor) {
         let op = Operators.op_histogram_bins_tensor
         return { let r = op.tuple(.tensor(a0), .tensor(a1), a2.map { .tensor($0) } ?? .none, .bool(a3)); return (r[0], r[1]) }()
     }
@@ -99,23 +99,23 @@ extension ATen {
         return { let r = op.tuple(.tensor(a0), .int(a1), a2.map { .doubles($0) } ?? .none, a3.map { .tensor($0) } ?? .none, .bool(a4)); return (r[0], r[1]) }()
     }
     /// `hypot(Tensor self, Tensor other) -> Tensor`
-    public static func hypot(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func hypot(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_hypot_
         return op(.tensor(a0), .tensor(a1))
     }
     /// `hypot_(Tensor(a!) self, Tensor other) -> Tensor(a!)`
     @discardableResult
-    public static func hypot_(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func hypot_(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_hypot__
         return op(.tensor(a0), .tensor(a1))
     }
     /// `huber_loss(Tensor self, Tensor target, int reduction=Mean, float delta=1.0) -> Tensor`
-    public static func huberLoss(_ a0: Tensor, target a1: Tensor, reduction a2: Int = 1, delta a3: Double = 1.0) -> Tensor {
+    public static func huberLoss(_ a0: Tensor, _ a1: Tensor, reduction a2: Int = 1, delta a3: Double = 1.0) -> Tensor {
         let op = Operators.op_huber_loss_
         return op(.tensor(a0), .tensor(a1), .int(a2), .double(a3))
     }
     /// `huber_loss_backward(Tensor grad_output, Tensor self, Tensor target, int reduction, float delta) -> Tensor`
-    public static func huberLossBackward(_ a0: Tensor, `self` a1: Tensor, target a2: Tensor, reduction a3: Int, delta a4: Double) -> Tensor {
+    public static func huberLossBackward(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, reduction a3: Int, delta a4: Double) -> Tensor {
         let op = Operators.op_huber_loss_backward_
         return op(.tensor(a0), .tensor(a1), .tensor(a2), .int(a3), .double(a4))
     }
@@ -131,7 +131,7 @@ extension ATen {
         return op(.tensor(a0))
     }
     /// `hardsigmoid_backward(Tensor grad_output, Tensor self) -> Tensor`
-    public static func hardsigmoidBackward(_ a0: Tensor, `self` a1: Tensor) -> Tensor {
+    public static func hardsigmoidBackward(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_hardsigmoid_backward_
         return op(.tensor(a0), .tensor(a1))
     }
@@ -141,7 +141,7 @@ extension ATen {
         return op(.tensor(a0), a1.opArg, a2.opArg)
     }
     /// `hardtanh_backward(Tensor grad_output, Tensor self, Scalar min_val, Scalar max_val) -> Tensor`
-    public static func hardtanhBackward(_ a0: Tensor, `self` a1: Tensor, minVal a2: Scalar, maxVal a3: Scalar) -> Tensor {
+    public static func hardtanhBackward(_ a0: Tensor, _ a1: Tensor, minVal a2: Scalar, maxVal a3: Scalar) -> Tensor {
         let op = Operators.op_hardtanh_backward_
         return op(.tensor(a0), .tensor(a1), a2.opArg, a3.opArg)
     }
@@ -163,7 +163,7 @@ extension ATen {
         return op(.tensor(a0))
     }
     /// `hardswish_backward(Tensor grad_output, Tensor self) -> Tensor`
-    public static func hardswishBackward(_ a0: Tensor, `self` a1: Tensor) -> Tensor {
+    public static func hardswishBackward(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_hardswish_backward_
         return op(.tensor(a0), .tensor(a1))
     }

@@ -45,12 +45,12 @@ extension ATen {
         return op(.tensor(a0), a1.map { .tensor($0) } ?? .none, a2.map { .tensor($0) } ?? .none, a3.map { .tensor($0) } ?? .none, a4.map { .tensor($0) } ?? .none, .bool(a5), .double(a6), .double(a7), .bool(a8))
     }
     /// `isclose(Tensor self, Tensor other, float rtol=1e-05, float atol=1e-08, bool equal_nan=False) -> Tensor`
-    public static func isclose(_ a0: Tensor, other a1: Tensor, rtol a2: Double = 1e-05, atol a3: Double = 1e-08, equalNan a4: Bool = false) -> Tensor {
+    public static func isclose(_ a0: Tensor, _ a1: Tensor, rtol a2: Double = 1e-05, atol a3: Double = 1e-08, equalNan a4: Bool = false) -> Tensor {
         let op = Operators.op_isclose_
         return op(.tensor(a0), .tensor(a1), .double(a2), .double(a3), .bool(a4))
     }
     /// `isin.Tensor_Tensor(Tensor elements, Tensor test_elements, *, bool assume_unique=False, bool invert=False) -> Tensor`
-    public static func isin(_ a0: Tensor, testElements a1: Tensor, assumeUnique a2: Bool = false, invert a3: Bool = false) -> Tensor {
+    public static func isin(_ a0: Tensor, _ a1: Tensor, assumeUnique a2: Bool = false, invert a3: Bool = false) -> Tensor {
         let op = Operators.op_isin_Tensor_Tensor
         return op(.tensor(a0), .tensor(a1), .bool(a2), .bool(a3))
     }
@@ -60,7 +60,7 @@ extension ATen {
         return op(.tensor(a0), a1.opArg, .bool(a2), .bool(a3))
     }
     /// `isin.Scalar_Tensor(Scalar element, Tensor test_elements, *, bool assume_unique=False, bool invert=False) -> Tensor`
-    public static func isin(_ a0: Scalar, testElements a1: Tensor, assumeUnique a2: Bool = false, invert a3: Bool = false) -> Tensor {
+    public static func isin(element a0: Scalar, testElements a1: Tensor, assumeUnique a2: Bool = false, invert a3: Bool = false) -> Tensor {
         let op = Operators.op_isin_Scalar_Tensor
         return op(a0.opArg, .tensor(a1), .bool(a2), .bool(a3))
     }
@@ -105,7 +105,7 @@ extension ATen {
         return op.scalar(.tensor(a0)) != 0
     }
     /// `is_same_size(Tensor self, Tensor other) -> bool`
-    public static func isSameSize(_ a0: Tensor, other a1: Tensor) -> Bool {
+    public static func isSameSize(_ a0: Tensor, _ a1: Tensor) -> Bool {
         let op = Operators.op_is_same_size_
         return op.scalar(.tensor(a0), .tensor(a1)) != 0
     }
@@ -130,7 +130,7 @@ extension ATen {
         return op.scalar(.tensor(a0), a1.map { .device($0) } ?? .none) != 0
     }
     /// `infinitely_differentiable_gelu_backward(Tensor grad, Tensor self) -> Tensor`
-    public static func infinitelyDifferentiableGeluBackward(_ a0: Tensor, `self` a1: Tensor) -> Tensor {
+    public static func infinitelyDifferentiableGeluBackward(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_infinitely_differentiable_gelu_backward_
         return op(.tensor(a0), .tensor(a1))
     }
@@ -155,7 +155,7 @@ extension ATen {
         return op(.tensor(a0))
     }
     /// `is_set_to(Tensor self, Tensor tensor) -> bool`
-    public static func isSetTo(_ a0: Tensor, tensor a1: Tensor) -> Bool {
+    public static func isSetTo(_ a0: Tensor, _ a1: Tensor) -> Bool {
         let op = Operators.op_is_set_to_
         return op.scalar(.tensor(a0), .tensor(a1)) != 0
     }
@@ -225,24 +225,24 @@ extension ATen {
         return op(.tensor(a0))
     }
     /// `igamma(Tensor self, Tensor other) -> Tensor`
-    public static func igamma(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func igamma(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_igamma_
         return op(.tensor(a0), .tensor(a1))
     }
     /// `igamma_(Tensor(a!) self, Tensor other) -> Tensor(a!)`
     @discardableResult
-    public static func igamma_(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func igamma_(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_igamma__
         return op(.tensor(a0), .tensor(a1))
     }
     /// `igammac(Tensor self, Tensor other) -> Tensor`
-    public static func igammac(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func igammac(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_igammac_
         return op(.tensor(a0), .tensor(a1))
     }
     /// `igammac_(Tensor(a!) self, Tensor other) -> Tensor(a!)`
     @discardableResult
-    public static func igammac_(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func igammac_(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_igammac__
         return op(.tensor(a0), .tensor(a1))
     }
@@ -277,7 +277,7 @@ extension ATen {
         return op(.tensor(a0))
     }
     /// `inner(Tensor self, Tensor other) -> Tensor`
-    public static func inner(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func inner(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_inner_
         return op(.tensor(a0), .tensor(a1))
     }

@@ -3,27 +3,27 @@
 
 extension ATen {
     /// `kaiser_window(int window_length, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
-    public static func kaiserWindow(_ a0: Int, dtype a1: DType? = nil, layout a2: Layout? = nil, device a3: Device? = nil, pinMemory a4: Bool? = nil) -> Tensor {
+    public static func kaiserWindow(windowLength a0: Int, dtype a1: DType? = nil, layout a2: Layout? = nil, device a3: Device? = nil, pinMemory a4: Bool? = nil) -> Tensor {
         let op = Operators.op_kaiser_window_
         return op(.int(a0), a1.map { $0.opArg } ?? .none, a2.map { $0.opArg } ?? .none, a3.map { .device($0) } ?? .none, a4.map { .bool($0) } ?? .none)
     }
     /// `kaiser_window.periodic(int window_length, bool periodic, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
-    public static func kaiserWindow(_ a0: Int, periodic a1: Bool, dtype a2: DType? = nil, layout a3: Layout? = nil, device a4: Device? = nil, pinMemory a5: Bool? = nil) -> Tensor {
+    public static func kaiserWindow(windowLength a0: Int, periodic a1: Bool, dtype a2: DType? = nil, layout a3: Layout? = nil, device a4: Device? = nil, pinMemory a5: Bool? = nil) -> Tensor {
         let op = Operators.op_kaiser_window_periodic
         return op(.int(a0), .bool(a1), a2.map { $0.opArg } ?? .none, a3.map { $0.opArg } ?? .none, a4.map { .device($0) } ?? .none, a5.map { .bool($0) } ?? .none)
     }
     /// `kaiser_window.beta(int window_length, bool periodic, float beta, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
-    public static func kaiserWindow(_ a0: Int, periodic a1: Bool, beta a2: Double, dtype a3: DType? = nil, layout a4: Layout? = nil, device a5: Device? = nil, pinMemory a6: Bool? = nil) -> Tensor {
+    public static func kaiserWindow(windowLength a0: Int, periodic a1: Bool, beta a2: Double, dtype a3: DType? = nil, layout a4: Layout? = nil, device a5: Device? = nil, pinMemory a6: Bool? = nil) -> Tensor {
         let op = Operators.op_kaiser_window_beta
         return op(.int(a0), .bool(a1), .double(a2), a3.map { $0.opArg } ?? .none, a4.map { $0.opArg } ?? .none, a5.map { .device($0) } ?? .none, a6.map { .bool($0) } ?? .none)
     }
     /// `kl_div(Tensor self, Tensor target, int reduction=Mean, *, bool log_target=False) -> Tensor`
-    public static func klDiv(_ a0: Tensor, target a1: Tensor, reduction a2: Int = 1, logTarget a3: Bool = false) -> Tensor {
+    public static func klDiv(_ a0: Tensor, _ a1: Tensor, reduction a2: Int = 1, logTarget a3: Bool = false) -> Tensor {
         let op = Operators.op_kl_div_
         return op(.tensor(a0), .tensor(a1), .int(a2), .bool(a3))
     }
     /// `kron(Tensor self, Tensor other) -> Tensor`
-    public static func kron(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func kron(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_kron_
         return op(.tensor(a0), .tensor(a1))
     }

@@ -14,35 +14,35 @@ extension ATen {
         return op(.tensor(a0))
     }
     /// `logical_xor(Tensor self, Tensor other) -> Tensor`
-    public static func logicalXor(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func logicalXor(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_logical_xor_
         return op(.tensor(a0), .tensor(a1))
     }
     /// `logical_xor_(Tensor(a!) self, Tensor other) -> Tensor(a!)`
     @discardableResult
-    public static func logicalXor_(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func logicalXor_(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_logical_xor__
         return op(.tensor(a0), .tensor(a1))
     }
     /// `logical_and(Tensor self, Tensor other) -> Tensor`
-    public static func logicalAnd(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func logicalAnd(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_logical_and_
         return op(.tensor(a0), .tensor(a1))
     }
     /// `logical_and_(Tensor(a!) self, Tensor other) -> Tensor(a!)`
     @discardableResult
-    public static func logicalAnd_(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func logicalAnd_(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_logical_and__
         return op(.tensor(a0), .tensor(a1))
     }
     /// `logical_or(Tensor self, Tensor other) -> Tensor`
-    public static func logicalOr(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func logicalOr(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_logical_or_
         return op(.tensor(a0), .tensor(a1))
     }
     /// `logical_or_(Tensor(a!) self, Tensor other) -> Tensor(a!)`
     @discardableResult
-    public static func logicalOr_(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func logicalOr_(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_logical_or__
         return op(.tensor(a0), .tensor(a1))
     }
@@ -52,13 +52,13 @@ extension ATen {
         return op(.tensor(a0), .int(a1), .int(a2), .int(a3))
     }
     /// `lcm(Tensor self, Tensor other) -> Tensor`
-    public static func lcm(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func lcm(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_lcm_
         return op(.tensor(a0), .tensor(a1))
     }
     /// `lcm_(Tensor(a!) self, Tensor other) -> Tensor(a!)`
     @discardableResult
-    public static func lcm_(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func lcm_(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_lcm__
         return op(.tensor(a0), .tensor(a1))
     }
@@ -68,33 +68,33 @@ extension ATen {
         return op(.tensor(a0), .ints(a1), a2.map { .tensor($0) } ?? .none, a3.map { .tensor($0) } ?? .none, .double(a4), .bool(a5))
     }
     /// `linear(Tensor input, Tensor weight, Tensor? bias=None) -> Tensor`
-    public static func linear(_ a0: Tensor, weight a1: Tensor, bias a2: Tensor? = nil) -> Tensor {
+    public static func linear(_ a0: Tensor, _ a1: Tensor, bias a2: Tensor? = nil) -> Tensor {
         let op = Operators.op_linear_
         return op(.tensor(a0), .tensor(a1), a2.map { .tensor($0) } ?? .none)
     }
     /// `linear_backward(Tensor self, Tensor grad_output, Tensor weight, bool[3] output_mask) -> (Tensor, Tensor, Tensor)`
-    public static func linearBackward(_ a0: Tensor, gradOutput a1: Tensor, weight a2: Tensor, outputMask a3: [Bool]) -> (Tensor, Tensor, Tensor) {
+    public static func linearBackward(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, outputMask a3: [Bool]) -> (Tensor, Tensor, Tensor) {
         let op = Operators.op_linear_backward_
         return { let r = op.tuple(.tensor(a0), .tensor(a1), .tensor(a2), .bools(a3)); return (r[0], r[1], r[2]) }()
     }
     /// `ldexp.Tensor(Tensor self, Tensor other) -> Tensor`
-    public static func ldexp(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func ldexp(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_ldexp_Tensor
         return op(.tensor(a0), .tensor(a1))
     }
     /// `ldexp_(Tensor(a!) self, Tensor other) -> Tensor(a!)`
     @discardableResult
-    public static func ldexp_(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func ldexp_(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_ldexp__
         return op(.tensor(a0), .tensor(a1))
     }
     /// `linspace(Scalar start, Scalar end, int steps, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
-    public static func linspace(_ a0: Scalar, end a1: Scalar, steps a2: Int, dtype a3: DType? = nil, layout a4: Layout? = nil, device a5: Device? = nil, pinMemory a6: Bool? = nil) -> Tensor {
+    public static func linspace(start a0: Scalar, end a1: Scalar, steps a2: Int, dtype a3: DType? = nil, layout a4: Layout? = nil, device a5: Device? = nil, pinMemory a6: Bool? = nil) -> Tensor {
         let op = Operators.op_linspace_
         return op(a0.opArg, a1.opArg, .int(a2), a3.map { $0.opArg } ?? .none, a4.map { $0.opArg } ?? .none, a5.map { .device($0) } ?? .none, a6.map { .bool($0) } ?? .none)
     }
     /// `linspace.Tensor_Tensor(Tensor start, Tensor end, int steps, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
-    public static func linspace(_ a0: Tensor, end a1: Tensor, steps a2: Int, dtype a3: DType? = nil, layout a4: Layout? = nil, device a5: Device? = nil, pinMemory a6: Bool? = nil) -> Tensor {
+    public static func linspace(_ a0: Tensor, _ a1: Tensor, steps a2: Int, dtype a3: DType? = nil, layout a4: Layout? = nil, device a5: Device? = nil, pinMemory a6: Bool? = nil) -> Tensor {
         let op = Operators.op_linspace_Tensor_Tensor
         return op(.tensor(a0), .tensor(a1), .int(a2), a3.map { $0.opArg } ?? .none, a4.map { $0.opArg } ?? .none, a5.map { .device($0) } ?? .none, a6.map { .bool($0) } ?? .none)
     }
@@ -104,7 +104,7 @@ extension ATen {
         return op(.tensor(a0), a1.opArg, .int(a2), a3.map { $0.opArg } ?? .none, a4.map { $0.opArg } ?? .none, a5.map { .device($0) } ?? .none, a6.map { .bool($0) } ?? .none)
     }
     /// `linspace.Scalar_Tensor(Scalar start, Tensor end, int steps, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
-    public static func linspace(_ a0: Scalar, end a1: Tensor, steps a2: Int, dtype a3: DType? = nil, layout a4: Layout? = nil, device a5: Device? = nil, pinMemory a6: Bool? = nil) -> Tensor {
+    public static func linspace(start a0: Scalar, end a1: Tensor, steps a2: Int, dtype a3: DType? = nil, layout a4: Layout? = nil, device a5: Device? = nil, pinMemory a6: Bool? = nil) -> Tensor {
         let op = Operators.op_linspace_Scalar_Tensor
         return op(a0.opArg, .tensor(a1), .int(a2), a3.map { $0.opArg } ?? .none, a4.map { $0.opArg } ?? .none, a5.map { .device($0) } ?? .none, a6.map { .bool($0) } ?? .none)
     }
@@ -153,22 +153,22 @@ extension ATen {
         return op(.tensor(a0))
     }
     /// `logaddexp(Tensor self, Tensor other) -> Tensor`
-    public static func logaddexp(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func logaddexp(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_logaddexp_
         return op(.tensor(a0), .tensor(a1))
     }
     /// `logaddexp2(Tensor self, Tensor other) -> Tensor`
-    public static func logaddexp2(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func logaddexp2(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_logaddexp2_
         return op(.tensor(a0), .tensor(a1))
     }
     /// `logspace(Scalar start, Scalar end, int steps, float base=10.0, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
-    public static func logspace(_ a0: Scalar, end a1: Scalar, steps a2: Int, base a3: Double = 10.0, dtype a4: DType? = nil, layout a5: Layout? = nil, device a6: Device? = nil, pinMemory a7: Bool? = nil) -> Tensor {
+    public static func logspace(start a0: Scalar, end a1: Scalar, steps a2: Int, base a3: Double = 10.0, dtype a4: DType? = nil, layout a5: Layout? = nil, device a6: Device? = nil, pinMemory a7: Bool? = nil) -> Tensor {
         let op = Operators.op_logspace_
         return op(a0.opArg, a1.opArg, .int(a2), .double(a3), a4.map { $0.opArg } ?? .none, a5.map { $0.opArg } ?? .none, a6.map { .device($0) } ?? .none, a7.map { .bool($0) } ?? .none)
     }
     /// `logspace.Tensor_Tensor(Tensor start, Tensor end, int steps, float base=10.0, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
-    public static func logspace(_ a0: Tensor, end a1: Tensor, steps a2: Int, base a3: Double = 10.0, dtype a4: DType? = nil, layout a5: Layout? = nil, device a6: Device? = nil, pinMemory a7: Bool? = nil) -> Tensor {
+    public static func logspace(_ a0: Tensor, _ a1: Tensor, steps a2: Int, base a3: Double = 10.0, dtype a4: DType? = nil, layout a5: Layout? = nil, device a6: Device? = nil, pinMemory a7: Bool? = nil) -> Tensor {
         let op = Operators.op_logspace_Tensor_Tensor
         return op(.tensor(a0), .tensor(a1), .int(a2), .double(a3), a4.map { $0.opArg } ?? .none, a5.map { $0.opArg } ?? .none, a6.map { .device($0) } ?? .none, a7.map { .bool($0) } ?? .none)
     }
@@ -178,7 +178,7 @@ extension ATen {
         return op(.tensor(a0), a1.opArg, .int(a2), .double(a3), a4.map { $0.opArg } ?? .none, a5.map { $0.opArg } ?? .none, a6.map { .device($0) } ?? .none, a7.map { .bool($0) } ?? .none)
     }
     /// `logspace.Scalar_Tensor(Scalar start, Tensor end, int steps, float base=10.0, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
-    public static func logspace(_ a0: Scalar, end a1: Tensor, steps a2: Int, base a3: Double = 10.0, dtype a4: DType? = nil, layout a5: Layout? = nil, device a6: Device? = nil, pinMemory a7: Bool? = nil) -> Tensor {
+    public static func logspace(start a0: Scalar, end a1: Tensor, steps a2: Int, base a3: Double = 10.0, dtype a4: DType? = nil, layout a5: Layout? = nil, device a6: Device? = nil, pinMemory a7: Bool? = nil) -> Tensor {
         let op = Operators.op_logspace_Scalar_Tensor
         return op(a0.opArg, .tensor(a1), .int(a2), .double(a3), a4.map { $0.opArg } ?? .none, a5.map { $0.opArg } ?? .none, a6.map { .device($0) } ?? .none, a7.map { .bool($0) } ?? .none)
     }
@@ -214,7 +214,7 @@ extension ATen {
         return { let r = op.tuple(.tensor(a0), .tensors(a1), .tensors(a2), .bool(a3), .int(a4), .double(a5), .bool(a6), .bool(a7), .bool(a8)); return (r[0], r[1], r[2]) }()
     }
     /// `lstm.data(Tensor data, Tensor batch_sizes, Tensor[] hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor, Tensor)`
-    public static func lstm(_ a0: Tensor, batchSizes a1: Tensor, hx a2: [Tensor], params a3: [Tensor], hasBiases a4: Bool, numLayers a5: Int, dropout a6: Double, train a7: Bool, bidirectional a8: Bool) -> (Tensor, Tensor, Tensor) {
+    public static func lstm(_ a0: Tensor, _ a1: Tensor, hx a2: [Tensor], params a3: [Tensor], hasBiases a4: Bool, numLayers a5: Int, dropout a6: Double, train a7: Bool, bidirectional a8: Bool) -> (Tensor, Tensor, Tensor) {
         let op = Operators.op_lstm_data
         return { let r = op.tuple(.tensor(a0), .tensor(a1), .tensors(a2), .tensors(a3), .bool(a4), .int(a5), .double(a6), .bool(a7), .bool(a8)); return (r[0], r[1], r[2]) }()
     }
@@ -244,7 +244,7 @@ extension ATen {
         return op(.tensor(a0), a1.opArg)
     }
     /// `__lshift__.Tensor(Tensor self, Tensor other) -> Tensor`
-    public static func lshift(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func lshift(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_lshift_Tensor
         return op(.tensor(a0), .tensor(a1))
     }
@@ -256,19 +256,19 @@ extension ATen {
     }
     /// `__ilshift__.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)`
     @discardableResult
-    public static func lshift_(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func lshift_(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_lshift__Tensor
         return op(.tensor(a0), .tensor(a1))
     }
     /// `lerp_.Scalar(Tensor(a!) self, Tensor end, Scalar weight) -> Tensor(a!)`
     @discardableResult
-    public static func lerp_(_ a0: Tensor, end a1: Tensor, weight a2: Scalar) -> Tensor {
+    public static func lerp_(_ a0: Tensor, _ a1: Tensor, weight a2: Scalar) -> Tensor {
         let op = Operators.op_lerp__Scalar
         return op(.tensor(a0), .tensor(a1), a2.opArg)
     }
     /// `lerp_.Tensor(Tensor(a!) self, Tensor end, Tensor weight) -> Tensor(a!)`
     @discardableResult
-    public static func lerp_(_ a0: Tensor, end a1: Tensor, weight a2: Tensor) -> Tensor {
+    public static func lerp_(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor) -> Tensor {
         let op = Operators.op_lerp__Tensor
         return op(.tensor(a0), .tensor(a1), .tensor(a2))
     }
@@ -284,7 +284,7 @@ extension ATen {
         return op(.tensor(a0), a1.opArg)
     }
     /// `le.Tensor(Tensor self, Tensor other) -> Tensor`
-    public static func le(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func le(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_le_Tensor
         return op(.tensor(a0), .tensor(a1))
     }
@@ -296,7 +296,7 @@ extension ATen {
     }
     /// `le_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)`
     @discardableResult
-    public static func le_(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func le_(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_le__Tensor
         return op(.tensor(a0), .tensor(a1))
     }
@@ -306,7 +306,7 @@ extension ATen {
         return op(.tensor(a0), a1.opArg)
     }
     /// `less_equal.Tensor(Tensor self, Tensor other) -> Tensor`
-    public static func lessEqual(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func lessEqual(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_less_equal_Tensor
         return op(.tensor(a0), .tensor(a1))
     }
@@ -318,7 +318,7 @@ extension ATen {
     }
     /// `less_equal_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)`
     @discardableResult
-    public static func lessEqual_(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func lessEqual_(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_less_equal__Tensor
         return op(.tensor(a0), .tensor(a1))
     }
@@ -328,7 +328,7 @@ extension ATen {
         return op(.tensor(a0), a1.opArg)
     }
     /// `lt.Tensor(Tensor self, Tensor other) -> Tensor`
-    public static func lt(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func lt(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_lt_Tensor
         return op(.tensor(a0), .tensor(a1))
     }
@@ -340,7 +340,7 @@ extension ATen {
     }
     /// `lt_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)`
     @discardableResult
-    public static func lt_(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func lt_(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_lt__Tensor
         return op(.tensor(a0), .tensor(a1))
     }
@@ -350,7 +350,7 @@ extension ATen {
         return op(.tensor(a0), a1.opArg)
     }
     /// `less.Tensor(Tensor self, Tensor other) -> Tensor`
-    public static func less(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func less(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_less_Tensor
         return op(.tensor(a0), .tensor(a1))
     }
@@ -362,12 +362,12 @@ extension ATen {
     }
     /// `less_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)`
     @discardableResult
-    public static func less_(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func less_(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_less__Tensor
         return op(.tensor(a0), .tensor(a1))
     }
     /// `linalg_solve_triangular(Tensor self, Tensor B, *, bool upper, bool left=True, bool unitriangular=False) -> Tensor`
-    public static func linalgSolveTriangular(_ a0: Tensor, B a1: Tensor, upper a2: Bool, left a3: Bool = true, unitriangular a4: Bool = false) -> Tensor {
+    public static func linalgSolveTriangular(_ a0: Tensor, _ a1: Tensor, upper a2: Bool, left a3: Bool = true, unitriangular a4: Bool = false) -> Tensor {
         let op = Operators.op_linalg_solve_triangular_
         return op(.tensor(a0), .tensor(a1), .bool(a2), .bool(a3), .bool(a4))
     }
@@ -377,12 +377,12 @@ extension ATen {
         return op(.tensor(a0), a1.map { .int($0) } ?? .none)
     }
     /// `lu_solve(Tensor self, Tensor LU_data, Tensor LU_pivots) -> Tensor`
-    public static func luSolve(_ a0: Tensor, LUData a1: Tensor, LUPivots a2: Tensor) -> Tensor {
+    public static func luSolve(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor) -> Tensor {
         let op = Operators.op_lu_solve_
         return op(.tensor(a0), .tensor(a1), .tensor(a2))
     }
     /// `lu_unpack(Tensor LU_data, Tensor LU_pivots, bool unpack_data=True, bool unpack_pivots=True) -> (Tensor P, Tensor L, Tensor U)`
-    public static func luUnpack(_ a0: Tensor, LUPivots a1: Tensor, unpackData a2: Bool = true, unpackPivots a3: Bool = true) -> (P: Tensor, L: Tensor, U: Tensor) {
+    public static func luUnpack(_ a0: Tensor, _ a1: Tensor, unpackData a2: Bool = true, unpackPivots a3: Bool = true) -> (P: Tensor, L: Tensor, U: Tensor) {
         let op = Operators.op_lu_unpack_
         return { let r = op.tuple(.tensor(a0), .tensor(a1), .bool(a2), .bool(a3)); return (r[0], r[1], r[2]) }()
     }
@@ -398,17 +398,17 @@ extension ATen {
         return op(.tensor(a0))
     }
     /// `lerp.Scalar(Tensor self, Tensor end, Scalar weight) -> Tensor`
-    public static func lerp(_ a0: Tensor, end a1: Tensor, weight a2: Scalar) -> Tensor {
+    public static func lerp(_ a0: Tensor, _ a1: Tensor, weight a2: Scalar) -> Tensor {
         let op = Operators.op_lerp_Scalar
         return op(.tensor(a0), .tensor(a1), a2.opArg)
     }
     /// `lerp.Tensor(Tensor self, Tensor end, Tensor weight) -> Tensor`
-    public static func lerp(_ a0: Tensor, end a1: Tensor, weight a2: Tensor) -> Tensor {
+    public static func lerp(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor) -> Tensor {
         let op = Operators.op_lerp_Tensor
         return op(.tensor(a0), .tensor(a1), .tensor(a2))
     }
     /// `l1_loss(Tensor self, Tensor target, int reduction=Mean) -> Tensor`
-    public static func l1Loss(_ a0: Tensor, target a1: Tensor, reduction a2: Int = 1) -> Tensor {
+    public static func l1Loss(_ a0: Tensor, _ a1: Tensor, reduction a2: Int = 1) -> Tensor {
         let op = Operators.op_l1_loss_
         return op(.tensor(a0), .tensor(a1), .int(a2))
     }
@@ -418,7 +418,7 @@ extension ATen {
         return op(.tensor(a0), a1.opArg)
     }
     /// `leaky_relu_backward(Tensor grad_output, Tensor self, Scalar negative_slope, bool self_is_result) -> Tensor`
-    public static func leakyReluBackward(_ a0: Tensor, `self` a1: Tensor, negativeSlope a2: Scalar, selfIsResult a3: Bool) -> Tensor {
+    public static func leakyReluBackward(_ a0: Tensor, _ a1: Tensor, negativeSlope a2: Scalar, selfIsResult a3: Bool) -> Tensor {
         let op = Operators.op_leaky_relu_backward_
         return op(.tensor(a0), .tensor(a1), a2.opArg, .bool(a3))
     }
@@ -439,12 +439,12 @@ extension ATen {
         return { let r = op.tuple(.tensor(a0)); return (r[0], r[1]) }()
     }
     /// `log_sigmoid_backward(Tensor grad_output, Tensor self, Tensor buffer) -> Tensor`
-    public static func logSigmoidBackward(_ a0: Tensor, `self` a1: Tensor, buffer a2: Tensor) -> Tensor {
+    public static func logSigmoidBackward(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor) -> Tensor {
         let op = Operators.op_log_sigmoid_backward_
         return op(.tensor(a0), .tensor(a1), .tensor(a2))
     }
     /// `logit_backward(Tensor grad_output, Tensor self, float? eps=None) -> Tensor`
-    public static func logitBackward(_ a0: Tensor, `self` a1: Tensor, eps a2: Double? = nil) -> Tensor {
+    public static func logitBackward(_ a0: Tensor, _ a1: Tensor, eps a2: Double? = nil) -> Tensor {
         let op = Operators.op_logit_backward_
         return op(.tensor(a0), .tensor(a1), a2.map { .double($0) } ?? .none)
     }
@@ -459,7 +459,7 @@ extension ATen {
         return op(.tensor(a0), .bool(a1))
     }
     /// `linalg_cross(Tensor self, Tensor other, *, int dim=-1) -> Tensor`
-    public static func linalgCross(_ a0: Tensor, other a1: Tensor, dim a2: Int = -1) -> Tensor {
+    public static func linalgCross(_ a0: Tensor, _ a1: Tensor, dim a2: Int = -1) -> Tensor {
         let op = Operators.op_linalg_cross_
         return op(.tensor(a0), .tensor(a1), .int(a2))
     }
@@ -479,7 +479,7 @@ extension ATen {
         return { let r = op.tuple(.tensor(a0), .bool(a1)); return (r[0], r[1], r[2]) }()
     }
     /// `linalg_lu_solve(Tensor LU, Tensor pivots, Tensor B, *, bool left=True, bool adjoint=False) -> Tensor`
-    public static func linalgLuSolve(_ a0: Tensor, pivots a1: Tensor, B a2: Tensor, left a3: Bool = true, adjoint a4: Bool = false) -> Tensor {
+    public static func linalgLuSolve(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, left a3: Bool = true, adjoint a4: Bool = false) -> Tensor {
         let op = Operators.op_linalg_lu_solve_
         return op(.tensor(a0), .tensor(a1), .tensor(a2), .bool(a3), .bool(a4))
     }
@@ -499,22 +499,22 @@ extension ATen {
         return { let r = op.tuple(.tensor(a0), .bool(a1)); return (r[0], r[1]) }()
     }
     /// `linalg_ldl_solve(Tensor LD, Tensor pivots, Tensor B, *, bool hermitian=False) -> Tensor`
-    public static func linalgLdlSolve(_ a0: Tensor, pivots a1: Tensor, B a2: Tensor, hermitian a3: Bool = false) -> Tensor {
+    public static func linalgLdlSolve(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, hermitian a3: Bool = false) -> Tensor {
         let op = Operators.op_linalg_ldl_solve_
         return op(.tensor(a0), .tensor(a1), .tensor(a2), .bool(a3))
     }
     /// `linalg_lstsq(Tensor self, Tensor b, float? rcond=None, *, str? driver=None) -> (Tensor solution, Tensor residuals, Tensor rank, Tensor singular_values)`
-    public static func linalgLstsq(_ a0: Tensor, b a1: Tensor, rcond a2: Double? = nil, driver a3: String? = nil) -> (solution: Tensor, residuals: Tensor, rank: Tensor, singularValues: Tensor) {
+    public static func linalgLstsq(_ a0: Tensor, _ a1: Tensor, rcond a2: Double? = nil, driver a3: String? = nil) -> (solution: Tensor, residuals: Tensor, rank: Tensor, singularValues: Tensor) {
         let op = Operators.op_linalg_lstsq_
         return { let r = op.tuple(.tensor(a0), .tensor(a1), a2.map { .double($0) } ?? .none, a3.map { .string($0) } ?? .none); return (r[0], r[1], r[2], r[3]) }()
     }
     /// `linalg_matmul(Tensor self, Tensor other) -> Tensor`
-    public static func linalgMatmul(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func linalgMatmul(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_linalg_matmul_
         return op(.tensor(a0), .tensor(a1))
     }
     /// `linalg_vecdot(Tensor x, Tensor y, *, int dim=-1) -> Tensor`
-    public static func linalgVecdot(_ a0: Tensor, y a1: Tensor, dim a2: Int = -1) -> Tensor {
+    public static func linalgVecdot(_ a0: Tensor, _ a1: Tensor, dim a2: Int = -1) -> Tensor {
         let op = Operators.op_linalg_vecdot_
         return op(.tensor(a0), .tensor(a1), .int(a2))
     }
@@ -554,7 +554,7 @@ extension ATen {
         return op(.tensor(a0), .string(a1))
     }
     /// `linalg_householder_product(Tensor input, Tensor tau) -> Tensor`
-    public static func linalgHouseholderProduct(_ a0: Tensor, tau a1: Tensor) -> Tensor {
+    public static func linalgHouseholderProduct(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_linalg_householder_product_
         return op(.tensor(a0), .tensor(a1))
     }
@@ -634,17 +634,17 @@ extension ATen {
         return op(.tensor(a0), .double(a1), .bool(a2))
     }
     /// `linalg_pinv.rcond_tensor(Tensor self, Tensor rcond, bool hermitian=False) -> Tensor`
-    public static func linalgPinv(_ a0: Tensor, rcond a1: Tensor, hermitian a2: Bool = false) -> Tensor {
+    public static func linalgPinv(_ a0: Tensor, _ a1: Tensor, hermitian a2: Bool = false) -> Tensor {
         let op = Operators.op_linalg_pinv_rcond_tensor
         return op(.tensor(a0), .tensor(a1), .bool(a2))
     }
     /// `linalg_solve_ex(Tensor A, Tensor B, *, bool left=True, bool check_errors=False) -> (Tensor result, Tensor info)`
-    public static func linalgSolveEx(_ a0: Tensor, B a1: Tensor, left a2: Bool = true, checkErrors a3: Bool = false) -> (result: Tensor, info: Tensor) {
+    public static func linalgSolveEx(_ a0: Tensor, _ a1: Tensor, left a2: Bool = true, checkErrors a3: Bool = false) -> (result: Tensor, info: Tensor) {
         let op = Operators.op_linalg_solve_ex_
         return { let r = op.tuple(.tensor(a0), .tensor(a1), .bool(a2), .bool(a3)); return (r[0], r[1]) }()
     }
     /// `linalg_solve(Tensor A, Tensor B, *, bool left=True) -> Tensor`
-    public static func linalgSolve(_ a0: Tensor, B a1: Tensor, left a2: Bool = true) -> Tensor {
+    public static func linalgSolve(_ a0: Tensor, _ a1: Tensor, left a2: Bool = true) -> Tensor {
         let op = Operators.op_linalg_solve_
         return op(.tensor(a0), .tensor(a1), .bool(a2))
     }
@@ -654,7 +654,7 @@ extension ATen {
         return op(.tensor(a0), .int(a1))
     }
     /// `linalg_tensorsolve(Tensor self, Tensor other, int[]? dims=None) -> Tensor`
-    public static func linalgTensorsolve(_ a0: Tensor, other a1: Tensor, dims a2: [Int]? = nil) -> Tensor {
+    public static func linalgTensorsolve(_ a0: Tensor, _ a1: Tensor, dims a2: [Int]? = nil) -> Tensor {
         let op = Operators.op_linalg_tensorsolve_
         return op(.tensor(a0), .tensor(a1), a2.map { .ints($0) } ?? .none)
     }
@@ -684,12 +684,12 @@ extension ATen {
         return op(.tensor(a0), .double(a1), .bool(a2))
     }
     /// `linalg_matrix_rank.tol_tensor(Tensor input, Tensor tol, bool hermitian=False) -> Tensor`
-    public static func linalgMatrixRank(_ a0: Tensor, tol a1: Tensor, hermitian a2: Bool = false) -> Tensor {
+    public static func linalgMatrixRank(_ a0: Tensor, _ a1: Tensor, hermitian a2: Bool = false) -> Tensor {
         let op = Operators.op_linalg_matrix_rank_tol_tensor
         return op(.tensor(a0), .tensor(a1), .bool(a2))
     }
     /// `linalg_multi_dot(Tensor[] tensors) -> Tensor`
-    public static func linalgMultiDot(_ a0: [Tensor]) -> Tensor {
+    public static func linalgMultiDot(tensors a0: [Tensor]) -> Tensor {
         let op = Operators.op_linalg_multi_dot_
         return op(.tensors(a0))
     }

@@ -3,42 +3,42 @@
 
 extension ATen {
     /// `mps_convolution_transpose_backward(Tensor self, Tensor grad_output, Tensor weight, SymInt[] padding, SymInt[] output_padding, SymInt[] stride, SymInt[] dilation, SymInt groups, bool[2] output_mask) -> (Tensor, Tensor)`
-    public static func mpsConvolutionTransposeBackward(_ a0: Tensor, gradOutput a1: Tensor, weight a2: Tensor, padding a3: [Int], outputPadding a4: [Int], stride a5: [Int], dilation a6: [Int], groups a7: Int, outputMask a8: [Bool]) -> (Tensor, Tensor) {
+    public static func mpsConvolutionTransposeBackward(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, padding a3: [Int], outputPadding a4: [Int], stride a5: [Int], dilation a6: [Int], groups a7: Int, outputMask a8: [Bool]) -> (Tensor, Tensor) {
         let op = Operators.op_mps_convolution_transpose_backward_
         return { let r = op.tuple(.tensor(a0), .tensor(a1), .tensor(a2), .ints(a3), .ints(a4), .ints(a5), .ints(a6), .int(a7), .bools(a8)); return (r[0], r[1]) }()
     }
     /// `mkldnn_linear(Tensor self, Tensor weight, Tensor? bias=None) -> Tensor`
-    public static func mkldnnLinear(_ a0: Tensor, weight a1: Tensor, bias a2: Tensor? = nil) -> Tensor {
+    public static func mkldnnLinear(_ a0: Tensor, _ a1: Tensor, bias a2: Tensor? = nil) -> Tensor {
         let op = Operators.op_mkldnn_linear_
         return op(.tensor(a0), .tensor(a1), a2.map { .tensor($0) } ?? .none)
     }
     /// `mkldnn_linear_backward_input(int[] input_size, Tensor grad_output, Tensor weight) -> Tensor`
-    public static func mkldnnLinearBackwardInput(_ a0: [Int], gradOutput a1: Tensor, weight a2: Tensor) -> Tensor {
+    public static func mkldnnLinearBackwardInput(inputSize a0: [Int], gradOutput a1: Tensor, weight a2: Tensor) -> Tensor {
         let op = Operators.op_mkldnn_linear_backward_input_
         return op(.ints(a0), .tensor(a1), .tensor(a2))
     }
     /// `mkldnn_linear_backward_weights(Tensor grad_output, Tensor input, Tensor weight, bool bias_defined) -> (Tensor, Tensor)`
-    public static func mkldnnLinearBackwardWeights(_ a0: Tensor, input a1: Tensor, weight a2: Tensor, biasDefined a3: Bool) -> (Tensor, Tensor) {
+    public static func mkldnnLinearBackwardWeights(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, biasDefined a3: Bool) -> (Tensor, Tensor) {
         let op = Operators.op_mkldnn_linear_backward_weights_
         return { let r = op.tuple(.tensor(a0), .tensor(a1), .tensor(a2), .bool(a3)); return (r[0], r[1]) }()
     }
     /// `mkldnn_linear_backward(Tensor self, Tensor grad_output, Tensor weight, bool[3] output_mask) -> (Tensor, Tensor, Tensor)`
-    public static func mkldnnLinearBackward(_ a0: Tensor, gradOutput a1: Tensor, weight a2: Tensor, outputMask a3: [Bool]) -> (Tensor, Tensor, Tensor) {
+    public static func mkldnnLinearBackward(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, outputMask a3: [Bool]) -> (Tensor, Tensor, Tensor) {
         let op = Operators.op_mkldnn_linear_backward_
         return { let r = op.tuple(.tensor(a0), .tensor(a1), .tensor(a2), .bools(a3)); return (r[0], r[1], r[2]) }()
     }
     /// `margin_ranking_loss(Tensor input1, Tensor input2, Tensor target, float margin=0.0, int reduction=Mean) -> Tensor`
-    public static func marginRankingLoss(_ a0: Tensor, input2 a1: Tensor, target a2: Tensor, margin a3: Double = 0.0, reduction a4: Int = 1) -> Tensor {
+    public static func marginRankingLoss(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, margin a3: Double = 0.0, reduction a4: Int = 1) -> Tensor {
         let op = Operators.op_margin_ranking_loss_
         return op(.tensor(a0), .tensor(a1), .tensor(a2), .double(a3), .int(a4))
     }
     /// `matmul(Tensor self, Tensor other) -> Tensor`
-    public static func matmul(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func matmul(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_matmul_
         return op(.tensor(a0), .tensor(a1))
     }
     /// `matmul_backward(Tensor grad, Tensor self, Tensor other, bool[2] mask) -> (Tensor, Tensor)`
-    public static func matmulBackward(_ a0: Tensor, `self` a1: Tensor, other a2: Tensor, mask a3: [Bool]) -> (Tensor, Tensor) {
+    public static func matmulBackward(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, mask a3: [Bool]) -> (Tensor, Tensor) {
         let op = Operators.op_matmul_backward_
         return { let r = op.tuple(.tensor(a0), .tensor(a1), .tensor(a2), .bools(a3)); return (r[0], r[1]) }()
     }
@@ -53,7 +53,7 @@ extension ATen {
         return op(.tensor(a0))
     }
     /// `matrix_exp_backward(Tensor self, Tensor grad) -> Tensor`
-    public static func matrixExpBackward(_ a0: Tensor, grad a1: Tensor) -> Tensor {
+    public static func matrixExpBackward(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_matrix_exp_backward_
         return op(.tensor(a0), .tensor(a1))
     }
@@ -78,7 +78,7 @@ extension ATen {
         return op(.tensor(a0), .ints(a1), .ints(a2), .ints(a3), .ints(a4), .bool(a5))
     }
     /// `max_pool2d_backward(Tensor grad_output, Tensor self, int[2] kernel_size, int[2] stride=[], int[2] padding=0, int[2] dilation=1, bool ceil_mode=False) -> Tensor`
-    public static func maxPool2dBackward(_ a0: Tensor, `self` a1: Tensor, kernelSize a2: [Int], stride a3: [Int] = [], padding a4: [Int] = [0, 0], dilation a5: [Int] = [1, 1], ceilMode a6: Bool = false) -> Tensor {
+    public static func maxPool2dBackward(_ a0: Tensor, _ a1: Tensor, kernelSize a2: [Int], stride a3: [Int] = [], padding a4: [Int] = [0, 0], dilation a5: [Int] = [1, 1], ceilMode a6: Bool = false) -> Tensor {
         let op = Operators.op_max_pool2d_backward_
         return op(.tensor(a0), .tensor(a1), .ints(a2), .ints(a3), .ints(a4), .ints(a5), .bool(a6))
     }
@@ -88,7 +88,7 @@ extension ATen {
         return op(.tensor(a0), .ints(a1), .ints(a2), .ints(a3), .ints(a4), .bool(a5))
     }
     /// `mkldnn_max_pool2d_backward(Tensor grad_output, Tensor output, Tensor input, int[2] kernel_size, int[2] stride=[], int[2] padding=0, int[2] dilation=1, bool ceil_mode=False) -> Tensor`
-    public static func mkldnnMaxPool2dBackward(_ a0: Tensor, output a1: Tensor, input a2: Tensor, kernelSize a3: [Int], stride a4: [Int] = [], padding a5: [Int] = [0, 0], dilation a6: [Int] = [1, 1], ceilMode a7: Bool = false) -> Tensor {
+    public static func mkldnnMaxPool2dBackward(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, kernelSize a3: [Int], stride a4: [Int] = [], padding a5: [Int] = [0, 0], dilation a6: [Int] = [1, 1], ceilMode a7: Bool = false) -> Tensor {
         let op = Operators.op_mkldnn_max_pool2d_backward_
         return op(.tensor(a0), .tensor(a1), .tensor(a2), .ints(a3), .ints(a4), .ints(a5), .ints(a6), .bool(a7))
     }
@@ -98,7 +98,7 @@ extension ATen {
         return op(.tensor(a0), .ints(a1), .ints(a2), .ints(a3), .ints(a4), .bool(a5))
     }
     /// `mkldnn_max_pool3d_backward(Tensor grad_output, Tensor output, Tensor input, int[3] kernel_size, int[3] stride=[], int[3] padding=0, int[3] dilation=1, bool ceil_mode=False) -> Tensor`
-    public static func mkldnnMaxPool3dBackward(_ a0: Tensor, output a1: Tensor, input a2: Tensor, kernelSize a3: [Int], stride a4: [Int] = [], padding a5: [Int] = [0, 0, 0], dilation a6: [Int] = [1, 1, 1], ceilMode a7: Bool = false) -> Tensor {
+    public static func mkldnnMaxPool3dBackward(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, kernelSize a3: [Int], stride a4: [Int] = [], padding a5: [Int] = [0, 0, 0], dilation a6: [Int] = [1, 1, 1], ceilMode a7: Bool = false) -> Tensor {
         let op = Operators.op_mkldnn_max_pool3d_backward_
         return op(.tensor(a0), .tensor(a1), .tensor(a2), .ints(a3), .ints(a4), .ints(a5), .ints(a6), .bool(a7))
     }
@@ -133,57 +133,57 @@ extension ATen {
         return { let r = op.tuple(.tensor(a0), .int(a1), .bool(a2)); return (r[0], r[1]) }()
     }
     /// `mps_convolution_backward(Tensor self, Tensor grad_output, Tensor weight, SymInt[] padding, SymInt[] stride, SymInt[] dilation, SymInt groups, bool[3] output_mask) -> (Tensor, Tensor, Tensor)`
-    public static func mpsConvolutionBackward(_ a0: Tensor, gradOutput a1: Tensor, weight a2: Tensor, padding a3: [Int], stride a4: [Int], dilation a5: [Int], groups a6: Int, outputMask a7: [Bool]) -> (Tensor, Tensor, Tensor) {
+    public static func mpsConvolutionBackward(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, padding a3: [Int], stride a4: [Int], dilation a5: [Int], groups a6: Int, outputMask a7: [Bool]) -> (Tensor, Tensor, Tensor) {
         let op = Operators.op_mps_convolution_backward_
         return { let r = op.tuple(.tensor(a0), .tensor(a1), .tensor(a2), .ints(a3), .ints(a4), .ints(a5), .int(a6), .bools(a7)); return (r[0], r[1], r[2]) }()
     }
     /// `mkldnn_convolution(Tensor self, Tensor weight, Tensor? bias, SymInt[] padding, SymInt[] stride, SymInt[] dilation, SymInt groups) -> Tensor`
-    public static func mkldnnConvolution(_ a0: Tensor, weight a1: Tensor, bias a2: Tensor?, padding a3: [Int], stride a4: [Int], dilation a5: [Int], groups a6: Int) -> Tensor {
+    public static func mkldnnConvolution(_ a0: Tensor, _ a1: Tensor, bias a2: Tensor?, padding a3: [Int], stride a4: [Int], dilation a5: [Int], groups a6: Int) -> Tensor {
         let op = Operators.op_mkldnn_convolution_
         return op(.tensor(a0), .tensor(a1), a2.map { .tensor($0) } ?? .none, .ints(a3), .ints(a4), .ints(a5), .int(a6))
     }
     /// `mkldnn_rnn_layer(Tensor input, Tensor weight0, Tensor weight1, Tensor weight2, Tensor weight3, Tensor hx_, Tensor cx_, bool reverse, int[] batch_sizes, int mode, int hidden_size, int num_layers, bool has_biases, bool bidirectional, bool batch_first, bool train) -> (Tensor, Tensor, Tensor, Tensor)`
-    public static func mkldnnRnnLayer(_ a0: Tensor, weight0 a1: Tensor, weight1 a2: Tensor, weight2 a3: Tensor, weight3 a4: Tensor, hx a5: Tensor, cx a6: Tensor, reverse a7: Bool, batchSizes a8: [Int], mode a9: Int, hiddenSize a10: Int, numLayers a11: Int, hasBiases a12: Bool, bidirectional a13: Bool, batchFirst a14: Bool, train a15: Bool) -> (Tensor, Tensor, Tensor, Tensor) {
+    public static func mkldnnRnnLayer(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, _ a3: Tensor, _ a4: Tensor, _ a5: Tensor, _ a6: Tensor, reverse a7: Bool, batchSizes a8: [Int], mode a9: Int, hiddenSize a10: Int, numLayers a11: Int, hasBiases a12: Bool, bidirectional a13: Bool, batchFirst a14: Bool, train a15: Bool) -> (Tensor, Tensor, Tensor, Tensor) {
         let op = Operators.op_mkldnn_rnn_layer_
         return { let r = op.tuple(.tensor(a0), .tensor(a1), .tensor(a2), .tensor(a3), .tensor(a4), .tensor(a5), .tensor(a6), .bool(a7), .ints(a8), .int(a9), .int(a10), .int(a11), .bool(a12), .bool(a13), .bool(a14), .bool(a15)); return (r[0], r[1], r[2], r[3]) }()
     }
     /// `mkldnn_rnn_layer_backward(Tensor input, Tensor weight1, Tensor weight2, Tensor weight3, Tensor weight4, Tensor hx_, Tensor cx_tmp, Tensor output, Tensor hy_, Tensor cy_, Tensor? grad_output, Tensor? grad_hy, Tensor? grad_cy, bool reverse, int mode, int hidden_size, int num_layers, bool has_biases, bool train, bool bidirectional, int[] batch_sizes, bool batch_first, Tensor workspace) -> (Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor)`
-    public static func mkldnnRnnLayerBackward(_ a0: Tensor, weight1 a1: Tensor, weight2 a2: Tensor, weight3 a3: Tensor, weight4 a4: Tensor, hx a5: Tensor, cxTmp a6: Tensor, output a7: Tensor, hy a8: Tensor, cy a9: Tensor, gradOutput a10: Tensor?, gradHy a11: Tensor?, gradCy a12: Tensor?, reverse a13: Bool, mode a14: Int, hiddenSize a15: Int, numLayers a16: Int, hasBiases a17: Bool, train a18: Bool, bidirectional a19: Bool, batchSizes a20: [Int], batchFirst a21: Bool, workspace a22: Tensor) -> (Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor) {
+    public static func mkldnnRnnLayerBackward(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, _ a3: Tensor, _ a4: Tensor, _ a5: Tensor, _ a6: Tensor, _ a7: Tensor, _ a8: Tensor, _ a9: Tensor, gradOutput a10: Tensor?, gradHy a11: Tensor?, gradCy a12: Tensor?, reverse a13: Bool, mode a14: Int, hiddenSize a15: Int, numLayers a16: Int, hasBiases a17: Bool, train a18: Bool, bidirectional a19: Bool, batchSizes a20: [Int], batchFirst a21: Bool, workspace a22: Tensor) -> (Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor) {
         let op = Operators.op_mkldnn_rnn_layer_backward_
         return { let r = op.tuple(.tensor(a0), .tensor(a1), .tensor(a2), .tensor(a3), .tensor(a4), .tensor(a5), .tensor(a6), .tensor(a7), .tensor(a8), .tensor(a9), a10.map { .tensor($0) } ?? .none, a11.map { .tensor($0) } ?? .none, a12.map { .tensor($0) } ?? .none, .bool(a13), .int(a14), .int(a15), .int(a16), .bool(a17), .bool(a18), .bool(a19), .ints(a20), .bool(a21), .tensor(a22)); return (r[0], r[1], r[2], r[3], r[4], r[5], r[6]) }()
     }
     /// `miopen_batch_norm(Tensor input, Tensor weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float exponential_average_factor, float epsilon) -> (Tensor, Tensor, Tensor)`
-    public static func miopenBatchNorm(_ a0: Tensor, weight a1: Tensor, bias a2: Tensor?, runningMean a3: Tensor?, runningVar a4: Tensor?, training a5: Bool, exponentialAverageFactor a6: Double, epsilon a7: Double) -> (Tensor, Tensor, Tensor) {
+    public static func miopenBatchNorm(_ a0: Tensor, _ a1: Tensor, bias a2: Tensor?, runningMean a3: Tensor?, runningVar a4: Tensor?, training a5: Bool, exponentialAverageFactor a6: Double, epsilon a7: Double) -> (Tensor, Tensor, Tensor) {
         let op = Operators.op_miopen_batch_norm_
         return { let r = op.tuple(.tensor(a0), .tensor(a1), a2.map { .tensor($0) } ?? .none, a3.map { .tensor($0) } ?? .none, a4.map { .tensor($0) } ?? .none, .bool(a5), .double(a6), .double(a7)); return (r[0], r[1], r[2]) }()
     }
     /// `miopen_batch_norm_backward(Tensor input, Tensor grad_output, Tensor weight, Tensor? running_mean, Tensor? running_var, Tensor? save_mean, Tensor? save_var, float epsilon) -> (Tensor, Tensor, Tensor)`
-    public static func miopenBatchNormBackward(_ a0: Tensor, gradOutput a1: Tensor, weight a2: Tensor, runningMean a3: Tensor?, runningVar a4: Tensor?, saveMean a5: Tensor?, saveVar a6: Tensor?, epsilon a7: Double) -> (Tensor, Tensor, Tensor) {
+    public static func miopenBatchNormBackward(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, runningMean a3: Tensor?, runningVar a4: Tensor?, saveMean a5: Tensor?, saveVar a6: Tensor?, epsilon a7: Double) -> (Tensor, Tensor, Tensor) {
         let op = Operators.op_miopen_batch_norm_backward_
         return { let r = op.tuple(.tensor(a0), .tensor(a1), .tensor(a2), a3.map { .tensor($0) } ?? .none, a4.map { .tensor($0) } ?? .none, a5.map { .tensor($0) } ?? .none, a6.map { .tensor($0) } ?? .none, .double(a7)); return (r[0], r[1], r[2]) }()
     }
     /// `miopen_convolution(Tensor self, Tensor weight, Tensor? bias, SymInt[] padding, SymInt[] stride, SymInt[] dilation, SymInt groups, bool benchmark, bool deterministic) -> Tensor`
-    public static func miopenConvolution(_ a0: Tensor, weight a1: Tensor, bias a2: Tensor?, padding a3: [Int], stride a4: [Int], dilation a5: [Int], groups a6: Int, benchmark a7: Bool, deterministic a8: Bool) -> Tensor {
+    public static func miopenConvolution(_ a0: Tensor, _ a1: Tensor, bias a2: Tensor?, padding a3: [Int], stride a4: [Int], dilation a5: [Int], groups a6: Int, benchmark a7: Bool, deterministic a8: Bool) -> Tensor {
         let op = Operators.op_miopen_convolution_
         return op(.tensor(a0), .tensor(a1), a2.map { .tensor($0) } ?? .none, .ints(a3), .ints(a4), .ints(a5), .int(a6), .bool(a7), .bool(a8))
     }
     /// `miopen_convolution_transpose(Tensor self, Tensor weight, Tensor? bias, SymInt[] padding, SymInt[] output_padding, SymInt[] stride, SymInt[] dilation, SymInt groups, bool benchmark, bool deterministic) -> Tensor`
-    public static func miopenConvolutionTranspose(_ a0: Tensor, weight a1: Tensor, bias a2: Tensor?, padding a3: [Int], outputPadding a4: [Int], stride a5: [Int], dilation a6: [Int], groups a7: Int, benchmark a8: Bool, deterministic a9: Bool) -> Tensor {
+    public static func miopenConvolutionTranspose(_ a0: Tensor, _ a1: Tensor, bias a2: Tensor?, padding a3: [Int], outputPadding a4: [Int], stride a5: [Int], dilation a6: [Int], groups a7: Int, benchmark a8: Bool, deterministic a9: Bool) -> Tensor {
         let op = Operators.op_miopen_convolution_transpose_
         return op(.tensor(a0), .tensor(a1), a2.map { .tensor($0) } ?? .none, .ints(a3), .ints(a4), .ints(a5), .ints(a6), .int(a7), .bool(a8), .bool(a9))
     }
     /// `miopen_depthwise_convolution(Tensor self, Tensor weight, Tensor? bias, SymInt[] padding, SymInt[] stride, SymInt[] dilation, SymInt groups, bool benchmark, bool deterministic) -> Tensor`
-    public static func miopenDepthwiseConvolution(_ a0: Tensor, weight a1: Tensor, bias a2: Tensor?, padding a3: [Int], stride a4: [Int], dilation a5: [Int], groups a6: Int, benchmark a7: Bool, deterministic a8: Bool) -> Tensor {
+    public static func miopenDepthwiseConvolution(_ a0: Tensor, _ a1: Tensor, bias a2: Tensor?, padding a3: [Int], stride a4: [Int], dilation a5: [Int], groups a6: Int, benchmark a7: Bool, deterministic a8: Bool) -> Tensor {
         let op = Operators.op_miopen_depthwise_convolution_
         return op(.tensor(a0), .tensor(a1), a2.map { .tensor($0) } ?? .none, .ints(a3), .ints(a4), .ints(a5), .int(a6), .bool(a7), .bool(a8))
     }
     /// `miopen_convolution_relu(Tensor self, Tensor weight, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, SymInt groups) -> Tensor`
-    public static func miopenConvolutionRelu(_ a0: Tensor, weight a1: Tensor, bias a2: Tensor?, stride a3: [Int], padding a4: [Int], dilation a5: [Int], groups a6: Int) -> Tensor {
+    public static func miopenConvolutionRelu(_ a0: Tensor, _ a1: Tensor, bias a2: Tensor?, stride a3: [Int], padding a4: [Int], dilation a5: [Int], groups a6: Int) -> Tensor {
         let op = Operators.op_miopen_convolution_relu_
         return op(.tensor(a0), .tensor(a1), a2.map { .tensor($0) } ?? .none, .ints(a3), .ints(a4), .ints(a5), .int(a6))
     }
     /// `miopen_convolution_add_relu(Tensor self, Tensor weight, Tensor z, Scalar? alpha, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, SymInt groups) -> Tensor`
-    public static func miopenConvolutionAddRelu(_ a0: Tensor, weight a1: Tensor, z a2: Tensor, alpha a3: Scalar?, bias a4: Tensor?, stride a5: [Int], padding a6: [Int], dilation a7: [Int], groups a8: Int) -> Tensor {
+    public static func miopenConvolutionAddRelu(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, alpha a3: Scalar?, bias a4: Tensor?, stride a5: [Int], padding a6: [Int], dilation a7: [Int], groups a8: Int) -> Tensor {
         let op = Operators.op_miopen_convolution_add_relu_
         return op(.tensor(a0), .tensor(a1), .tensor(a2), a3.map { $0.opArg } ?? .none, a4.map { .tensor($0) } ?? .none, .ints(a5), .ints(a6), .ints(a7), .int(a8))
     }
@@ -193,22 +193,22 @@ extension ATen {
         return { let r = op.tuple(.tensor(a0), .tensors(a1), .int(a2), .tensor(a3), a4.map { .tensor($0) } ?? .none, .int(a5), .int(a6), .int(a7), .bool(a8), .double(a9), .bool(a10), .bool(a11), .ints(a12), a13.map { .tensor($0) } ?? .none); return (r[0], r[1], r[2], r[3], r[4]) }()
     }
     /// `miopen_ctc_loss(Tensor log_probs, Tensor targets, int[] input_lengths, int[] target_lengths, int blank, bool deterministic, bool zero_infinity) -> (Tensor, Tensor)`
-    public static func miopenCtcLoss(_ a0: Tensor, targets a1: Tensor, inputLengths a2: [Int], targetLengths a3: [Int], blank a4: Int, deterministic a5: Bool, zeroInfinity a6: Bool) -> (Tensor, Tensor) {
+    public static func miopenCtcLoss(_ a0: Tensor, _ a1: Tensor, inputLengths a2: [Int], targetLengths a3: [Int], blank a4: Int, deterministic a5: Bool, zeroInfinity a6: Bool) -> (Tensor, Tensor) {
         let op = Operators.op_miopen_ctc_loss_
         return { let r = op.tuple(.tensor(a0), .tensor(a1), .ints(a2), .ints(a3), .int(a4), .bool(a5), .bool(a6)); return (r[0], r[1]) }()
     }
     /// `miopen_ctc_loss.Tensor(Tensor log_probs, Tensor targets, Tensor input_lengths, Tensor target_lengths, int blank, bool deterministic, bool zero_infinity) -> (Tensor, Tensor)`
-    public static func miopenCtcLoss(_ a0: Tensor, targets a1: Tensor, inputLengths a2: Tensor, targetLengths a3: Tensor, blank a4: Int, deterministic a5: Bool, zeroInfinity a6: Bool) -> (Tensor, Tensor) {
+    public static func miopenCtcLoss(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, _ a3: Tensor, blank a4: Int, deterministic a5: Bool, zeroInfinity a6: Bool) -> (Tensor, Tensor) {
         let op = Operators.op_miopen_ctc_loss_Tensor
         return { let r = op.tuple(.tensor(a0), .tensor(a1), .tensor(a2), .tensor(a3), .int(a4), .bool(a5), .bool(a6)); return (r[0], r[1]) }()
     }
     /// `mm(Tensor self, Tensor mat2) -> Tensor`
-    public static func mm(_ a0: Tensor, mat2 a1: Tensor) -> Tensor {
+    public static func mm(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_mm_
         return op(.tensor(a0), .tensor(a1))
     }
     /// `mm.dtype(Tensor self, Tensor mat2, ScalarType out_dtype) -> Tensor`
-    public static func mm(_ a0: Tensor, mat2 a1: Tensor, outDtype a2: DType) -> Tensor {
+    public static func mm(_ a0: Tensor, _ a1: Tensor, outDtype a2: DType) -> Tensor {
         let op = Operators.op_mm_dtype
         return op(.tensor(a0), .tensor(a1), a2.opArg)
     }
@@ -218,13 +218,13 @@ extension ATen {
         return { let r = op.tuple(.tensor(a0), .int(a1), .bool(a2)); return (r[0], r[1]) }()
     }
     /// `mul.Tensor(Tensor self, Tensor other) -> Tensor`
-    public static func mul(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func mul(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_mul_Tensor
         return op(.tensor(a0), .tensor(a1))
     }
     /// `mul_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)`
     @discardableResult
-    public static func mul_(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func mul_(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_mul__Tensor
         return op(.tensor(a0), .tensor(a1))
     }
@@ -240,13 +240,13 @@ extension ATen {
         return op(.tensor(a0), a1.opArg)
     }
     /// `multiply.Tensor(Tensor self, Tensor other) -> Tensor`
-    public static func multiply(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func multiply(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_multiply_Tensor
         return op(.tensor(a0), .tensor(a1))
     }
     /// `multiply_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)`
     @discardableResult
-    public static func multiply_(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func multiply_(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_multiply__Tensor
         return op(.tensor(a0), .tensor(a1))
     }
@@ -262,7 +262,7 @@ extension ATen {
         return op(.tensor(a0), a1.opArg)
     }
     /// `mv(Tensor self, Tensor vec) -> Tensor`
-    public static func mv(_ a0: Tensor, vec a1: Tensor) -> Tensor {
+    public static func mv(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_mv_
         return op(.tensor(a0), .tensor(a1))
     }
@@ -324,7 +324,7 @@ extension ATen {
         return op(.tensor(a0))
     }
     /// `mish_backward(Tensor grad_output, Tensor self) -> Tensor`
-    public static func mishBackward(_ a0: Tensor, `self` a1: Tensor) -> Tensor {
+    public static func mishBackward(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_mish_backward_
         return op(.tensor(a0), .tensor(a1))
     }
@@ -339,60 +339,60 @@ extension ATen {
         return op(.tensor(a0), .ints(a1), .ints(a2), .ints(a3), .int(a4), a5.map { .ints($0) } ?? .none)
     }
     /// `meshgrid(Tensor[] tensors) -> Tensor[]`
-    public static func meshgrid(_ a0: [Tensor]) -> [Tensor] {
+    public static func meshgrid(tensors a0: [Tensor]) -> [Tensor] {
         let op = Operators.op_meshgrid_
         return op.list(.tensors(a0))
     }
     /// `meshgrid.indexing(Tensor[] tensors, *, str indexing) -> Tensor[]`
-    public static func meshgrid(_ a0: [Tensor], indexing a1: String) -> [Tensor] {
+    public static func meshgrid(tensors a0: [Tensor], indexing a1: String) -> [Tensor] {
         let op = Operators.op_meshgrid_indexing
         return op.list(.tensors(a0), .string(a1))
     }
     /// `masked_fill_.Scalar(Tensor(a!) self, Tensor mask, Scalar value) -> Tensor(a!)`
     @discardableResult
-    public static func maskedFill_(_ a0: Tensor, mask a1: Tensor, value a2: Scalar) -> Tensor {
+    public static func maskedFill_(_ a0: Tensor, _ a1: Tensor, value a2: Scalar) -> Tensor {
         let op = Operators.op_masked_fill__Scalar
         return op(.tensor(a0), .tensor(a1), a2.opArg)
     }
     /// `masked_fill.Scalar(Tensor self, Tensor mask, Scalar value) -> Tensor`
-    public static func maskedFill(_ a0: Tensor, mask a1: Tensor, value a2: Scalar) -> Tensor {
+    public static func maskedFill(_ a0: Tensor, _ a1: Tensor, value a2: Scalar) -> Tensor {
         let op = Operators.op_masked_fill_Scalar
         return op(.tensor(a0), .tensor(a1), a2.opArg)
     }
     /// `masked_fill_.Tensor(Tensor(a!) self, Tensor mask, Tensor value) -> Tensor(a!)`
     @discardableResult
-    public static func maskedFill_(_ a0: Tensor, mask a1: Tensor, value a2: Tensor) -> Tensor {
+    public static func maskedFill_(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor) -> Tensor {
         let op = Operators.op_masked_fill__Tensor
         return op(.tensor(a0), .tensor(a1), .tensor(a2))
     }
     /// `masked_fill.Tensor(Tensor self, Tensor mask, Tensor value) -> Tensor`
-    public static func maskedFill(_ a0: Tensor, mask a1: Tensor, value a2: Tensor) -> Tensor {
+    public static func maskedFill(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor) -> Tensor {
         let op = Operators.op_masked_fill_Tensor
         return op(.tensor(a0), .tensor(a1), .tensor(a2))
     }
     /// `masked_scatter_(Tensor(a!) self, Tensor mask, Tensor source) -> Tensor(a!)`
     @discardableResult
-    public static func maskedScatter_(_ a0: Tensor, mask a1: Tensor, source a2: Tensor) -> Tensor {
+    public static func maskedScatter_(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor) -> Tensor {
         let op = Operators.op_masked_scatter__
         return op(.tensor(a0), .tensor(a1), .tensor(a2))
     }
     /// `masked_scatter(Tensor self, Tensor mask, Tensor source) -> Tensor`
-    public static func maskedScatter(_ a0: Tensor, mask a1: Tensor, source a2: Tensor) -> Tensor {
+    public static func maskedScatter(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor) -> Tensor {
         let op = Operators.op_masked_scatter_
         return op(.tensor(a0), .tensor(a1), .tensor(a2))
     }
     /// `masked_scatter_backward(Tensor grad_output, Tensor mask, SymInt[] sizes) -> Tensor`
-    public static func maskedScatterBackward(_ a0: Tensor, mask a1: Tensor, sizes a2: [Int]) -> Tensor {
+    public static func maskedScatterBackward(_ a0: Tensor, _ a1: Tensor, sizes a2: [Int]) -> Tensor {
         let op = Operators.op_masked_scatter_backward_
         return op(.tensor(a0), .tensor(a1), .ints(a2))
     }
     /// `masked_select(Tensor self, Tensor mask) -> Tensor`
-    public static func maskedSelect(_ a0: Tensor, mask a1: Tensor) -> Tensor {
+    public static func maskedSelect(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_masked_select_
         return op(.tensor(a0), .tensor(a1))
     }
     /// `masked_select_backward(Tensor grad, Tensor input, Tensor mask) -> Tensor`
-    public static func maskedSelectBackward(_ a0: Tensor, input a1: Tensor, mask a2: Tensor) -> Tensor {
+    public static func maskedSelectBackward(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor) -> Tensor {
         let op = Operators.op_masked_select_backward_
         return op(.tensor(a0), .tensor(a1), .tensor(a2))
     }
@@ -412,22 +412,22 @@ extension ATen {
         return op(.tensor(a0))
     }
     /// `maximum(Tensor self, Tensor other) -> Tensor`
-    public static func maximum(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func maximum(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_maximum_
         return op(.tensor(a0), .tensor(a1))
     }
     /// `max.other(Tensor self, Tensor other) -> Tensor`
-    public static func max(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func max(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_max_other
         return op(.tensor(a0), .tensor(a1))
     }
     /// `minimum(Tensor self, Tensor other) -> Tensor`
-    public static func minimum(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func minimum(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_minimum_
         return op(.tensor(a0), .tensor(a1))
     }
     /// `min.other(Tensor self, Tensor other) -> Tensor`
-    public static func min(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func min(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_min_other
         return op(.tensor(a0), .tensor(a1))
     }
@@ -437,37 +437,37 @@ extension ATen {
         return op(.tensor(a0))
     }
     /// `mse_loss(Tensor self, Tensor target, int reduction=Mean) -> Tensor`
-    public static func mseLoss(_ a0: Tensor, target a1: Tensor, reduction a2: Int = 1) -> Tensor {
+    public static func mseLoss(_ a0: Tensor, _ a1: Tensor, reduction a2: Int = 1) -> Tensor {
         let op = Operators.op_mse_loss_
         return op(.tensor(a0), .tensor(a1), .int(a2))
     }
     /// `mse_loss_backward(Tensor grad_output, Tensor self, Tensor target, int reduction) -> Tensor`
-    public static func mseLossBackward(_ a0: Tensor, `self` a1: Tensor, target a2: Tensor, reduction a3: Int) -> Tensor {
+    public static func mseLossBackward(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, reduction a3: Int) -> Tensor {
         let op = Operators.op_mse_loss_backward_
         return op(.tensor(a0), .tensor(a1), .tensor(a2), .int(a3))
     }
     /// `multi_margin_loss(Tensor self, Tensor target, Scalar p=1, Scalar margin=1, Tensor? weight=None, int reduction=Mean) -> Tensor`
-    public static func multiMarginLoss(_ a0: Tensor, target a1: Tensor, p a2: Scalar = 1, margin a3: Scalar = 1, weight a4: Tensor? = nil, reduction a5: Int = 1) -> Tensor {
+    public static func multiMarginLoss(_ a0: Tensor, _ a1: Tensor, p a2: Scalar = 1, margin a3: Scalar = 1, weight a4: Tensor? = nil, reduction a5: Int = 1) -> Tensor {
         let op = Operators.op_multi_margin_loss_
         return op(.tensor(a0), .tensor(a1), a2.opArg, a3.opArg, a4.map { .tensor($0) } ?? .none, .int(a5))
     }
     /// `multi_margin_loss_backward(Tensor grad_output, Tensor self, Tensor target, Scalar p, Scalar margin, Tensor? weight=None, int reduction=Mean) -> Tensor`
-    public static func multiMarginLossBackward(_ a0: Tensor, `self` a1: Tensor, target a2: Tensor, p a3: Scalar, margin a4: Scalar, weight a5: Tensor? = nil, reduction a6: Int = 1) -> Tensor {
+    public static func multiMarginLossBackward(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, p a3: Scalar, margin a4: Scalar, weight a5: Tensor? = nil, reduction a6: Int = 1) -> Tensor {
         let op = Operators.op_multi_margin_loss_backward_
         return op(.tensor(a0), .tensor(a1), .tensor(a2), a3.opArg, a4.opArg, a5.map { .tensor($0) } ?? .none, .int(a6))
     }
     /// `multilabel_margin_loss(Tensor self, Tensor target, int reduction=Mean) -> Tensor`
-    public static func multilabelMarginLoss(_ a0: Tensor, target a1: Tensor, reduction a2: Int = 1) -> Tensor {
+    public static func multilabelMarginLoss(_ a0: Tensor, _ a1: Tensor, reduction a2: Int = 1) -> Tensor {
         let op = Operators.op_multilabel_margin_loss_
         return op(.tensor(a0), .tensor(a1), .int(a2))
     }
     /// `multilabel_margin_loss_forward(Tensor self, Tensor target, int reduction) -> (Tensor output, Tensor is_target)`
-    public static func multilabelMarginLossForward(_ a0: Tensor, target a1: Tensor, reduction a2: Int) -> (output: Tensor, isTarget: Tensor) {
+    public static func multilabelMarginLossForward(_ a0: Tensor, _ a1: Tensor, reduction a2: Int) -> (output: Tensor, isTarget: Tensor) {
         let op = Operators.op_multilabel_margin_loss_forward_
         return { let r = op.tuple(.tensor(a0), .tensor(a1), .int(a2)); return (r[0], r[1]) }()
     }
     /// `multilabel_margin_loss_backward(Tensor grad_output, Tensor self, Tensor target, int reduction, Tensor is_target) -> Tensor`
-    public static func multilabelMarginLossBackward(_ a0: Tensor, `self` a1: Tensor, target a2: Tensor, reduction a3: Int, isTarget a4: Tensor) -> Tensor {
+    public static func multilabelMarginLossBackward(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, reduction a3: Int, isTarget a4: Tensor) -> Tensor {
         let op = Operators.op_multilabel_margin_loss_backward_
         return op(.tensor(a0), .tensor(a1), .tensor(a2), .int(a3), .tensor(a4))
     }
@@ -477,7 +477,7 @@ extension ATen {
         return op(.tensor(a0), .ints(a1))
     }
     /// `mkldnn_adaptive_avg_pool2d_backward(Tensor grad_output, Tensor self) -> Tensor`
-    public static func mkldnnAdaptiveAvgPool2dBackward(_ a0: Tensor, `self` a1: Tensor) -> Tensor {
+    public static func mkldnnAdaptiveAvgPool2dBackward(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_mkldnn_adaptive_avg_pool2d_backward_
         return op(.tensor(a0), .tensor(a1))
     }
@@ -487,7 +487,7 @@ extension ATen {
         return { let r = op.tuple(.tensor(a0), .ints(a1), .ints(a2), .ints(a3), .ints(a4), .bool(a5)); return (r[0], r[1]) }()
     }
     /// `max_pool2d_with_indices_backward(Tensor grad_output, Tensor self, int[2] kernel_size, int[2] stride, int[2] padding, int[2] dilation, bool ceil_mode, Tensor indices) -> Tensor`
-    public static func maxPool2dWithIndicesBackward(_ a0: Tensor, `self` a1: Tensor, kernelSize a2: [Int], stride a3: [Int], padding a4: [Int], dilation a5: [Int], ceilMode a6: Bool, indices a7: Tensor) -> Tensor {
+    public static func maxPool2dWithIndicesBackward(_ a0: Tensor, _ a1: Tensor, kernelSize a2: [Int], stride a3: [Int], padding a4: [Int], dilation a5: [Int], ceilMode a6: Bool, indices a7: Tensor) -> Tensor {
         let op = Operators.op_max_pool2d_with_indices_backward_
         return op(.tensor(a0), .tensor(a1), .ints(a2), .ints(a3), .ints(a4), .ints(a5), .bool(a6), .tensor(a7))
     }
@@ -497,17 +497,17 @@ extension ATen {
         return { let r = op.tuple(.tensor(a0), .ints(a1), .ints(a2), .ints(a3), .ints(a4), .bool(a5)); return (r[0], r[1]) }()
     }
     /// `max_pool3d_with_indices_backward(Tensor grad_output, Tensor self, int[3] kernel_size, int[3] stride, int[3] padding, int[3] dilation, bool ceil_mode, Tensor indices) -> Tensor`
-    public static func maxPool3dWithIndicesBackward(_ a0: Tensor, `self` a1: Tensor, kernelSize a2: [Int], stride a3: [Int], padding a4: [Int], dilation a5: [Int], ceilMode a6: Bool, indices a7: Tensor) -> Tensor {
+    public static func maxPool3dWithIndicesBackward(_ a0: Tensor, _ a1: Tensor, kernelSize a2: [Int], stride a3: [Int], padding a4: [Int], dilation a5: [Int], ceilMode a6: Bool, indices a7: Tensor) -> Tensor {
         let op = Operators.op_max_pool3d_with_indices_backward_
         return op(.tensor(a0), .tensor(a1), .ints(a2), .ints(a3), .ints(a4), .ints(a5), .bool(a6), .tensor(a7))
     }
     /// `max_unpool2d(Tensor self, Tensor indices, SymInt[2] output_size) -> Tensor`
-    public static func maxUnpool2d(_ a0: Tensor, indices a1: Tensor, outputSize a2: [Int]) -> Tensor {
+    public static func maxUnpool2d(_ a0: Tensor, _ a1: Tensor, outputSize a2: [Int]) -> Tensor {
         let op = Operators.op_max_unpool2d_
         return op(.tensor(a0), .tensor(a1), .ints(a2))
     }
     /// `max_unpool3d(Tensor self, Tensor indices, SymInt[3] output_size, int[3] stride, int[3] padding) -> Tensor`
-    public static func maxUnpool3d(_ a0: Tensor, indices a1: Tensor, outputSize a2: [Int], stride a3: [Int], padding a4: [Int]) -> Tensor {
+    public static func maxUnpool3d(_ a0: Tensor, _ a1: Tensor, outputSize a2: [Int], stride a3: [Int], padding a4: [Int]) -> Tensor {
         let op = Operators.op_max_unpool3d_
         return op(.tensor(a0), .tensor(a1), .ints(a2), .ints(a3), .ints(a4))
     }

@@ -8,7 +8,7 @@ extension ATen {
         return { let r = op.tuple(.tensor(a0), .double(a1), a2.map { .bool($0) } ?? .none); return (r[0], r[1]) }()
     }
     /// `native_dropout_backward(Tensor grad_output, Tensor mask, float scale) -> Tensor`
-    public static func nativeDropoutBackward(_ a0: Tensor, mask a1: Tensor, scale a2: Double) -> Tensor {
+    public static func nativeDropoutBackward(_ a0: Tensor, _ a1: Tensor, scale a2: Double) -> Tensor {
         let op = Operators.op_native_dropout_backward_
         return op(.tensor(a0), .tensor(a1), .double(a2))
     }
@@ -43,7 +43,7 @@ extension ATen {
         return { let r = op.tuple(.tensor(a0), a1.map { .tensor($0) } ?? .none, a2.map { .tensor($0) } ?? .none, .int(a3), .int(a4), .int(a5), .int(a6), .double(a7)); return (r[0], r[1], r[2]) }()
     }
     /// `native_group_norm_backward(Tensor grad_out, Tensor input, Tensor mean, Tensor rstd, Tensor? weight, SymInt N, SymInt C, SymInt HxW, int group, bool[3] output_mask) -> (Tensor, Tensor, Tensor)`
-    public static func nativeGroupNormBackward(_ a0: Tensor, input a1: Tensor, mean a2: Tensor, rstd a3: Tensor, weight a4: Tensor?, N a5: Int, C a6: Int, HxW a7: Int, group a8: Int, outputMask a9: [Bool]) -> (Tensor, Tensor, Tensor) {
+    public static func nativeGroupNormBackward(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, _ a3: Tensor, weight a4: Tensor?, N a5: Int, C a6: Int, HxW a7: Int, group a8: Int, outputMask a9: [Bool]) -> (Tensor, Tensor, Tensor) {
         let op = Operators.op_native_group_norm_backward_
         return { let r = op.tuple(.tensor(a0), .tensor(a1), .tensor(a2), .tensor(a3), a4.map { .tensor($0) } ?? .none, .int(a5), .int(a6), .int(a7), .int(a8), .bools(a9)); return (r[0], r[1], r[2]) }()
     }
@@ -53,7 +53,7 @@ extension ATen {
         return { let r = op.tuple(.tensor(a0), .ints(a1), a2.map { .tensor($0) } ?? .none, a3.map { .tensor($0) } ?? .none, .double(a4)); return (r[0], r[1], r[2]) }()
     }
     /// `native_layer_norm_backward(Tensor grad_out, Tensor input, SymInt[] normalized_shape, Tensor mean, Tensor rstd, Tensor? weight, Tensor? bias, bool[3] output_mask) -> (Tensor, Tensor, Tensor)`
-    public static func nativeLayerNormBackward(_ a0: Tensor, input a1: Tensor, normalizedShape a2: [Int], mean a3: Tensor, rstd a4: Tensor, weight a5: Tensor?, bias a6: Tensor?, outputMask a7: [Bool]) -> (Tensor, Tensor, Tensor) {
+    public static func nativeLayerNormBackward(_ a0: Tensor, _ a1: Tensor, normalizedShape a2: [Int], mean a3: Tensor, rstd a4: Tensor, weight a5: Tensor?, bias a6: Tensor?, outputMask a7: [Bool]) -> (Tensor, Tensor, Tensor) {
         let op = Operators.op_native_layer_norm_backward_
         return { let r = op.tuple(.tensor(a0), .tensor(a1), .ints(a2), .tensor(a3), .tensor(a4), a5.map { .tensor($0) } ?? .none, a6.map { .tensor($0) } ?? .none, .bools(a7)); return (r[0], r[1], r[2]) }()
     }
@@ -104,7 +104,7 @@ extension ATen {
         return { let r = op.tuple(.tensor(a0), a1.map { .tensor($0) } ?? .none, a2.map { .tensor($0) } ?? .none, a3.map { .tensor($0) } ?? .none, a4.map { .tensor($0) } ?? .none, .bool(a5), .double(a6), .double(a7)); return (r[0], r[1], r[2]) }()
     }
     /// `native_batch_norm_backward(Tensor grad_out, Tensor input, Tensor? weight, Tensor? running_mean, Tensor? running_var, Tensor? save_mean, Tensor? save_invstd, bool train, float eps, bool[3] output_mask) -> (Tensor, Tensor, Tensor)`
-    public static func nativeBatchNormBackward(_ a0: Tensor, input a1: Tensor, weight a2: Tensor?, runningMean a3: Tensor?, runningVar a4: Tensor?, saveMean a5: Tensor?, saveInvstd a6: Tensor?, train a7: Bool, eps a8: Double, outputMask a9: [Bool]) -> (Tensor, Tensor, Tensor) {
+    public static func nativeBatchNormBackward(_ a0: Tensor, _ a1: Tensor, weight a2: Tensor?, runningMean a3: Tensor?, runningVar a4: Tensor?, saveMean a5: Tensor?, saveInvstd a6: Tensor?, train a7: Bool, eps a8: Double, outputMask a9: [Bool]) -> (Tensor, Tensor, Tensor) {
         let op = Operators.op_native_batch_norm_backward_
         return { let r = op.tuple(.tensor(a0), .tensor(a1), a2.map { .tensor($0) } ?? .none, a3.map { .tensor($0) } ?? .none, a4.map { .tensor($0) } ?? .none, a5.map { .tensor($0) } ?? .none, a6.map { .tensor($0) } ?? .none, .bool(a7), .double(a8), .bools(a9)); return (r[0], r[1], r[2]) }()
     }
@@ -196,7 +196,7 @@ extension ATen {
         return op(.tensor(a0), a1.opArg)
     }
     /// `ne.Tensor(Tensor self, Tensor other) -> Tensor`
-    public static func ne(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func ne(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_ne_Tensor
         return op(.tensor(a0), .tensor(a1))
     }
@@ -208,7 +208,7 @@ extension ATen {
     }
     /// `ne_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)`
     @discardableResult
-    public static func ne_(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func ne_(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_ne__Tensor
         return op(.tensor(a0), .tensor(a1))
     }
@@ -218,7 +218,7 @@ extension ATen {
         return op(.tensor(a0), a1.opArg)
     }
     /// `not_equal.Tensor(Tensor self, Tensor other) -> Tensor`
-    public static func notEqual(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func notEqual(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_not_equal_Tensor
         return op(.tensor(a0), .tensor(a1))
     }
@@ -230,7 +230,7 @@ extension ATen {
     }
     /// `not_equal_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)`
     @discardableResult
-    public static func notEqual_(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func notEqual_(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_not_equal__Tensor
         return op(.tensor(a0), .tensor(a1))
     }
@@ -250,18 +250,18 @@ extension ATen {
         return op.list(.tensor(a0))
     }
     /// `nextafter(Tensor self, Tensor other) -> Tensor`
-    public static func nextafter(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func nextafter(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_nextafter_
         return op(.tensor(a0), .tensor(a1))
     }
     /// `nextafter_(Tensor(a!) self, Tensor other) -> Tensor(a!)`
     @discardableResult
-    public static func nextafter_(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func nextafter_(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_nextafter__
         return op(.tensor(a0), .tensor(a1))
     }
     /// `nanquantile(Tensor self, Tensor q, int? dim=None, bool keepdim=False, *, str interpolation='linear') -> Tensor`
-    public static func nanquantile(_ a0: Tensor, q a1: Tensor, dim a2: Int? = nil, keepdim a3: Bool = false, interpolation a4: String = "linear") -> Tensor {
+    public static func nanquantile(_ a0: Tensor, _ a1: Tensor, dim a2: Int? = nil, keepdim a3: Bool = false, interpolation a4: String = "linear") -> Tensor {
         let op = Operators.op_nanquantile_
         return op(.tensor(a0), .tensor(a1), a2.map { .int($0) } ?? .none, .bool(a3), .string(a4))
     }
@@ -282,52 +282,52 @@ extension ATen {
         return op(.tensor(a0), .double(a1), .double(a2), a3.map { .generator($0) } ?? .none)
     }
     /// `normal.float_Tensor(float mean, Tensor std, *, Generator? generator=None) -> Tensor`
-    public static func normal(_ a0: Double, std a1: Tensor, generator a2: Generator? = nil) -> Tensor {
+    public static func normal(mean a0: Double, std a1: Tensor, generator a2: Generator? = nil) -> Tensor {
         let op = Operators.op_normal_float_Tensor
         return op(.double(a0), .tensor(a1), a2.map { .generator($0) } ?? .none)
     }
     /// `normal.Tensor_Tensor(Tensor mean, Tensor std, *, Generator? generator=None) -> Tensor`
-    public static func normal(_ a0: Tensor, std a1: Tensor, generator a2: Generator? = nil) -> Tensor {
+    public static func normal(_ a0: Tensor, _ a1: Tensor, generator a2: Generator? = nil) -> Tensor {
         let op = Operators.op_normal_Tensor_Tensor
         return op(.tensor(a0), .tensor(a1), a2.map { .generator($0) } ?? .none)
     }
     /// `normal.float_float(float mean, float std, SymInt[] size, *, Generator? generator=None, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
-    public static func normal(_ a0: Double, std a1: Double, size a2: [Int], generator a3: Generator? = nil, dtype a4: DType? = nil, layout a5: Layout? = nil, device a6: Device? = nil, pinMemory a7: Bool? = nil) -> Tensor {
+    public static func normal(mean a0: Double, std a1: Double, size a2: [Int], generator a3: Generator? = nil, dtype a4: DType? = nil, layout a5: Layout? = nil, device a6: Device? = nil, pinMemory a7: Bool? = nil) -> Tensor {
         let op = Operators.op_normal_float_float
         return op(.double(a0), .double(a1), .ints(a2), a3.map { .generator($0) } ?? .none, a4.map { $0.opArg } ?? .none, a5.map { $0.opArg } ?? .none, a6.map { .device($0) } ?? .none, a7.map { .bool($0) } ?? .none)
     }
     /// `nll_loss_nd(Tensor self, Tensor target, Tensor? weight=None, int reduction=Mean, SymInt ignore_index=-100) -> Tensor`
-    public static func nllLossNd(_ a0: Tensor, target a1: Tensor, weight a2: Tensor? = nil, reduction a3: Int = 1, ignoreIndex a4: Int = -100) -> Tensor {
+    public static func nllLossNd(_ a0: Tensor, _ a1: Tensor, weight a2: Tensor? = nil, reduction a3: Int = 1, ignoreIndex a4: Int = -100) -> Tensor {
         let op = Operators.op_nll_loss_nd_
         return op(.tensor(a0), .tensor(a1), a2.map { .tensor($0) } ?? .none, .int(a3), .int(a4))
     }
     /// `nll_loss(Tensor self, Tensor target, Tensor? weight=None, int reduction=Mean, SymInt ignore_index=-100) -> Tensor`
-    public static func nllLoss(_ a0: Tensor, target a1: Tensor, weight a2: Tensor? = nil, reduction a3: Int = 1, ignoreIndex a4: Int = -100) -> Tensor {
+    public static func nllLoss(_ a0: Tensor, _ a1: Tensor, weight a2: Tensor? = nil, reduction a3: Int = 1, ignoreIndex a4: Int = -100) -> Tensor {
         let op = Operators.op_nll_loss_
         return op(.tensor(a0), .tensor(a1), a2.map { .tensor($0) } ?? .none, .int(a3), .int(a4))
     }
     /// `nll_loss_forward(Tensor self, Tensor target, Tensor? weight, int reduction, SymInt ignore_index) -> (Tensor output, Tensor total_weight)`
-    public static func nllLossForward(_ a0: Tensor, target a1: Tensor, weight a2: Tensor?, reduction a3: Int, ignoreIndex a4: Int) -> (output: Tensor, totalWeight: Tensor) {
+    public static func nllLossForward(_ a0: Tensor, _ a1: Tensor, weight a2: Tensor?, reduction a3: Int, ignoreIndex a4: Int) -> (output: Tensor, totalWeight: Tensor) {
         let op = Operators.op_nll_loss_forward_
         return { let r = op.tuple(.tensor(a0), .tensor(a1), a2.map { .tensor($0) } ?? .none, .int(a3), .int(a4)); return (r[0], r[1]) }()
     }
     /// `nll_loss_backward(Tensor grad_output, Tensor self, Tensor target, Tensor? weight, int reduction, SymInt ignore_index, Tensor total_weight) -> Tensor`
-    public static func nllLossBackward(_ a0: Tensor, `self` a1: Tensor, target a2: Tensor, weight a3: Tensor?, reduction a4: Int, ignoreIndex a5: Int, totalWeight a6: Tensor) -> Tensor {
+    public static func nllLossBackward(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, weight a3: Tensor?, reduction a4: Int, ignoreIndex a5: Int, totalWeight a6: Tensor) -> Tensor {
         let op = Operators.op_nll_loss_backward_
         return op(.tensor(a0), .tensor(a1), .tensor(a2), a3.map { .tensor($0) } ?? .none, .int(a4), .int(a5), .tensor(a6))
     }
     /// `nll_loss2d(Tensor self, Tensor target, Tensor? weight=None, int reduction=Mean, SymInt ignore_index=-100) -> Tensor`
-    public static func nllLoss2d(_ a0: Tensor, target a1: Tensor, weight a2: Tensor? = nil, reduction a3: Int = 1, ignoreIndex a4: Int = -100) -> Tensor {
+    public static func nllLoss2d(_ a0: Tensor, _ a1: Tensor, weight a2: Tensor? = nil, reduction a3: Int = 1, ignoreIndex a4: Int = -100) -> Tensor {
         let op = Operators.op_nll_loss2d_
         return op(.tensor(a0), .tensor(a1), a2.map { .tensor($0) } ?? .none, .int(a3), .int(a4))
     }
     /// `nll_loss2d_forward(Tensor self, Tensor target, Tensor? weight, int reduction, SymInt ignore_index) -> (Tensor output, Tensor total_weight)`
-    public static func nllLoss2dForward(_ a0: Tensor, target a1: Tensor, weight a2: Tensor?, reduction a3: Int, ignoreIndex a4: Int) -> (output: Tensor, totalWeight: Tensor) {
+    public static func nllLoss2dForward(_ a0: Tensor, _ a1: Tensor, weight a2: Tensor?, reduction a3: Int, ignoreIndex a4: Int) -> (output: Tensor, totalWeight: Tensor) {
         let op = Operators.op_nll_loss2d_forward_
         return { let r = op.tuple(.tensor(a0), .tensor(a1), a2.map { .tensor($0) } ?? .none, .int(a3), .int(a4)); return (r[0], r[1]) }()
     }
     /// `nll_loss2d_backward(Tensor grad_output, Tensor self, Tensor target, Tensor? weight, int reduction, SymInt ignore_index, Tensor total_weight) -> Tensor`
-    public static func nllLoss2dBackward(_ a0: Tensor, `self` a1: Tensor, target a2: Tensor, weight a3: Tensor?, reduction a4: Int, ignoreIndex a5: Int, totalWeight a6: Tensor) -> Tensor {
+    public static func nllLoss2dBackward(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, weight a3: Tensor?, reduction a4: Int, ignoreIndex a5: Int, totalWeight a6: Tensor) -> Tensor {
         let op = Operators.op_nll_loss2d_backward_
         return op(.tensor(a0), .tensor(a1), .tensor(a2), a3.map { .tensor($0) } ?? .none, .int(a4), .int(a5), .tensor(a6))
     }

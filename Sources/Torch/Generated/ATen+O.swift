@@ -8,7 +8,7 @@ extension ATen {
         return Int(op.scalar(.tensor(a0)))
     }
     /// `ones(SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
-    public static func ones(_ a0: [Int], dtype a1: DType? = nil, layout a2: Layout? = nil, device a3: Device? = nil, pinMemory a4: Bool? = nil) -> Tensor {
+    public static func ones(size a0: [Int], dtype a1: DType? = nil, layout a2: Layout? = nil, device a3: Device? = nil, pinMemory a4: Bool? = nil) -> Tensor {
         let op = Operators.op_ones_
         return op(.ints(a0), a1.map { $0.opArg } ?? .none, a2.map { $0.opArg } ?? .none, a3.map { .device($0) } ?? .none, a4.map { .bool($0) } ?? .none)
     }
@@ -28,7 +28,7 @@ extension ATen {
         return op(.tensor(a0), a1.opArg)
     }
     /// `__or__.Tensor(Tensor self, Tensor other) -> Tensor`
-    public static func or(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func or(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_or_Tensor
         return op(.tensor(a0), .tensor(a1))
     }
@@ -40,22 +40,22 @@ extension ATen {
     }
     /// `__ior__.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)`
     @discardableResult
-    public static func or_(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func or_(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_or__Tensor
         return op(.tensor(a0), .tensor(a1))
     }
     /// `orgqr(Tensor self, Tensor input2) -> Tensor`
-    public static func orgqr(_ a0: Tensor, input2 a1: Tensor) -> Tensor {
+    public static func orgqr(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_orgqr_
         return op(.tensor(a0), .tensor(a1))
     }
     /// `ormqr(Tensor self, Tensor input2, Tensor input3, bool left=True, bool transpose=False) -> Tensor`
-    public static func ormqr(_ a0: Tensor, input2 a1: Tensor, input3 a2: Tensor, left a3: Bool = true, transpose a4: Bool = false) -> Tensor {
+    public static func ormqr(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, left a3: Bool = true, transpose a4: Bool = false) -> Tensor {
         let op = Operators.op_ormqr_
         return op(.tensor(a0), .tensor(a1), .tensor(a2), .bool(a3), .bool(a4))
     }
     /// `outer(Tensor self, Tensor vec2) -> Tensor`
-    public static func outer(_ a0: Tensor, vec2 a1: Tensor) -> Tensor {
+    public static func outer(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_outer_
         return op(.tensor(a0), .tensor(a1))
     }

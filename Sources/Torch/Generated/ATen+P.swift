@@ -3,12 +3,12 @@
 
 extension ATen {
     /// `polar(Tensor abs, Tensor angle) -> Tensor`
-    public static func polar(_ a0: Tensor, angle a1: Tensor) -> Tensor {
+    public static func polar(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_polar_
         return op(.tensor(a0), .tensor(a1))
     }
     /// `pairwise_distance(Tensor x1, Tensor x2, float p=2, float eps=1e-06, bool keepdim=False) -> Tensor`
-    public static func pairwiseDistance(_ a0: Tensor, x2 a1: Tensor, p a2: Double = 2.0, eps a3: Double = 1e-06, keepdim a4: Bool = false) -> Tensor {
+    public static func pairwiseDistance(_ a0: Tensor, _ a1: Tensor, p a2: Double = 2.0, eps a3: Double = 1e-06, keepdim a4: Bool = false) -> Tensor {
         let op = Operators.op_pairwise_distance_
         return op(.tensor(a0), .tensor(a1), .double(a2), .double(a3), .bool(a4))
     }
@@ -43,12 +43,12 @@ extension ATen {
         return op(.tensor(a0), .double(a1))
     }
     /// `poisson_nll_loss(Tensor input, Tensor target, bool log_input, bool full, float eps, int reduction) -> Tensor`
-    public static func poissonNllLoss(_ a0: Tensor, target a1: Tensor, logInput a2: Bool, full a3: Bool, eps a4: Double, reduction a5: Int) -> Tensor {
+    public static func poissonNllLoss(_ a0: Tensor, _ a1: Tensor, logInput a2: Bool, full a3: Bool, eps a4: Double, reduction a5: Int) -> Tensor {
         let op = Operators.op_poisson_nll_loss_
         return op(.tensor(a0), .tensor(a1), .bool(a2), .bool(a3), .double(a4), .int(a5))
     }
     /// `prelu(Tensor self, Tensor weight) -> Tensor`
-    public static func prelu(_ a0: Tensor, weight a1: Tensor) -> Tensor {
+    public static func prelu(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_prelu_
         return op(.tensor(a0), .tensor(a1))
     }
@@ -74,17 +74,17 @@ extension ATen {
     }
     /// `put_(Tensor(a!) self, Tensor index, Tensor source, bool accumulate=False) -> Tensor(a!)`
     @discardableResult
-    public static func put_(_ a0: Tensor, index a1: Tensor, source a2: Tensor, accumulate a3: Bool = false) -> Tensor {
+    public static func put_(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, accumulate a3: Bool = false) -> Tensor {
         let op = Operators.op_put__
         return op(.tensor(a0), .tensor(a1), .tensor(a2), .bool(a3))
     }
     /// `put(Tensor self, Tensor index, Tensor source, bool accumulate=False) -> Tensor`
-    public static func put(_ a0: Tensor, index a1: Tensor, source a2: Tensor, accumulate a3: Bool = false) -> Tensor {
+    public static func put(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, accumulate a3: Bool = false) -> Tensor {
         let op = Operators.op_put_
         return op(.tensor(a0), .tensor(a1), .tensor(a2), .bool(a3))
     }
     /// `polygamma(int n, Tensor self) -> Tensor`
-    public static func polygamma(_ a0: Int, `self` a1: Tensor) -> Tensor {
+    public static func polygamma(n a0: Int, `self` a1: Tensor) -> Tensor {
         let op = Operators.op_polygamma_
         return op(.int(a0), .tensor(a1))
     }
@@ -95,12 +95,12 @@ extension ATen {
         return op(.tensor(a0), .int(a1))
     }
     /// `pow.Tensor_Tensor(Tensor self, Tensor exponent) -> Tensor`
-    public static func pow(_ a0: Tensor, exponent a1: Tensor) -> Tensor {
+    public static func pow(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_pow_Tensor_Tensor
         return op(.tensor(a0), .tensor(a1))
     }
     /// `pow.Scalar(Scalar self, Tensor exponent) -> Tensor`
-    public static func pow(_ a0: Scalar, exponent a1: Tensor) -> Tensor {
+    public static func pow(`self` a0: Scalar, exponent a1: Tensor) -> Tensor {
         let op = Operators.op_pow_Scalar
         return op(a0.opArg, .tensor(a1))
     }
@@ -117,7 +117,7 @@ extension ATen {
     }
     /// `pow_.Tensor(Tensor(a!) self, Tensor exponent) -> Tensor(a!)`
     @discardableResult
-    public static func pow_(_ a0: Tensor, exponent a1: Tensor) -> Tensor {
+    public static func pow_(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_pow__Tensor
         return op(.tensor(a0), .tensor(a1))
     }
@@ -127,7 +127,7 @@ extension ATen {
         return op(.tensor(a0), .ints(a1), .string(a2), a3.map { .double($0) } ?? .none)
     }
     /// `pad_sequence(Tensor[] sequences, bool batch_first=False, float padding_value=0.0, str padding_side="right") -> Tensor`
-    public static func padSequence(_ a0: [Tensor], batchFirst a1: Bool = false, paddingValue a2: Double = 0.0, paddingSide a3: String = "right") -> Tensor {
+    public static func padSequence(sequences a0: [Tensor], batchFirst a1: Bool = false, paddingValue a2: Double = 0.0, paddingSide a3: String = "right") -> Tensor {
         let op = Operators.op_pad_sequence_
         return op(.tensors(a0), .bool(a1), .double(a2), .string(a3))
     }

@@ -33,17 +33,17 @@ extension ATen {
         return op(.tensor(a0), .double(a1), .int(a2), a3.opArg)
     }
     /// `quantize_per_tensor.tensor_qparams(Tensor self, Tensor scale, Tensor zero_point, ScalarType dtype) -> Tensor`
-    public static func quantizePerTensor(_ a0: Tensor, scale a1: Tensor, zeroPoint a2: Tensor, dtype a3: DType) -> Tensor {
+    public static func quantizePerTensor(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, dtype a3: DType) -> Tensor {
         let op = Operators.op_quantize_per_tensor_tensor_qparams
         return op(.tensor(a0), .tensor(a1), .tensor(a2), a3.opArg)
     }
     /// `quantize_per_tensor.tensors(Tensor[] tensors, Tensor scales, Tensor zero_points, ScalarType dtype) -> Tensor[]`
-    public static func quantizePerTensor(_ a0: [Tensor], scales a1: Tensor, zeroPoints a2: Tensor, dtype a3: DType) -> [Tensor] {
+    public static func quantizePerTensor(tensors a0: [Tensor], scales a1: Tensor, zeroPoints a2: Tensor, dtype a3: DType) -> [Tensor] {
         let op = Operators.op_quantize_per_tensor_tensors
         return op.list(.tensors(a0), .tensor(a1), .tensor(a2), a3.opArg)
     }
     /// `quantize_per_channel(Tensor self, Tensor scales, Tensor zero_points, int axis, ScalarType dtype) -> Tensor`
-    public static func quantizePerChannel(_ a0: Tensor, scales a1: Tensor, zeroPoints a2: Tensor, axis a3: Int, dtype a4: DType) -> Tensor {
+    public static func quantizePerChannel(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, axis a3: Int, dtype a4: DType) -> Tensor {
         let op = Operators.op_quantize_per_channel_
         return op(.tensor(a0), .tensor(a1), .tensor(a2), .int(a3), a4.opArg)
     }
@@ -78,17 +78,17 @@ extension ATen {
         return { let r = op.tuple(.tensor(a0), .tensors(a1), .tensor(a2), .tensor(a3), .tensor(a4), .tensor(a5), .tensor(a6), .tensor(a7), .tensor(a8), .tensor(a9), a10.opArg, a11.opArg, a12.opArg, a13.opArg); return (r[0], r[1]) }()
     }
     /// `quantized_gru_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor b_ih, Tensor b_hh, Tensor packed_ih, Tensor packed_hh, Tensor col_offsets_ih, Tensor col_offsets_hh, Scalar scale_ih, Scalar scale_hh, Scalar zero_point_ih, Scalar zero_point_hh) -> Tensor`
-    public static func quantizedGruCell(_ a0: Tensor, hx a1: Tensor, wIh a2: Tensor, wHh a3: Tensor, bIh a4: Tensor, bHh a5: Tensor, packedIh a6: Tensor, packedHh a7: Tensor, colOffsetsIh a8: Tensor, colOffsetsHh a9: Tensor, scaleIh a10: Scalar, scaleHh a11: Scalar, zeroPointIh a12: Scalar, zeroPointHh a13: Scalar) -> Tensor {
+    public static func quantizedGruCell(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, _ a3: Tensor, _ a4: Tensor, _ a5: Tensor, _ a6: Tensor, _ a7: Tensor, _ a8: Tensor, _ a9: Tensor, scaleIh a10: Scalar, scaleHh a11: Scalar, zeroPointIh a12: Scalar, zeroPointHh a13: Scalar) -> Tensor {
         let op = Operators.op_quantized_gru_cell_
         return op(.tensor(a0), .tensor(a1), .tensor(a2), .tensor(a3), .tensor(a4), .tensor(a5), .tensor(a6), .tensor(a7), .tensor(a8), .tensor(a9), a10.opArg, a11.opArg, a12.opArg, a13.opArg)
     }
     /// `quantized_rnn_relu_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor b_ih, Tensor b_hh, Tensor packed_ih, Tensor packed_hh, Tensor col_offsets_ih, Tensor col_offsets_hh, Scalar scale_ih, Scalar scale_hh, Scalar zero_point_ih, Scalar zero_point_hh) -> Tensor`
-    public static func quantizedRnnReluCell(_ a0: Tensor, hx a1: Tensor, wIh a2: Tensor, wHh a3: Tensor, bIh a4: Tensor, bHh a5: Tensor, packedIh a6: Tensor, packedHh a7: Tensor, colOffsetsIh a8: Tensor, colOffsetsHh a9: Tensor, scaleIh a10: Scalar, scaleHh a11: Scalar, zeroPointIh a12: Scalar, zeroPointHh a13: Scalar) -> Tensor {
+    public static func quantizedRnnReluCell(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, _ a3: Tensor, _ a4: Tensor, _ a5: Tensor, _ a6: Tensor, _ a7: Tensor, _ a8: Tensor, _ a9: Tensor, scaleIh a10: Scalar, scaleHh a11: Scalar, zeroPointIh a12: Scalar, zeroPointHh a13: Scalar) -> Tensor {
         let op = Operators.op_quantized_rnn_relu_cell_
         return op(.tensor(a0), .tensor(a1), .tensor(a2), .tensor(a3), .tensor(a4), .tensor(a5), .tensor(a6), .tensor(a7), .tensor(a8), .tensor(a9), a10.opArg, a11.opArg, a12.opArg, a13.opArg)
     }
     /// `quantized_rnn_tanh_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor b_ih, Tensor b_hh, Tensor packed_ih, Tensor packed_hh, Tensor col_offsets_ih, Tensor col_offsets_hh, Scalar scale_ih, Scalar scale_hh, Scalar zero_point_ih, Scalar zero_point_hh) -> Tensor`
-    public static func quantizedRnnTanhCell(_ a0: Tensor, hx a1: Tensor, wIh a2: Tensor, wHh a3: Tensor, bIh a4: Tensor, bHh a5: Tensor, packedIh a6: Tensor, packedHh a7: Tensor, colOffsetsIh a8: Tensor, colOffsetsHh a9: Tensor, scaleIh a10: Scalar, scaleHh a11: Scalar, zeroPointIh a12: Scalar, zeroPointHh a13: Scalar) -> Tensor {
+    public static func quantizedRnnTanhCell(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, _ a3: Tensor, _ a4: Tensor, _ a5: Tensor, _ a6: Tensor, _ a7: Tensor, _ a8: Tensor, _ a9: Tensor, scaleIh a10: Scalar, scaleHh a11: Scalar, zeroPointIh a12: Scalar, zeroPointHh a13: Scalar) -> Tensor {
         let op = Operators.op_quantized_rnn_tanh_cell_
         return op(.tensor(a0), .tensor(a1), .tensor(a2), .tensor(a3), .tensor(a4), .tensor(a5), .tensor(a6), .tensor(a7), .tensor(a8), .tensor(a9), a10.opArg, a11.opArg, a12.opArg, a13.opArg)
     }
@@ -98,7 +98,7 @@ extension ATen {
         return { let r = op.tuple(.tensor(a0), .bool(a1)); return (r[0], r[1]) }()
     }
     /// `quantile(Tensor self, Tensor q, int? dim=None, bool keepdim=False, *, str interpolation='linear') -> Tensor`
-    public static func quantile(_ a0: Tensor, q a1: Tensor, dim a2: Int? = nil, keepdim a3: Bool = false, interpolation a4: String = "linear") -> Tensor {
+    public static func quantile(_ a0: Tensor, _ a1: Tensor, dim a2: Int? = nil, keepdim a3: Bool = false, interpolation a4: String = "linear") -> Tensor {
         let op = Operators.op_quantile_
         return op(.tensor(a0), .tensor(a1), a2.map { .int($0) } ?? .none, .bool(a3), .string(a4))
     }

@@ -34,7 +34,7 @@ extension ATen {
         return op(.tensor(a0))
     }
     /// `row_stack(Tensor[] tensors) -> Tensor`
-    public static func rowStack(_ a0: [Tensor]) -> Tensor {
+    public static func rowStack(tensors a0: [Tensor]) -> Tensor {
         let op = Operators.op_row_stack_
         return op(.tensors(a0))
     }
@@ -61,12 +61,12 @@ extension ATen {
         return op(.tensor(a0))
     }
     /// `rand(SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
-    public static func rand(_ a0: [Int], dtype a1: DType? = nil, layout a2: Layout? = nil, device a3: Device? = nil, pinMemory a4: Bool? = nil) -> Tensor {
+    public static func rand(size a0: [Int], dtype a1: DType? = nil, layout a2: Layout? = nil, device a3: Device? = nil, pinMemory a4: Bool? = nil) -> Tensor {
         let op = Operators.op_rand_
         return op(.ints(a0), a1.map { $0.opArg } ?? .none, a2.map { $0.opArg } ?? .none, a3.map { .device($0) } ?? .none, a4.map { .bool($0) } ?? .none)
     }
     /// `rand.generator(SymInt[] size, *, Generator? generator, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
-    public static func rand(_ a0: [Int], generator a1: Generator?, dtype a2: DType? = nil, layout a3: Layout? = nil, device a4: Device? = nil, pinMemory a5: Bool? = nil) -> Tensor {
+    public static func rand(size a0: [Int], generator a1: Generator?, dtype a2: DType? = nil, layout a3: Layout? = nil, device a4: Device? = nil, pinMemory a5: Bool? = nil) -> Tensor {
         let op = Operators.op_rand_generator
         return op(.ints(a0), a1.map { .generator($0) } ?? .none, a2.map { $0.opArg } ?? .none, a3.map { $0.opArg } ?? .none, a4.map { .device($0) } ?? .none, a5.map { .bool($0) } ?? .none)
     }
@@ -81,22 +81,22 @@ extension ATen {
         return op(.tensor(a0), a1.map { .generator($0) } ?? .none, a2.map { $0.opArg } ?? .none, a3.map { $0.opArg } ?? .none, a4.map { .device($0) } ?? .none, a5.map { .bool($0) } ?? .none, a6.map { $0.opArg } ?? .none)
     }
     /// `randint(SymInt high, SymInt[] size, *, ScalarType? dtype=long, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
-    public static func randint(_ a0: Int, size a1: [Int], dtype a2: DType? = .int64, layout a3: Layout? = nil, device a4: Device? = nil, pinMemory a5: Bool? = nil) -> Tensor {
+    public static func randint(high a0: Int, size a1: [Int], dtype a2: DType? = .int64, layout a3: Layout? = nil, device a4: Device? = nil, pinMemory a5: Bool? = nil) -> Tensor {
         let op = Operators.op_randint_
         return op(.int(a0), .ints(a1), a2.map { $0.opArg } ?? .none, a3.map { $0.opArg } ?? .none, a4.map { .device($0) } ?? .none, a5.map { .bool($0) } ?? .none)
     }
     /// `randint.generator(SymInt high, SymInt[] size, *, Generator? generator, ScalarType? dtype=long, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
-    public static func randint(_ a0: Int, size a1: [Int], generator a2: Generator?, dtype a3: DType? = .int64, layout a4: Layout? = nil, device a5: Device? = nil, pinMemory a6: Bool? = nil) -> Tensor {
+    public static func randint(high a0: Int, size a1: [Int], generator a2: Generator?, dtype a3: DType? = .int64, layout a4: Layout? = nil, device a5: Device? = nil, pinMemory a6: Bool? = nil) -> Tensor {
         let op = Operators.op_randint_generator
         return op(.int(a0), .ints(a1), a2.map { .generator($0) } ?? .none, a3.map { $0.opArg } ?? .none, a4.map { $0.opArg } ?? .none, a5.map { .device($0) } ?? .none, a6.map { .bool($0) } ?? .none)
     }
     /// `randint.low(SymInt low, SymInt high, SymInt[] size, *, ScalarType? dtype=long, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
-    public static func randint(_ a0: Int, high a1: Int, size a2: [Int], dtype a3: DType? = .int64, layout a4: Layout? = nil, device a5: Device? = nil, pinMemory a6: Bool? = nil) -> Tensor {
+    public static func randint(low a0: Int, high a1: Int, size a2: [Int], dtype a3: DType? = .int64, layout a4: Layout? = nil, device a5: Device? = nil, pinMemory a6: Bool? = nil) -> Tensor {
         let op = Operators.op_randint_low
         return op(.int(a0), .int(a1), .ints(a2), a3.map { $0.opArg } ?? .none, a4.map { $0.opArg } ?? .none, a5.map { .device($0) } ?? .none, a6.map { .bool($0) } ?? .none)
     }
     /// `randint.low_generator(SymInt low, SymInt high, SymInt[] size, *, Generator? generator, ScalarType? dtype=long, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
-    public static func randint(_ a0: Int, high a1: Int, size a2: [Int], generator a3: Generator?, dtype a4: DType? = .int64, layout a5: Layout? = nil, device a6: Device? = nil, pinMemory a7: Bool? = nil) -> Tensor {
+    public static func randint(low a0: Int, high a1: Int, size a2: [Int], generator a3: Generator?, dtype a4: DType? = .int64, layout a5: Layout? = nil, device a6: Device? = nil, pinMemory a7: Bool? = nil) -> Tensor {
         let op = Operators.op_randint_low_generator
         return op(.int(a0), .int(a1), .ints(a2), a3.map { .generator($0) } ?? .none, a4.map { $0.opArg } ?? .none, a5.map { $0.opArg } ?? .none, a6.map { .device($0) } ?? .none, a7.map { .bool($0) } ?? .none)
     }
@@ -111,12 +111,12 @@ extension ATen {
         return op(.tensor(a0), .int(a1), a2.map { .generator($0) } ?? .none, a3.map { $0.opArg } ?? .none, a4.map { $0.opArg } ?? .none, a5.map { .device($0) } ?? .none, a6.map { .bool($0) } ?? .none, a7.map { $0.opArg } ?? .none)
     }
     /// `randint_like.Tensor(Tensor self, Tensor high, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor`
-    public static func randintLike(_ a0: Tensor, high a1: Tensor, dtype a2: DType? = nil, layout a3: Layout? = nil, device a4: Device? = nil, pinMemory a5: Bool? = nil, memoryFormat a6: MemoryFormat? = nil) -> Tensor {
+    public static func randintLike(_ a0: Tensor, _ a1: Tensor, dtype a2: DType? = nil, layout a3: Layout? = nil, device a4: Device? = nil, pinMemory a5: Bool? = nil, memoryFormat a6: MemoryFormat? = nil) -> Tensor {
         let op = Operators.op_randint_like_Tensor
         return op(.tensor(a0), .tensor(a1), a2.map { $0.opArg } ?? .none, a3.map { $0.opArg } ?? .none, a4.map { .device($0) } ?? .none, a5.map { .bool($0) } ?? .none, a6.map { $0.opArg } ?? .none)
     }
     /// `randint_like.Tensor_generator(Tensor self, Tensor high, *, Generator? generator, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor`
-    public static func randintLike(_ a0: Tensor, high a1: Tensor, generator a2: Generator?, dtype a3: DType? = nil, layout a4: Layout? = nil, device a5: Device? = nil, pinMemory a6: Bool? = nil, memoryFormat a7: MemoryFormat? = nil) -> Tensor {
+    public static func randintLike(_ a0: Tensor, _ a1: Tensor, generator a2: Generator?, dtype a3: DType? = nil, layout a4: Layout? = nil, device a5: Device? = nil, pinMemory a6: Bool? = nil, memoryFormat a7: MemoryFormat? = nil) -> Tensor {
         let op = Operators.op_randint_like_Tensor_generator
         return op(.tensor(a0), .tensor(a1), a2.map { .generator($0) } ?? .none, a3.map { $0.opArg } ?? .none, a4.map { $0.opArg } ?? .none, a5.map { .device($0) } ?? .none, a6.map { .bool($0) } ?? .none, a7.map { $0.opArg } ?? .none)
     }
@@ -131,12 +131,12 @@ extension ATen {
         return op(.tensor(a0), .int(a1), .int(a2), a3.map { .generator($0) } ?? .none, a4.map { $0.opArg } ?? .none, a5.map { $0.opArg } ?? .none, a6.map { .device($0) } ?? .none, a7.map { .bool($0) } ?? .none, a8.map { $0.opArg } ?? .none)
     }
     /// `randn(SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
-    public static func randn(_ a0: [Int], dtype a1: DType? = nil, layout a2: Layout? = nil, device a3: Device? = nil, pinMemory a4: Bool? = nil) -> Tensor {
+    public static func randn(size a0: [Int], dtype a1: DType? = nil, layout a2: Layout? = nil, device a3: Device? = nil, pinMemory a4: Bool? = nil) -> Tensor {
         let op = Operators.op_randn_
         return op(.ints(a0), a1.map { $0.opArg } ?? .none, a2.map { $0.opArg } ?? .none, a3.map { .device($0) } ?? .none, a4.map { .bool($0) } ?? .none)
     }
     /// `randn.generator(SymInt[] size, *, Generator? generator, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
-    public static func randn(_ a0: [Int], generator a1: Generator?, dtype a2: DType? = nil, layout a3: Layout? = nil, device a4: Device? = nil, pinMemory a5: Bool? = nil) -> Tensor {
+    public static func randn(size a0: [Int], generator a1: Generator?, dtype a2: DType? = nil, layout a3: Layout? = nil, device a4: Device? = nil, pinMemory a5: Bool? = nil) -> Tensor {
         let op = Operators.op_randn_generator
         return op(.ints(a0), a1.map { .generator($0) } ?? .none, a2.map { $0.opArg } ?? .none, a3.map { $0.opArg } ?? .none, a4.map { .device($0) } ?? .none, a5.map { .bool($0) } ?? .none)
     }
@@ -151,17 +151,17 @@ extension ATen {
         return op(.tensor(a0), a1.map { .generator($0) } ?? .none, a2.map { $0.opArg } ?? .none, a3.map { $0.opArg } ?? .none, a4.map { .device($0) } ?? .none, a5.map { .bool($0) } ?? .none, a6.map { $0.opArg } ?? .none)
     }
     /// `randperm(SymInt n, *, ScalarType? dtype=long, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
-    public static func randperm(_ a0: Int, dtype a1: DType? = .int64, layout a2: Layout? = nil, device a3: Device? = nil, pinMemory a4: Bool? = nil) -> Tensor {
+    public static func randperm(n a0: Int, dtype a1: DType? = .int64, layout a2: Layout? = nil, device a3: Device? = nil, pinMemory a4: Bool? = nil) -> Tensor {
         let op = Operators.op_randperm_
         return op(.int(a0), a1.map { $0.opArg } ?? .none, a2.map { $0.opArg } ?? .none, a3.map { .device($0) } ?? .none, a4.map { .bool($0) } ?? .none)
     }
     /// `randperm.generator(SymInt n, *, Generator? generator, ScalarType? dtype=long, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
-    public static func randperm(_ a0: Int, generator a1: Generator?, dtype a2: DType? = .int64, layout a3: Layout? = nil, device a4: Device? = nil, pinMemory a5: Bool? = nil) -> Tensor {
+    public static func randperm(n a0: Int, generator a1: Generator?, dtype a2: DType? = .int64, layout a3: Layout? = nil, device a4: Device? = nil, pinMemory a5: Bool? = nil) -> Tensor {
         let op = Operators.op_randperm_generator
         return op(.int(a0), a1.map { .generator($0) } ?? .none, a2.map { $0.opArg } ?? .none, a3.map { $0.opArg } ?? .none, a4.map { .device($0) } ?? .none, a5.map { .bool($0) } ?? .none)
     }
     /// `range.step(Scalar start, Scalar end, Scalar step=1, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
-    public static func range(_ a0: Scalar, end a1: Scalar, step a2: Scalar = 1, dtype a3: DType? = nil, layout a4: Layout? = nil, device a5: Device? = nil, pinMemory a6: Bool? = nil) -> Tensor {
+    public static func range(start a0: Scalar, end a1: Scalar, step a2: Scalar = 1, dtype a3: DType? = nil, layout a4: Layout? = nil, device a5: Device? = nil, pinMemory a6: Bool? = nil) -> Tensor {
         let op = Operators.op_range_step
         return op(a0.opArg, a1.opArg, a2.opArg, a3.map { $0.opArg } ?? .none, a4.map { $0.opArg } ?? .none, a5.map { .device($0) } ?? .none, a6.map { .bool($0) } ?? .none)
     }
@@ -192,7 +192,7 @@ extension ATen {
         return op(.tensor(a0), a1.map { .int($0) } ?? .none)
     }
     /// `repeat_interleave.self_Tensor(Tensor self, Tensor repeats, int? dim=None, *, SymInt? output_size=None) -> Tensor`
-    public static func repeatInterleave(_ a0: Tensor, repeats a1: Tensor, dim a2: Int? = nil, outputSize a3: Int? = nil) -> Tensor {
+    public static func repeatInterleave(_ a0: Tensor, _ a1: Tensor, dim a2: Int? = nil, outputSize a3: Int? = nil) -> Tensor {
         let op = Operators.op_repeat_interleave_self_Tensor
         return op(.tensor(a0), .tensor(a1), a2.map { .int($0) } ?? .none, a3.map { .int($0) } ?? .none)
     }
@@ -207,7 +207,7 @@ extension ATen {
         return op(.tensor(a0), .ints(a1))
     }
     /// `reshape_as(Tensor(a) self, Tensor other) -> Tensor(a)`
-    public static func reshapeAs(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func reshapeAs(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_reshape_as_
         return op(.tensor(a0), .tensor(a1))
     }
@@ -289,18 +289,18 @@ extension ATen {
     }
     /// `resize_as_(Tensor(a!) self, Tensor the_template, *, MemoryFormat? memory_format=None) -> Tensor(a!)`
     @discardableResult
-    public static func resizeAs_(_ a0: Tensor, theTemplate a1: Tensor, memoryFormat a2: MemoryFormat? = nil) -> Tensor {
+    public static func resizeAs_(_ a0: Tensor, _ a1: Tensor, memoryFormat a2: MemoryFormat? = nil) -> Tensor {
         let op = Operators.op_resize_as__
         return op(.tensor(a0), .tensor(a1), a2.map { $0.opArg } ?? .none)
     }
     /// `resize_as_sparse_(Tensor(a!) self, Tensor the_template) -> Tensor(a!)`
     @discardableResult
-    public static func resizeAsSparse_(_ a0: Tensor, theTemplate a1: Tensor) -> Tensor {
+    public static func resizeAsSparse_(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_resize_as_sparse__
         return op(.tensor(a0), .tensor(a1))
     }
     /// `rsub.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) -> Tensor`
-    public static func rsub(_ a0: Tensor, other a1: Tensor, alpha a2: Scalar = 1) -> Tensor {
+    public static func rsub(_ a0: Tensor, _ a1: Tensor, alpha a2: Scalar = 1) -> Tensor {
         let op = Operators.op_rsub_Tensor
         return op(.tensor(a0), .tensor(a1), a2.opArg)
     }
@@ -315,32 +315,32 @@ extension ATen {
         return op(.tensor(a0))
     }
     /// `rnn_tanh.input(Tensor input, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor)`
-    public static func rnnTanh(_ a0: Tensor, hx a1: Tensor, params a2: [Tensor], hasBiases a3: Bool, numLayers a4: Int, dropout a5: Double, train a6: Bool, bidirectional a7: Bool, batchFirst a8: Bool) -> (Tensor, Tensor) {
+    public static func rnnTanh(_ a0: Tensor, _ a1: Tensor, params a2: [Tensor], hasBiases a3: Bool, numLayers a4: Int, dropout a5: Double, train a6: Bool, bidirectional a7: Bool, batchFirst a8: Bool) -> (Tensor, Tensor) {
         let op = Operators.op_rnn_tanh_input
         return { let r = op.tuple(.tensor(a0), .tensor(a1), .tensors(a2), .bool(a3), .int(a4), .double(a5), .bool(a6), .bool(a7), .bool(a8)); return (r[0], r[1]) }()
     }
     /// `rnn_tanh.data(Tensor data, Tensor batch_sizes, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor)`
-    public static func rnnTanh(_ a0: Tensor, batchSizes a1: Tensor, hx a2: Tensor, params a3: [Tensor], hasBiases a4: Bool, numLayers a5: Int, dropout a6: Double, train a7: Bool, bidirectional a8: Bool) -> (Tensor, Tensor) {
+    public static func rnnTanh(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, params a3: [Tensor], hasBiases a4: Bool, numLayers a5: Int, dropout a6: Double, train a7: Bool, bidirectional a8: Bool) -> (Tensor, Tensor) {
         let op = Operators.op_rnn_tanh_data
         return { let r = op.tuple(.tensor(a0), .tensor(a1), .tensor(a2), .tensors(a3), .bool(a4), .int(a5), .double(a6), .bool(a7), .bool(a8)); return (r[0], r[1]) }()
     }
     /// `rnn_relu.input(Tensor input, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor)`
-    public static func rnnRelu(_ a0: Tensor, hx a1: Tensor, params a2: [Tensor], hasBiases a3: Bool, numLayers a4: Int, dropout a5: Double, train a6: Bool, bidirectional a7: Bool, batchFirst a8: Bool) -> (Tensor, Tensor) {
+    public static func rnnRelu(_ a0: Tensor, _ a1: Tensor, params a2: [Tensor], hasBiases a3: Bool, numLayers a4: Int, dropout a5: Double, train a6: Bool, bidirectional a7: Bool, batchFirst a8: Bool) -> (Tensor, Tensor) {
         let op = Operators.op_rnn_relu_input
         return { let r = op.tuple(.tensor(a0), .tensor(a1), .tensors(a2), .bool(a3), .int(a4), .double(a5), .bool(a6), .bool(a7), .bool(a8)); return (r[0], r[1]) }()
     }
     /// `rnn_relu.data(Tensor data, Tensor batch_sizes, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor)`
-    public static func rnnRelu(_ a0: Tensor, batchSizes a1: Tensor, hx a2: Tensor, params a3: [Tensor], hasBiases a4: Bool, numLayers a5: Int, dropout a6: Double, train a7: Bool, bidirectional a8: Bool) -> (Tensor, Tensor) {
+    public static func rnnRelu(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, params a3: [Tensor], hasBiases a4: Bool, numLayers a5: Int, dropout a6: Double, train a7: Bool, bidirectional a8: Bool) -> (Tensor, Tensor) {
         let op = Operators.op_rnn_relu_data
         return { let r = op.tuple(.tensor(a0), .tensor(a1), .tensor(a2), .tensors(a3), .bool(a4), .int(a5), .double(a6), .bool(a7), .bool(a8)); return (r[0], r[1]) }()
     }
     /// `rnn_tanh_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor? b_ih=None, Tensor? b_hh=None) -> Tensor`
-    public static func rnnTanhCell(_ a0: Tensor, hx a1: Tensor, wIh a2: Tensor, wHh a3: Tensor, bIh a4: Tensor? = nil, bHh a5: Tensor? = nil) -> Tensor {
+    public static func rnnTanhCell(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, _ a3: Tensor, bIh a4: Tensor? = nil, bHh a5: Tensor? = nil) -> Tensor {
         let op = Operators.op_rnn_tanh_cell_
         return op(.tensor(a0), .tensor(a1), .tensor(a2), .tensor(a3), a4.map { .tensor($0) } ?? .none, a5.map { .tensor($0) } ?? .none)
     }
     /// `rnn_relu_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor? b_ih=None, Tensor? b_hh=None) -> Tensor`
-    public static func rnnReluCell(_ a0: Tensor, hx a1: Tensor, wIh a2: Tensor, wHh a3: Tensor, bIh a4: Tensor? = nil, bHh a5: Tensor? = nil) -> Tensor {
+    public static func rnnReluCell(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, _ a3: Tensor, bIh a4: Tensor? = nil, bHh a5: Tensor? = nil) -> Tensor {
         let op = Operators.op_rnn_relu_cell_
         return op(.tensor(a0), .tensor(a1), .tensor(a2), .tensor(a3), a4.map { .tensor($0) } ?? .none, a5.map { .tensor($0) } ?? .none)
     }
@@ -350,7 +350,7 @@ extension ATen {
         return op(.tensor(a0), a1.opArg)
     }
     /// `__rshift__.Tensor(Tensor self, Tensor other) -> Tensor`
-    public static func rshift(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func rshift(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_rshift_Tensor
         return op(.tensor(a0), .tensor(a1))
     }
@@ -362,7 +362,7 @@ extension ATen {
     }
     /// `__irshift__.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)`
     @discardableResult
-    public static func rshift_(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func rshift_(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_rshift__Tensor
         return op(.tensor(a0), .tensor(a1))
     }
@@ -396,18 +396,18 @@ extension ATen {
         return op(.tensor(a0), a1.opArg)
     }
     /// `remainder.Tensor(Tensor self, Tensor other) -> Tensor`
-    public static func remainder(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func remainder(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_remainder_Tensor
         return op(.tensor(a0), .tensor(a1))
     }
     /// `remainder_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)`
     @discardableResult
-    public static func remainder_(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func remainder_(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_remainder__Tensor
         return op(.tensor(a0), .tensor(a1))
     }
     /// `remainder.Scalar_Tensor(Scalar self, Tensor other) -> Tensor`
-    public static func remainder(_ a0: Scalar, other a1: Tensor) -> Tensor {
+    public static func remainder(`self` a0: Scalar, other a1: Tensor) -> Tensor {
         let op = Operators.op_remainder_Scalar_Tensor
         return op(a0.opArg, .tensor(a1))
     }
@@ -424,18 +424,18 @@ extension ATen {
     }
     /// `rrelu_with_noise(Tensor self, Tensor(b!) noise, Scalar lower=0.125, Scalar upper=0.3333333333333333, bool training=False, Generator? generator=None) -> Tensor`
     @discardableResult
-    public static func rreluWithNoise(_ a0: Tensor, noise a1: Tensor, lower a2: Scalar = 0.125, upper a3: Scalar = 0.3333333333333333, training a4: Bool = false, generator a5: Generator? = nil) -> Tensor {
+    public static func rreluWithNoise(_ a0: Tensor, _ a1: Tensor, lower a2: Scalar = 0.125, upper a3: Scalar = 0.3333333333333333, training a4: Bool = false, generator a5: Generator? = nil) -> Tensor {
         let op = Operators.op_rrelu_with_noise_
         return op(.tensor(a0), .tensor(a1), a2.opArg, a3.opArg, .bool(a4), a5.map { .generator($0) } ?? .none)
     }
     /// `rrelu_with_noise_backward(Tensor grad_output, Tensor self, Tensor noise, Scalar lower, Scalar upper, bool training, bool self_is_result) -> Tensor`
-    public static func rreluWithNoiseBackward(_ a0: Tensor, `self` a1: Tensor, noise a2: Tensor, lower a3: Scalar, upper a4: Scalar, training a5: Bool, selfIsResult a6: Bool) -> Tensor {
+    public static func rreluWithNoiseBackward(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, lower a3: Scalar, upper a4: Scalar, training a5: Bool, selfIsResult a6: Bool) -> Tensor {
         let op = Operators.op_rrelu_with_noise_backward_
         return op(.tensor(a0), .tensor(a1), .tensor(a2), a3.opArg, a4.opArg, .bool(a5), .bool(a6))
     }
     /// `rrelu_with_noise_(Tensor(a!) self, Tensor(b!) noise, Scalar lower=0.125, Scalar upper=0.3333333333333333, bool training=False, Generator? generator=None) -> Tensor(a!)`
     @discardableResult
-    public static func rreluWithNoise_(_ a0: Tensor, noise a1: Tensor, lower a2: Scalar = 0.125, upper a3: Scalar = 0.3333333333333333, training a4: Bool = false, generator a5: Generator? = nil) -> Tensor {
+    public static func rreluWithNoise_(_ a0: Tensor, _ a1: Tensor, lower a2: Scalar = 0.125, upper a3: Scalar = 0.3333333333333333, training a4: Bool = false, generator a5: Generator? = nil) -> Tensor {
         let op = Operators.op_rrelu_with_noise__
         return op(.tensor(a0), .tensor(a1), a2.opArg, a3.opArg, .bool(a4), a5.map { .generator($0) } ?? .none)
     }
@@ -445,7 +445,7 @@ extension ATen {
         return op(.tensor(a0), .ints(a1))
     }
     /// `reflection_pad1d_backward(Tensor grad_output, Tensor self, SymInt[2] padding) -> Tensor`
-    public static func reflectionPad1dBackward(_ a0: Tensor, `self` a1: Tensor, padding a2: [Int]) -> Tensor {
+    public static func reflectionPad1dBackward(_ a0: Tensor, _ a1: Tensor, padding a2: [Int]) -> Tensor {
         let op = Operators.op_reflection_pad1d_backward_
         return op(.tensor(a0), .tensor(a1), .ints(a2))
     }
@@ -455,7 +455,7 @@ extension ATen {
         return op(.tensor(a0), .ints(a1))
     }
     /// `reflection_pad2d_backward(Tensor grad_output, Tensor self, SymInt[4] padding) -> Tensor`
-    public static func reflectionPad2dBackward(_ a0: Tensor, `self` a1: Tensor, padding a2: [Int]) -> Tensor {
+    public static func reflectionPad2dBackward(_ a0: Tensor, _ a1: Tensor, padding a2: [Int]) -> Tensor {
         let op = Operators.op_reflection_pad2d_backward_
         return op(.tensor(a0), .tensor(a1), .ints(a2))
     }
@@ -465,7 +465,7 @@ extension ATen {
         return op(.tensor(a0), .ints(a1))
     }
     /// `reflection_pad3d_backward(Tensor grad_output, Tensor self, SymInt[6] padding) -> Tensor`
-    public static func reflectionPad3dBackward(_ a0: Tensor, `self` a1: Tensor, padding a2: [Int]) -> Tensor {
+    public static func reflectionPad3dBackward(_ a0: Tensor, _ a1: Tensor, padding a2: [Int]) -> Tensor {
         let op = Operators.op_reflection_pad3d_backward_
         return op(.tensor(a0), .tensor(a1), .ints(a2))
     }
@@ -475,7 +475,7 @@ extension ATen {
         return op(.tensor(a0), .ints(a1))
     }
     /// `replication_pad1d_backward(Tensor grad_output, Tensor self, SymInt[2] padding) -> Tensor`
-    public static func replicationPad1dBackward(_ a0: Tensor, `self` a1: Tensor, padding a2: [Int]) -> Tensor {
+    public static func replicationPad1dBackward(_ a0: Tensor, _ a1: Tensor, padding a2: [Int]) -> Tensor {
         let op = Operators.op_replication_pad1d_backward_
         return op(.tensor(a0), .tensor(a1), .ints(a2))
     }
@@ -485,7 +485,7 @@ extension ATen {
         return op(.tensor(a0), .ints(a1))
     }
     /// `replication_pad2d_backward(Tensor grad_output, Tensor self, SymInt[4] padding) -> Tensor`
-    public static func replicationPad2dBackward(_ a0: Tensor, `self` a1: Tensor, padding a2: [Int]) -> Tensor {
+    public static func replicationPad2dBackward(_ a0: Tensor, _ a1: Tensor, padding a2: [Int]) -> Tensor {
         let op = Operators.op_replication_pad2d_backward_
         return op(.tensor(a0), .tensor(a1), .ints(a2))
     }
@@ -495,7 +495,7 @@ extension ATen {
         return op(.tensor(a0), .ints(a1))
     }
     /// `replication_pad3d_backward(Tensor grad_output, Tensor self, SymInt[6] padding) -> Tensor`
-    public static func replicationPad3dBackward(_ a0: Tensor, `self` a1: Tensor, padding a2: [Int]) -> Tensor {
+    public static func replicationPad3dBackward(_ a0: Tensor, _ a1: Tensor, padding a2: [Int]) -> Tensor {
         let op = Operators.op_replication_pad3d_backward_
         return op(.tensor(a0), .tensor(a1), .ints(a2))
     }

@@ -3,17 +3,17 @@
 
 extension ATen {
     /// `set_data(Tensor(a!) self, Tensor new_data) -> ()`
-    public static func setData(_ a0: Tensor, newData a1: Tensor) -> Void {
+    public static func setData(_ a0: Tensor, _ a1: Tensor) -> Void {
         let op = Operators.op_set_data_
         op(.tensor(a0), .tensor(a1))
     }
     /// `sym_constrain_range(Scalar size, *, int? min=None, int? max=None) -> ()`
-    public static func symConstrainRange(_ a0: Scalar, min a1: Int? = nil, max a2: Int? = nil) -> Void {
+    public static func symConstrainRange(size a0: Scalar, min a1: Int? = nil, max a2: Int? = nil) -> Void {
         let op = Operators.op_sym_constrain_range_
         op(a0.opArg, a1.map { .int($0) } ?? .none, a2.map { .int($0) } ?? .none)
     }
     /// `sym_constrain_range_for_size(Scalar size, *, int? min=None, int? max=None) -> ()`
-    public static func symConstrainRangeForSize(_ a0: Scalar, min a1: Int? = nil, max a2: Int? = nil) -> Void {
+    public static func symConstrainRangeForSize(size a0: Scalar, min a1: Int? = nil, max a2: Int? = nil) -> Void {
         let op = Operators.op_sym_constrain_range_for_size_
         op(a0.opArg, a1.map { .int($0) } ?? .none, a2.map { .int($0) } ?? .none)
     }
@@ -29,7 +29,7 @@ extension ATen {
         return op(.tensor(a0))
     }
     /// `scalar_tensor(Scalar s, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
-    public static func scalarTensor(_ a0: Scalar, dtype a1: DType? = nil, layout a2: Layout? = nil, device a3: Device? = nil, pinMemory a4: Bool? = nil) -> Tensor {
+    public static func scalarTensor(s a0: Scalar, dtype a1: DType? = nil, layout a2: Layout? = nil, device a3: Device? = nil, pinMemory a4: Bool? = nil) -> Tensor {
         let op = Operators.op_scalar_tensor_
         return op(a0.opArg, a1.map { $0.opArg } ?? .none, a2.map { $0.opArg } ?? .none, a3.map { .device($0) } ?? .none, a4.map { .bool($0) } ?? .none)
     }
@@ -66,7 +66,7 @@ extension ATen {
         return op(.tensor(a0))
     }
     /// `silu_backward(Tensor grad_output, Tensor self) -> Tensor`
-    public static func siluBackward(_ a0: Tensor, `self` a1: Tensor) -> Tensor {
+    public static func siluBackward(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_silu_backward_
         return op(.tensor(a0), .tensor(a1))
     }
@@ -145,22 +145,22 @@ extension ATen {
         return op(.tensor(a0), .ints(a1), .int(a2), .int(a3), .int(a4), .int(a5))
     }
     /// `slice_inverse(Tensor(a) self, Tensor src, int dim=0, SymInt? start=None, SymInt? end=None, SymInt step=1) -> Tensor(a)`
-    public static func sliceInverse(_ a0: Tensor, src a1: Tensor, dim a2: Int = 0, start a3: Int? = nil, end a4: Int? = nil, step a5: Int = 1) -> Tensor {
+    public static func sliceInverse(_ a0: Tensor, _ a1: Tensor, dim a2: Int = 0, start a3: Int? = nil, end a4: Int? = nil, step a5: Int = 1) -> Tensor {
         let op = Operators.op_slice_inverse_
         return op(.tensor(a0), .tensor(a1), .int(a2), a3.map { .int($0) } ?? .none, a4.map { .int($0) } ?? .none, .int(a5))
     }
     /// `slice_scatter(Tensor self, Tensor src, int dim=0, SymInt? start=None, SymInt? end=None, SymInt step=1) -> Tensor`
-    public static func sliceScatter(_ a0: Tensor, src a1: Tensor, dim a2: Int = 0, start a3: Int? = nil, end a4: Int? = nil, step a5: Int = 1) -> Tensor {
+    public static func sliceScatter(_ a0: Tensor, _ a1: Tensor, dim a2: Int = 0, start a3: Int? = nil, end a4: Int? = nil, step a5: Int = 1) -> Tensor {
         let op = Operators.op_slice_scatter_
         return op(.tensor(a0), .tensor(a1), .int(a2), a3.map { .int($0) } ?? .none, a4.map { .int($0) } ?? .none, .int(a5))
     }
     /// `select_scatter(Tensor self, Tensor src, int dim, SymInt index) -> Tensor`
-    public static func selectScatter(_ a0: Tensor, src a1: Tensor, dim a2: Int, index a3: Int) -> Tensor {
+    public static func selectScatter(_ a0: Tensor, _ a1: Tensor, dim a2: Int, index a3: Int) -> Tensor {
         let op = Operators.op_select_scatter_
         return op(.tensor(a0), .tensor(a1), .int(a2), .int(a3))
     }
     /// `smm(Tensor self, Tensor mat2) -> Tensor`
-    public static func smm(_ a0: Tensor, mat2 a1: Tensor) -> Tensor {
+    public static func smm(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_smm_
         return op(.tensor(a0), .tensor(a1))
     }
@@ -218,12 +218,12 @@ extension ATen {
         return op(.tensor(a0), .ints(a1))
     }
     /// `sspaddmm(Tensor self, Tensor mat1, Tensor mat2, *, Scalar beta=1, Scalar alpha=1) -> Tensor`
-    public static func sspaddmm(_ a0: Tensor, mat1 a1: Tensor, mat2 a2: Tensor, beta a3: Scalar = 1, alpha a4: Scalar = 1) -> Tensor {
+    public static func sspaddmm(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, beta a3: Scalar = 1, alpha a4: Scalar = 1) -> Tensor {
         let op = Operators.op_sspaddmm_
         return op(.tensor(a0), .tensor(a1), .tensor(a2), a3.opArg, a4.opArg)
     }
     /// `stack(Tensor[] tensors, int dim=0) -> Tensor`
-    public static func stack(_ a0: [Tensor], dim a1: Int = 0) -> Tensor {
+    public static func stack(tensors a0: [Tensor], dim a1: Int = 0) -> Tensor {
         let op = Operators.op_stack_
         return op(.tensors(a0), .int(a1))
     }
@@ -315,13 +315,13 @@ extension ATen {
         return { let r = op.tuple(.tensor(a0), a1.map { .ints($0) } ?? .none, a2.map { $0.opArg } ?? .none, .bool(a3)); return (r[0], r[1]) }()
     }
     /// `sub.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) -> Tensor`
-    public static func sub(_ a0: Tensor, other a1: Tensor, alpha a2: Scalar = 1) -> Tensor {
+    public static func sub(_ a0: Tensor, _ a1: Tensor, alpha a2: Scalar = 1) -> Tensor {
         let op = Operators.op_sub_Tensor
         return op(.tensor(a0), .tensor(a1), a2.opArg)
     }
     /// `sub_.Tensor(Tensor(a!) self, Tensor other, *, Scalar alpha=1) -> Tensor(a!)`
     @discardableResult
-    public static func sub_(_ a0: Tensor, other a1: Tensor, alpha a2: Scalar = 1) -> Tensor {
+    public static func sub_(_ a0: Tensor, _ a1: Tensor, alpha a2: Scalar = 1) -> Tensor {
         let op = Operators.op_sub__Tensor
         return op(.tensor(a0), .tensor(a1), a2.opArg)
     }
@@ -337,13 +337,13 @@ extension ATen {
         return op(.tensor(a0), a1.opArg, a2.opArg)
     }
     /// `subtract.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) -> Tensor`
-    public static func subtract(_ a0: Tensor, other a1: Tensor, alpha a2: Scalar = 1) -> Tensor {
+    public static func subtract(_ a0: Tensor, _ a1: Tensor, alpha a2: Scalar = 1) -> Tensor {
         let op = Operators.op_subtract_Tensor
         return op(.tensor(a0), .tensor(a1), a2.opArg)
     }
     /// `subtract_.Tensor(Tensor(a!) self, Tensor other, *, Scalar alpha=1) -> Tensor(a!)`
     @discardableResult
-    public static func subtract_(_ a0: Tensor, other a1: Tensor, alpha a2: Scalar = 1) -> Tensor {
+    public static func subtract_(_ a0: Tensor, _ a1: Tensor, alpha a2: Scalar = 1) -> Tensor {
         let op = Operators.op_subtract__Tensor
         return op(.tensor(a0), .tensor(a1), a2.opArg)
     }
@@ -359,72 +359,72 @@ extension ATen {
         return op(.tensor(a0), a1.opArg, a2.opArg)
     }
     /// `sparse_sampled_addmm(Tensor self, Tensor mat1, Tensor mat2, *, Scalar beta=1, Scalar alpha=1) -> Tensor`
-    public static func sparseSampledAddmm(_ a0: Tensor, mat1 a1: Tensor, mat2 a2: Tensor, beta a3: Scalar = 1, alpha a4: Scalar = 1) -> Tensor {
+    public static func sparseSampledAddmm(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, beta a3: Scalar = 1, alpha a4: Scalar = 1) -> Tensor {
         let op = Operators.op_sparse_sampled_addmm_
         return op(.tensor(a0), .tensor(a1), .tensor(a2), a3.opArg, a4.opArg)
     }
     /// `sparse_compressed_tensor.comp_plain_value_size(Tensor compressed_indices, Tensor plain_indices, Tensor values, SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=False) -> Tensor`
-    public static func sparseCompressedTensor(_ a0: Tensor, plainIndices a1: Tensor, values a2: Tensor, size a3: [Int], dtype a4: DType? = nil, layout a5: Layout? = nil, device a6: Device? = nil, pinMemory a7: Bool? = false) -> Tensor {
+    public static func sparseCompressedTensor(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, size a3: [Int], dtype a4: DType? = nil, layout a5: Layout? = nil, device a6: Device? = nil, pinMemory a7: Bool? = false) -> Tensor {
         let op = Operators.op_sparse_compressed_tensor_comp_plain_value_size
         return op(.tensor(a0), .tensor(a1), .tensor(a2), .ints(a3), a4.map { $0.opArg } ?? .none, a5.map { $0.opArg } ?? .none, a6.map { .device($0) } ?? .none, a7.map { .bool($0) } ?? .none)
     }
     /// `sparse_csr_tensor.crow_col_value_size(Tensor crow_indices, Tensor col_indices, Tensor values, int[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=False) -> Tensor`
-    public static func sparseCsrTensor(_ a0: Tensor, colIndices a1: Tensor, values a2: Tensor, size a3: [Int], dtype a4: DType? = nil, layout a5: Layout? = nil, device a6: Device? = nil, pinMemory a7: Bool? = false) -> Tensor {
+    public static func sparseCsrTensor(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, size a3: [Int], dtype a4: DType? = nil, layout a5: Layout? = nil, device a6: Device? = nil, pinMemory a7: Bool? = false) -> Tensor {
         let op = Operators.op_sparse_csr_tensor_crow_col_value_size
         return op(.tensor(a0), .tensor(a1), .tensor(a2), .ints(a3), a4.map { $0.opArg } ?? .none, a5.map { $0.opArg } ?? .none, a6.map { .device($0) } ?? .none, a7.map { .bool($0) } ?? .none)
     }
     /// `sparse_csc_tensor.ccol_row_value_size(Tensor ccol_indices, Tensor row_indices, Tensor values, int[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=False) -> Tensor`
-    public static func sparseCscTensor(_ a0: Tensor, rowIndices a1: Tensor, values a2: Tensor, size a3: [Int], dtype a4: DType? = nil, layout a5: Layout? = nil, device a6: Device? = nil, pinMemory a7: Bool? = false) -> Tensor {
+    public static func sparseCscTensor(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, size a3: [Int], dtype a4: DType? = nil, layout a5: Layout? = nil, device a6: Device? = nil, pinMemory a7: Bool? = false) -> Tensor {
         let op = Operators.op_sparse_csc_tensor_ccol_row_value_size
         return op(.tensor(a0), .tensor(a1), .tensor(a2), .ints(a3), a4.map { $0.opArg } ?? .none, a5.map { $0.opArg } ?? .none, a6.map { .device($0) } ?? .none, a7.map { .bool($0) } ?? .none)
     }
     /// `sparse_bsr_tensor.crow_col_value_size(Tensor crow_indices, Tensor col_indices, Tensor values, int[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=False) -> Tensor`
-    public static func sparseBsrTensor(_ a0: Tensor, colIndices a1: Tensor, values a2: Tensor, size a3: [Int], dtype a4: DType? = nil, layout a5: Layout? = nil, device a6: Device? = nil, pinMemory a7: Bool? = false) -> Tensor {
+    public static func sparseBsrTensor(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, size a3: [Int], dtype a4: DType? = nil, layout a5: Layout? = nil, device a6: Device? = nil, pinMemory a7: Bool? = false) -> Tensor {
         let op = Operators.op_sparse_bsr_tensor_crow_col_value_size
         return op(.tensor(a0), .tensor(a1), .tensor(a2), .ints(a3), a4.map { $0.opArg } ?? .none, a5.map { $0.opArg } ?? .none, a6.map { .device($0) } ?? .none, a7.map { .bool($0) } ?? .none)
     }
     /// `sparse_bsc_tensor.ccol_row_value_size(Tensor ccol_indices, Tensor row_indices, Tensor values, int[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=False) -> Tensor`
-    public static func sparseBscTensor(_ a0: Tensor, rowIndices a1: Tensor, values a2: Tensor, size a3: [Int], dtype a4: DType? = nil, layout a5: Layout? = nil, device a6: Device? = nil, pinMemory a7: Bool? = false) -> Tensor {
+    public static func sparseBscTensor(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, size a3: [Int], dtype a4: DType? = nil, layout a5: Layout? = nil, device a6: Device? = nil, pinMemory a7: Bool? = false) -> Tensor {
         let op = Operators.op_sparse_bsc_tensor_ccol_row_value_size
         return op(.tensor(a0), .tensor(a1), .tensor(a2), .ints(a3), a4.map { $0.opArg } ?? .none, a5.map { $0.opArg } ?? .none, a6.map { .device($0) } ?? .none, a7.map { .bool($0) } ?? .none)
     }
     /// `sparse_compressed_tensor.comp_plain_value(Tensor compressed_indices, Tensor plain_indices, Tensor values, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=False) -> Tensor`
-    public static func sparseCompressedTensor(_ a0: Tensor, plainIndices a1: Tensor, values a2: Tensor, dtype a3: DType? = nil, layout a4: Layout? = nil, device a5: Device? = nil, pinMemory a6: Bool? = false) -> Tensor {
+    public static func sparseCompressedTensor(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, dtype a3: DType? = nil, layout a4: Layout? = nil, device a5: Device? = nil, pinMemory a6: Bool? = false) -> Tensor {
         let op = Operators.op_sparse_compressed_tensor_comp_plain_value
         return op(.tensor(a0), .tensor(a1), .tensor(a2), a3.map { $0.opArg } ?? .none, a4.map { $0.opArg } ?? .none, a5.map { .device($0) } ?? .none, a6.map { .bool($0) } ?? .none)
     }
     /// `sparse_csr_tensor.crow_col_value(Tensor crow_indices, Tensor col_indices, Tensor values, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=False) -> Tensor`
-    public static func sparseCsrTensor(_ a0: Tensor, colIndices a1: Tensor, values a2: Tensor, dtype a3: DType? = nil, layout a4: Layout? = nil, device a5: Device? = nil, pinMemory a6: Bool? = false) -> Tensor {
+    public static func sparseCsrTensor(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, dtype a3: DType? = nil, layout a4: Layout? = nil, device a5: Device? = nil, pinMemory a6: Bool? = false) -> Tensor {
         let op = Operators.op_sparse_csr_tensor_crow_col_value
         return op(.tensor(a0), .tensor(a1), .tensor(a2), a3.map { $0.opArg } ?? .none, a4.map { $0.opArg } ?? .none, a5.map { .device($0) } ?? .none, a6.map { .bool($0) } ?? .none)
     }
     /// `sparse_csc_tensor.ccol_row_value(Tensor ccol_indices, Tensor row_indices, Tensor values, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=False) -> Tensor`
-    public static func sparseCscTensor(_ a0: Tensor, rowIndices a1: Tensor, values a2: Tensor, dtype a3: DType? = nil, layout a4: Layout? = nil, device a5: Device? = nil, pinMemory a6: Bool? = false) -> Tensor {
+    public static func sparseCscTensor(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, dtype a3: DType? = nil, layout a4: Layout? = nil, device a5: Device? = nil, pinMemory a6: Bool? = false) -> Tensor {
         let op = Operators.op_sparse_csc_tensor_ccol_row_value
         return op(.tensor(a0), .tensor(a1), .tensor(a2), a3.map { $0.opArg } ?? .none, a4.map { $0.opArg } ?? .none, a5.map { .device($0) } ?? .none, a6.map { .bool($0) } ?? .none)
     }
     /// `sparse_bsr_tensor.crow_col_value(Tensor crow_indices, Tensor col_indices, Tensor values, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=False) -> Tensor`
-    public static func sparseBsrTensor(_ a0: Tensor, colIndices a1: Tensor, values a2: Tensor, dtype a3: DType? = nil, layout a4: Layout? = nil, device a5: Device? = nil, pinMemory a6: Bool? = false) -> Tensor {
+    public static func sparseBsrTensor(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, dtype a3: DType? = nil, layout a4: Layout? = nil, device a5: Device? = nil, pinMemory a6: Bool? = false) -> Tensor {
         let op = Operators.op_sparse_bsr_tensor_crow_col_value
         return op(.tensor(a0), .tensor(a1), .tensor(a2), a3.map { $0.opArg } ?? .none, a4.map { $0.opArg } ?? .none, a5.map { .device($0) } ?? .none, a6.map { .bool($0) } ?? .none)
     }
     /// `sparse_bsc_tensor.ccol_row_value(Tensor ccol_indices, Tensor row_indices, Tensor values, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=False) -> Tensor`
-    public static func sparseBscTensor(_ a0: Tensor, rowIndices a1: Tensor, values a2: Tensor, dtype a3: DType? = nil, layout a4: Layout? = nil, device a5: Device? = nil, pinMemory a6: Bool? = false) -> Tensor {
+    public static func sparseBscTensor(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, dtype a3: DType? = nil, layout a4: Layout? = nil, device a5: Device? = nil, pinMemory a6: Bool? = false) -> Tensor {
         let op = Operators.op_sparse_bsc_tensor_ccol_row_value
         return op(.tensor(a0), .tensor(a1), .tensor(a2), a3.map { $0.opArg } ?? .none, a4.map { $0.opArg } ?? .none, a5.map { .device($0) } ?? .none, a6.map { .bool($0) } ?? .none)
     }
     /// `sparse_coo_tensor.size(int[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=False) -> Tensor`
-    public static func sparseCooTensor(_ a0: [Int], dtype a1: DType? = nil, layout a2: Layout? = nil, device a3: Device? = nil, pinMemory a4: Bool? = false) -> Tensor {
+    public static func sparseCooTensor(size a0: [Int], dtype a1: DType? = nil, layout a2: Layout? = nil, device a3: Device? = nil, pinMemory a4: Bool? = false) -> Tensor {
         let op = Operators.op_sparse_coo_tensor_size
         return op(.ints(a0), a1.map { $0.opArg } ?? .none, a2.map { $0.opArg } ?? .none, a3.map { .device($0) } ?? .none, a4.map { .bool($0) } ?? .none)
     }
     /// `sparse_coo_tensor.indices(Tensor indices, Tensor values, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, bool? is_coalesced=None) -> Tensor`
-    public static func sparseCooTensor(_ a0: Tensor, values a1: Tensor, dtype a2: DType? = nil, layout a3: Layout? = nil, device a4: Device? = nil, pinMemory a5: Bool? = nil, isCoalesced a6: Bool? = nil) -> Tensor {
+    public static func sparseCooTensor(_ a0: Tensor, _ a1: Tensor, dtype a2: DType? = nil, layout a3: Layout? = nil, device a4: Device? = nil, pinMemory a5: Bool? = nil, isCoalesced a6: Bool? = nil) -> Tensor {
         let op = Operators.op_sparse_coo_tensor_indices
         return op(.tensor(a0), .tensor(a1), a2.map { $0.opArg } ?? .none, a3.map { $0.opArg } ?? .none, a4.map { .device($0) } ?? .none, a5.map { .bool($0) } ?? .none, a6.map { .bool($0) } ?? .none)
     }
     /// `sparse_coo_tensor.indices_size(Tensor indices, Tensor values, int[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, bool? is_coalesced=None) -> Tensor`
-    public static func sparseCooTensor(_ a0: Tensor, values a1: Tensor, size a2: [Int], dtype a3: DType? = nil, layout a4: Layout? = nil, device a5: Device? = nil, pinMemory a6: Bool? = nil, isCoalesced a7: Bool? = nil) -> Tensor {
+    public static func sparseCooTensor(_ a0: Tensor, _ a1: Tensor, size a2: [Int], dtype a3: DType? = nil, layout a4: Layout? = nil, device a5: Device? = nil, pinMemory a6: Bool? = nil, isCoalesced a7: Bool? = nil) -> Tensor {
         let op = Operators.op_sparse_coo_tensor_indices_size
         return op(.tensor(a0), .tensor(a1), .ints(a2), a3.map { $0.opArg } ?? .none, a4.map { $0.opArg } ?? .none, a5.map { .device($0) } ?? .none, a6.map { .bool($0) } ?? .none, a7.map { .bool($0) } ?? .none)
     }
@@ -441,7 +441,7 @@ extension ATen {
         return op(.tensor(a0), .ints(a1), .int(a2), .int(a3))
     }
     /// `sparse_mask(Tensor self, Tensor mask) -> Tensor`
-    public static func sparseMask(_ a0: Tensor, mask a1: Tensor) -> Tensor {
+    public static func sparseMask(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_sparse_mask_
         return op(.tensor(a0), .tensor(a1))
     }
@@ -452,13 +452,13 @@ extension ATen {
     }
     /// `set_.source_Tensor_storage_offset(Tensor(a!) self, Tensor source, SymInt storage_offset, SymInt[] size, SymInt[] stride=[]) -> Tensor(a!)`
     @discardableResult
-    public static func set_(_ a0: Tensor, source a1: Tensor, storageOffset a2: Int, size a3: [Int], stride a4: [Int] = []) -> Tensor {
+    public static func set_(_ a0: Tensor, _ a1: Tensor, storageOffset a2: Int, size a3: [Int], stride a4: [Int] = []) -> Tensor {
         let op = Operators.op_set__source_Tensor_storage_offset
         return op(.tensor(a0), .tensor(a1), .int(a2), .ints(a3), .ints(a4))
     }
     /// `set_.source_Tensor(Tensor(a!) self, Tensor source) -> Tensor(a!)`
     @discardableResult
-    public static func set_(_ a0: Tensor, source a1: Tensor) -> Tensor {
+    public static func set_(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_set__source_Tensor
         return op(.tensor(a0), .tensor(a1))
     }
@@ -588,7 +588,7 @@ extension ATen {
         return { let r = op.tuple(.tensor(a0), a1.map { .bool($0) } ?? .none, .int(a2), .bool(a3)); return (r[0], r[1]) }()
     }
     /// `searchsorted.Tensor(Tensor sorted_sequence, Tensor self, *, bool out_int32=False, bool right=False, str? side=None, Tensor? sorter=None) -> Tensor`
-    public static func searchsorted(_ a0: Tensor, `self` a1: Tensor, outInt32 a2: Bool = false, right a3: Bool = false, side a4: String? = nil, sorter a5: Tensor? = nil) -> Tensor {
+    public static func searchsorted(_ a0: Tensor, _ a1: Tensor, outInt32 a2: Bool = false, right a3: Bool = false, side a4: String? = nil, sorter a5: Tensor? = nil) -> Tensor {
         let op = Operators.op_searchsorted_Tensor
         return op(.tensor(a0), .tensor(a1), .bool(a2), .bool(a3), a4.map { .string($0) } ?? .none, a5.map { .tensor($0) } ?? .none)
     }
@@ -598,22 +598,22 @@ extension ATen {
         return op(.tensor(a0), a1.opArg, .bool(a2), .bool(a3), a4.map { .string($0) } ?? .none, a5.map { .tensor($0) } ?? .none)
     }
     /// `smooth_l1_loss(Tensor self, Tensor target, int reduction=Mean, float beta=1.0) -> Tensor`
-    public static func smoothL1Loss(_ a0: Tensor, target a1: Tensor, reduction a2: Int = 1, beta a3: Double = 1.0) -> Tensor {
+    public static func smoothL1Loss(_ a0: Tensor, _ a1: Tensor, reduction a2: Int = 1, beta a3: Double = 1.0) -> Tensor {
         let op = Operators.op_smooth_l1_loss_
         return op(.tensor(a0), .tensor(a1), .int(a2), .double(a3))
     }
     /// `smooth_l1_loss_backward(Tensor grad_output, Tensor self, Tensor target, int reduction, float beta) -> Tensor`
-    public static func smoothL1LossBackward(_ a0: Tensor, `self` a1: Tensor, target a2: Tensor, reduction a3: Int, beta a4: Double) -> Tensor {
+    public static func smoothL1LossBackward(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, reduction a3: Int, beta a4: Double) -> Tensor {
         let op = Operators.op_smooth_l1_loss_backward_
         return op(.tensor(a0), .tensor(a1), .tensor(a2), .int(a3), .double(a4))
     }
     /// `soft_margin_loss(Tensor self, Tensor target, int reduction=Mean) -> Tensor`
-    public static func softMarginLoss(_ a0: Tensor, target a1: Tensor, reduction a2: Int = 1) -> Tensor {
+    public static func softMarginLoss(_ a0: Tensor, _ a1: Tensor, reduction a2: Int = 1) -> Tensor {
         let op = Operators.op_soft_margin_loss_
         return op(.tensor(a0), .tensor(a1), .int(a2))
     }
     /// `soft_margin_loss_backward(Tensor grad_output, Tensor self, Tensor target, int reduction) -> Tensor`
-    public static func softMarginLossBackward(_ a0: Tensor, `self` a1: Tensor, target a2: Tensor, reduction a3: Int) -> Tensor {
+    public static func softMarginLossBackward(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, reduction a3: Int) -> Tensor {
         let op = Operators.op_soft_margin_loss_backward_
         return op(.tensor(a0), .tensor(a1), .tensor(a2), .int(a3))
     }
@@ -623,7 +623,7 @@ extension ATen {
         return op(.tensor(a0), a1.opArg, a2.opArg)
     }
     /// `softplus_backward(Tensor grad_output, Tensor self, Scalar beta, Scalar threshold) -> Tensor`
-    public static func softplusBackward(_ a0: Tensor, `self` a1: Tensor, beta a2: Scalar, threshold a3: Scalar) -> Tensor {
+    public static func softplusBackward(_ a0: Tensor, _ a1: Tensor, beta a2: Scalar, threshold a3: Scalar) -> Tensor {
         let op = Operators.op_softplus_backward_
         return op(.tensor(a0), .tensor(a1), a2.opArg, a3.opArg)
     }
@@ -633,42 +633,42 @@ extension ATen {
         return op(.tensor(a0), a1.opArg)
     }
     /// `softshrink_backward(Tensor grad_output, Tensor self, Scalar lambd) -> Tensor`
-    public static func softshrinkBackward(_ a0: Tensor, `self` a1: Tensor, lambd a2: Scalar) -> Tensor {
+    public static func softshrinkBackward(_ a0: Tensor, _ a1: Tensor, lambd a2: Scalar) -> Tensor {
         let op = Operators.op_softshrink_backward_
         return op(.tensor(a0), .tensor(a1), a2.opArg)
     }
     /// `sigmoid_backward(Tensor grad_output, Tensor output) -> Tensor`
-    public static func sigmoidBackward(_ a0: Tensor, output a1: Tensor) -> Tensor {
+    public static func sigmoidBackward(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_sigmoid_backward_
         return op(.tensor(a0), .tensor(a1))
     }
     /// `slow_conv_transpose2d(Tensor self, Tensor weight, SymInt[2] kernel_size, Tensor? bias=None, SymInt[2] stride=1, SymInt[2] padding=0, SymInt[2] output_padding=0, SymInt[2] dilation=1) -> Tensor`
-    public static func slowConvTranspose2d(_ a0: Tensor, weight a1: Tensor, kernelSize a2: [Int], bias a3: Tensor? = nil, stride a4: [Int] = [1, 1], padding a5: [Int] = [0, 0], outputPadding a6: [Int] = [0, 0], dilation a7: [Int] = [1, 1]) -> Tensor {
+    public static func slowConvTranspose2d(_ a0: Tensor, _ a1: Tensor, kernelSize a2: [Int], bias a3: Tensor? = nil, stride a4: [Int] = [1, 1], padding a5: [Int] = [0, 0], outputPadding a6: [Int] = [0, 0], dilation a7: [Int] = [1, 1]) -> Tensor {
         let op = Operators.op_slow_conv_transpose2d_
         return op(.tensor(a0), .tensor(a1), .ints(a2), a3.map { .tensor($0) } ?? .none, .ints(a4), .ints(a5), .ints(a6), .ints(a7))
     }
     /// `slow_conv_transpose3d(Tensor self, Tensor weight, SymInt[3] kernel_size, Tensor? bias=None, SymInt[3] stride=1, SymInt[3] padding=0, SymInt[3] output_padding=0, SymInt[3] dilation=1) -> Tensor`
-    public static func slowConvTranspose3d(_ a0: Tensor, weight a1: Tensor, kernelSize a2: [Int], bias a3: Tensor? = nil, stride a4: [Int] = [1, 1, 1], padding a5: [Int] = [0, 0, 0], outputPadding a6: [Int] = [0, 0, 0], dilation a7: [Int] = [1, 1, 1]) -> Tensor {
+    public static func slowConvTranspose3d(_ a0: Tensor, _ a1: Tensor, kernelSize a2: [Int], bias a3: Tensor? = nil, stride a4: [Int] = [1, 1, 1], padding a5: [Int] = [0, 0, 0], outputPadding a6: [Int] = [0, 0, 0], dilation a7: [Int] = [1, 1, 1]) -> Tensor {
         let op = Operators.op_slow_conv_transpose3d_
         return op(.tensor(a0), .tensor(a1), .ints(a2), a3.map { .tensor($0) } ?? .none, .ints(a4), .ints(a5), .ints(a6), .ints(a7))
     }
     /// `slow_conv3d(Tensor self, Tensor weight, SymInt[3] kernel_size, Tensor? bias=None, SymInt[3] stride=1, SymInt[3] padding=0) -> Tensor`
-    public static func slowConv3d(_ a0: Tensor, weight a1: Tensor, kernelSize a2: [Int], bias a3: Tensor? = nil, stride a4: [Int] = [1, 1, 1], padding a5: [Int] = [0, 0, 0]) -> Tensor {
+    public static func slowConv3d(_ a0: Tensor, _ a1: Tensor, kernelSize a2: [Int], bias a3: Tensor? = nil, stride a4: [Int] = [1, 1, 1], padding a5: [Int] = [0, 0, 0]) -> Tensor {
         let op = Operators.op_slow_conv3d_
         return op(.tensor(a0), .tensor(a1), .ints(a2), a3.map { .tensor($0) } ?? .none, .ints(a4), .ints(a5))
     }
     /// `slow_conv3d_forward(Tensor self, Tensor weight, SymInt[3] kernel_size, Tensor? bias, SymInt[3] stride, SymInt[3] padding) -> Tensor`
-    public static func slowConv3dForward(_ a0: Tensor, weight a1: Tensor, kernelSize a2: [Int], bias a3: Tensor?, stride a4: [Int], padding a5: [Int]) -> Tensor {
+    public static func slowConv3dForward(_ a0: Tensor, _ a1: Tensor, kernelSize a2: [Int], bias a3: Tensor?, stride a4: [Int], padding a5: [Int]) -> Tensor {
         let op = Operators.op_slow_conv3d_forward_
         return op(.tensor(a0), .tensor(a1), .ints(a2), a3.map { .tensor($0) } ?? .none, .ints(a4), .ints(a5))
     }
     /// `slow_conv_dilated2d(Tensor self, Tensor weight, SymInt[2] kernel_size, Tensor? bias=None, SymInt[2] stride=1, SymInt[2] padding=0, SymInt[2] dilation=1) -> Tensor`
-    public static func slowConvDilated2d(_ a0: Tensor, weight a1: Tensor, kernelSize a2: [Int], bias a3: Tensor? = nil, stride a4: [Int] = [1, 1], padding a5: [Int] = [0, 0], dilation a6: [Int] = [1, 1]) -> Tensor {
+    public static func slowConvDilated2d(_ a0: Tensor, _ a1: Tensor, kernelSize a2: [Int], bias a3: Tensor? = nil, stride a4: [Int] = [1, 1], padding a5: [Int] = [0, 0], dilation a6: [Int] = [1, 1]) -> Tensor {
         let op = Operators.op_slow_conv_dilated2d_
         return op(.tensor(a0), .tensor(a1), .ints(a2), a3.map { .tensor($0) } ?? .none, .ints(a4), .ints(a5), .ints(a6))
     }
     /// `slow_conv_dilated3d(Tensor self, Tensor weight, SymInt[3] kernel_size, Tensor? bias=None, SymInt[3] stride=1, SymInt[3] padding=0, SymInt[3] dilation=1) -> Tensor`
-    public static func slowConvDilated3d(_ a0: Tensor, weight a1: Tensor, kernelSize a2: [Int], bias a3: Tensor? = nil, stride a4: [Int] = [1, 1, 1], padding a5: [Int] = [0, 0, 0], dilation a6: [Int] = [1, 1, 1]) -> Tensor {
+    public static func slowConvDilated3d(_ a0: Tensor, _ a1: Tensor, kernelSize a2: [Int], bias a3: Tensor? = nil, stride a4: [Int] = [1, 1, 1], padding a5: [Int] = [0, 0, 0], dilation a6: [Int] = [1, 1, 1]) -> Tensor {
         let op = Operators.op_slow_conv_dilated3d_
         return op(.tensor(a0), .tensor(a1), .ints(a2), a3.map { .tensor($0) } ?? .none, .ints(a4), .ints(a5), .ints(a6))
     }
@@ -738,12 +738,12 @@ extension ATen {
         return op(.tensor(a0))
     }
     /// `special_xlog1py(Tensor self, Tensor other) -> Tensor`
-    public static func specialXlog1py(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func specialXlog1py(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_special_xlog1py_
         return op(.tensor(a0), .tensor(a1))
     }
     /// `special_xlog1py.self_scalar(Scalar self, Tensor other) -> Tensor`
-    public static func specialXlog1py(_ a0: Scalar, other a1: Tensor) -> Tensor {
+    public static func specialXlog1py(`self` a0: Scalar, other a1: Tensor) -> Tensor {
         let op = Operators.op_special_xlog1py_self_scalar
         return op(a0.opArg, .tensor(a1))
     }
@@ -753,12 +753,12 @@ extension ATen {
         return op(.tensor(a0), a1.opArg)
     }
     /// `special_xlogy(Tensor self, Tensor other) -> Tensor`
-    public static func specialXlogy(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func specialXlogy(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_special_xlogy_
         return op(.tensor(a0), .tensor(a1))
     }
     /// `special_xlogy.self_scalar(Scalar self, Tensor other) -> Tensor`
-    public static func specialXlogy(_ a0: Scalar, other a1: Tensor) -> Tensor {
+    public static func specialXlogy(`self` a0: Scalar, other a1: Tensor) -> Tensor {
         let op = Operators.op_special_xlogy_self_scalar
         return op(a0.opArg, .tensor(a1))
     }
@@ -768,12 +768,12 @@ extension ATen {
         return op(.tensor(a0), a1.opArg)
     }
     /// `special_zeta(Tensor self, Tensor other) -> Tensor`
-    public static func specialZeta(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func specialZeta(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_special_zeta_
         return op(.tensor(a0), .tensor(a1))
     }
     /// `special_zeta.self_scalar(Scalar self, Tensor other) -> Tensor`
-    public static func specialZeta(_ a0: Scalar, other a1: Tensor) -> Tensor {
+    public static func specialZeta(`self` a0: Scalar, other a1: Tensor) -> Tensor {
         let op = Operators.op_special_zeta_self_scalar
         return op(a0.opArg, .tensor(a1))
     }
@@ -808,7 +808,7 @@ extension ATen {
         return op(.tensor(a0), a1.map { .double($0) } ?? .none)
     }
     /// `special_polygamma(int n, Tensor self) -> Tensor`
-    public static func specialPolygamma(_ a0: Int, `self` a1: Tensor) -> Tensor {
+    public static func specialPolygamma(n a0: Int, `self` a1: Tensor) -> Tensor {
         let op = Operators.op_special_polygamma_
         return op(.int(a0), .tensor(a1))
     }
@@ -843,12 +843,12 @@ extension ATen {
         return op(.tensor(a0), .int(a1), a2.map { $0.opArg } ?? .none)
     }
     /// `special_gammainc(Tensor self, Tensor other) -> Tensor`
-    public static func specialGammainc(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func specialGammainc(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_special_gammainc_
         return op(.tensor(a0), .tensor(a1))
     }
     /// `special_gammaincc(Tensor self, Tensor other) -> Tensor`
-    public static func specialGammaincc(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func specialGammaincc(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_special_gammaincc_
         return op(.tensor(a0), .tensor(a1))
     }
@@ -908,7 +908,7 @@ extension ATen {
         return op(.tensor(a0), .ints(a1))
     }
     /// `scaled_dot_product_attention(Tensor query, Tensor key, Tensor value, Tensor? attn_mask=None, float dropout_p=0.0, bool is_causal=False, *, float? scale=None, bool enable_gqa=False) -> Tensor`
-    public static func scaledDotProductAttention(_ a0: Tensor, key a1: Tensor, value a2: Tensor, attnMask a3: Tensor? = nil, dropoutP a4: Double = 0.0, isCausal a5: Bool = false, scale a6: Double? = nil, enableGqa a7: Bool = false) -> Tensor {
+    public static func scaledDotProductAttention(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, attnMask a3: Tensor? = nil, dropoutP a4: Double = 0.0, isCausal a5: Bool = false, scale a6: Double? = nil, enableGqa a7: Bool = false) -> Tensor {
         let op = Operators.op_scaled_dot_product_attention_
         return op(.tensor(a0), .tensor(a1), .tensor(a2), a3.map { .tensor($0) } ?? .none, .double(a4), .bool(a5), a6.map { .double($0) } ?? .none, .bool(a7))
     }
@@ -938,12 +938,12 @@ extension ATen {
         return op(.tensor(a0))
     }
     /// `special_chebyshev_polynomial_t(Tensor x, Tensor n) -> Tensor`
-    public static func specialChebyshevPolynomialT(_ a0: Tensor, n a1: Tensor) -> Tensor {
+    public static func specialChebyshevPolynomialT(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_special_chebyshev_polynomial_t_
         return op(.tensor(a0), .tensor(a1))
     }
     /// `special_chebyshev_polynomial_t.x_scalar(Scalar x, Tensor n) -> Tensor`
-    public static func specialChebyshevPolynomialT(_ a0: Scalar, n a1: Tensor) -> Tensor {
+    public static func specialChebyshevPolynomialT(x a0: Scalar, n a1: Tensor) -> Tensor {
         let op = Operators.op_special_chebyshev_polynomial_t_x_scalar
         return op(a0.opArg, .tensor(a1))
     }
@@ -953,12 +953,12 @@ extension ATen {
         return op(.tensor(a0), a1.opArg)
     }
     /// `special_chebyshev_polynomial_u(Tensor x, Tensor n) -> Tensor`
-    public static func specialChebyshevPolynomialU(_ a0: Tensor, n a1: Tensor) -> Tensor {
+    public static func specialChebyshevPolynomialU(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_special_chebyshev_polynomial_u_
         return op(.tensor(a0), .tensor(a1))
     }
     /// `special_chebyshev_polynomial_u.x_scalar(Scalar x, Tensor n) -> Tensor`
-    public static func specialChebyshevPolynomialU(_ a0: Scalar, n a1: Tensor) -> Tensor {
+    public static func specialChebyshevPolynomialU(x a0: Scalar, n a1: Tensor) -> Tensor {
         let op = Operators.op_special_chebyshev_polynomial_u_x_scalar
         return op(a0.opArg, .tensor(a1))
     }
@@ -968,12 +968,12 @@ extension ATen {
         return op(.tensor(a0), a1.opArg)
     }
     /// `special_chebyshev_polynomial_v(Tensor x, Tensor n) -> Tensor`
-    public static func specialChebyshevPolynomialV(_ a0: Tensor, n a1: Tensor) -> Tensor {
+    public static func specialChebyshevPolynomialV(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_special_chebyshev_polynomial_v_
         return op(.tensor(a0), .tensor(a1))
     }
     /// `special_chebyshev_polynomial_v.x_scalar(Scalar x, Tensor n) -> Tensor`
-    public static func specialChebyshevPolynomialV(_ a0: Scalar, n a1: Tensor) -> Tensor {
+    public static func specialChebyshevPolynomialV(x a0: Scalar, n a1: Tensor) -> Tensor {
         let op = Operators.op_special_chebyshev_polynomial_v_x_scalar
         return op(a0.opArg, .tensor(a1))
     }
@@ -983,12 +983,12 @@ extension ATen {
         return op(.tensor(a0), a1.opArg)
     }
     /// `special_chebyshev_polynomial_w(Tensor x, Tensor n) -> Tensor`
-    public static func specialChebyshevPolynomialW(_ a0: Tensor, n a1: Tensor) -> Tensor {
+    public static func specialChebyshevPolynomialW(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_special_chebyshev_polynomial_w_
         return op(.tensor(a0), .tensor(a1))
     }
     /// `special_chebyshev_polynomial_w.x_scalar(Scalar x, Tensor n) -> Tensor`
-    public static func specialChebyshevPolynomialW(_ a0: Scalar, n a1: Tensor) -> Tensor {
+    public static func specialChebyshevPolynomialW(x a0: Scalar, n a1: Tensor) -> Tensor {
         let op = Operators.op_special_chebyshev_polynomial_w_x_scalar
         return op(a0.opArg, .tensor(a1))
     }
@@ -998,12 +998,12 @@ extension ATen {
         return op(.tensor(a0), a1.opArg)
     }
     /// `special_hermite_polynomial_h(Tensor x, Tensor n) -> Tensor`
-    public static func specialHermitePolynomialH(_ a0: Tensor, n a1: Tensor) -> Tensor {
+    public static func specialHermitePolynomialH(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_special_hermite_polynomial_h_
         return op(.tensor(a0), .tensor(a1))
     }
     /// `special_hermite_polynomial_h.x_scalar(Scalar x, Tensor n) -> Tensor`
-    public static func specialHermitePolynomialH(_ a0: Scalar, n a1: Tensor) -> Tensor {
+    public static func specialHermitePolynomialH(x a0: Scalar, n a1: Tensor) -> Tensor {
         let op = Operators.op_special_hermite_polynomial_h_x_scalar
         return op(a0.opArg, .tensor(a1))
     }
@@ -1013,12 +1013,12 @@ extension ATen {
         return op(.tensor(a0), a1.opArg)
     }
     /// `special_hermite_polynomial_he(Tensor x, Tensor n) -> Tensor`
-    public static func specialHermitePolynomialHe(_ a0: Tensor, n a1: Tensor) -> Tensor {
+    public static func specialHermitePolynomialHe(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_special_hermite_polynomial_he_
         return op(.tensor(a0), .tensor(a1))
     }
     /// `special_hermite_polynomial_he.x_scalar(Scalar x, Tensor n) -> Tensor`
-    public static func specialHermitePolynomialHe(_ a0: Scalar, n a1: Tensor) -> Tensor {
+    public static func specialHermitePolynomialHe(x a0: Scalar, n a1: Tensor) -> Tensor {
         let op = Operators.op_special_hermite_polynomial_he_x_scalar
         return op(a0.opArg, .tensor(a1))
     }
@@ -1028,12 +1028,12 @@ extension ATen {
         return op(.tensor(a0), a1.opArg)
     }
     /// `special_laguerre_polynomial_l(Tensor x, Tensor n) -> Tensor`
-    public static func specialLaguerrePolynomialL(_ a0: Tensor, n a1: Tensor) -> Tensor {
+    public static func specialLaguerrePolynomialL(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_special_laguerre_polynomial_l_
         return op(.tensor(a0), .tensor(a1))
     }
     /// `special_laguerre_polynomial_l.x_scalar(Scalar x, Tensor n) -> Tensor`
-    public static func specialLaguerrePolynomialL(_ a0: Scalar, n a1: Tensor) -> Tensor {
+    public static func specialLaguerrePolynomialL(x a0: Scalar, n a1: Tensor) -> Tensor {
         let op = Operators.op_special_laguerre_polynomial_l_x_scalar
         return op(a0.opArg, .tensor(a1))
     }
@@ -1043,12 +1043,12 @@ extension ATen {
         return op(.tensor(a0), a1.opArg)
     }
     /// `special_legendre_polynomial_p(Tensor x, Tensor n) -> Tensor`
-    public static func specialLegendrePolynomialP(_ a0: Tensor, n a1: Tensor) -> Tensor {
+    public static func specialLegendrePolynomialP(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_special_legendre_polynomial_p_
         return op(.tensor(a0), .tensor(a1))
     }
     /// `special_legendre_polynomial_p.x_scalar(Scalar x, Tensor n) -> Tensor`
-    public static func specialLegendrePolynomialP(_ a0: Scalar, n a1: Tensor) -> Tensor {
+    public static func specialLegendrePolynomialP(x a0: Scalar, n a1: Tensor) -> Tensor {
         let op = Operators.op_special_legendre_polynomial_p_x_scalar
         return op(a0.opArg, .tensor(a1))
     }
@@ -1088,12 +1088,12 @@ extension ATen {
         return op(.tensor(a0))
     }
     /// `special_shifted_chebyshev_polynomial_t(Tensor x, Tensor n) -> Tensor`
-    public static func specialShiftedChebyshevPolynomialT(_ a0: Tensor, n a1: Tensor) -> Tensor {
+    public static func specialShiftedChebyshevPolynomialT(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_special_shifted_chebyshev_polynomial_t_
         return op(.tensor(a0), .tensor(a1))
     }
     /// `special_shifted_chebyshev_polynomial_t.x_scalar(Scalar x, Tensor n) -> Tensor`
-    public static func specialShiftedChebyshevPolynomialT(_ a0: Scalar, n a1: Tensor) -> Tensor {
+    public static func specialShiftedChebyshevPolynomialT(x a0: Scalar, n a1: Tensor) -> Tensor {
         let op = Operators.op_special_shifted_chebyshev_polynomial_t_x_scalar
         return op(a0.opArg, .tensor(a1))
     }
@@ -1103,12 +1103,12 @@ extension ATen {
         return op(.tensor(a0), a1.opArg)
     }
     /// `special_shifted_chebyshev_polynomial_u(Tensor x, Tensor n) -> Tensor`
-    public static func specialShiftedChebyshevPolynomialU(_ a0: Tensor, n a1: Tensor) -> Tensor {
+    public static func specialShiftedChebyshevPolynomialU(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_special_shifted_chebyshev_polynomial_u_
         return op(.tensor(a0), .tensor(a1))
     }
     /// `special_shifted_chebyshev_polynomial_u.x_scalar(Scalar x, Tensor n) -> Tensor`
-    public static func specialShiftedChebyshevPolynomialU(_ a0: Scalar, n a1: Tensor) -> Tensor {
+    public static func specialShiftedChebyshevPolynomialU(x a0: Scalar, n a1: Tensor) -> Tensor {
         let op = Operators.op_special_shifted_chebyshev_polynomial_u_x_scalar
         return op(a0.opArg, .tensor(a1))
     }
@@ -1118,12 +1118,12 @@ extension ATen {
         return op(.tensor(a0), a1.opArg)
     }
     /// `special_shifted_chebyshev_polynomial_v(Tensor x, Tensor n) -> Tensor`
-    public static func specialShiftedChebyshevPolynomialV(_ a0: Tensor, n a1: Tensor) -> Tensor {
+    public static func specialShiftedChebyshevPolynomialV(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_special_shifted_chebyshev_polynomial_v_
         return op(.tensor(a0), .tensor(a1))
     }
     /// `special_shifted_chebyshev_polynomial_v.x_scalar(Scalar x, Tensor n) -> Tensor`
-    public static func specialShiftedChebyshevPolynomialV(_ a0: Scalar, n a1: Tensor) -> Tensor {
+    public static func specialShiftedChebyshevPolynomialV(x a0: Scalar, n a1: Tensor) -> Tensor {
         let op = Operators.op_special_shifted_chebyshev_polynomial_v_x_scalar
         return op(a0.opArg, .tensor(a1))
     }
@@ -1133,12 +1133,12 @@ extension ATen {
         return op(.tensor(a0), a1.opArg)
     }
     /// `special_shifted_chebyshev_polynomial_w(Tensor x, Tensor n) -> Tensor`
-    public static func specialShiftedChebyshevPolynomialW(_ a0: Tensor, n a1: Tensor) -> Tensor {
+    public static func specialShiftedChebyshevPolynomialW(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_special_shifted_chebyshev_polynomial_w_
         return op(.tensor(a0), .tensor(a1))
     }
     /// `special_shifted_chebyshev_polynomial_w.x_scalar(Scalar x, Tensor n) -> Tensor`
-    public static func specialShiftedChebyshevPolynomialW(_ a0: Scalar, n a1: Tensor) -> Tensor {
+    public static func specialShiftedChebyshevPolynomialW(x a0: Scalar, n a1: Tensor) -> Tensor {
         let op = Operators.op_special_shifted_chebyshev_polynomial_w_x_scalar
         return op(a0.opArg, .tensor(a1))
     }

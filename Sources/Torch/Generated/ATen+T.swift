@@ -13,18 +13,18 @@ extension ATen {
         return op.list(.tensor(a0), .ints(a1), .int(a2))
     }
     /// `tensor_split.tensor_indices_or_sections(Tensor(a -> *) self, Tensor tensor_indices_or_sections, int dim=0) -> Tensor(a)[]`
-    public static func tensorSplit(_ a0: Tensor, tensorIndicesOrSections a1: Tensor, dim a2: Int = 0) -> [Tensor] {
+    public static func tensorSplit(_ a0: Tensor, _ a1: Tensor, dim a2: Int = 0) -> [Tensor] {
         let op = Operators.op_tensor_split_tensor_indices_or_sections
         return op.list(.tensor(a0), .tensor(a1), .int(a2))
     }
     /// `true_divide.Tensor(Tensor self, Tensor other) -> Tensor`
-    public static func trueDivide(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func trueDivide(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_true_divide_Tensor
         return op(.tensor(a0), .tensor(a1))
     }
     /// `true_divide_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)`
     @discardableResult
-    public static func trueDivide_(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func trueDivide_(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_true_divide__Tensor
         return op(.tensor(a0), .tensor(a1))
     }
@@ -73,7 +73,7 @@ extension ATen {
         return op(.tensor(a0))
     }
     /// `tensordot(Tensor self, Tensor other, int[] dims_self, int[] dims_other) -> Tensor`
-    public static func tensordot(_ a0: Tensor, other a1: Tensor, dimsSelf a2: [Int], dimsOther a3: [Int]) -> Tensor {
+    public static func tensordot(_ a0: Tensor, _ a1: Tensor, dimsSelf a2: [Int], dimsOther a3: [Int]) -> Tensor {
         let op = Operators.op_tensordot_
         return op(.tensor(a0), .tensor(a1), .ints(a2), .ints(a3))
     }
@@ -89,7 +89,7 @@ extension ATen {
         return op(.tensor(a0), a1.opArg, a2.opArg)
     }
     /// `threshold_backward(Tensor grad_output, Tensor self, Scalar threshold) -> Tensor`
-    public static func thresholdBackward(_ a0: Tensor, `self` a1: Tensor, threshold a2: Scalar) -> Tensor {
+    public static func thresholdBackward(_ a0: Tensor, _ a1: Tensor, threshold a2: Scalar) -> Tensor {
         let op = Operators.op_threshold_backward_
         return op(.tensor(a0), .tensor(a1), a2.opArg)
     }
@@ -110,7 +110,7 @@ extension ATen {
         return op(.tensor(a0), .int(a1), .int(a2))
     }
     /// `trapezoid.x(Tensor y, Tensor x, *, int dim=-1) -> Tensor`
-    public static func trapezoid(_ a0: Tensor, x a1: Tensor, dim a2: Int = -1) -> Tensor {
+    public static func trapezoid(_ a0: Tensor, _ a1: Tensor, dim a2: Int = -1) -> Tensor {
         let op = Operators.op_trapezoid_x
         return op(.tensor(a0), .tensor(a1), .int(a2))
     }
@@ -120,7 +120,7 @@ extension ATen {
         return op(.tensor(a0), a1.opArg, .int(a2))
     }
     /// `trapz.x(Tensor y, Tensor x, *, int dim=-1) -> Tensor`
-    public static func trapz(_ a0: Tensor, x a1: Tensor, dim a2: Int = -1) -> Tensor {
+    public static func trapz(_ a0: Tensor, _ a1: Tensor, dim a2: Int = -1) -> Tensor {
         let op = Operators.op_trapz_x
         return op(.tensor(a0), .tensor(a1), .int(a2))
     }
@@ -130,7 +130,7 @@ extension ATen {
         return op(.tensor(a0), .double(a1), .int(a2))
     }
     /// `triplet_margin_loss(Tensor anchor, Tensor positive, Tensor negative, float margin=1.0, float p=2, float eps=1e-06, bool swap=False, int reduction=Mean) -> Tensor`
-    public static func tripletMarginLoss(_ a0: Tensor, positive a1: Tensor, negative a2: Tensor, margin a3: Double = 1.0, p a4: Double = 2.0, eps a5: Double = 1e-06, swap a6: Bool = false, reduction a7: Int = 1) -> Tensor {
+    public static func tripletMarginLoss(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, margin a3: Double = 1.0, p a4: Double = 2.0, eps a5: Double = 1e-06, swap a6: Bool = false, reduction a7: Int = 1) -> Tensor {
         let op = Operators.op_triplet_margin_loss_
         return op(.tensor(a0), .tensor(a1), .tensor(a2), .double(a3), .double(a4), .double(a5), .bool(a6), .int(a7))
     }
@@ -146,7 +146,7 @@ extension ATen {
         return op(.tensor(a0))
     }
     /// `type_as(Tensor self, Tensor other) -> Tensor`
-    public static func typeAs(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func typeAs(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_type_as_
         return op(.tensor(a0), .tensor(a1))
     }
@@ -156,7 +156,7 @@ extension ATen {
         return op(.tensor(a0), a1.map { $0.opArg } ?? .none, a2.map { .bool($0) } ?? .none)
     }
     /// `to_dense_backward(Tensor grad, Tensor input, bool? masked_grad=None) -> Tensor`
-    public static func toDenseBackward(_ a0: Tensor, input a1: Tensor, maskedGrad a2: Bool? = nil) -> Tensor {
+    public static func toDenseBackward(_ a0: Tensor, _ a1: Tensor, maskedGrad a2: Bool? = nil) -> Tensor {
         let op = Operators.op_to_dense_backward_
         return op(.tensor(a0), .tensor(a1), a2.map { .bool($0) } ?? .none)
     }
@@ -196,7 +196,7 @@ extension ATen {
         return op(.tensor(a0), a1.map { $0.opArg } ?? .none)
     }
     /// `to_mkldnn_backward(Tensor grad, Tensor input) -> Tensor`
-    public static func toMkldnnBackward(_ a0: Tensor, input a1: Tensor) -> Tensor {
+    public static func toMkldnnBackward(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_to_mkldnn_backward_
         return op(.tensor(a0), .tensor(a1))
     }
@@ -216,7 +216,7 @@ extension ATen {
         return op(.tensor(a0), a1.opArg, .bool(a2), .bool(a3), a4.map { $0.opArg } ?? .none)
     }
     /// `to.other(Tensor(a) self, Tensor other, bool non_blocking=False, bool copy=False, MemoryFormat? memory_format=None) -> Tensor(a)`
-    public static func to(_ a0: Tensor, other a1: Tensor, nonBlocking a2: Bool = false, copy a3: Bool = false, memoryFormat a4: MemoryFormat? = nil) -> Tensor {
+    public static func to(_ a0: Tensor, _ a1: Tensor, nonBlocking a2: Bool = false, copy a3: Bool = false, memoryFormat a4: MemoryFormat? = nil) -> Tensor {
         let op = Operators.op_to_other
         return op(.tensor(a0), .tensor(a1), .bool(a2), .bool(a3), a4.map { $0.opArg } ?? .none)
     }
@@ -243,12 +243,12 @@ extension ATen {
         return op(.tensor(a0), .int(a1))
     }
     /// `tril_indices(int row, int col, int offset=0, *, ScalarType? dtype=long, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
-    public static func trilIndices(_ a0: Int, col a1: Int, offset a2: Int = 0, dtype a3: DType? = .int64, layout a4: Layout? = nil, device a5: Device? = nil, pinMemory a6: Bool? = nil) -> Tensor {
+    public static func trilIndices(row a0: Int, col a1: Int, offset a2: Int = 0, dtype a3: DType? = .int64, layout a4: Layout? = nil, device a5: Device? = nil, pinMemory a6: Bool? = nil) -> Tensor {
         let op = Operators.op_tril_indices_
         return op(.int(a0), .int(a1), .int(a2), a3.map { $0.opArg } ?? .none, a4.map { $0.opArg } ?? .none, a5.map { .device($0) } ?? .none, a6.map { .bool($0) } ?? .none)
     }
     /// `triu_indices(int row, int col, int offset=0, *, ScalarType? dtype=long, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
-    public static func triuIndices(_ a0: Int, col a1: Int, offset a2: Int = 0, dtype a3: DType? = .int64, layout a4: Layout? = nil, device a5: Device? = nil, pinMemory a6: Bool? = nil) -> Tensor {
+    public static func triuIndices(row a0: Int, col a1: Int, offset a2: Int = 0, dtype a3: DType? = .int64, layout a4: Layout? = nil, device a5: Device? = nil, pinMemory a6: Bool? = nil) -> Tensor {
         let op = Operators.op_triu_indices_
         return op(.int(a0), .int(a1), .int(a2), a3.map { $0.opArg } ?? .none, a4.map { $0.opArg } ?? .none, a5.map { .device($0) } ?? .none, a6.map { .bool($0) } ?? .none)
     }
@@ -263,17 +263,17 @@ extension ATen {
         return op(.tensor(a0), .ints(a1))
     }
     /// `take(Tensor self, Tensor index) -> Tensor`
-    public static func take(_ a0: Tensor, index a1: Tensor) -> Tensor {
+    public static func take(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_take_
         return op(.tensor(a0), .tensor(a1))
     }
     /// `take_along_dim(Tensor self, Tensor indices, int? dim=None) -> Tensor`
-    public static func takeAlongDim(_ a0: Tensor, indices a1: Tensor, dim a2: Int? = nil) -> Tensor {
+    public static func takeAlongDim(_ a0: Tensor, _ a1: Tensor, dim a2: Int? = nil) -> Tensor {
         let op = Operators.op_take_along_dim_
         return op(.tensor(a0), .tensor(a1), a2.map { .int($0) } ?? .none)
     }
     /// `triangular_solve(Tensor self, Tensor A, bool upper=True, bool transpose=False, bool unitriangular=False) -> (Tensor solution, Tensor cloned_coefficient)`
-    public static func triangularSolve(_ a0: Tensor, A a1: Tensor, upper a2: Bool = true, transpose a3: Bool = false, unitriangular a4: Bool = false) -> (solution: Tensor, clonedCoefficient: Tensor) {
+    public static func triangularSolve(_ a0: Tensor, _ a1: Tensor, upper a2: Bool = true, transpose a3: Bool = false, unitriangular a4: Bool = false) -> (solution: Tensor, clonedCoefficient: Tensor) {
         let op = Operators.op_triangular_solve_
         return { let r = op.tuple(.tensor(a0), .tensor(a1), .bool(a2), .bool(a3), .bool(a4)); return (r[0], r[1]) }()
     }
@@ -283,12 +283,12 @@ extension ATen {
         return { let r = op.tuple(.tensor(a0), .int(a1), .int(a2), .bool(a3), .bool(a4)); return (r[0], r[1]) }()
     }
     /// `tanh_backward(Tensor grad_output, Tensor output) -> Tensor`
-    public static func tanhBackward(_ a0: Tensor, output a1: Tensor) -> Tensor {
+    public static func tanhBackward(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_tanh_backward_
         return op(.tensor(a0), .tensor(a1))
     }
     /// `thnn_conv2d(Tensor self, Tensor weight, SymInt[2] kernel_size, Tensor? bias=None, SymInt[2] stride=1, SymInt[2] padding=0) -> Tensor`
-    public static func thnnConv2d(_ a0: Tensor, weight a1: Tensor, kernelSize a2: [Int], bias a3: Tensor? = nil, stride a4: [Int] = [1, 1], padding a5: [Int] = [0, 0]) -> Tensor {
+    public static func thnnConv2d(_ a0: Tensor, _ a1: Tensor, kernelSize a2: [Int], bias a3: Tensor? = nil, stride a4: [Int] = [1, 1], padding a5: [Int] = [0, 0]) -> Tensor {
         let op = Operators.op_thnn_conv2d_
         return op(.tensor(a0), .tensor(a1), .ints(a2), a3.map { .tensor($0) } ?? .none, .ints(a4), .ints(a5))
     }

@@ -13,7 +13,7 @@ extension ATen {
         return op(.tensor(a0))
     }
     /// `vdot(Tensor self, Tensor other) -> Tensor`
-    public static func vdot(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func vdot(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_vdot_
         return op(.tensor(a0), .tensor(a1))
     }
@@ -33,7 +33,7 @@ extension ATen {
         return op.list(.tensor(a0), .ints(a1))
     }
     /// `vstack(Tensor[] tensors) -> Tensor`
-    public static func vstack(_ a0: [Tensor]) -> Tensor {
+    public static func vstack(tensors a0: [Tensor]) -> Tensor {
         let op = Operators.op_vstack_
         return op(.tensors(a0))
     }
@@ -73,7 +73,7 @@ extension ATen {
         return { let r = op.tuple(.tensor(a0), a1.map { .ints($0) } ?? .none, a2.map { $0.opArg } ?? .none, .bool(a3)); return (r[0], r[1]) }()
     }
     /// `view_as(Tensor(a) self, Tensor other) -> Tensor(a)`
-    public static func viewAs(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func viewAs(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_view_as_
         return op(.tensor(a0), .tensor(a1))
     }

@@ -3,7 +3,7 @@
 
 extension ATen {
     /// `where.self(Tensor condition, Tensor self, Tensor other) -> Tensor`
-    public static func `where`(_ a0: Tensor, `self` a1: Tensor, other a2: Tensor) -> Tensor {
+    public static func `where`(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor) -> Tensor {
         let op = Operators.op_where_self
         return op(.tensor(a0), .tensor(a1), .tensor(a2))
     }
@@ -13,7 +13,7 @@ extension ATen {
         return op(.tensor(a0), a1.opArg, .tensor(a2))
     }
     /// `where.ScalarOther(Tensor condition, Tensor self, Scalar other) -> Tensor`
-    public static func `where`(_ a0: Tensor, `self` a1: Tensor, other a2: Scalar) -> Tensor {
+    public static func `where`(_ a0: Tensor, _ a1: Tensor, other a2: Scalar) -> Tensor {
         let op = Operators.op_where_ScalarOther
         return op(.tensor(a0), .tensor(a1), a2.opArg)
     }

@@ -3,12 +3,12 @@
 
 extension ATen {
     /// `xlogy.Tensor(Tensor self, Tensor other) -> Tensor`
-    public static func xlogy(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func xlogy(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_xlogy_Tensor
         return op(.tensor(a0), .tensor(a1))
     }
     /// `xlogy.Scalar_Self(Scalar self, Tensor other) -> Tensor`
-    public static func xlogy(_ a0: Scalar, other a1: Tensor) -> Tensor {
+    public static func xlogy(`self` a0: Scalar, other a1: Tensor) -> Tensor {
         let op = Operators.op_xlogy_Scalar_Self
         return op(a0.opArg, .tensor(a1))
     }
@@ -19,7 +19,7 @@ extension ATen {
     }
     /// `xlogy_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)`
     @discardableResult
-    public static func xlogy_(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func xlogy_(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_xlogy__Tensor
         return op(.tensor(a0), .tensor(a1))
     }
@@ -35,7 +35,7 @@ extension ATen {
         return op(.tensor(a0), a1.opArg)
     }
     /// `__xor__.Tensor(Tensor self, Tensor other) -> Tensor`
-    public static func xor(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func xor(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_xor_Tensor
         return op(.tensor(a0), .tensor(a1))
     }
@@ -47,7 +47,7 @@ extension ATen {
     }
     /// `__ixor__.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)`
     @discardableResult
-    public static func xor_(_ a0: Tensor, other a1: Tensor) -> Tensor {
+    public static func xor_(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_xor__Tensor
         return op(.tensor(a0), .tensor(a1))
     }
