@@ -72,6 +72,11 @@ final class GeneratedOperatorTests: XCTestCase {
         XCTAssertEqual(y.scalars(as: Float.self), [1, 0, 0])
         XCTAssertEqual(ATen.linalgMatrixNorm(Tensor.ones([2, 2]), ord: "fro").item(as: Float.self), 2)
         XCTAssertTrue(ATen.isFloatingPoint(x))
+        let n = 2
+        XCTAssertEqual((ints .== n).scalars(as: Bool.self), [false, true, false], "an Int variable compares, as a Python int")
+        XCTAssertEqual((1 .< ints).scalars(as: Bool.self), [false, true, true], "a number on the left")
+        XCTAssertEqual((0.5 .>= x).scalars(as: Bool.self), [false, false, false])
+        XCTAssertEqual((2 * ints).dtype, .int64)
         XCTAssertThrowsError(try withTorchErrors { _ = ATen.add(x, Tensor.ones([2])) }) {
             XCTAssertTrue("\($0)".hasPrefix("aten::add.Tensor: The size of tensor a (3) must match"), "\($0)")
         }

@@ -34,6 +34,26 @@ extension Tensor {
     public static func .<= (lhs: Tensor, rhs: Double) -> Tensor { ComparisonOps.leScalar(.tensor(lhs), .double(rhs)) }
     public static func .> (lhs: Tensor, rhs: Double) -> Tensor { ComparisonOps.gtScalar(.tensor(lhs), .double(rhs)) }
     public static func .>= (lhs: Tensor, rhs: Double) -> Tensor { ComparisonOps.geScalar(.tensor(lhs), .double(rhs)) }
+    // An Int compares as a Python int does (integer tensors stay exact).
+    public static func .== (lhs: Tensor, rhs: Int) -> Tensor { ComparisonOps.eqScalar(.tensor(lhs), .int(rhs)) }
+    public static func .!= (lhs: Tensor, rhs: Int) -> Tensor { ComparisonOps.neScalar(.tensor(lhs), .int(rhs)) }
+    public static func .< (lhs: Tensor, rhs: Int) -> Tensor { ComparisonOps.ltScalar(.tensor(lhs), .int(rhs)) }
+    public static func .<= (lhs: Tensor, rhs: Int) -> Tensor { ComparisonOps.leScalar(.tensor(lhs), .int(rhs)) }
+    public static func .> (lhs: Tensor, rhs: Int) -> Tensor { ComparisonOps.gtScalar(.tensor(lhs), .int(rhs)) }
+    public static func .>= (lhs: Tensor, rhs: Int) -> Tensor { ComparisonOps.geScalar(.tensor(lhs), .int(rhs)) }
+    // A number on the left, as Python's reflected comparisons (`0.5 < x` is `x > 0.5`).
+    public static func .== (lhs: Double, rhs: Tensor) -> Tensor { rhs .== lhs }
+    public static func .!= (lhs: Double, rhs: Tensor) -> Tensor { rhs .!= lhs }
+    public static func .< (lhs: Double, rhs: Tensor) -> Tensor { rhs .> lhs }
+    public static func .<= (lhs: Double, rhs: Tensor) -> Tensor { rhs .>= lhs }
+    public static func .> (lhs: Double, rhs: Tensor) -> Tensor { rhs .< lhs }
+    public static func .>= (lhs: Double, rhs: Tensor) -> Tensor { rhs .<= lhs }
+    public static func .== (lhs: Int, rhs: Tensor) -> Tensor { rhs .== lhs }
+    public static func .!= (lhs: Int, rhs: Tensor) -> Tensor { rhs .!= lhs }
+    public static func .< (lhs: Int, rhs: Tensor) -> Tensor { rhs .> lhs }
+    public static func .<= (lhs: Int, rhs: Tensor) -> Tensor { rhs .>= lhs }
+    public static func .> (lhs: Int, rhs: Tensor) -> Tensor { rhs .< lhs }
+    public static func .>= (lhs: Int, rhs: Tensor) -> Tensor { rhs .<= lhs }
 
     /// Element-wise logical and.
     public static func .& (lhs: Tensor, rhs: Tensor) -> Tensor { ComparisonOps.logicalAnd(.tensor(lhs), .tensor(rhs)) }
