@@ -21,6 +21,35 @@ c10::TypePtr taken_type(const c10::Argument &arg) {
     return type;
 }
 
+/// Whether an argument of the schema type `taken` (its optional removed) accepts `value`: by the
+/// value's tag alone (no type objects are made, so a call pays nothing for the check).
+bool accepts(const c10::Argument &arg, const c10::TypePtr &taken, const c10::IValue &value) {
+    using K = c10::TypeKind;
+    if (value.isNone()) return arg.type()->kind() == K::OptionalType || taken->kind() == K::NoneType;
+    auto number = [](const c10::IValue &x) { return x.isInt() || x.isDouble() || x.isBool(); };
+    switch (taken->kind()) {
+    case K::TensorType: return value.isTensor();
+    case K::IntType: case K::SymIntType: return value.isInt();
+    case K::FloatType: return value.isDouble();
+    case K::BoolType: return value.isBool();
+    case K::NumberType: return number(value);
+    case K::StringType: return value.isString();
+    case K::DeviceObjType: return value.isDevice();
+    case K::GeneratorType: return value.isGenerator();
+    case K::ListType: {
+        switch (taken->castRaw<c10::ListType>()->getElementType()->kind()) {
+        case K::TensorType: return value.isTensorList();
+        case K::IntType: case K::SymIntType: return value.isIntList();
+        case K::FloatType: return value.isDoubleList();
+        case K::BoolType: return value.isBoolList();
+        case K::NumberType: return value.isIntList() || value.isDoubleList() || value.isBoolList();
+        default: return value.isList();
+        }
+    }
+    default: return true;
+    }
+}
+
 /// `v` as the argument's schema takes it, with Python's coercions (an int where a float is
 /// taken, ints where floats are, a bool or an int as a Scalar); a value of another type is an
 /// error naming the argument, never one of libtorch's internal asserts.
@@ -34,14 +63,7 @@ c10::IValue to_ivalue(const ct_value &v, const c10::Argument &arg) {
         return c10::IValue(std::vector<double>(p, p + v.n));
     }
     c10::IValue value = make_ivalue(v, arg);
-    auto isNumber = [](const c10::IValue &x) { return x.isBool() || x.isInt() || x.isDouble(); };
-    bool numberList = kind == c10::TypeKind::ListType &&
-                      taken->castRaw<c10::ListType>()->getElementType()->kind() == c10::TypeKind::NumberType &&
-                      (value.isIntList() || value.isDoubleList() || value.isBoolList());
-    bool accepted = value.isNone() ? arg.type()->kind() == c10::TypeKind::OptionalType
-                                   : value.type()->isSubtypeOf(*taken) || numberList ||
-                                         (kind == c10::TypeKind::NumberType && isNumber(value));
-    TORCH_CHECK(accepted, "argument '", arg.name(), "' takes ", arg.type()->str(), ", got ",
+    TORCH_CHECK(accepts(arg, taken, value), "argument '", arg.name(), "' takes ", arg.type()->str(), ", got ",
                 value.isNone() ? std::string("None") : value.type()->str());
     return value;
 }
