@@ -84,12 +84,7 @@ public final class TensorBoardLogger: Logger {
             metric.message(1, name.bytes)
             var experiment = Proto()
             experiment.message(5, metric.bytes)
-            var data = Proto()
-            data.message(2, experiment.bytes)
-            var v = Proto()
-            v.string(1, "_hparams_/experiment")
-            v.message(9, pluginMetadata("hparams", content: data.bytes))
-            try writeSummary([v.bytes], step: 0)
+            try writeHparams("experiment", field: 2, experiment.bytes)
         }
         var start = Proto()
         for (name, value) in params {
@@ -106,13 +101,18 @@ public final class TensorBoardLogger: Logger {
             start.message(1, entry.bytes)
         }
         start.double(5, Date().timeIntervalSince1970)
-        var pluginData = Proto()
-        pluginData.message(3, start.bytes)
-        var v = Proto()
-        v.string(1, "_hparams_/session_start_info")
-        v.message(9, pluginMetadata("hparams", content: pluginData.bytes))
-        try writeSummary([v.bytes], step: 0)
+        try writeHparams("session_start_info", field: 3, start.bytes)
         if defaultHpMetric { try logMetrics([("hp_metric", -1)], step: 0) }
+    }
+
+    /// One message of the HPARAMS plug-in (`HParamsPluginData`, its `field`), under `_hparams_/<name>`.
+    private func writeHparams(_ name: String, field: Int, _ message: [UInt8]) throws {
+        var data = Proto()
+        data.message(field, message)
+        var v = Proto()
+        v.string(1, "_hparams_/\(name)")
+        v.message(9, pluginMetadata("hparams", content: data.bytes))
+        try writeSummary([v.bytes], step: 0)
     }
 
     /// The writer (Lightning's `logger.experiment`, a `SummaryWriter`): this logger.
