@@ -99,6 +99,23 @@ final class ErrorTests: XCTestCase {
         assertTorchError("GradScaler: growthFactor should be > 1, got 0.5") { _ = GradScaler(growthFactor: 0.5) }
     }
 
+    /// A misspelt optimizer option or a state from another optimizer is an error naming it, not a
+    /// silent 0 or a crash.
+    func testOptimizerOptionAndStateMistakesAreNamed() throws {
+        let w = Tensor.ones([2]).requiresGrad_()
+        let sgd = SGD([w], lr: 0.1, momentum: 0.9)
+        assertTorchError("ParamGroup: no option 'momentm'; the group has lr, momentum, dampening") {
+            _ = sgd.paramGroups[0].double("momentm")
+        }
+        (w * 2).sum().backward()
+        sgd.step()
+        let adam = Adam([w], lr: 0.1)
+        try adam.loadStateDict(sgd.stateDict())
+        assertTorchError("a parameter's state has no tensor 'step' (it has [\"momentum_buffer\"]): was it loaded from another optimizer?") {
+            adam.step()
+        }
+    }
+
     func testAutogradMistakes() {
         assertTorchError("grad can be implicitly created only for scalar outputs") {
             let x = Tensor.ones([3]).requiresGrad_()

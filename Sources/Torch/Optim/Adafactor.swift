@@ -48,7 +48,7 @@ public final class Adafactor: Optimizer {
                 return entries
             }
             let eps1 = eps.first?.doubleValue ?? param.dtype.epsilon
-            let step = s["step"]!.tensorValue!
+            let step = tensor(s, "step")
             _ = step.add_(Tensor(Float(1)))
             let t: Double = step.item()
             let weight = pow(t, beta2Decay)
@@ -63,7 +63,7 @@ public final class Adafactor: Optimizer {
                 estimate = rowVar.matmul(colVar)
                 _ = estimate.div_(rowVar.mean(dim: -2, keepDim: true).clamp_(min: eps1))
             } else {
-                let variance = s["variance"]!.tensorValue!
+                let variance = tensor(s, "variance")
                 ForeachOps.lerp_(.tensors([variance]), .tensors([grad * grad]), .double(weight))
                 estimate = variance.clone()
             }

@@ -50,10 +50,10 @@ public class Adam: Optimizer {
                 if amsgrad { s["max_exp_avg_sq"] = .tensor(Tensor.zeros(like: p)) }
                 return s
             }
-            steps.append(s["step"]!.tensorValue!)
-            expAvgs.append(s["exp_avg"]!.tensorValue!)
-            expAvgSqs.append(s["exp_avg_sq"]!.tensorValue!)
-            if amsgrad { maxExpAvgSqs.append(s["max_exp_avg_sq"]!.tensorValue!) }
+            steps.append(tensor(s, "step"))
+            expAvgs.append(tensor(s, "exp_avg"))
+            expAvgSqs.append(tensor(s, "exp_avg_sq"))
+            if amsgrad { maxExpAvgSqs.append(tensor(s, "max_exp_avg_sq")) }
         }
         let betas = group["betas"]?.arrayValue?.compactMap(\.doubleValue) ?? [0.9, 0.999]
         ForeachOps.addScalar_(.tensors(steps), .int(1))

@@ -1,3 +1,4 @@
+import CTorch
 /// ATen's foreach kernels shared by optimizers.
 enum ForeachOps {
     static let addScalar_ = ATenOp("aten::_foreach_add_", "Scalar")
@@ -98,7 +99,16 @@ open class Optimizer {
     /// by `initial` the first time (PyTorch's lazy state): the lists a foreach step works on.
     func stateTensors(_ params: [Tensor], _ keys: [String], initial: (Tensor) -> [String: StateValue]) -> [[Tensor]] {
         let states = params.map { p in state(of: p) { initial(p) } }
-        return keys.map { key in states.map { $0[key]!.tensorValue! } }
+        return keys.map { key in states.map { tensor($0, key) } }
+    }
+
+    /// The state tensor `key` of one parameter's state; a state without it (loaded from another
+    /// optimizer) is an error naming the key, as a failing operation is.
+    func tensor(_ state: [String: StateValue], _ key: String) -> Tensor {
+        if let t = state[key]?.tensorValue { return t }
+        argumentError("\(type(of: self)).step()",
+                      "a parameter's state has no tensor '\(key)' (it has \(state.keys.sorted())): was it loaded from another optimizer?")
+        return Tensor(owning: ct_tensor_undefined())
     }
 
     /// Weight decay as PyTorch's foreach steps apply it: with `decoupled`, the parameters shrink by

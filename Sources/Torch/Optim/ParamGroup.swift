@@ -29,9 +29,23 @@ public final class ParamGroup {
         set { self["lr"] = .double(newValue) }
     }
 
-    /// A numeric option.
-    public func double(_ name: String) -> Double { values[name]?.doubleValue ?? 0 }
+    /// A numeric option; a missing or misspelt one is an error naming the options the group has
+    /// (thrown inside `withTorchErrors` and the Trainer's steps), and reads as NaN.
+    public func double(_ name: String) -> Double {
+        if let value = values[name]?.doubleValue { return value }
+        argumentError("ParamGroup", missing(name, "number"))
+        return .nan
+    }
 
-    /// A boolean option.
-    public func bool(_ name: String) -> Bool { values[name]?.boolValue ?? false }
+    /// A boolean option; a missing or misspelt one is an error, as for `double`.
+    public func bool(_ name: String) -> Bool {
+        if let value = values[name]?.boolValue { return value }
+        argumentError("ParamGroup", missing(name, "boolean"))
+        return false
+    }
+
+    private func missing(_ name: String, _ kind: String) -> String {
+        values[name] == nil ? "no option '\(name)'; the group has \(optionNames.joined(separator: ", "))"
+            : "option '\(name)' is \(values[name]!), not a \(kind)"
+    }
 }

@@ -32,10 +32,10 @@ public final class RMSprop: Optimizer {
                 if centered { s["grad_avg"] = .tensor(Tensor.zeros(like: p)) }
                 return s
             }
-            steps.append(s["step"]!.tensorValue!)
-            squareAvgs.append(s["square_avg"]!.tensorValue!)
-            if momentum > 0 { buffers.append(s["momentum_buffer"]!.tensorValue!) }
-            if centered { gradAvgs.append(s["grad_avg"]!.tensorValue!) }
+            steps.append(tensor(s, "step"))
+            squareAvgs.append(tensor(s, "square_avg"))
+            if momentum > 0 { buffers.append(tensor(s, "momentum_buffer")) }
+            if centered { gradAvgs.append(tensor(s, "grad_avg")) }
         }
         var g = group.bool("maximize") ? ForeachOps.neg.list(.tensors(grads)) : grads
         ForeachOps.addScalar_(.tensors(steps), .int(1))
