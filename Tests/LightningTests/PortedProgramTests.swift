@@ -129,4 +129,153 @@ final class PortedProgramTests: XCTestCase {
         XCTAssertEqual(grid[0] as? Int, 1, "the last epoch's grid")
         XCTAssertEqual(grid[1..<4].map { $0 as? Int }, [24, 4, 3], "six 4x4 samples in a row (one row: fewer than 8), RGB")
     }
+
+    /// Lightning's semantic-segmentation UNet example, small: double convolutions down (max
+    /// pooling) and up (transposed convolutions, or bilinear upsampling with the generated
+    /// `ATen.upsampleBilinear2d`), skip connections concatenated, per-pixel cross entropy.
+    final class UNet: LightningModule<(Tensor, Tensor)> {
+        static func double(_ inChannels: Int, _ outChannels: Int) -> Sequential {
+            Sequential {
+                Conv2d(inChannels, outChannels, kernelSize: 3, padding: 1); BatchNorm2d(outChannels); ReLU()
+                Conv2d(outChannels, outChannels, kernelSize: 3, padding: 1); BatchNorm2d(outChannels); ReLU()
+            }
+        }
+
+        let bilinear: Bool
+        let inc = UNet.double(1, 8), down1 = UNet.double(8, 16), down2 = UNet.double(16, 32)
+        let upConv2 = ConvTranspose2d(32, 16, kernelSize: [2, 2], stride: [2, 2])
+        let upConv1 = ConvTranspose2d(16, 8, kernelSize: [2, 2], stride: [2, 2])
+        let reduce2 = Conv2d(32, 16, kernelSize: 1), reduce1 = Conv2d(16, 8, kernelSize: 1)
+        let up2 = UNet.double(32, 16), up1 = UNet.double(16, 8)
+        let out = Conv2d(8, 3, kernelSize: 1)
+
+        init(bilinear: Bool) {
+            self.bilinear = bilinear
+            super.init()
+        }
+
+        func upsample(_ x: Tensor, _ transposed: ConvTranspose2d, _ reduce: Conv2d) -> Tensor {
+            guard bilinear else { return transposed(x) }
+            return reduce(ATen.upsampleBilinear2d(x, outputSize: [x.size(2) * 2, x.size(3) * 2], alignCorners: true))
+        }
+
+        override func forward(_ x: Tensor) -> Tensor {
+            let x1 = inc(x)
+            let x2 = down1(F.maxPool2d(x1, 2))
+            let x3 = down2(F.maxPool2d(x2, 2))
+            let y2 = up2(Tensor.cat([x2, upsample(x3, upConv2, reduce2)], dim: 1))
+            let y1 = up1(Tensor.cat([x1, upsample(y2, upConv1, reduce1)], dim: 1))
+            return out(y1)
+        }
+
+        override func trainingStep(_ batch: (Tensor, Tensor), batchIdx: Int) -> Tensor? {
+            let loss = F.crossEntropy(forward(batch.0), batch.1, ignoreIndex: 250)
+            log("train_loss", loss)
+            return loss
+        }
+
+        override func configureOptimizers() -> OptimizerConfig { .init(Adam(parameters(), lr: 1e-2)) }
+    }
+
+    func testAUNetSegmentsWithTransposedConvolutionsAndWithBilinearUpsampling() throws {
+        seedEverything(4)
+        let images = Tensor.rand([16, 1, 16, 16])
+        // Three classes by brightness; a border of pixels to ignore, as the example's void label.
+        var masks = (images.reshape([16, 16, 16]) * 3).floor().clamp(min: 0, max: 2).to(dtype: .int64)
+        masks = masks.maskedFill(Tensor.rand([16, 16, 16]) .> 0.9, 250)
+        for bilinear in [false, true] {
+            let model = UNet(bilinear: bilinear)
+            let losses = LossHistory()
+            let trainer = try makeTrainer(try temporaryDirectory()) {
+                try Trainer(maxEpochs: 6, enableCheckpointing: false, defaultRootDir: $0, callbacks: [losses])
+            }
+            try trainer.fit(model, train: DataLoader(TensorDataset(images, masks), batchSize: 8, shuffle: true, seed: 1))
+            XCTAssertEqual(model.eval()(images[0..<2]).shape, [2, 3, 16, 16])
+            XCTAssertLessThan(losses.values.suffix(2).reduce(0, +), losses.values.prefix(2).reduce(0, +) * 0.8,
+                              "bilinear \(bilinear): \(losses.values)")
+        }
+    }
+
+    /// Lightning's LSTM demo, a word-level language model: embedding, a two-layer LSTM run by the
+    /// generated `ATen.lstm` (the fused operator, so cuDNN would serve it), a linear decoder. The
+    /// LSTM first matches `nn.LSTM` on the same weights.
+    final class LSTM: Module {
+        @Parameter var weightIhL0: Tensor
+        @Parameter var weightHhL0: Tensor
+        @Parameter var biasIhL0: Tensor
+        @Parameter var biasHhL0: Tensor
+        @Parameter var weightIhL1: Tensor
+        @Parameter var weightHhL1: Tensor
+        @Parameter var biasIhL1: Tensor
+        @Parameter var biasHhL1: Tensor
+        let hidden: Int
+
+        init(_ input: Int, _ hidden: Int) {
+            self.hidden = hidden
+            let bound = 1 / Double(hidden).squareRoot()
+            func uniform(_ shape: [Int]) -> Tensor { Tensor.rand(shape) * (2 * bound) - bound }
+            (weightIhL0, weightHhL0) = (uniform([4 * hidden, input]), uniform([4 * hidden, hidden]))
+            (biasIhL0, biasHhL0) = (uniform([4 * hidden]), uniform([4 * hidden]))
+            (weightIhL1, weightHhL1) = (uniform([4 * hidden, hidden]), uniform([4 * hidden, hidden]))
+            (biasIhL1, biasHhL1) = (uniform([4 * hidden]), uniform([4 * hidden]))
+            super.init()
+        }
+
+        func run(_ x: Tensor) -> (output: Tensor, h: Tensor, c: Tensor) {
+            let zeros = Tensor.zeros([2, x.size(0), hidden])
+            let (output, h, c) = ATen.lstm(x, hx: [zeros, zeros], params: parameters(), hasBiases: true, numLayers: 2, dropout: 0,
+                                           train: isTraining, bidirectional: false, batchFirst: true)
+            return (output, h, c)
+        }
+
+        override func forward(_ x: Tensor) -> Tensor { run(x).output }
+    }
+
+    final class LanguageModel: LightningModule<(Tensor, Tensor)> {
+        let embedding = Embedding(20, 8)
+        let lstm = LSTM(8, 16)
+        let decoder = Linear(16, 20)
+
+        override func forward(_ x: Tensor) -> Tensor { decoder(lstm(embedding(x))) }
+
+        override func trainingStep(_ batch: (Tensor, Tensor), batchIdx: Int) -> Tensor? {
+            let logits = forward(batch.0)
+            let loss = F.crossEntropy(logits.reshape([-1, 20]), batch.1.reshape([-1]))
+            log("train_loss", loss)
+            return loss
+        }
+
+        override func configureOptimizers() -> OptimizerConfig { .init(Adam(parameters(), lr: 1e-2)) }
+    }
+
+    func testAnLSTMLanguageModelOnTheFusedOperator() throws {
+        let reference = oracleReference("lstm.py").tensors
+        let lstm = LSTM(8, 16)
+        var weights = StateDict()
+        for (key, value) in reference where key.hasPrefix("weights/") { weights[String(key.dropFirst(8))] = value }
+        try lstm.loadStateDict(weights)
+        let (output, h, c) = lstm.run(reference["x"]!)
+        assertClose(output, reference["y"]!, rtol: 1e-5, atol: 1e-6, "output")
+        assertClose(h, reference["h"]!, rtol: 1e-5, atol: 1e-6, "h")
+        assertClose(c, reference["c"]!, rtol: 1e-5, atol: 1e-6, "c")
+
+        seedEverything(5)
+        // A repeating sequence: each token predicts the next.
+        let tokens = ATen.remainder(Tensor.arange(0, 64 * 11), other: 20).reshape([64, 11])
+        let losses = LossHistory()
+        let trainer = try makeTrainer(try temporaryDirectory()) {
+            try Trainer(maxEpochs: 8, enableCheckpointing: false, defaultRootDir: $0, callbacks: [losses])
+        }
+        let data = TensorDataset(tokens[TensorIndex.all, 0..<10], tokens[TensorIndex.all, 1..<11])
+        try trainer.fit(LanguageModel(), train: DataLoader(data, batchSize: 16, shuffle: true, seed: 2))
+        XCTAssertLessThan(losses.values.last!, losses.values.first! * 0.5, "\(losses.values)")
+    }
+}
+
+/// Every training loss, in order.
+final class LossHistory: Callback {
+    var values: [Double] = []
+    func onTrainBatchEnd(_ trainer: Trainer, _ module: LightningModuleBase, loss: Tensor?, batch: Any, batchIdx: Int) throws {
+        if let loss { values.append(loss.item()) }
+    }
 }
