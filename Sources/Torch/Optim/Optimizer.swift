@@ -67,7 +67,7 @@ open class Optimizer {
 
     /// Evaluates `closure` (which computes the loss and its gradients) with gradients on, then steps.
     @discardableResult
-    public func step(closure: () -> Tensor) -> Tensor {
+    open func step(closure: () -> Tensor) -> Tensor {
         let loss = withEnableGrad(closure)
         step()
         return loss
