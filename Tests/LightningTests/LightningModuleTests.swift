@@ -217,6 +217,47 @@ final class LightningModuleTests: XCTestCase {
         XCTAssertEqual(tensors.map(\.shape), [[4], [4], [2]], "a module without PredictionModule still gives tensors")
     }
 
+    /// LBFGS in automatic optimization: the Trainer runs the training step and backward inside
+    /// the optimizer's closure, giving the weights of the same loop written by hand.
+    func testLBFGSReEvaluatesTheTrainingStepInsideItsClosure() throws {
+        final class Regression: LightningModule<(Tensor, Tensor)> {
+            let net = Linear(4, 3)
+            var evaluations = 0
+            override func trainingStep(_ batch: (Tensor, Tensor), batchIdx: Int) -> Tensor? {
+                evaluations += 1
+                return F.crossEntropy(net(batch.0), batch.1)
+            }
+            override func configureOptimizers() -> OptimizerConfig { .init(LBFGS(parameters(), lr: 0.5, maxIter: 4)) }
+        }
+        let data = classificationData(count: 32)
+        seedEverything(8)
+        let model = Regression()
+        let trainer = try makeTrainer(try temporaryDirectory()) { try Trainer(maxEpochs: 2, defaultRootDir: $0) }
+        try trainer.fit(model, train: DataLoader(data, batchSize: 16))
+        XCTAssertEqual(trainer.globalStep, 4)
+        XCTAssertGreaterThan(model.evaluations, 4, "LBFGS evaluates the step several times per optimizer step")
+
+        seedEverything(8)
+        let manual = Regression()
+        let optimizer = LBFGS(manual.parameters(), lr: 0.5, maxIter: 4)
+        for _ in 0..<2 {
+            for batch in DataLoader(data, batchSize: 16) {
+                optimizer.step {
+                    optimizer.zeroGrad()
+                    let loss = F.crossEntropy(manual.net(batch.0), batch.1)
+                    loss.backward()
+                    return loss
+                }
+                optimizer.zeroGrad()
+            }
+        }
+        for (name, value) in manual.stateDict() { XCTAssertTrue(value.equal(model.stateDict()[name]!), name) }
+        XCTAssertThrowsError(try Trainer(precision: .mixed16, maxEpochs: 1, enableCheckpointing: false, logger: [])
+            .fit(Regression(), train: DataLoader(data, batchSize: 16))) {
+            XCTAssertTrue("\($0)".contains("LBFGS re-evaluates the loss inside its step"), "\($0)")
+        }
+    }
+
     func testToggleOptimizerKeepsTheOthersParametersOutOfBackward() throws {
         let model = Toggling()
         let trainer = try makeTrainer(try temporaryDirectory()) { try Trainer(maxEpochs: 1, enableProgressBar: false, defaultRootDir: $0) }

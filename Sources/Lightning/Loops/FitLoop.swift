@@ -183,6 +183,7 @@ struct FitLoop<Batch> {
     /// each through the strategy.
     private func automaticStep(_ batch: Batch, batchIdx: Int, last: Bool) throws -> Tensor? {
         let t = trainer
+        if let optimizer = t.optimizers.first, optimizer.requiresClosure { return try closureStep(optimizer, batch, batchIdx: batchIdx) }
         let stepsOptimizer = (batchIdx + 1) % t.accumulateGradBatches == 0 || last
         try t.strategyPlugin.beforeTrainingStep(synchronizing: stepsOptimizer)
         let input = t.input(batch, for: module)
@@ -211,6 +212,52 @@ struct FitLoop<Batch> {
         t.fitProgress.globalStep += 1
         if stepped { try stepSchedulers(.step) }
         return loss
+    }
+
+    /// A step of an optimizer that re-evaluates the loss itself (LBFGS): the training step, its
+    /// backward and the backward hooks run inside the optimizer's closure, as many times as it
+    /// asks, as Lightning runs them; the step's loss is the first evaluation's.
+    private func closureStep(_ optimizer: Optimizer, _ batch: Batch, batchIdx: Int) throws -> Tensor? {
+        let t = trainer
+        if t.accumulateGradBatches != 1 || t.precisionPlugin.scalesLoss || t.gradientClipVal != nil {
+            throw TrainerError.misconfiguration(
+                "\(type(of: optimizer)) re-evaluates the loss inside its step: it runs without gradient accumulation, clipping or a loss scaler (precision 16-mixed), as in Lightning")
+        }
+        let input = t.input(batch, for: module)
+        let context = t.trainingStepContext(module, batch: input, batchIdx: batchIdx, synchronizing: true, accumulation: 1)
+        try t.callHook { try $0.onBeforeOptimizerStep(t, module, optimizer: optimizer) }
+        module.onBeforeOptimizerStep(optimizer)
+        var failure: Error?
+        var skipped = false
+        let loss = try t.runStep("optimizer_step", batchIdx: batchIdx) {
+            optimizer.step {
+                guard failure == nil else { return Tensor(Float.nan) }
+                do {
+                    optimizer.zeroGrad()
+                    try t.strategyPlugin.beforeTrainingStep(synchronizing: true)
+                    guard let loss = try t.runStep("training_step", batchIdx: batchIdx, {
+                        try t.strategyPlugin.trainingStep(module, batch: input, batchIdx: batchIdx, context: context)
+                    }) else {
+                        skipped = true
+                        return Tensor(Float(0))
+                    }
+                    try t.callHook { try $0.onAfterBackward(t, module) }
+                    module.onAfterBackward()
+                    return loss
+                } catch {
+                    failure = error
+                    return Tensor(Float.nan)
+                }
+            }
+        }
+        if let failure { throw failure }
+        try t.runStep("optimizer_step", batchIdx: batchIdx) { try t.strategyPlugin.afterOptimizerStep(optimizer) }
+        try t.callHook { try $0.onBeforeZeroGrad(t, module, optimizer: optimizer) }
+        module.onBeforeZeroGrad(optimizer)
+        optimizer.zeroGrad()
+        t.fitProgress.globalStep += 1
+        try stepSchedulers(.step)
+        return skipped ? nil : loss
     }
 
     /// Steps the schedulers of an interval at their frequency; plateau schedulers read their metric.

@@ -29,6 +29,8 @@ public final class MixedPrecision: PrecisionPlugin {
 
     public func unscaleGradients(_ optimizer: Optimizer) { scaler?.unscale_(optimizer) }
 
+    public var scalesLoss: Bool { scaler != nil }
+
     public func combineOverflow(_ optimizer: Optimizer, _ combine: (Tensor) throws -> Void) throws {
         try scaler?.combineFoundInf(optimizer, combine)
     }

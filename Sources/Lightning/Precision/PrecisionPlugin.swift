@@ -12,6 +12,10 @@ public protocol PrecisionPlugin: AnyObject {
     func convertModule(_ module: Module)
     /// Backward of the (already accumulation-scaled) loss.
     func backward(_ loss: Tensor, retainGraph: Bool)
+    /// Whether backward scales the loss (float16's loss scaler), so that gradients are only
+    /// right after `unscaleGradients`: an optimizer stepping inside its own closure (LBFGS)
+    /// cannot run with it.
+    var scalesLoss: Bool { get }
     /// Prepares gradients for clipping (unscaling them under mixed precision).
     func unscaleGradients(_ optimizer: Optimizer)
     /// Steps the optimizer; returns false when the step was skipped.
@@ -26,6 +30,7 @@ public protocol PrecisionPlugin: AnyObject {
 }
 
 extension PrecisionPlugin {
+    public var scalesLoss: Bool { false }
     public func forward<T>(_ body: () throws -> T) rethrows -> T { try body() }
     public func convertInput<B>(_ batch: B) -> B { batch }
     public func convertModule(_ module: Module) {}

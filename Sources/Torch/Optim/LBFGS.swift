@@ -19,6 +19,8 @@ public final class LBFGS: Optimizer {
 
     private var params: [Tensor] { paramGroups[0].params }
 
+    public override var requiresClosure: Bool { true }
+
     public override var stateKeyOrder: [String] {
         ["func_evals", "n_iter", "d", "t", "old_dirs", "old_stps", "ro", "H_diag", "prev_flat_grad", "prev_loss", "al"]
     }

@@ -65,6 +65,10 @@ open class Optimizer {
         }
     }
 
+    /// Whether a step needs a closure that re-evaluates the loss (LBFGS): the Trainer then runs
+    /// the training step and its backward inside `step(closure:)`, as Lightning does.
+    open var requiresClosure: Bool { false }
+
     /// Evaluates `closure` (which computes the loss and its gradients) with gradients on, then steps.
     @discardableResult
     open func step(closure: () -> Tensor) -> Tensor {
