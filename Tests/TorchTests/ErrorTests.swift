@@ -78,6 +78,8 @@ final class ErrorTests: XCTestCase {
         assertTorchError("aten::pow.Tensor_Scalar: argument 'self' takes Tensor, got None") {
             _ = ATenOp("aten::pow", "Tensor_Scalar")(.none, .double(2))
         }
+        let unknown = ATenOp("aten::no_such_op")
+        assertTorchError("aten::no_such_op: no such ATen operator: Could not find schema for aten::no_such_op") { _ = unknown(.tensor(x)) }
         let coerced = try withTorchErrors { ATenOp("aten::elu")(.tensor(x), .int(2)) }
         XCTAssertEqual(coerced.scalars(as: Float.self), [1, 1, 1], "an int where a Scalar is taken")
         let shifted = try withTorchErrors { ATenOp("aten::native_dropout")(.tensor(x), .int(0), .bool(true)) }

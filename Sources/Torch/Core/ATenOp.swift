@@ -42,15 +42,17 @@ public enum OpArg {
 public final class ATenOp: @unchecked Sendable {
     /// The full name, as `aten::name.overload`.
     public let name: String
-    let handle: ct_op
+    /// The operator, nil when libtorch has none of that name.
+    let handle: ct_op?
+    /// Why the name did not resolve.
+    private let missing: String?
 
-    /// Resolves an operator; stops with a clear message if libtorch has no such operator.
+    /// Resolves an operator. A name libtorch does not have fails when the operator is called,
+    /// as a failing operation does (an error inside `withTorchErrors` and the Trainer's steps).
     public init(_ name: String, _ overload: String = "") {
         self.name = overload.isEmpty ? name : "\(name).\(overload)"
-        guard let handle = ct_op_find(name, overload) else {
-            fatalError("Torch: no ATen operator \(self.name): \(String(cString: ct_last_error()))")
-        }
-        self.handle = handle
+        handle = ct_op_find(name, overload)
+        missing = handle == nil ? String(cString: ct_last_error()) : nil
     }
 
     /// Calls the operator and returns its first result as a tensor (an undefined one for
@@ -101,6 +103,11 @@ public final class ATenOp: @unchecked Sendable {
                 defer { for p in allocations { p.deallocate() } }
                 for (i, arg) in args.enumerated() {
                     values[i] = Self.value(arg, &allocations)
+                }
+                guard let handle else {
+                    argumentError(name, "no such ATen operator: \(missing ?? "")")
+                    results.initialize(repeating: ct_value(), count: 8)
+                    return read(results, 0)
                 }
                 let count = ct_op_call(handle, values, Int32(args.count), results, 8)
                 if count < 0 { torchFailure(name) }
