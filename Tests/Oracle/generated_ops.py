@@ -1,7 +1,9 @@
 """The generic oracle of the generated operators: each operator named in NAMES (lines of
-"aten::name overload") called through torch.ops on one float tensor with its defaults. Writes the
-input, every real-valued result, and in the metadata the operators PyTorch itself refuses on that
-input. usage: generated_ops.py NAMES OUT.safetensors"""
+"aten::name overload") called through torch.ops on one float tensor with its defaults, after
+seeding the default generator with 0 (random operators draw the same numbers). Writes the input,
+every real-valued result, the input's gradient of sum(result * weights) where the operator is
+differentiable ("grad/<line>", weights from weights_for), and in the metadata the operators
+PyTorch itself refuses on that input. usage: generated_ops.py NAMES OUT.safetensors"""
 import sys
 
 import torch
@@ -15,8 +17,9 @@ for line in open(sys.argv[1]).read().splitlines():
     packet = getattr(torch.ops.aten, name.split("::")[1])
     op = getattr(packet, overload or "default")
     torch.manual_seed(0)
+    source = x.clone().requires_grad_()
     try:
-        y = op(x.clone())
+        y = op(source)
     except Exception:
         refused.append(line)
         continue
@@ -26,4 +29,11 @@ for line in open(sys.argv[1]).read().splitlines():
         refused.append(line)
         continue
     out[line] = y.detach().contiguous().clone()
+    if y.requires_grad and y.dtype.is_floating_point:
+        try:
+            (y * torch.linspace(-1, 1, y.numel(), dtype=y.dtype).reshape(y.shape)).sum().backward()
+        except Exception:
+            continue
+        if source.grad is not None:
+            out["grad/" + line] = source.grad.contiguous().clone()
 save_file(out, sys.argv[2], metadata={"refused": "\n".join(refused)})

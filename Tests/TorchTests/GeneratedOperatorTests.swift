@@ -26,7 +26,7 @@ final class GeneratedOperatorTests: XCTestCase {
         let (reference, metadata) = try Safetensors.load(dir + "/out.safetensors")
         let refused = Set((metadata["refused"] ?? "").split(separator: "\n").map(String.init))
         let input = try XCTUnwrap(reference["input"])
-        var compared = 0
+        var compared = 0, gradients = 0
         // Results without defined values: uninitialised memory, or packed weights holding addresses.
         let unspecified = ["empty", "fbgemm_pack"]
         for (case_, key) in zip(generatedUnaryCases, names) where !unspecified.contains(where: { key.contains($0) }) {
@@ -35,12 +35,29 @@ final class GeneratedOperatorTests: XCTestCase {
                 continue
             }
             manualSeed(0)
+            let source = input.clone().requiresGrad_()
             let got: Tensor
             do {
-                got = try withTorchErrors { case_.call(input.clone()) }
+                got = try withTorchErrors { case_.call(source) }
             } catch {
                 XCTFail("\(key): PyTorch computes it, Swift failed: \(error)")
                 continue
+            }
+            if let expectedGrad = reference["grad/" + key] {
+                do {
+                    try withTorchErrors {
+                        let weights = Tensor.linspace(-1, 1, steps: got.numel, dtype: got.dtype).reshape(got.shape)
+                        (got * weights).sum().backward()
+                    }
+                    if let grad = source.grad {
+                        assertClose(grad.to(dtype: .float64), expectedGrad.to(dtype: .float64), rtol: 1e-5, atol: 1e-6, "gradient of \(key)")
+                        gradients += 1
+                    } else {
+                        XCTFail("\(key): no gradient in Swift")
+                    }
+                } catch {
+                    XCTFail("\(key): PyTorch differentiates it, Swift failed: \(error)")
+                }
             }
             XCTAssertEqual(got.shape, expected.shape, key)
             XCTAssertEqual(got.dtype, expected.dtype, key)
@@ -50,9 +67,10 @@ final class GeneratedOperatorTests: XCTestCase {
             XCTAssertTrue(same, "\(key): \(got) vs \(expected)")
             compared += 1
         }
-        print("generic oracle: \(compared) of \(generatedUnaryCases.count) one-tensor operators compared with PyTorch, "
-              + "\(refused.count) refused by PyTorch on a float matrix")
+        print("generic oracle: \(compared) of \(generatedUnaryCases.count) one-tensor operators compared with PyTorch "
+              + "(\(gradients) with their gradients), \(refused.count) refused by PyTorch on a float matrix")
         XCTAssertGreaterThan(compared, 150)
+        XCTAssertGreaterThan(gradients, 100)
     }
 
     /// What docs/ops.md shows: overloads by type, Python's scalar semantics, tuples, lists, in place.
