@@ -3,9 +3,9 @@ import TestSupport
 @testable import Torch
 import XCTest
 
-/// The operators generated from native_functions.yaml: the files match what the generator
-/// writes for the pinned wheel, every operator resolves, and a generic oracle checks every
-/// operator that takes one tensor against PyTorch.
+/// The operators generated from native_functions.yaml (`ATen` functions and `Tensor` methods):
+/// the files match what the generator writes for the pinned wheel, every operator resolves, and
+/// a generic oracle checks every operator that takes one tensor against PyTorch.
 final class GeneratedOperatorTests: XCTestCase {
     func testTheCommittedFilesAreWhatTheGeneratorWrites() throws {
         let result = try runProcess(packageRoot + "/.venv/bin/python", [packageRoot + "/scripts/generate-ops", "--check"])
@@ -95,6 +95,12 @@ final class GeneratedOperatorTests: XCTestCase {
         XCTAssertEqual((1 .< ints).scalars(as: Bool.self), [false, true, true], "a number on the left")
         XCTAssertEqual((0.5 .>= x).scalars(as: Bool.self), [false, false, false])
         XCTAssertEqual((2 * ints).dtype, .int64)
+        let m = Tensor([1, 5, 2, 4] as [Float], shape: [2, 2])
+        XCTAssertEqual(m.addcdiv(m, Tensor.full([2, 2], 2), value: 0.5).scalars(as: Float.self), [1.25, 6.25, 2.5, 5],
+                       "a Tensor method where PyTorch has one")
+        XCTAssertEqual(m.amax(dim: [0]).scalars(as: Float.self), [2, 5])
+        let (least, most) = m.aminmax()
+        XCTAssertEqual([least.item(as: Float.self), most.item(as: Float.self)], [1, 5])
         XCTAssertThrowsError(try withTorchErrors { _ = ATen.add(x, Tensor.ones([2])) }) {
             XCTAssertTrue("\($0)".hasPrefix("aten::add.Tensor: The size of tensor a (3) must match"), "\($0)")
         }
