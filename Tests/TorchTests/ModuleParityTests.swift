@@ -104,6 +104,37 @@ let moduleCases: [String: ModuleCase] = [
     "rrelu_eval": ModuleCase { RReLU(lower: 0.1, upper: 0.3).eval() },
     "log_softmax": ModuleCase { LogSoftmax(dim: 1) },
     "softmin": ModuleCase { Softmin(dim: 0) },
+    "zero_pad2d": ModuleCase { ZeroPad2d(1) },
+    "constant_pad1d": ModuleCase { ConstantPad1d([2, 1], value: 0.5) },
+    "reflection_pad2d": ModuleCase { ReflectionPad2d(1, 2, 0, 1) },
+    "replication_pad3d": ModuleCase { ReplicationPad3d(1) },
+    "circular_pad1d": ModuleCase { CircularPad1d(2) },
+    "upsample_nearest": ModuleCase { Upsample(scaleFactor: [2]) },
+    "upsample_bilinear": ModuleCase { Upsample(size: [5, 7], mode: "bilinear", alignCorners: true) },
+    "upsample_bicubic": ModuleCase { Upsample(scaleFactor: [1.5], mode: "bicubic") },
+    "upsample_linear": ModuleCase { Upsample(scaleFactor: [2], mode: "linear") },
+    "upsample_trilinear": ModuleCase { Upsample(scaleFactor: [2], mode: "trilinear") },
+    "pixel_shuffle": ModuleCase { PixelShuffle(2) },
+    "pixel_unshuffle": ModuleCase { PixelUnshuffle(2) },
+    "unflatten": ModuleCase { Unflatten(dim: 1, sizes: [2, 6]) },
+    "cosine_similarity": ModuleCase({ CosineSimilarity(dim: 1) }) { m, x in [(m as! CosineSimilarity).forward(x[0], x[1])] },
+    "pairwise_distance": ModuleCase({ PairwiseDistance(p: 1.5) }) { m, x in [(m as! PairwiseDistance).forward(x[0], x[1])] },
+    "dropout1d": ModuleCase({ Dropout1d(0.4) }) { m, x in
+        manualSeed(5)
+        return [m(x[0])]
+    },
+    "dropout2d": ModuleCase({ Dropout2d(0.4) }) { m, x in
+        manualSeed(5)
+        return [m(x[0])]
+    },
+    "dropout3d": ModuleCase({ Dropout3d(0.4) }) { m, x in
+        manualSeed(5)
+        return [m(x[0])]
+    },
+    "alpha_dropout": ModuleCase({ AlphaDropout(0.3) }) { m, x in
+        manualSeed(5)
+        return [m(x[0])]
+    },
     "flatten": ModuleCase { Flatten() },
     "identity": ModuleCase { Identity() },
     "maxpool2d": ModuleCase { MaxPool2d(kernelSize: 2) },

@@ -12,4 +12,13 @@ extension Functional {
         }
         return DropoutOps.dropout(.tensor(x), .double(p), .bool(training))
     }
+
+    /// Zeroes whole channels (all but the first two dimensions of `batchedDims`-D input, or the
+    /// first of unbatched input) with probability `p` while training (`F.dropout1d/2d/3d`).
+    public static func featureDropout(_ x: Tensor, p: Double, training: Bool, batchedDims: Int) -> Tensor {
+        let batched = x.dim == batchedDims
+        let input = batched ? x : x.unsqueeze(0)
+        let y = ATen.featureDropout(input, p: p, train: training)
+        return batched ? y : y.squeeze(dim: 0)
+    }
 }

@@ -1,0 +1,30 @@
+extension Functional {
+    /// Pads the last dimensions by `pad` (`[left, right, top, bottom, ...]`) with `mode`
+    /// "constant" (`value`), "reflect", "replicate" or "circular" (`F.pad`).
+    public static func pad(_ x: Tensor, _ pad: [Int], mode: String = "constant", value: Double = 0) -> Tensor {
+        ATen.pad(x, pad: pad, mode: mode, value: mode == "constant" ? value : nil)
+    }
+
+    /// Resizes the spatial dimensions to `size` or by `scaleFactor` (one per dimension, or one
+    /// for all) with `mode` "nearest", "linear", "bilinear", "bicubic" or "trilinear"
+    /// (`F.interpolate`).
+    public static func interpolate(_ x: Tensor, size: [Int]? = nil, scaleFactor: [Double]? = nil, mode: String = "nearest",
+                                   alignCorners: Bool? = nil) -> Tensor {
+        let dims = x.dim - 2
+        let scales = scaleFactor.map { $0.count == 1 ? [Double](repeating: $0[0], count: dims) : $0 }
+        let sizes = size.map { $0.count == 1 ? [Int](repeating: $0[0], count: dims) : $0 }
+        let corners = alignCorners ?? false
+        switch (mode, dims) {
+        case ("nearest", 1): return ATen.upsampleNearest1d(x, outputSize: sizes, scaleFactors: scales)
+        case ("nearest", 2): return ATen.upsampleNearest2d(x, outputSize: sizes, scaleFactors: scales)
+        case ("nearest", 3): return ATen.upsampleNearest3d(x, outputSize: sizes, scaleFactors: scales)
+        case ("linear", 1): return ATen.upsampleLinear1d(x, outputSize: sizes, alignCorners: corners, scaleFactors: scales)
+        case ("bilinear", 2): return ATen.upsampleBilinear2d(x, outputSize: sizes, alignCorners: corners, scaleFactors: scales)
+        case ("bicubic", 2): return ATen.upsampleBicubic2d(x, outputSize: sizes, alignCorners: corners, scaleFactors: scales)
+        case ("trilinear", 3): return ATen.upsampleTrilinear3d(x, outputSize: sizes, alignCorners: corners, scaleFactors: scales)
+        default:
+            argumentError("F.interpolate", "mode \"\(mode)\" does not apply to \(x.dim)-D input")
+            return x
+        }
+    }
+}
