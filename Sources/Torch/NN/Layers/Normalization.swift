@@ -66,6 +66,91 @@ public final class BatchNorm2d: BatchNorm {
     }
 }
 
+/// Batch normalisation over (N, C, D, H, W) input (`nn.BatchNorm3d`).
+public final class BatchNorm3d: BatchNorm {
+    public init(_ numFeatures: Int, eps: Double = 1e-5, momentum: Double? = 0.1, affine: Bool = true,
+                trackRunningStats: Bool = true) {
+        super.init(numFeatures, eps: eps, momentum: momentum, affine: affine, trackRunningStats: trackRunningStats,
+                   allowedDims: [5])
+    }
+}
+
+/// Normalisation of each sample's channels over their spatial dimensions (`InstanceNorm1d`,
+/// `InstanceNorm2d`, `InstanceNorm3d`): no learned scale and no running statistics by default.
+public class InstanceNorm: Module {
+    @Parameter public var weight: Tensor?
+    @Parameter public var bias: Tensor?
+    @Buffer public var runningMean: Tensor?
+    @Buffer public var runningVar: Tensor?
+    @Buffer public var numBatchesTracked: Tensor?
+    public let numFeatures: Int, spatialDims: Int
+    public var eps: Double, momentum: Double
+
+    init(_ numFeatures: Int, spatialDims: Int, eps: Double, momentum: Double, affine: Bool, trackRunningStats: Bool) {
+        (self.numFeatures, self.spatialDims, self.eps, self.momentum) = (numFeatures, spatialDims, eps, momentum)
+        weight = affine ? Tensor.ones([numFeatures]) : nil
+        bias = affine ? Tensor.zeros([numFeatures]) : nil
+        runningMean = trackRunningStats ? Tensor.zeros([numFeatures]) : nil
+        runningVar = trackRunningStats ? Tensor.ones([numFeatures]) : nil
+        numBatchesTracked = trackRunningStats ? Tensor(Int64(0)) : nil
+        super.init()
+    }
+
+    public override func forward(_ x: Tensor) -> Tensor {
+        let batched = x.dim == spatialDims + 2
+        let input = batched ? x : x.unsqueeze(0)
+        let y = ATen.instanceNorm(input, weight: weight, bias: bias, runningMean: runningMean, runningVar: runningVar,
+                                  useInputStats: isTraining || runningMean == nil, momentum: momentum, eps: eps, cudnnEnabled: false)
+        return batched ? y : y.squeeze(dim: 0)
+    }
+}
+
+/// Instance normalisation of (N, C, L) or (C, L) input (`nn.InstanceNorm1d`).
+public final class InstanceNorm1d: InstanceNorm {
+    public init(_ numFeatures: Int, eps: Double = 1e-5, momentum: Double = 0.1, affine: Bool = false, trackRunningStats: Bool = false) {
+        super.init(numFeatures, spatialDims: 1, eps: eps, momentum: momentum, affine: affine, trackRunningStats: trackRunningStats)
+    }
+}
+
+/// Instance normalisation of (N, C, H, W) or (C, H, W) input (`nn.InstanceNorm2d`).
+public final class InstanceNorm2d: InstanceNorm {
+    public init(_ numFeatures: Int, eps: Double = 1e-5, momentum: Double = 0.1, affine: Bool = false, trackRunningStats: Bool = false) {
+        super.init(numFeatures, spatialDims: 2, eps: eps, momentum: momentum, affine: affine, trackRunningStats: trackRunningStats)
+    }
+}
+
+/// Instance normalisation of (N, C, D, H, W) or (C, D, H, W) input (`nn.InstanceNorm3d`).
+public final class InstanceNorm3d: InstanceNorm {
+    public init(_ numFeatures: Int, eps: Double = 1e-5, momentum: Double = 0.1, affine: Bool = false, trackRunningStats: Bool = false) {
+        super.init(numFeatures, spatialDims: 3, eps: eps, momentum: momentum, affine: affine, trackRunningStats: trackRunningStats)
+    }
+}
+
+/// Normalisation across neighbouring channels (`nn.LocalResponseNorm`):
+/// `x / (k + alpha * mean of x² over size channels)^beta`.
+public final class LocalResponseNorm: Module {
+    public let size: Int
+    public var alpha: Double, beta: Double, k: Double
+
+    public init(size: Int, alpha: Double = 1e-4, beta: Double = 0.75, k: Double = 1) {
+        (self.size, self.alpha, self.beta, self.k) = (size, alpha, beta, k)
+        super.init()
+    }
+
+    public override func forward(_ x: Tensor) -> Tensor {
+        let sizes = x.shape
+        var div = x * x
+        if x.dim == 3 {
+            div = F.pad(div.unsqueeze(1), [0, 0, size / 2, (size - 1) / 2])
+            div = F.avgPool2d(div, kernelSize: [size, 1], stride: [1, 1]).squeeze(dim: 1)
+        } else {
+            div = F.pad(div.reshape([sizes[0], 1, sizes[1], sizes[2], -1]), [0, 0, 0, 0, size / 2, (size - 1) / 2])
+            div = ATen.avgPool3d(div, kernelSize: [size, 1, 1], stride: [1, 1, 1]).squeeze(dim: 1).reshape(sizes)
+        }
+        return x / ATen.pow(div * alpha + k, exponent: .double(beta))
+    }
+}
+
 /// Normalisation over the trailing dimensions (`nn.LayerNorm`).
 public final class LayerNorm: Module {
     @Parameter public var weight: Tensor?

@@ -43,3 +43,149 @@ public final class AdaptiveAvgPool2d: Module {
 
     public override func forward(_ x: Tensor) -> Tensor { F.adaptiveAvgPool2d(x, outputSize: outputSize) }
 }
+
+/// 1-D max pooling (`nn.MaxPool1d`); `stride` defaults to the kernel size.
+public final class MaxPool1d: Module {
+    public let kernelSize: Int, stride: Int, padding: Int, dilation: Int, ceilMode: Bool
+
+    public init(kernelSize: Int, stride: Int? = nil, padding: Int = 0, dilation: Int = 1, ceilMode: Bool = false) {
+        (self.kernelSize, self.stride, self.padding, self.dilation, self.ceilMode) = (kernelSize, stride ?? kernelSize, padding, dilation, ceilMode)
+        super.init()
+    }
+
+    public override func forward(_ x: Tensor) -> Tensor {
+        ATen.maxPool1d(x, kernelSize: [kernelSize], stride: [stride], padding: [padding], dilation: [dilation], ceilMode: ceilMode)
+    }
+}
+
+/// 3-D max pooling (`nn.MaxPool3d`); `stride` defaults to the kernel size.
+public final class MaxPool3d: Module {
+    public let kernelSize: Int, stride: Int, padding: Int, dilation: Int, ceilMode: Bool
+
+    public init(kernelSize: Int, stride: Int? = nil, padding: Int = 0, dilation: Int = 1, ceilMode: Bool = false) {
+        (self.kernelSize, self.stride, self.padding, self.dilation, self.ceilMode) = (kernelSize, stride ?? kernelSize, padding, dilation, ceilMode)
+        super.init()
+    }
+
+    public override func forward(_ x: Tensor) -> Tensor {
+        ATen.maxPool3d(x, kernelSize: [Int](repeating: kernelSize, count: 3), stride: [Int](repeating: stride, count: 3),
+                       padding: [Int](repeating: padding, count: 3), dilation: [Int](repeating: dilation, count: 3), ceilMode: ceilMode)
+    }
+}
+
+/// 1-D average pooling (`nn.AvgPool1d`); `stride` defaults to the kernel size.
+public final class AvgPool1d: Module {
+    public let kernelSize: Int, stride: Int, padding: Int, ceilMode: Bool, countIncludePad: Bool
+
+    public init(kernelSize: Int, stride: Int? = nil, padding: Int = 0, ceilMode: Bool = false, countIncludePad: Bool = true) {
+        (self.kernelSize, self.stride, self.padding) = (kernelSize, stride ?? kernelSize, padding)
+        (self.ceilMode, self.countIncludePad) = (ceilMode, countIncludePad)
+        super.init()
+    }
+
+    public override func forward(_ x: Tensor) -> Tensor {
+        ATen.avgPool1d(x, kernelSize: [kernelSize], stride: [stride], padding: [padding], ceilMode: ceilMode, countIncludePad: countIncludePad)
+    }
+}
+
+/// 3-D average pooling (`nn.AvgPool3d`); `stride` defaults to the kernel size.
+public final class AvgPool3d: Module {
+    public let kernelSize: Int, stride: Int, padding: Int, ceilMode: Bool, countIncludePad: Bool
+
+    public init(kernelSize: Int, stride: Int? = nil, padding: Int = 0, ceilMode: Bool = false, countIncludePad: Bool = true) {
+        (self.kernelSize, self.stride, self.padding) = (kernelSize, stride ?? kernelSize, padding)
+        (self.ceilMode, self.countIncludePad) = (ceilMode, countIncludePad)
+        super.init()
+    }
+
+    public override func forward(_ x: Tensor) -> Tensor {
+        ATen.avgPool3d(x, kernelSize: [Int](repeating: kernelSize, count: 3), stride: [Int](repeating: stride, count: 3),
+                       padding: [Int](repeating: padding, count: 3), ceilMode: ceilMode, countIncludePad: countIncludePad)
+    }
+}
+
+/// 1-D average pooling to a fixed output size (`nn.AdaptiveAvgPool1d`).
+public final class AdaptiveAvgPool1d: Module {
+    public let outputSize: Int
+
+    public init(_ outputSize: Int) {
+        self.outputSize = outputSize
+        super.init()
+    }
+
+    public override func forward(_ x: Tensor) -> Tensor { ATen.adaptiveAvgPool1d(x, outputSize: [outputSize]) }
+}
+
+/// 3-D average pooling to a fixed output size (`nn.AdaptiveAvgPool3d`).
+public final class AdaptiveAvgPool3d: Module {
+    public let outputSize: [Int]
+
+    public init(_ outputSize: [Int]) {
+        self.outputSize = outputSize
+        super.init()
+    }
+
+    public override func forward(_ x: Tensor) -> Tensor { ATen.adaptiveAvgPool3d(x, outputSize: outputSize) }
+}
+
+/// Max pooling to a fixed output size (`AdaptiveMaxPool1d`, `2d`, `3d`); `forward` gives the
+/// maxima, `withIndices` their positions too.
+public class AdaptiveMaxPool: Module {
+    public let outputSize: [Int]
+
+    init(_ outputSize: [Int]) {
+        self.outputSize = outputSize
+        super.init()
+    }
+
+    public override func forward(_ x: Tensor) -> Tensor { withIndices(x).output }
+
+    /// The maxima and their flat positions (`return_indices=True`).
+    public func withIndices(_ x: Tensor) -> (output: Tensor, indices: Tensor) {
+        switch outputSize.count {
+        case 1: return ATen.adaptiveMaxPool1d(x, outputSize: outputSize)
+        case 2: return ATen.adaptiveMaxPool2d(x, outputSize: outputSize)
+        default: return ATen.adaptiveMaxPool3d(x, outputSize: outputSize)
+        }
+    }
+}
+
+/// Power-average pooling, `(sum of x^p over the window)^(1/p)` (`LPPool1d`, `LPPool2d`).
+public class LPPool: Module {
+    public let normType: Double, kernelSize: [Int], stride: [Int], ceilMode: Bool
+
+    init(normType: Double, kernelSize: [Int], stride: [Int]?, ceilMode: Bool) {
+        (self.normType, self.kernelSize, self.stride, self.ceilMode) = (normType, kernelSize, stride ?? kernelSize, ceilMode)
+        super.init()
+    }
+
+    public override func forward(_ x: Tensor) -> Tensor {
+        let powered = ATen.pow(x, exponent: .double(normType))
+        let pooled = kernelSize.count == 1
+            ? ATen.avgPool1d(powered, kernelSize: kernelSize, stride: stride, padding: [0], ceilMode: ceilMode)
+            : F.avgPool2d(powered, kernelSize: kernelSize, stride: stride, padding: [0, 0], ceilMode: ceilMode)
+        let window = Double(kernelSize.reduce(1, *))
+        return ATen.pow(pooled.sign() * pooled.abs().relu() * window, exponent: .double(1 / normType))
+    }
+}
+
+/// Max pooling of (N, C, L) input to `outputSize` (`nn.AdaptiveMaxPool1d`).
+public final class AdaptiveMaxPool1d: AdaptiveMaxPool { public init(_ outputSize: Int) { super.init([outputSize]) } }
+/// Max pooling of (N, C, H, W) input to `outputSize` (`nn.AdaptiveMaxPool2d`).
+public final class AdaptiveMaxPool2d: AdaptiveMaxPool { public override init(_ outputSize: [Int]) { super.init(outputSize) } }
+/// Max pooling of (N, C, D, H, W) input to `outputSize` (`nn.AdaptiveMaxPool3d`).
+public final class AdaptiveMaxPool3d: AdaptiveMaxPool { public override init(_ outputSize: [Int]) { super.init(outputSize) } }
+
+/// Power-average pooling of (N, C, L) input (`nn.LPPool1d`).
+public final class LPPool1d: LPPool {
+    public init(normType: Double, kernelSize: Int, stride: Int? = nil, ceilMode: Bool = false) {
+        super.init(normType: normType, kernelSize: [kernelSize], stride: stride.map { [$0] }, ceilMode: ceilMode)
+    }
+}
+
+/// Power-average pooling of (N, C, H, W) input (`nn.LPPool2d`).
+public final class LPPool2d: LPPool {
+    public override init(normType: Double, kernelSize: [Int], stride: [Int]? = nil, ceilMode: Bool = false) {
+        super.init(normType: normType, kernelSize: kernelSize, stride: stride, ceilMode: ceilMode)
+    }
+}
