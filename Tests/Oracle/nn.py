@@ -151,6 +151,19 @@ CASES = {
     "bce_logits": (lambda: nn.BCEWithLogitsLoss(pos_weight=torch.tensor([1.0, 2.0, 3.0, 0.5])), [n(3, 4), p(3, 4)],
                    lambda m, x, y: m(x, y / 1.2)),
     "kl_div": (lambda: nn.KLDivLoss(reduction="batchmean"), [n(3, 4), p(3, 4)], lambda m, x, y: m(x.log_softmax(1), y)),
+    "margin_ranking": (lambda: nn.MarginRankingLoss(0.2), [n(5), n(5), n(5)], lambda m, a, b, y: m(a, b, y.sign())),
+    "cosine_embedding": (lambda: nn.CosineEmbeddingLoss(0.1), [n(4, 3), n(4, 3), n(4)], lambda m, a, b, y: m(a, b, y.sign())),
+    "hinge_embedding": (lambda: nn.HingeEmbeddingLoss(0.5, reduction="sum"), [p(6), n(6)], lambda m, x, y: m(x, y.sign().detach())),
+    "soft_margin": (nn.SoftMarginLoss, [n(3, 4), n(3, 4)], lambda m, x, y: m(x, y.sign().detach())),
+    "multilabel_margin": (nn.MultiLabelMarginLoss, [n(3, 4), i(4, 3, 4)], None),
+    "multi_margin": (lambda: nn.MultiMarginLoss(p=2, margin=0.5, weight=torch.tensor([1.0, 2.0, 0.5, 1.0])), [n(5, 4), i(4, 5)], None),
+    "multilabel_soft_margin": (lambda: nn.MultiLabelSoftMarginLoss(weight=torch.tensor([1.0, 2.0, 0.5, 1.0])), [n(3, 4), p(3, 4)],
+                               lambda m, x, y: m(x, (y > 0.5).float().detach())),
+    "triplet_margin": (lambda: nn.TripletMarginLoss(margin=0.5, p=1.5, swap=True), [n(4, 5), n(4, 5), n(4, 5)], None),
+    "poisson_nll": (lambda: nn.PoissonNLLLoss(log_input=False, full=True), [p(3, 4), p(3, 4)], lambda m, x, y: m(x, (y * 5).floor().detach())),
+    "gaussian_nll": (lambda: nn.GaussianNLLLoss(full=True), [n(4, 3), n(4, 3), p(4)], None),
+    "ctc": (nn.CTCLoss, [n(6, 2, 4), i(3, 2, 3)],
+            lambda m, x, y: m(x.log_softmax(2), y + 1, torch.tensor([6, 5]), torch.tensor([3, 2]))),
 }
 
 

@@ -170,6 +170,23 @@ let moduleCases: [String: ModuleCase] = [
     "bce_logits": ModuleCase({ BCEWithLogitsLoss(posWeight: Tensor([1, 2, 3, 0.5] as [Float])) },
                              loss(BCEWithLogitsLoss.self) { $0($1, $2 / 1.2) }),
     "kl_div": ModuleCase({ KLDivLoss(reduction: .batchMean) }, loss(KLDivLoss.self) { $0($1.logSoftmax(dim: 1), $2) }),
+    "margin_ranking": ModuleCase({ MarginRankingLoss(margin: 0.2) }) { m, x in [(m as! MarginRankingLoss)(x[0], x[1], x[2].sign())] },
+    "cosine_embedding": ModuleCase({ CosineEmbeddingLoss(margin: 0.1) }) { m, x in [(m as! CosineEmbeddingLoss)(x[0], x[1], x[2].sign())] },
+    "hinge_embedding": ModuleCase({ HingeEmbeddingLoss(margin: 0.5, reduction: .sum) }, loss(HingeEmbeddingLoss.self) { $0($1, $2.sign().detach()) }),
+    "soft_margin": ModuleCase({ SoftMarginLoss() }, loss(SoftMarginLoss.self) { $0($1, $2.sign().detach()) }),
+    "multilabel_margin": ModuleCase({ MultiLabelMarginLoss() }, loss(MultiLabelMarginLoss.self) { $0($1, $2) }),
+    "multi_margin": ModuleCase({ MultiMarginLoss(p: 2, margin: 0.5, weight: Tensor([1, 2, 0.5, 1] as [Float])) },
+                               loss(MultiMarginLoss.self) { $0($1, $2) }),
+    "multilabel_soft_margin": ModuleCase({ MultiLabelSoftMarginLoss(weight: Tensor([1, 2, 0.5, 1] as [Float])) },
+                                         loss(MultiLabelSoftMarginLoss.self) { $0($1, ($2 .> 0.5).float().detach()) }),
+    "triplet_margin": ModuleCase({ TripletMarginLoss(margin: 0.5, p: 1.5, swap: true) }) { m, x in
+        [(m as! TripletMarginLoss)(x[0], x[1], x[2])]
+    },
+    "poisson_nll": ModuleCase({ PoissonNLLLoss(logInput: false, full: true) }, loss(PoissonNLLLoss.self) { $0($1, ($2 * 5).floor().detach()) }),
+    "gaussian_nll": ModuleCase({ GaussianNLLLoss(full: true) }) { m, x in [(m as! GaussianNLLLoss)(x[0], x[1], x[2])] },
+    "ctc": ModuleCase({ CTCLoss() }) { m, x in
+        [(m as! CTCLoss)(x[0].logSoftmax(dim: 2), x[1] + 1, Tensor([6, 5] as [Int64]), Tensor([3, 2] as [Int64]))]
+    },
 ]
 
 /// Layers and losses against torch.nn: names, initialisation, outputs, gradients, buffers.

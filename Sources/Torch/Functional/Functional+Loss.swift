@@ -1,3 +1,5 @@
+import Foundation
+
 /// ATen losses.
 enum LossOps {
     static let crossEntropy = ATenOp("aten::cross_entropy_loss")
@@ -71,5 +73,77 @@ extension Functional {
             return input.dim == 0 ? total : total / Double(input.size(0))
         }
         return LossOps.klDiv(.tensor(input), .tensor(target), .int(reduction.rawValue), .bool(logTarget))
+    }
+
+    /// `max(0, -y * (x1 - x2) + margin)` for labels `y` of ±1.
+    public static func marginRankingLoss(_ x1: Tensor, _ x2: Tensor, _ y: Tensor, margin: Double = 0, reduction: Reduction = .mean) -> Tensor {
+        ATen.marginRankingLoss(x1, x2, y, margin: margin, reduction: reduction.code("marginRankingLoss"))
+    }
+    /// `1 - cos(x1, x2)` for `y = 1`, `max(0, cos(x1, x2) - margin)` for `y = -1`.
+    public static func cosineEmbeddingLoss(_ x1: Tensor, _ x2: Tensor, _ y: Tensor, margin: Double = 0,
+                                           reduction: Reduction = .mean) -> Tensor {
+        ATen.cosineEmbeddingLoss(x1, x2, y, margin: margin, reduction: reduction.code("cosineEmbeddingLoss"))
+    }
+    /// `x` for `y = 1`, `max(0, margin - x)` for `y = -1`.
+    public static func hingeEmbeddingLoss(_ x: Tensor, _ y: Tensor, margin: Double = 1, reduction: Reduction = .mean) -> Tensor {
+        ATen.hingeEmbeddingLoss(x, y, margin: margin, reduction: reduction.code("hingeEmbeddingLoss"))
+    }
+    /// Two-class logistic loss `log(1 + exp(-y * x))`.
+    public static func softMarginLoss(_ x: Tensor, _ y: Tensor, reduction: Reduction = .mean) -> Tensor {
+        ATen.softMarginLoss(x, y, reduction: reduction.code("softMarginLoss"))
+    }
+    /// Multi-class multi-label hinge loss; `target` holds class indices ended by -1.
+    public static func multilabelMarginLoss(_ x: Tensor, _ target: Tensor, reduction: Reduction = .mean) -> Tensor {
+        ATen.multilabelMarginLoss(x, target, reduction: reduction.code("multilabelMarginLoss"))
+    }
+    /// Multi-class hinge loss.
+    public static func multiMarginLoss(_ x: Tensor, _ target: Tensor, p: Int = 1, margin: Double = 1, weight: Tensor? = nil,
+                                       reduction: Reduction = .mean) -> Tensor {
+        ATen.multiMarginLoss(x, target, p: .int(p), margin: .double(margin), weight: weight, reduction: reduction.code("multiMarginLoss"))
+    }
+    /// Multi-label one-versus-all logistic loss, averaged over classes.
+    public static func multilabelSoftMarginLoss(_ x: Tensor, _ target: Tensor, weight: Tensor? = nil, reduction: Reduction = .mean) -> Tensor {
+        var loss = -(target * F.logsigmoid(x) + (1.0 - target) * F.logsigmoid(-x))
+        if let weight { loss = loss * weight }
+        let classes = x.dim - 1
+        loss = loss.sum(dim: [classes]) / Double(x.size(classes))
+        switch reduction {
+        case .none: return loss
+        case .sum: return loss.sum()
+        default: return loss.mean()
+        }
+    }
+    /// `max(d(a, p) - d(a, n) + margin, 0)` with the `p`-norm distance.
+    public static func tripletMarginLoss(_ anchor: Tensor, _ positive: Tensor, _ negative: Tensor, margin: Double = 1, p: Double = 2,
+                                         eps: Double = 1e-6, swap: Bool = false, reduction: Reduction = .mean) -> Tensor {
+        ATen.tripletMarginLoss(anchor, positive, negative, margin: margin, p: p, eps: eps, swap: swap,
+                               reduction: reduction.code("tripletMarginLoss"))
+    }
+    /// Negative log likelihood of a Poisson distribution of rate `input` (or `exp(input)` with `logInput`).
+    public static func poissonNllLoss(_ input: Tensor, _ target: Tensor, logInput: Bool = true, full: Bool = false, eps: Double = 1e-8,
+                                      reduction: Reduction = .mean) -> Tensor {
+        ATen.poissonNllLoss(input, target, logInput: logInput, full: full, eps: eps, reduction: reduction.code("poissonNllLoss"))
+    }
+    /// Negative log likelihood of a Gaussian of mean `input` and variance `variance` (clamped to `eps`).
+    public static func gaussianNllLoss(_ input: Tensor, _ target: Tensor, _ variance: Tensor, full: Bool = false, eps: Double = 1e-6,
+                                       reduction: Reduction = .mean) -> Tensor {
+        var variance = variance
+        if variance.shape != input.shape, variance.shape == Array(input.shape.dropLast()) { variance = variance.unsqueeze(-1) }
+        let clamped = variance.clone()
+        withNoGrad { _ = clamped.clamp_(min: eps) }
+        var loss = (clamped.log() + ATen.pow(input - target, exponent: 2) / clamped) * 0.5
+        if full { loss = loss + 0.5 * Foundation.log(2 * Double.pi) }
+        switch reduction {
+        case .none: return loss
+        case .sum: return loss.sum()
+        default: return loss.mean()
+        }
+    }
+    /// Connectionist temporal classification loss of `logProbs` `(T, N, C)` against `targets`,
+    /// with each sample's input and target lengths.
+    public static func ctcLoss(_ logProbs: Tensor, _ targets: Tensor, inputLengths: Tensor, targetLengths: Tensor, blank: Int = 0,
+                               reduction: Reduction = .mean, zeroInfinity: Bool = false) -> Tensor {
+        ATen.ctcLoss(logProbs, targets, inputLengths, targetLengths, blank: blank, reduction: reduction.code("ctcLoss"),
+                     zeroInfinity: zeroInfinity)
     }
 }
