@@ -3,6 +3,10 @@
 
 /// The operators PyTorch also has as tensor methods (`x.addcmul(a, b, value: 0.5)`), where the hand-written layer has no method of that name.
 extension Tensor {
+    /// `data(Tensor self) -> Tensor`
+    public func data() -> Tensor {
+        return ATen.data(self)
+    }
     /// `output_nr(Tensor self) -> int`
     public func outputNr() -> Int {
         return ATen.outputNr(self)
@@ -159,6 +163,15 @@ extension Tensor {
     @discardableResult
     public func arctanh_() -> Tensor {
         return ATen.arctanh_(self)
+    }
+    /// `as_strided(Tensor(a) self, SymInt[] size, SymInt[] stride, SymInt? storage_offset=None) -> Tensor(a)`
+    public func asStrided(size a1: [Int], stride a2: [Int], storageOffset a3: Int? = nil) -> Tensor {
+        return ATen.asStrided(self, size: a1, stride: a2, storageOffset: a3)
+    }
+    /// `as_strided_(Tensor(a!) self, SymInt[] size, SymInt[] stride, SymInt? storage_offset=None) -> Tensor(a!)`
+    @discardableResult
+    public func asStrided_(size a1: [Int], stride a2: [Int], storageOffset a3: Int? = nil) -> Tensor {
+        return ATen.asStrided_(self, size: a1, stride: a2, storageOffset: a3)
     }
     /// `asin(Tensor self) -> Tensor`
     public func asin() -> Tensor {
@@ -531,6 +544,10 @@ extension Tensor {
     public func isDistributed() -> Bool {
         return ATen.isDistributed(self)
     }
+    /// `is_floating_point(Tensor self) -> bool`
+    public func isFloatingPoint() -> Bool {
+        return ATen.isFloatingPoint(self)
+    }
     /// `is_complex(Tensor self) -> bool`
     public func isComplex() -> Bool {
         return ATen.isComplex(self)
@@ -680,6 +697,10 @@ extension Tensor {
     /// `amin(Tensor self, int[1] dim=[], bool keepdim=False) -> Tensor`
     public func amin(dim a1: [Int] = [], keepdim a2: Bool = false) -> Tensor {
         return ATen.amin(self, dim: a1, keepdim: a2)
+    }
+    /// `mode(Tensor self, int dim=-1, bool keepdim=False) -> (Tensor values, Tensor indices)`
+    public func mode(dim a1: Int = -1, keepdim a2: Bool = false) -> (values: Tensor, indices: Tensor) {
+        return ATen.mode(self, dim: a1, keepdim: a2)
     }
     /// `multiply.Tensor(Tensor self, Tensor other) -> Tensor`
     public func multiply(_ a1: Tensor) -> Tensor {
@@ -1061,6 +1082,10 @@ extension Tensor {
     public func isCoalesced() -> Bool {
         return ATen.isCoalesced(self)
     }
+    /// `indices(Tensor(a) self) -> Tensor(a)`
+    public func indices() -> Tensor {
+        return ATen.indices(self)
+    }
     /// `crow_indices(Tensor(a) self) -> Tensor(a)`
     public func crowIndices() -> Tensor {
         return ATen.crowIndices(self)
@@ -1136,6 +1161,21 @@ extension Tensor {
     /// `int_repr(Tensor self) -> Tensor`
     public func intRepr() -> Tensor {
         return ATen.intRepr(self)
+    }
+    /// `set_.source_Tensor_storage_offset(Tensor(a!) self, Tensor source, SymInt storage_offset, SymInt[] size, SymInt[] stride=[]) -> Tensor(a!)`
+    @discardableResult
+    public func set_(_ a1: Tensor, storageOffset a2: Int, size a3: [Int], stride a4: [Int] = []) -> Tensor {
+        return ATen.set_(self, a1, storageOffset: a2, size: a3, stride: a4)
+    }
+    /// `set_.source_Tensor(Tensor(a!) self, Tensor source) -> Tensor(a!)`
+    @discardableResult
+    public func set_(_ a1: Tensor) -> Tensor {
+        return ATen.set_(self, a1)
+    }
+    /// `set_(Tensor(a!) self) -> Tensor(a!)`
+    @discardableResult
+    public func set_() -> Tensor {
+        return ATen.set_(self)
     }
     /// `is_set_to(Tensor self, Tensor tensor) -> bool`
     public func isSetTo(_ a1: Tensor) -> Bool {
@@ -1389,6 +1429,16 @@ extension Tensor {
     public func digamma_() -> Tensor {
         return ATen.digamma_(self)
     }
+    /// `lerp_.Scalar(Tensor(a!) self, Tensor end, Scalar weight) -> Tensor(a!)`
+    @discardableResult
+    public func lerp_(_ a1: Tensor, weight a2: Scalar) -> Tensor {
+        return ATen.lerp_(self, a1, weight: a2)
+    }
+    /// `lerp_.Tensor(Tensor(a!) self, Tensor end, Tensor weight) -> Tensor(a!)`
+    @discardableResult
+    public func lerp_(_ a1: Tensor, _ a2: Tensor) -> Tensor {
+        return ATen.lerp_(self, a1, a2)
+    }
     /// `addbmm_(Tensor(a!) self, Tensor batch1, Tensor batch2, *, Scalar beta=1, Scalar alpha=1) -> Tensor(a!)`
     @discardableResult
     public func addbmm_(_ a1: Tensor, _ a2: Tensor, beta a3: Scalar = 1, alpha a4: Scalar = 1) -> Tensor {
@@ -1432,6 +1482,10 @@ extension Tensor {
     @discardableResult
     public func geometric_(p a1: Double, generator a2: Generator? = nil) -> Tensor {
         return ATen.geometric_(self, p: a1, generator: a2)
+    }
+    /// `diag(Tensor self, int diagonal=0) -> Tensor`
+    public func diag(diagonal a1: Int = 0) -> Tensor {
+        return ATen.diag(self, diagonal: a1)
     }
     /// `cross(Tensor self, Tensor other, int? dim=None) -> Tensor`
     public func cross(_ a1: Tensor, dim a2: Int? = nil) -> Tensor {
@@ -1531,6 +1585,10 @@ extension Tensor {
     public func less_(_ a1: Tensor) -> Tensor {
         return ATen.less_(self, a1)
     }
+    /// `take(Tensor self, Tensor index) -> Tensor`
+    public func take(_ a1: Tensor) -> Tensor {
+        return ATen.take(self, a1)
+    }
     /// `take_along_dim(Tensor self, Tensor indices, int? dim=None) -> Tensor`
     public func takeAlongDim(_ a1: Tensor, dim a2: Int? = nil) -> Tensor {
         return ATen.takeAlongDim(self, a1, dim: a2)
@@ -1547,9 +1605,23 @@ extension Tensor {
     public func argwhere() -> Tensor {
         return ATen.argwhere(self)
     }
+    /// `addcmul(Tensor self, Tensor tensor1, Tensor tensor2, *, Scalar value=1) -> Tensor`
+    public func addcmul(_ a1: Tensor, _ a2: Tensor, value a3: Scalar = 1) -> Tensor {
+        return ATen.addcmul(self, a1, a2, value: a3)
+    }
+    /// `addcmul_(Tensor(a!) self, Tensor tensor1, Tensor tensor2, *, Scalar value=1) -> Tensor(a!)`
+    @discardableResult
+    public func addcmul_(_ a1: Tensor, _ a2: Tensor, value a3: Scalar = 1) -> Tensor {
+        return ATen.addcmul_(self, a1, a2, value: a3)
+    }
     /// `addcdiv(Tensor self, Tensor tensor1, Tensor tensor2, *, Scalar value=1) -> Tensor`
     public func addcdiv(_ a1: Tensor, _ a2: Tensor, value a3: Scalar = 1) -> Tensor {
         return ATen.addcdiv(self, a1, a2, value: a3)
+    }
+    /// `addcdiv_(Tensor(a!) self, Tensor tensor1, Tensor tensor2, *, Scalar value=1) -> Tensor(a!)`
+    @discardableResult
+    public func addcdiv_(_ a1: Tensor, _ a2: Tensor, value a3: Scalar = 1) -> Tensor {
+        return ATen.addcdiv_(self, a1, a2, value: a3)
     }
     /// `triangular_solve(Tensor self, Tensor A, bool upper=True, bool transpose=False, bool unitriangular=False) -> (Tensor solution, Tensor cloned_coefficient)`
     public func triangularSolve(_ a1: Tensor, upper a2: Bool = true, transpose a3: Bool = false, unitriangular a4: Bool = false) -> (solution: Tensor, clonedCoefficient: Tensor) {
@@ -1589,6 +1661,10 @@ extension Tensor {
     public func choleskyInverse(upper a1: Bool = false) -> Tensor {
         return ATen.choleskyInverse(self, upper: a1)
     }
+    /// `qr(Tensor self, bool some=True) -> (Tensor Q, Tensor R)`
+    public func qr(some a1: Bool = true) -> (Q: Tensor, R: Tensor) {
+        return ATen.qr(self, some: a1)
+    }
     /// `geqrf(Tensor self) -> (Tensor a, Tensor tau)`
     public func geqrf() -> (a: Tensor, tau: Tensor) {
         return ATen.geqrf(self)
@@ -1622,6 +1698,15 @@ extension Tensor {
     @discardableResult
     public func polygamma_(n a1: Int) -> Tensor {
         return ATen.polygamma_(self, n: a1)
+    }
+    /// `erfinv(Tensor self) -> Tensor`
+    public func erfinv() -> Tensor {
+        return ATen.erfinv(self)
+    }
+    /// `erfinv_(Tensor(a!) self) -> Tensor(a!)`
+    @discardableResult
+    public func erfinv_() -> Tensor {
+        return ATen.erfinv_(self)
     }
     /// `i0(Tensor self) -> Tensor`
     public func i0() -> Tensor {
@@ -1814,6 +1899,10 @@ extension Tensor {
     /// `logdet(Tensor self) -> Tensor`
     public func logdet() -> Tensor {
         return ATen.logdet(self)
+    }
+    /// `inverse(Tensor self) -> Tensor`
+    public func inverse() -> Tensor {
+        return ATen.inverse(self)
     }
     /// `inner(Tensor self, Tensor other) -> Tensor`
     public func inner(_ a1: Tensor) -> Tensor {
