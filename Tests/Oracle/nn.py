@@ -45,6 +45,51 @@ def dropout_forward(m, x):
     return m(x)
 
 
+def flat(result):
+    """An RNN's (output, h) or (output, (h, c)) as a flat tuple."""
+    out, state = result
+    return (out,) + (tuple(state) if isinstance(state, tuple) else (state,))
+
+
+def packed_lstm(m, x):
+    packed = nn.utils.rnn.pack_padded_sequence(x, [4, 6, 2], enforce_sorted=False)
+    out, (h, c) = m(packed)
+    padded, lengths = nn.utils.rnn.pad_packed_sequence(out)
+    return padded, h, c
+
+
+def packed_gru(m, x, h0):
+    packed = nn.utils.rnn.pack_padded_sequence(x, [5, 3, 1], batch_first=True)
+    out, h = m(packed, h0)
+    padded, lengths = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, padding_value=-1.0, total_length=6)
+    return padded, h
+
+
+def packed_sequence_rnn(m, a, b, c):
+    out, h = m(nn.utils.rnn.pack_sequence([a, b, c], enforce_sorted=False))
+    padded, lengths = nn.utils.rnn.pad_packed_sequence(out, batch_first=True)
+    return padded, h, nn.utils.rnn.pad_sequence([a, b, c], padding_side="left")
+
+
+def seeded(forward):
+    def run(m, *x):
+        torch.manual_seed(5)
+        return forward(m, *x)
+    return run
+
+
+def parameter_list():
+    return nn.ParameterList([nn.Parameter(torch.randn(3)), nn.Parameter(torch.randn(2, 3))])
+
+
+def parameter_dict():
+    return nn.ParameterDict({"scale": nn.Parameter(torch.randn(3)), "shift": nn.Parameter(torch.zeros(3))})
+
+
+def unpool(pool):
+    return lambda m, x, **kw: m(*pool(x), **kw)
+
+
 CASES = {
     "linear": (lambda: nn.Linear(4, 3), [n(5, 4)], None),
     "linear_nobias": (lambda: nn.Linear(4, 3, bias=False), [n(2, 5, 4)], None),
@@ -164,6 +209,50 @@ CASES = {
     "gaussian_nll": (lambda: nn.GaussianNLLLoss(full=True), [n(4, 3), n(4, 3), p(4)], None),
     "ctc": (nn.CTCLoss, [n(6, 2, 4), i(3, 2, 3)],
             lambda m, x, y: m(x.log_softmax(2), y + 1, torch.tensor([6, 5]), torch.tensor([3, 2]))),
+    "rnn_tanh_2layer": (lambda: nn.RNN(4, 5, num_layers=2), [n(6, 3, 4)], lambda m, x: flat(m(x))),
+    "rnn_relu_bidir_h0": (lambda: nn.RNN(4, 5, nonlinearity="relu", bidirectional=True, batch_first=True),
+                          [n(3, 6, 4), n(2, 3, 5)], lambda m, x, h: flat(m(x, h))),
+    "lstm_2layer_bidir": (lambda: nn.LSTM(4, 6, num_layers=2, bidirectional=True), [n(5, 3, 4)], lambda m, x: flat(m(x))),
+    "lstm_proj_states": (lambda: nn.LSTM(4, 6, batch_first=True, proj_size=3), [n(3, 5, 4), n(1, 3, 3), n(1, 3, 6)],
+                         lambda m, x, h, c: flat(m(x, (h, c)))),
+    "lstm_unbatched_nobias": (lambda: nn.LSTM(4, 5, bias=False), [n(5, 4)], lambda m, x: flat(m(x))),
+    "lstm_dropout": (lambda: nn.LSTM(4, 5, num_layers=3, dropout=0.4), [n(5, 2, 4)], seeded(lambda m, x: flat(m(x)))),
+    "gru_2layer": (lambda: nn.GRU(4, 5, num_layers=2, batch_first=True), [n(3, 5, 4)], lambda m, x: flat(m(x))),
+    "lstm_packed_unsorted": (lambda: nn.LSTM(4, 5, bidirectional=True), [n(6, 3, 4)], packed_lstm),
+    "gru_packed_sorted": (lambda: nn.GRU(4, 5, batch_first=True), [n(3, 5, 4), n(1, 3, 5)], packed_gru),
+    "rnn_packed_sequence": (lambda: nn.RNN(4, 3), [n(2, 4), n(5, 4), n(3, 4)], packed_sequence_rnn),
+    "rnn_cell": (lambda: nn.RNNCell(4, 5), [n(3, 4)], None),
+    "rnn_cell_relu_unbatched": (lambda: nn.RNNCell(4, 5, nonlinearity="relu"), [n(4), n(5)], None),
+    "lstm_cell": (lambda: nn.LSTMCell(4, 5), [n(3, 4), n(3, 5), n(3, 5)], lambda m, x, h, c: m(x, (h, c))),
+    "gru_cell_nobias": (lambda: nn.GRUCell(4, 5, bias=False), [n(3, 4), n(3, 5)], None),
+    "parameter_list": (parameter_list, [n(4, 3)], lambda m, x: x * m[0] + x @ m[1].t() @ m[1]),
+    "parameter_dict": (parameter_dict, [n(4, 3)], lambda m, x: x * m["scale"] + m["shift"]),
+    "conv3d": (lambda: nn.Conv3d(2, 3, 2, padding=1), [n(1, 2, 3, 4, 4)], None),
+    "conv_transpose1d": (lambda: nn.ConvTranspose1d(3, 2, 3, stride=2, padding=1, output_padding=1), [n(2, 3, 5)], None),
+    "conv_transpose3d": (lambda: nn.ConvTranspose3d(2, 2, (2, 2, 2), stride=(2, 1, 1)), [n(1, 2, 2, 3, 3)], None),
+    "unfold": (lambda: nn.Unfold(kernel_size=(2, 3), padding=1, stride=(1, 2)), [n(2, 3, 4, 5)], None),
+    "fold": (lambda: nn.Fold(output_size=(4, 5), kernel_size=(2, 2)), [n(2, 12, 12)], None),
+    "lppool3d": (lambda: nn.LPPool3d(2, (2, 2, 2)), [p(1, 2, 4, 4, 4)], None),
+    "maxunpool1d_size": (lambda: nn.MaxUnpool1d(2), [n(2, 3, 9)],
+                         lambda m, x: m(*nn.MaxPool1d(2, return_indices=True)(x), output_size=[9])),
+    "maxunpool2d": (lambda: nn.MaxUnpool2d(2), [n(2, 3, 4, 6)], unpool(nn.MaxPool2d(2, return_indices=True))),
+    "maxunpool3d": (lambda: nn.MaxUnpool3d(2), [n(1, 2, 4, 4, 4)], unpool(nn.MaxPool3d(2, return_indices=True))),
+    "fractional_maxpool2d": (lambda: nn.FractionalMaxPool2d(2, output_ratio=0.5), [n(2, 3, 8, 8)], seeded(lambda m, x: m(x))),
+    "fractional_maxpool3d": (lambda: nn.FractionalMaxPool3d(2, output_size=(3, 3, 3)), [n(1, 2, 5, 5, 5)], seeded(lambda m, x: m(x))),
+    "softmax2d": (nn.Softmax2d, [n(2, 3, 2, 2)], None),
+    "channel_shuffle": (lambda: nn.ChannelShuffle(2), [n(1, 4, 2, 2)], None),
+    "feature_alpha_dropout": (lambda: nn.FeatureAlphaDropout(0.3), [n(2, 4, 3, 3)], dropout_forward),
+    "upsampling_nearest2d": (lambda: nn.UpsamplingNearest2d(scale_factor=2), [n(1, 2, 3, 3)], None),
+    "upsampling_bilinear2d": (lambda: nn.UpsamplingBilinear2d(size=(5, 4)), [n(1, 2, 3, 3)], None),
+    "bilinear": (lambda: nn.Bilinear(3, 4, 2), [n(5, 3), n(5, 4)], None),
+    "embedding_bag_mean": (lambda: nn.EmbeddingBag(10, 3), [i(10, 4, 3)], None),
+    "embedding_bag_sum_offsets": (lambda: nn.EmbeddingBag(10, 3, mode="sum", padding_idx=0), [i(10, 7), n(7)],
+                                  lambda m, x, w: m(x, torch.tensor([0, 2, 5]), per_sample_weights=w)),
+    "embedding_bag_max": (lambda: nn.EmbeddingBag(10, 3, mode="max"), [i(10, 3, 4)], None),
+    "triplet_distance_default": (nn.TripletMarginWithDistanceLoss, [n(4, 5), n(4, 5), n(4, 5)], None),
+    "triplet_distance_cosine": (lambda: nn.TripletMarginWithDistanceLoss(
+        distance_function=lambda a, b: 1 - nn.functional.cosine_similarity(a, b), margin=0.5, swap=True),
+        [n(4, 5), n(4, 5), n(4, 5)], None),
 }
 
 

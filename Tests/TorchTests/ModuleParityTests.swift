@@ -187,6 +187,112 @@ let moduleCases: [String: ModuleCase] = [
     "ctc": ModuleCase({ CTCLoss() }) { m, x in
         [(m as! CTCLoss)(x[0].logSoftmax(dim: 2), x[1] + 1, Tensor([6, 5] as [Int64]), Tensor([3, 2] as [Int64]))]
     },
+    "rnn_tanh_2layer": ModuleCase({ RNN(4, 5, numLayers: 2) }) { m, x in
+        let r = (m as! RNN)(x[0], nil)
+        return [r.output, r.h]
+    },
+    "rnn_relu_bidir_h0": ModuleCase({ RNN(4, 5, nonlinearity: .relu, batchFirst: true, bidirectional: true) }) { m, x in
+        let r = (m as! RNN)(x[0], x[1])
+        return [r.output, r.h]
+    },
+    "lstm_2layer_bidir": ModuleCase({ LSTM(4, 6, numLayers: 2, bidirectional: true) }) { m, x in
+        let (output, (h, c)) = (m as! LSTM)(x[0], nil)
+        return [output, h, c]
+    },
+    "lstm_proj_states": ModuleCase({ LSTM(4, 6, batchFirst: true, projSize: 3) }) { m, x in
+        let (output, (h, c)) = (m as! LSTM)(x[0], (x[1], x[2]))
+        return [output, h, c]
+    },
+    "lstm_unbatched_nobias": ModuleCase({ LSTM(4, 5, bias: false) }) { m, x in
+        let (output, (h, c)) = (m as! LSTM)(x[0], nil)
+        return [output, h, c]
+    },
+    "lstm_dropout": ModuleCase({ LSTM(4, 5, numLayers: 3, dropout: 0.4) }) { m, x in
+        manualSeed(5)
+        let (output, (h, c)) = (m as! LSTM)(x[0], nil)
+        return [output, h, c]
+    },
+    "gru_2layer": ModuleCase({ GRU(4, 5, numLayers: 2, batchFirst: true) }) { m, x in
+        let r = (m as! GRU)(x[0], nil)
+        return [r.output, r.h]
+    },
+    "lstm_packed_unsorted": ModuleCase({ LSTM(4, 5, bidirectional: true) }) { m, x in
+        let packed = packPaddedSequence(x[0], lengths: [4, 6, 2], enforceSorted: false)
+        let (output, (h, c)) = (m as! LSTM)(packed)
+        return [padPackedSequence(output).output, h, c]
+    },
+    "gru_packed_sorted": ModuleCase({ GRU(4, 5, batchFirst: true) }) { m, x in
+        let packed = packPaddedSequence(x[0], lengths: [5, 3, 1], batchFirst: true)
+        let (output, h) = (m as! GRU)(packed, x[1])
+        return [padPackedSequence(output, batchFirst: true, paddingValue: -1, totalLength: 6).output, h]
+    },
+    "rnn_packed_sequence": ModuleCase({ RNN(4, 3) }) { m, x in
+        let (output, h) = (m as! RNN)(packSequence(x, enforceSorted: false))
+        return [padPackedSequence(output, batchFirst: true).output, h, padSequence(x, paddingSide: "left")]
+    },
+    "rnn_cell": ModuleCase { RNNCell(4, 5) },
+    "rnn_cell_relu_unbatched": ModuleCase({ RNNCell(4, 5, nonlinearity: .relu) }) { m, x in [(m as! RNNCell)(x[0], x[1])] },
+    "lstm_cell": ModuleCase({ LSTMCell(4, 5) }) { m, x in
+        let (h, c) = (m as! LSTMCell)(x[0], (x[1], x[2]))
+        return [h, c]
+    },
+    "gru_cell_nobias": ModuleCase({ GRUCell(4, 5, bias: false) }) { m, x in [(m as! GRUCell)(x[0], x[1])] },
+    "parameter_list": ModuleCase({ ParameterList([Tensor.randn([3]), Tensor.randn([2, 3])]) }) { m, x in
+        let list = m as! ParameterList
+        return [x[0] * list[0] + x[0].matmul(list[1].t()).matmul(list[1])]
+    },
+    "parameter_dict": ModuleCase({ ParameterDict(["scale": Tensor.randn([3]), "shift": Tensor.zeros([3])]) }) { m, x in
+        let dict = m as! ParameterDict
+        return [x[0] * dict["scale"]! + dict["shift"]!]
+    },
+    "conv3d": ModuleCase { Conv3d(2, 3, kernelSize: 2, padding: 1) },
+    "conv_transpose1d": ModuleCase { ConvTranspose1d(3, 2, kernelSize: 3, stride: 2, padding: 1, outputPadding: 1) },
+    "conv_transpose3d": ModuleCase { ConvTranspose3d(2, 2, kernelSize: [2, 2, 2], stride: [2, 1, 1]) },
+    "unfold": ModuleCase { Unfold(kernelSize: [2, 3], padding: [1, 1], stride: [1, 2]) },
+    "fold": ModuleCase { Fold(outputSize: [4, 5], kernelSize: [2, 2]) },
+    "lppool3d": ModuleCase { LPPool3d(normType: 2, kernelSize: [2, 2, 2]) },
+    "maxunpool1d_size": ModuleCase({ MaxUnpool1d(kernelSize: 2) }) { m, x in
+        let (pooled, indices) = ATen.maxPool1dWithIndices(x[0], kernelSize: [2])
+        return [(m as! MaxUnpool1d)(pooled, indices: indices, outputSize: [9])]
+    },
+    "maxunpool2d": ModuleCase({ MaxUnpool2d(kernelSize: [2, 2]) }) { m, x in
+        let (pooled, indices) = ATen.maxPool2dWithIndices(x[0], kernelSize: [2, 2])
+        return [(m as! MaxUnpool2d)(pooled, indices: indices)]
+    },
+    "maxunpool3d": ModuleCase({ MaxUnpool3d(kernelSize: [2, 2, 2]) }) { m, x in
+        let (pooled, indices) = ATen.maxPool3dWithIndices(x[0], kernelSize: [2, 2, 2])
+        return [(m as! MaxUnpool3d)(pooled, indices: indices)]
+    },
+    "fractional_maxpool2d": ModuleCase({ FractionalMaxPool2d(kernelSize: [2, 2], outputRatio: [0.5, 0.5]) }) { m, x in
+        manualSeed(5)
+        return [m(x[0])]
+    },
+    "fractional_maxpool3d": ModuleCase({ FractionalMaxPool3d(kernelSize: [2, 2, 2], outputSize: [3, 3, 3]) }) { m, x in
+        manualSeed(5)
+        return [m(x[0])]
+    },
+    "softmax2d": ModuleCase { Softmax2d() },
+    "channel_shuffle": ModuleCase { ChannelShuffle(2) },
+    "feature_alpha_dropout": ModuleCase({ FeatureAlphaDropout(0.3) }) { m, x in
+        manualSeed(5)
+        return [m(x[0])]
+    },
+    "upsampling_nearest2d": ModuleCase { UpsamplingNearest2d(scaleFactor: [2]) },
+    "upsampling_bilinear2d": ModuleCase { UpsamplingBilinear2d(size: [5, 4]) },
+    "bilinear": ModuleCase({ Bilinear(3, 4, 2) }) { m, x in [(m as! Bilinear)(x[0], x[1])] },
+    "embedding_bag_mean": ModuleCase { EmbeddingBag(10, 3) },
+    "embedding_bag_sum_offsets": ModuleCase({ EmbeddingBag(10, 3, mode: .sum, paddingIdx: 0) }) { m, x in
+        [(m as! EmbeddingBag)(x[0], offsets: Tensor([0, 2, 5] as [Int64]), perSampleWeights: x[1])]
+    },
+    "embedding_bag_max": ModuleCase { EmbeddingBag(10, 3, mode: .max) },
+    "triplet_distance_default": ModuleCase({ TripletMarginWithDistanceLoss() }) { m, x in
+        [(m as! TripletMarginWithDistanceLoss)(x[0], x[1], x[2])]
+    },
+    "triplet_distance_cosine": ModuleCase({
+        TripletMarginWithDistanceLoss(distanceFunction: { 1 - ATen.cosineSimilarity($0, $1) }, margin: 0.5, swap: true)
+    }) { m, x in
+        [(m as! TripletMarginWithDistanceLoss)(x[0], x[1], x[2])]
+    },
 ]
 
 /// Layers and losses against torch.nn: names, initialisation, outputs, gradients, buffers.

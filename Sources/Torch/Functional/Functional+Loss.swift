@@ -107,17 +107,25 @@ extension Functional {
         if let weight { loss = loss * weight }
         let classes = x.dim - 1
         loss = loss.sum(dim: [classes]) / Double(x.size(classes))
-        switch reduction {
-        case .none: return loss
-        case .sum: return loss.sum()
-        default: return loss.mean()
-        }
+        return reduction.reduce(loss)
     }
     /// `max(d(a, p) - d(a, n) + margin, 0)` with the `p`-norm distance.
     public static func tripletMarginLoss(_ anchor: Tensor, _ positive: Tensor, _ negative: Tensor, margin: Double = 1, p: Double = 2,
                                          eps: Double = 1e-6, swap: Bool = false, reduction: Reduction = .mean) -> Tensor {
         ATen.tripletMarginLoss(anchor, positive, negative, margin: margin, p: p, eps: eps, swap: swap,
                                reduction: reduction.code("tripletMarginLoss"))
+    }
+    /// `max(d(a, p) - d(a, n) + margin, 0)` with any distance (`F.triplet_margin_with_distance_loss`);
+    /// the default distance is `pairwise_distance`.
+    public static func tripletMarginWithDistanceLoss(_ anchor: Tensor, _ positive: Tensor, _ negative: Tensor,
+                                                     distanceFunction: ((Tensor, Tensor) -> Tensor)? = nil, margin: Double = 1,
+                                                     swap: Bool = false, reduction: Reduction = .mean) -> Tensor {
+        if margin <= 0 { argumentError("tripletMarginWithDistanceLoss", "margin must be greater than 0, got \(margin)") }
+        let distance = distanceFunction ?? { ATen.pairwiseDistance($0, $1) }
+        var negativeDistance = distance(anchor, negative)
+        if swap { negativeDistance = ATen.minimum(negativeDistance, distance(positive, negative)) }
+        let loss = (margin + distance(anchor, positive) - negativeDistance).clamp(min: 0)
+        return reduction.reduce(loss)
     }
     /// Negative log likelihood of a Poisson distribution of rate `input` (or `exp(input)` with `logInput`).
     public static func poissonNllLoss(_ input: Tensor, _ target: Tensor, logInput: Bool = true, full: Bool = false, eps: Double = 1e-8,
@@ -133,11 +141,7 @@ extension Functional {
         withNoGrad { _ = clamped.clamp_(min: eps) }
         var loss = (clamped.log() + ATen.pow(input - target, exponent: 2) / clamped) * 0.5
         if full { loss = loss + 0.5 * Foundation.log(2 * Double.pi) }
-        switch reduction {
-        case .none: return loss
-        case .sum: return loss.sum()
-        default: return loss.mean()
-        }
+        return reduction.reduce(loss)
     }
     /// Connectionist temporal classification loss of `logProbs` `(T, N, C)` against `targets`,
     /// with each sample's input and target lengths.

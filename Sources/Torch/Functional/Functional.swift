@@ -17,4 +17,13 @@ public enum Reduction: Int, Sendable {
         if self == .batchMean { argumentError(loss, "reduction .batchMean applies to klDiv only") }
         return self == .batchMean ? Reduction.mean.rawValue : rawValue
     }
+
+    /// A loss computed per element, reduced as this says (`.batchMean` as `.mean`).
+    func reduce(_ loss: Tensor) -> Tensor {
+        switch self {
+        case .none: return loss
+        case .sum: return loss.sum()
+        default: return loss.mean()
+        }
+    }
 }

@@ -75,3 +75,51 @@ public final class ModuleDict: Module {
     /// The module named `key`.
     public subscript(key: String) -> Module? { items[key] }
 }
+
+/// A list of parameters named "0", "1", ... (`nn.ParameterList`): a run-time number of learnable
+/// tensors with PyTorch's state-dict names.
+public final class ParameterList: Module {
+    /// The parameters, in order.
+    public private(set) var items: [Tensor] = []
+
+    public init(_ items: [Tensor] = []) {
+        super.init()
+        for item in items { append(item) }
+    }
+
+    /// Adds `parameter` at the end, named by its position.
+    public func append(_ parameter: Tensor) {
+        registerParameter(String(items.count), parameter)
+        items.append(parameter)
+    }
+
+    /// The parameter at `index`.
+    public subscript(index: Int) -> Tensor { items[index] }
+
+    /// The number of parameters.
+    public var count: Int { items.count }
+}
+
+/// Parameters by name, in insertion order (`nn.ParameterDict`).
+public final class ParameterDict: Module {
+    /// The names, in insertion order.
+    public private(set) var keys: [String] = []
+
+    /// Parameters in the order written (a dictionary literal keeps its order here).
+    public init(_ items: KeyValuePairs<String, Tensor> = [:]) {
+        super.init()
+        for (key, value) in items { self[key] = value }
+    }
+
+    /// The parameter named `key`; setting one registers (or replaces) it.
+    public subscript(key: String) -> Tensor? {
+        get { getParameter(key) }
+        set {
+            registerParameter(key, newValue)
+            if !keys.contains(key) { keys.append(key) }
+        }
+    }
+
+    /// The number of parameters.
+    public var count: Int { keys.count }
+}

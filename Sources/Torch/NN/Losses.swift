@@ -250,6 +250,27 @@ public final class TripletMarginLoss: Module {
     public func callAsFunction(_ anchor: Tensor, _ positive: Tensor, _ negative: Tensor) -> Tensor { F.tripletMarginLoss(anchor, positive, negative, margin: margin, p: p, eps: eps, swap: swap, reduction: reduction) }
 }
 
+/// The triplet loss with a distance of the user's choice (`nn.TripletMarginWithDistanceLoss`);
+/// the default is the Euclidean `pairwise_distance`.
+public final class TripletMarginWithDistanceLoss: Module {
+    public let distanceFunction: ((Tensor, Tensor) -> Tensor)?
+    public let margin: Double
+    public let swap: Bool
+    public let reduction: Reduction
+
+    public init(distanceFunction: ((Tensor, Tensor) -> Tensor)? = nil, margin: Double = 1, swap: Bool = false,
+                reduction: Reduction = .mean) {
+        (self.distanceFunction, self.margin, self.swap, self.reduction) = (distanceFunction, margin, swap, reduction)
+        super.init()
+    }
+
+    /// The loss.
+    public func callAsFunction(_ anchor: Tensor, _ positive: Tensor, _ negative: Tensor) -> Tensor {
+        F.tripletMarginWithDistanceLoss(anchor, positive, negative, distanceFunction: distanceFunction, margin: margin,
+                                        swap: swap, reduction: reduction)
+    }
+}
+
 /// The negative log likelihood of Poisson targets (`nn.PoissonNLLLoss`).
 public final class PoissonNLLLoss: Module {
     public let logInput: Bool

@@ -6,9 +6,17 @@ import CTorch
 /// `@Parameter` or `@Buffer`, and properties holding a `Module`, an optional one, an array of them
 /// (a `ModuleList`) or a dictionary of them (a `ModuleDict`). Names are the property names in
 /// snake_case, so `selfAttn.inProjWeight` is saved as `self_attn.in_proj_weight`, as in PyTorch.
+/// A module whose parts are chosen at run time registers them by name instead
+/// (`registerParameter`, `registerBuffer`, `registerModule`), after its stored properties.
 open class Module {
     /// Whether the module is in training mode (dropout active, batch statistics updated).
     public private(set) var isTraining = true
+
+    /// Parameters and buffers registered by name, in registration order.
+    private var registeredStates: [(String, ModuleState)] = []
+
+    /// Submodules registered by name, in registration order.
+    private var registeredChildren: [(String, Module)] = []
 
     public init() {}
 
@@ -67,7 +75,78 @@ open class Module {
                 }
             }
         }
-        return (states, children)
+        return (states + registeredStates, children + registeredChildren)
+    }
+
+    /// Registers `tensor` as a learnable parameter named `name` (`register_parameter`), replacing
+    /// one registered before under that name; `nil` reserves the name without a tensor, as
+    /// PyTorch's `None` parameter does.
+    public func registerParameter(_ name: String, _ tensor: Tensor?) {
+        register(name, Parameter(wrappedValue: tensor))
+    }
+
+    /// Registers `tensor` as a buffer named `name` (`register_buffer`); a buffer that is not
+    /// `persistent` moves with the module but stays out of the state dict.
+    public func registerBuffer(_ name: String, _ tensor: Tensor?, persistent: Bool = true) {
+        register(name, Buffer(wrappedValue: tensor, persistent: persistent))
+    }
+
+    /// Registers `module` as a submodule named `name` (`register_module` / `add_module`).
+    public func registerModule(_ name: String, _ module: Module) {
+        checkName(name, "registerModule")
+        registeredChildren.removeAll { $0.0 == name }
+        registeredChildren.append((name, module))
+    }
+
+    private func register(_ name: String, _ state: ModuleState) {
+        checkName(name, state.isBuffer ? "registerBuffer" : "registerParameter")
+        if let index = registeredStates.firstIndex(where: { $0.0 == name }) {
+            registeredStates[index].1 = state
+        } else {
+            registeredStates.append((name, state))
+        }
+    }
+
+    private func checkName(_ name: String, _ function: String) {
+        if name.isEmpty || name.contains(".") {
+            argumentError("\(type(of: self)).\(function)", "a registered name can't be empty or contain \".\", got \"\(name)\"")
+        }
+    }
+
+    /// The parameter at a dotted path such as `"layers.0.weight"` (`get_parameter`), or nil.
+    public func getParameter(_ target: String) -> Tensor? { state(at: target, buffer: false) }
+
+    /// The buffer at a dotted path such as `"bn.running_mean"` (`get_buffer`), or nil.
+    public func getBuffer(_ target: String) -> Tensor? { state(at: target, buffer: true) }
+
+    /// The submodule at a dotted path such as `"encoder.layers.1"` (`get_submodule`); "" is
+    /// this module.
+    public func getSubmodule(_ target: String) -> Module? {
+        guard !target.isEmpty else { return self }
+        var module: Module = self
+        for part in target.split(separator: ".") {
+            guard let child = module.namedChildren().first(where: { $0.0 == part })?.1 else { return nil }
+            module = child
+        }
+        return module
+    }
+
+    private func state(at target: String, buffer: Bool) -> Tensor? {
+        let path = target.split(separator: ".", omittingEmptySubsequences: false)
+        guard let owner = getSubmodule(path.dropLast().joined(separator: ".")), let name = path.last else { return nil }
+        guard let state = owner.reflect().states.first(where: { $0.0 == name && $0.1.isBuffer == buffer })?.1 else { return nil }
+        state.accessHook?()
+        return state.tensor
+    }
+
+    /// The parameters registered under `names`, read as a property is (so sharded training can
+    /// gather them first); names without a tensor are skipped.
+    func registeredParameters(_ names: [String]) -> [Tensor] {
+        names.compactMap { name in
+            guard let state = registeredStates.first(where: { $0.0 == name && !$0.1.isBuffer })?.1 else { return nil }
+            state.accessHook?()
+            return state.tensor
+        }
     }
 
     /// A container made on the fly for an array or dictionary property, in this module's mode.

@@ -42,6 +42,16 @@ public final class Softmax: Module {
     public override func forward(_ x: Tensor) -> Tensor { x.softmax(dim: dim) }
 }
 
+/// Softmax over the channels of (C, H, W) or (N, C, H, W) input (`nn.Softmax2d`).
+public final class Softmax2d: Module {
+    public override func forward(_ x: Tensor) -> Tensor {
+        if x.dim != 3 && x.dim != 4 {
+            argumentError("Softmax2d", "expected a 3-D or 4-D input, got \(x.dim)-D with shape \(x.shape)")
+        }
+        return x.softmax(dim: -3)
+    }
+}
+
 /// Leaky ReLU (`nn.LeakyReLU`).
 public final class LeakyReLU: Module {
     public var negativeSlope: Double

@@ -58,3 +58,16 @@ public final class AlphaDropout: Module {
 
     public override func forward(_ x: Tensor) -> Tensor { ATen.alphaDropout(x, p: p, train: isTraining) }
 }
+
+/// Alpha dropout of whole channels, keeping a SELU network's mean and variance
+/// (`nn.FeatureAlphaDropout`).
+public final class FeatureAlphaDropout: Module {
+    public var p: Double
+
+    public init(_ p: Double = 0.5) {
+        self.p = p
+        super.init()
+    }
+
+    public override func forward(_ x: Tensor) -> Tensor { ATen.featureAlphaDropout(x, p: p, train: isTraining) }
+}

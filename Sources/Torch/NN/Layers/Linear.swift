@@ -23,3 +23,24 @@ public final class Linear: Module {
 
     public override func forward(_ x: Tensor) -> Tensor { F.linear(x, weight: weight, bias: bias) }
 }
+
+/// `y = x₁ᵀ A x₂ + b` (`nn.Bilinear`), initialised from U(-1/√in1, 1/√in1) as PyTorch does.
+public final class Bilinear: Module {
+    @Parameter public var weight: Tensor
+    @Parameter public var bias: Tensor?
+    public let in1Features: Int, in2Features: Int, outFeatures: Int
+
+    public init(_ in1Features: Int, _ in2Features: Int, _ outFeatures: Int, bias: Bool = true, dtype: DType = .float32) {
+        (self.in1Features, self.in2Features, self.outFeatures) = (in1Features, in2Features, outFeatures)
+        let bound = 1 / Double(in1Features).squareRoot()
+        weight = Init.uniform_(Tensor.empty([outFeatures, in1Features, in2Features], dtype: dtype), a: -bound, b: bound)
+        self.bias = bias ? Init.uniform_(Tensor.empty([outFeatures], dtype: dtype), a: -bound, b: bound) : nil
+        super.init()
+    }
+
+    /// The bilinear form of the two inputs.
+    public func forward(_ x1: Tensor, _ x2: Tensor) -> Tensor { ATen.bilinear(x1, x2, weight, bias: bias) }
+
+    /// Calls `forward(_:_:)`.
+    public func callAsFunction(_ x1: Tensor, _ x2: Tensor) -> Tensor { forward(x1, x2) }
+}

@@ -12,6 +12,48 @@ public final class Upsample: Module {
     }
 }
 
+/// Nearest-neighbour upsampling of (N, C, H, W) input (`nn.UpsamplingNearest2d`), as
+/// `Upsample(mode: "nearest")`.
+public final class UpsamplingNearest2d: Module {
+    public let size: [Int]?, scaleFactor: [Double]?
+
+    public init(size: [Int]? = nil, scaleFactor: [Double]? = nil) {
+        (self.size, self.scaleFactor) = (size, scaleFactor)
+        super.init()
+    }
+
+    public override func forward(_ x: Tensor) -> Tensor {
+        F.interpolate(x, size: size, scaleFactor: scaleFactor, mode: "nearest")
+    }
+}
+
+/// Bilinear upsampling of (N, C, H, W) input with aligned corners (`nn.UpsamplingBilinear2d`),
+/// as `Upsample(mode: "bilinear", alignCorners: true)`.
+public final class UpsamplingBilinear2d: Module {
+    public let size: [Int]?, scaleFactor: [Double]?
+
+    public init(size: [Int]? = nil, scaleFactor: [Double]? = nil) {
+        (self.size, self.scaleFactor) = (size, scaleFactor)
+        super.init()
+    }
+
+    public override func forward(_ x: Tensor) -> Tensor {
+        F.interpolate(x, size: size, scaleFactor: scaleFactor, mode: "bilinear", alignCorners: true)
+    }
+}
+
+/// Splits the channels into `groups` and interleaves them (`nn.ChannelShuffle`, ShuffleNet's).
+public final class ChannelShuffle: Module {
+    public let groups: Int
+
+    public init(_ groups: Int) {
+        self.groups = groups
+        super.init()
+    }
+
+    public override func forward(_ x: Tensor) -> Tensor { ATen.channelShuffle(x, groups: groups) }
+}
+
 /// Moves channels into space: `(C·r², H, W)` to `(C, H·r, W·r)` (`nn.PixelShuffle`).
 public final class PixelShuffle: Module {
     public let upscaleFactor: Int
