@@ -196,47 +196,14 @@ final class PortedProgramTests: XCTestCase {
         }
     }
 
-    /// Lightning's LSTM demo, a word-level language model: embedding, a two-layer LSTM run by the
-    /// generated `ATen.lstm` (the fused operator, so cuDNN would serve it), a linear decoder. The
-    /// LSTM first matches `nn.LSTM` on the same weights.
-    final class LSTM: Module {
-        @Parameter var weightIhL0: Tensor
-        @Parameter var weightHhL0: Tensor
-        @Parameter var biasIhL0: Tensor
-        @Parameter var biasHhL0: Tensor
-        @Parameter var weightIhL1: Tensor
-        @Parameter var weightHhL1: Tensor
-        @Parameter var biasIhL1: Tensor
-        @Parameter var biasHhL1: Tensor
-        let hidden: Int
-
-        init(_ input: Int, _ hidden: Int) {
-            self.hidden = hidden
-            let bound = 1 / Double(hidden).squareRoot()
-            func uniform(_ shape: [Int]) -> Tensor { Tensor.rand(shape) * (2 * bound) - bound }
-            (weightIhL0, weightHhL0) = (uniform([4 * hidden, input]), uniform([4 * hidden, hidden]))
-            (biasIhL0, biasHhL0) = (uniform([4 * hidden]), uniform([4 * hidden]))
-            (weightIhL1, weightHhL1) = (uniform([4 * hidden, hidden]), uniform([4 * hidden, hidden]))
-            (biasIhL1, biasHhL1) = (uniform([4 * hidden]), uniform([4 * hidden]))
-            super.init()
-        }
-
-        func run(_ x: Tensor) -> (output: Tensor, h: Tensor, c: Tensor) {
-            let zeros = Tensor.zeros([2, x.size(0), hidden])
-            let (output, h, c) = ATen.lstm(x, hx: [zeros, zeros], params: parameters(), hasBiases: true, numLayers: 2, dropout: 0,
-                                           train: isTraining, bidirectional: false, batchFirst: true)
-            return (output, h, c)
-        }
-
-        override func forward(_ x: Tensor) -> Tensor { run(x).output }
-    }
-
+    /// Lightning's LSTM demo, a word-level language model: embedding, a two-layer `nn.LSTM`
+    /// (the fused operator, so cuDNN would serve it), a linear decoder.
     final class LanguageModel: LightningModule<(Tensor, Tensor)> {
         let embedding = Embedding(20, 8)
-        let lstm = LSTM(8, 16)
+        let lstm = LSTM(8, 16, numLayers: 2, batchFirst: true)
         let decoder = Linear(16, 20)
 
-        override func forward(_ x: Tensor) -> Tensor { decoder(lstm(embedding(x))) }
+        override func forward(_ x: Tensor) -> Tensor { decoder(lstm(embedding(x), nil).output) }
 
         override func trainingStep(_ batch: (Tensor, Tensor), batchIdx: Int) -> Tensor? {
             let logits = forward(batch.0)
@@ -250,11 +217,11 @@ final class PortedProgramTests: XCTestCase {
 
     func testAnLSTMLanguageModelOnTheFusedOperator() throws {
         let reference = oracleReference("lstm.py").tensors
-        let lstm = LSTM(8, 16)
+        let lstm = LSTM(8, 16, numLayers: 2, batchFirst: true)
         var weights = StateDict()
         for (key, value) in reference where key.hasPrefix("weights/") { weights[String(key.dropFirst(8))] = value }
         try lstm.loadStateDict(weights)
-        let (output, h, c) = lstm.run(reference["x"]!)
+        let (output, (h, c)) = lstm(reference["x"]!, nil)
         assertClose(output, reference["y"]!, rtol: 1e-5, atol: 1e-6, "output")
         assertClose(h, reference["h"]!, rtol: 1e-5, atol: 1e-6, "h")
         assertClose(c, reference["c"]!, rtol: 1e-5, atol: 1e-6, "c")

@@ -1,5 +1,5 @@
 """A two-layer batch-first nn.LSTM's weights, an input, and its output and final states, for the
-LSTM language model written with the generated `ATen.lstm`. usage: lstm.py OUT.safetensors"""
+LSTM language model of the ported-program tests. usage: lstm.py OUT.safetensors"""
 import sys
 
 import torch
