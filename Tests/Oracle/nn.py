@@ -90,6 +90,16 @@ def unpool(pool):
     return lambda m, x, **kw: m(*pool(x), **kw)
 
 
+def decoder_stack():
+    layer = nn.TransformerDecoderLayer(8, 2, 16, dropout=0.0, batch_first=True)
+    return nn.TransformerDecoder(layer, 2, norm=nn.LayerNorm(8))
+
+
+def causal_decoder(m, tgt, memory, pad):
+    mask = nn.Transformer.generate_square_subsequent_mask(tgt.size(1))
+    return m(tgt, memory, tgt_mask=mask, memory_key_padding_mask=pad, tgt_is_causal=True)
+
+
 CASES = {
     "linear": (lambda: nn.Linear(4, 3), [n(5, 4)], None),
     "linear_nobias": (lambda: nn.Linear(4, 3, bias=False), [n(2, 5, 4)], None),
@@ -253,6 +263,12 @@ CASES = {
     "triplet_distance_cosine": (lambda: nn.TripletMarginWithDistanceLoss(
         distance_function=lambda a, b: 1 - nn.functional.cosine_similarity(a, b), margin=0.5, swap=True),
         [n(4, 5), n(4, 5), n(4, 5)], None),
+    "decoder_layer_post_norm": (lambda: nn.TransformerDecoderLayer(8, 2, 16, dropout=0.0, batch_first=True),
+                                [n(2, 4, 8), n(2, 5, 8)], None),
+    "decoder_layer_pre_norm_gelu": (lambda: nn.TransformerDecoderLayer(8, 2, 16, dropout=0.0, activation="gelu", norm_first=True),
+                                    [n(4, 2, 8), n(5, 2, 8), b(4, 4)], lambda m, t, mem, mask: m(t, mem, tgt_mask=mask)),
+    "decoder_causal": (decoder_stack, [n(2, 4, 8), n(2, 5, 8), b(2, 5)], causal_decoder),
+    "transformer": (lambda: nn.Transformer(8, 2, 2, 1, 16, dropout=0.0, batch_first=True), [n(2, 5, 8), n(2, 4, 8)], None),
 }
 
 

@@ -293,6 +293,22 @@ let moduleCases: [String: ModuleCase] = [
     }) { m, x in
         [(m as! TripletMarginWithDistanceLoss)(x[0], x[1], x[2])]
     },
+    "decoder_layer_post_norm": ModuleCase({
+        TransformerDecoderLayer(dModel: 8, nhead: 2, dimFeedforward: 16, dropout: 0, batchFirst: true)
+    }) { m, x in [(m as! TransformerDecoderLayer)(x[0], x[1])] },
+    "decoder_layer_pre_norm_gelu": ModuleCase({
+        TransformerDecoderLayer(dModel: 8, nhead: 2, dimFeedforward: 16, dropout: 0, activation: .gelu, normFirst: true)
+    }) { m, x in [(m as! TransformerDecoderLayer).forward(x[0], x[1], tgtMask: x[2])] },
+    "decoder_causal": ModuleCase({
+        let layer = TransformerDecoderLayer(dModel: 8, nhead: 2, dimFeedforward: 16, dropout: 0, batchFirst: true)
+        return TransformerDecoder(layer, numLayers: 2, norm: LayerNorm(8))
+    }) { m, x in
+        let mask = Transformer.generateSquareSubsequentMask(x[0].size(1))
+        return [(m as! TransformerDecoder).forward(x[0], x[1], tgtMask: mask, memoryKeyPaddingMask: x[2], tgtIsCausal: true)]
+    },
+    "transformer": ModuleCase({
+        Transformer(dModel: 8, nhead: 2, numEncoderLayers: 2, numDecoderLayers: 1, dimFeedforward: 16, dropout: 0, batchFirst: true)
+    }) { m, x in [(m as! Transformer)(x[0], x[1])] },
 ]
 
 /// Layers and losses against torch.nn: names, initialisation, outputs, gradients, buffers.
