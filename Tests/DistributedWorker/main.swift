@@ -16,6 +16,8 @@ let hiddenLayers = option("hidden-layers", 0), width = option("width", 16)
 let activationCheckpointing = options["activation-checkpointing"] != nil
 /// With `--branch`, odd batches go through one more layer: the set of unused parameters changes every step.
 let branch = options["branch"] != nil
+/// With `--batchnorm`, a BatchNorm1d follows the first layer (`--sync-batchnorm`: synchronised by the Trainer).
+let batchnorm = options["batchnorm"] != nil
 
 /// What every rank reports besides its weights.
 protocol Reporting: LightningModule<(Tensor, Tensor, Tensor)> {
@@ -28,6 +30,7 @@ protocol Reporting: LightningModule<(Tensor, Tensor, Tensor)> {
 final class Worker: LightningModule<(Tensor, Tensor, Tensor)> {
     let net = Sequential {
         Linear(8, width)
+        if batchnorm { BatchNorm1d(width) }
         Tanh()
         for _ in 0..<hiddenLayers {
             Linear(width, width)
@@ -244,7 +247,7 @@ do {
                               maxEpochs: epochs, maxSteps: maxSteps, numSanityValSteps: 0,
                               accumulateGradBatches: option("accumulate", 1), enableCheckpointing: options["save-every"] != nil,
                               enableProgressBar: false, enableModelSummary: false, defaultRootDir: out, callbacks: callbacks,
-                              logger: [], plugins: plugins)
+                              logger: [], syncBatchnorm: options["sync-batchnorm"] != nil, plugins: plugins)
     let rank = trainer.globalRank
     try "\(getpid())".write(toFile: "\(out)/pid-rank\(rank)", atomically: true, encoding: .utf8)
     let model: any Reporting = options["model"] == "gan" ? GANWorker() : Worker(sleepMs: sleepMs, failRank: failRank, failStep: failStep)

@@ -92,6 +92,20 @@ final class DistributedTests: XCTestCase {
                        "training changed the weights")
     }
 
+    func testSyncBatchnormOnTwoProcessesEqualsBatchNormOverTheWholeBatchInOne() throws {
+        let synced = try Self.run(["devices": "2", "batch": "8", "epochs": "2", "batchnorm": "1", "sync-batchnorm": "1"])
+        let single = try Self.run(["devices": "1", "batch": "16", "epochs": "2", "batchnorm": "1"])
+        let unsynced = try Self.run(["devices": "2", "batch": "8", "epochs": "2", "batchnorm": "1"])
+        for run in [synced, single, unsynced] { assertSucceeded(run) }
+        let weights = try synced.weights(rank: 0)
+        XCTAssertNotNil(weights["net.1.running_var"], "the worker's model has its batch norm")
+        assertSameWeights(weights, try synced.weights(rank: 1), bitwise: true, "synchronised: rank 0 vs rank 1")
+        assertSameWeights(weights, try single.weights(), bitwise: false, "synchronised vs one process")
+        // Without synchronisation each rank normalises by its own half of the batch.
+        let own = try unsynced.weights(rank: 0)["net.1.running_var"]!
+        XCTAssertFalse(own.allclose(try single.weights()["net.1.running_var"]!, rtol: 1e-3, atol: 1e-4))
+    }
+
     func testZeroStage1MatchesOneProcessWithHalfTheOptimizerStatePerRank() throws {
         let zero = try Self.run(["devices": "2", "batch": "8", "epochs": "2", "strategy": "zero1"])
         try assertMatchesOneProcess(zero, "ZeRO-1")

@@ -268,6 +268,7 @@ CASES = {
     "decoder_layer_pre_norm_gelu": (lambda: nn.TransformerDecoderLayer(8, 2, 16, dropout=0.0, activation="gelu", norm_first=True),
                                     [n(4, 2, 8), n(5, 2, 8), b(4, 4)], lambda m, t, mem, mask: m(t, mem, tgt_mask=mask)),
     "decoder_causal": (decoder_stack, [n(2, 4, 8), n(2, 5, 8), b(2, 5)], causal_decoder),
+    "sync_batchnorm_one_process": (lambda: nn.SyncBatchNorm(3, momentum=None), [n(4, 3, 2, 2)], None),
     "transformer": (lambda: nn.Transformer(8, 2, 2, 1, 16, dropout=0.0, batch_first=True), [n(2, 5, 8), n(2, 4, 8)], None),
 }
 

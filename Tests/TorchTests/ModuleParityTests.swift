@@ -306,6 +306,7 @@ let moduleCases: [String: ModuleCase] = [
         let mask = Transformer.generateSquareSubsequentMask(x[0].size(1))
         return [(m as! TransformerDecoder).forward(x[0], x[1], tgtMask: mask, memoryKeyPaddingMask: x[2], tgtIsCausal: true)]
     },
+    "sync_batchnorm_one_process": ModuleCase { SyncBatchNorm(3, momentum: nil) },
     "transformer": ModuleCase({
         Transformer(dModel: 8, nhead: 2, numEncoderLayers: 2, numDecoderLayers: 1, dimFeedforward: 16, dropout: 0, batchFirst: true)
     }) { m, x in [(m as! Transformer)(x[0], x[1])] },

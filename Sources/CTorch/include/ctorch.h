@@ -261,6 +261,9 @@ int32_t ct_process_group_backend_name(ct_process_group group, char *out, size_t 
 double ct_process_group_timeout(ct_process_group group);
 /// Collectives, in place and blocking.
 int32_t ct_all_reduce(ct_process_group group, const ct_tensor *tensors, int32_t n, int32_t op);
+/// The sum of `input` over the ranks as a new tensor whose gradient is the sum over the ranks of
+/// its gradients (`torch.distributed.nn.functional.all_reduce`); NULL on failure.
+ct_tensor ct_all_reduce_sum_with_grad(ct_process_group group, ct_tensor input);
 int32_t ct_broadcast(ct_process_group group, const ct_tensor *tensors, int32_t n, int32_t root);
 /// Broadcasts many tensors packed into buffers of `buffer_bytes`.
 int32_t ct_broadcast_coalesced(ct_process_group group, const ct_tensor *tensors, int32_t n, size_t buffer_bytes, int32_t root);

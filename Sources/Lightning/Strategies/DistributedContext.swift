@@ -22,9 +22,13 @@ public final class DistributedContext {
     }
 
     /// Joins the job on `device` (starting the other local ranks when this process starts them),
-    /// moves `module` there and gives every rank rank 0's parameters and buffers.
+    /// moves `module` there, gives every rank rank 0's parameters and buffers, and gives the
+    /// synchronised batch norms without a group of their own this one.
     public func setup(_ module: Module, device: Device) throws -> ProcessGroup {
         let group = try connect(device: device)
+        for case let norm as BatchNorm in module.modules() where norm.isSynchronized && norm.processGroup == nil {
+            norm.processGroup = group
+        }
         module.to(device: device)
         try withNoGrad { try group.broadcastCoalesced(module.parameters() + module.buffers()) }
         return group

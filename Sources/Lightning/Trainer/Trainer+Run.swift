@@ -165,6 +165,7 @@ extension Trainer {
         defer { signals?.restore() }
         do {
             precisionPlugin.convertModule(model)
+            if options.syncBatchnorm { convertSyncBatchnorm(model) }
             try strategyPlugin.setupEnvironment(accelerator: acceleratorPlugin)
             try strategyPlugin.setup(model, accelerator: acceleratorPlugin, stage: stage)
             if strategyPlugin.localRank == 0 {

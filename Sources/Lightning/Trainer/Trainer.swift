@@ -119,7 +119,7 @@ public final class Trainer {
                             enableProgressBar: Bool = true, enableModelSummary: Bool = true, defaultRootDir: String = ".",
                             callbacks: [Callback] = [], logger: [Logger]? = nil, detectAnomaly: Bool = false,
                             barebones: Bool = false, profiler: ProfilerKind? = nil, useDistributedSampler: Bool = true,
-                            plugins: [TrainerPlugin] = []) throws {
+                            syncBatchnorm: Bool = false, plugins: [TrainerPlugin] = []) throws {
         var o = TrainerOptions()
         (o.accelerator, o.devices, o.strategy, o.numNodes, o.precision) = (accelerator, devices, strategy, numNodes, precision)
         (o.maxEpochs, o.minEpochs, o.maxSteps, o.maxTime) = (maxEpochs, minEpochs, maxSteps, maxTime)
@@ -131,7 +131,7 @@ public final class Trainer {
         (o.deterministic, o.benchmark, o.fastDevRun, o.overfitBatches) = (deterministic, benchmark, fastDevRun, overfitBatches)
         (o.enableCheckpointing, o.enableProgressBar, o.enableModelSummary) = (enableCheckpointing, enableProgressBar, enableModelSummary)
         (o.defaultRootDir, o.logger, o.detectAnomaly, o.barebones) = (defaultRootDir, logger?.isEmpty != true, detectAnomaly, barebones)
-        (o.profiler, o.useDistributedSampler) = (profiler, useDistributedSampler)
+        (o.profiler, o.useDistributedSampler, o.syncBatchnorm) = (profiler, useDistributedSampler, syncBatchnorm)
         try self.init(options: o, callbacks: callbacks, loggers: logger, plugins: plugins)
     }
 

@@ -72,6 +72,8 @@ public struct TrainerOptions: Sendable, Equatable {
     public var profiler: ProfilerKind?
     /// Give training and evaluation loaders a `DistributedSampler` in multi-process runs.
     public var useDistributedSampler = true
+    /// Synchronise every batch norm's statistics across the ranks (`convertSyncBatchnorm`).
+    public var syncBatchnorm = false
 
     /// Lightning's defaults.
     public init() {}
@@ -159,6 +161,7 @@ extension TrainerOptions {
         Field("enable_model_summary", \.enableModelSummary), Field("default_root_dir", \.defaultRootDir),
         Field("logger", \.logger), Field("detect_anomaly", \.detectAnomaly), Field("barebones", \.barebones),
         Field("profiler", \.profiler), Field("use_distributed_sampler", \.useDistributedSampler),
+        Field("sync_batchnorm", \.syncBatchnorm),
     ]
 
     /// The options as config values under Lightning's keys, in Lightning's order (`null` as `NSNull`).

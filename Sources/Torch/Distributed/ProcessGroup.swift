@@ -63,6 +63,14 @@ public final class ProcessGroup: @unchecked Sendable {
         try distributedCheck(ct_all_reduce(handle, handles, 1, op.rawValue), "all_reduce")
     }
 
+    /// The sum of `tensor` over the ranks as a new tensor that autograd differentiates: its gradient
+    /// on every rank is the sum of the ranks' gradients, as when the loss is the sum of every rank's
+    /// (`torch.distributed.nn.functional.all_reduce`).
+    public func allReduceWithGradient(_ tensor: Tensor) throws -> Tensor {
+        guard let out = ct_all_reduce_sum_with_grad(handle, tensor.handle) else { throw DistributedError.last("all_reduce") }
+        return Tensor(owning: out)
+    }
+
     /// Copies `root`'s `tensor` to every rank.
     public func broadcast(_ tensor: Tensor, root: Int = 0) throws {
         let handles: [ct_tensor?] = [tensor.handle]

@@ -1,4 +1,4 @@
-/// Batch normalisation with running statistics (`nn.BatchNorm1d`, `nn.BatchNorm2d`).
+/// Batch normalisation with running statistics (`nn.BatchNorm1d`, `2d`, `3d`, `SyncBatchNorm`).
 public class BatchNorm: Module {
     @Parameter public var weight: Tensor?
     @Parameter public var bias: Tensor?
@@ -10,6 +10,12 @@ public class BatchNorm: Module {
     /// The running-average factor; nil means a cumulative average.
     public var momentum: Double?
     let allowedDims: [Int]
+    /// Whether training statistics are taken over the batches of every rank of `processGroup`
+    /// (`SyncBatchNorm`, or any batch norm after `convertSyncBatchnorm`).
+    public internal(set) var isSynchronized = false
+    /// The ranks whose batches share statistics; nil until a parallel strategy sets its own (a
+    /// synchronised batch norm without a group, or in a group of one, is a plain batch norm).
+    public var processGroup: ProcessGroup?
 
     init(_ numFeatures: Int, eps: Double, momentum: Double?, affine: Bool, trackRunningStats: Bool, allowedDims: [Int]) {
         (self.numFeatures, self.eps, self.momentum, self.allowedDims) = (numFeatures, eps, momentum, allowedDims)
@@ -41,11 +47,76 @@ public class BatchNorm: Module {
             withNoGrad { tracked.add_(Tensor(Int64(1))) }
             if momentum == nil { factor = 1 / tracked.item() }
         }
+        if isTraining, isSynchronized, let group = processGroup, group.size > 1 {
+            return synchronizedForward(x, group: group, factor: factor)
+        }
         let useBatchStats = isTraining || runningMean == nil
         return F.batchNorm(x, runningMean: !isTraining || runningMean != nil ? runningMean : nil,
                            runningVar: !isTraining || runningVar != nil ? runningVar : nil,
                            weight: weight, bias: bias, training: useBatchStats, momentum: factor, eps: eps)
     }
+}
+
+extension BatchNorm {
+    /// Normalises with the mean and variance of every rank's batch: per-channel sums of x and x²
+    /// and the counts are summed over the ranks (in float64, by a differentiable all-reduce, so the
+    /// gradients are those of one batch norm over the whole global batch).
+    private func synchronizedForward(_ x: Tensor, group: ProcessGroup, factor: Double) -> Tensor {
+        let dims = [0] + Array(2..<x.dim)
+        let channels = x.size(1)
+        let wide = x.to(dtype: .float64)
+        let local = Tensor.cat([wide.sum(dim: dims), (wide * wide).sum(dim: dims)])
+        let count = Tensor([Double(x.numel / max(channels, 1))], shape: [1])
+        let sums: Tensor
+        do {
+            sums = try group.allReduceWithGradient(local)
+            try withNoGrad { try group.allReduce(count) }
+        } catch {
+            argumentError("SyncBatchNorm", "\(error)")
+            return x
+        }
+        let n = count.item()
+        let mean = sums[0..<channels] / n
+        let variance = sums[channels..<(2 * channels)] / n - mean * mean
+        let shape = [1, channels] + Array(repeating: 1, count: x.dim - 2)
+        var y = (wide - mean.reshape(shape)) * (variance + eps).rsqrt().reshape(shape)
+        if let weight { y = y * weight.to(dtype: .float64).reshape(shape) }
+        if let bias { y = y + bias.to(dtype: .float64).reshape(shape) }
+        if let runningMean, let runningVar {
+            withNoGrad {
+                runningMean.mul_(1 - factor).add_(mean.detach().to(dtype: runningMean.dtype) * factor)
+                let unbiased = variance.detach() * (n / Swift.max(n - 1, 1))
+                runningVar.mul_(1 - factor).add_(unbiased.to(dtype: runningVar.dtype) * factor)
+            }
+        }
+        return y.to(dtype: x.dtype)
+    }
+}
+
+/// Batch normalisation whose training statistics are those of the whole global batch across
+/// the ranks of a data-parallel job (`nn.SyncBatchNorm`), for input of any rank from (N, C) up.
+/// Its group is the parallel strategy's unless one is given; outside a job it is a batch norm.
+public final class SyncBatchNorm: BatchNorm {
+    public init(_ numFeatures: Int, eps: Double = 1e-5, momentum: Double? = 0.1, affine: Bool = true,
+                trackRunningStats: Bool = true, processGroup: ProcessGroup? = nil) {
+        super.init(numFeatures, eps: eps, momentum: momentum, affine: affine, trackRunningStats: trackRunningStats,
+                   allowedDims: [2, 3, 4, 5])
+        isSynchronized = true
+        self.processGroup = processGroup
+    }
+}
+
+/// Makes every batch norm of `module` synchronise its statistics across `processGroup` (nil: the
+/// group of the parallel strategy that trains it), as `SyncBatchNorm.convert_sync_batchnorm`
+/// does. The layers change in place (a module's children are its stored properties), keeping
+/// their class, weights and state-dict names; returns `module`.
+@discardableResult
+public func convertSyncBatchnorm<M: Module>(_ module: M, processGroup: ProcessGroup? = nil) -> M {
+    for case let norm as BatchNorm in module.modules() {
+        norm.isSynchronized = true
+        if let processGroup { norm.processGroup = processGroup }
+    }
+    return module
 }
 
 /// Batch normalisation over (N, C) or (N, C, L) input.
