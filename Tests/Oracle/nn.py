@@ -9,6 +9,7 @@ import sys
 
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 from safetensors.torch import save_file
 
 SEED = 1234
@@ -268,6 +269,17 @@ CASES = {
     "decoder_layer_pre_norm_gelu": (lambda: nn.TransformerDecoderLayer(8, 2, 16, dropout=0.0, activation="gelu", norm_first=True),
                                     [n(4, 2, 8), n(5, 2, 8), b(4, 4)], lambda m, t, mem, mask: m(t, mem, tgt_mask=mask)),
     "decoder_causal": (decoder_stack, [n(2, 4, 8), n(2, 5, 8), b(2, 5)], causal_decoder),
+    "grid_sample_bilinear": (nn.Identity, [n(1, 2, 4, 5), n(1, 3, 3, 2)], lambda m, x, g: F.grid_sample(x, g.tanh(), align_corners=False)),
+    "grid_sample_nearest_border": (nn.Identity, [n(1, 2, 4, 5), n(1, 3, 3, 2)],
+                                   lambda m, x, g: F.grid_sample(x, g, mode="nearest", padding_mode="border", align_corners=True)),
+    "grid_sample_bicubic_reflection": (nn.Identity, [n(2, 1, 4, 4), n(2, 2, 3, 2)],
+                                       lambda m, x, g: F.grid_sample(x, g, mode="bicubic", padding_mode="reflection", align_corners=False)),
+    "grid_sample_3d": (nn.Identity, [n(1, 2, 3, 3, 3), n(1, 2, 2, 2, 3)], lambda m, x, g: F.grid_sample(x, g.tanh(), align_corners=True)),
+    "affine_grid": (nn.Identity, [n(2, 2, 3)], lambda m, t: F.affine_grid(t, [2, 3, 4, 5], align_corners=False)),
+    "normalize": (nn.Identity, [n(3, 4)], lambda m, x: F.normalize(x, p=1.5, dim=0)),
+    "parameters_to_vector": (lambda: nn.Linear(3, 2), [n(8)], lambda m, x: nn.utils.parameters_to_vector(m.parameters()) * x),
+    "vector_to_parameters": (lambda: nn.Linear(3, 2), [n(8), n(5, 3)],
+                             lambda m, v, x: (nn.utils.vector_to_parameters(v.detach(), m.parameters()), m(x))[1]),
     "sync_batchnorm_one_process": (lambda: nn.SyncBatchNorm(3, momentum=None), [n(4, 3, 2, 2)], None),
     "transformer": (lambda: nn.Transformer(8, 2, 2, 1, 16, dropout=0.0, batch_first=True), [n(2, 5, 8), n(2, 4, 8)], None),
 }

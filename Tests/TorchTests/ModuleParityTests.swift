@@ -306,6 +306,21 @@ let moduleCases: [String: ModuleCase] = [
         let mask = Transformer.generateSquareSubsequentMask(x[0].size(1))
         return [(m as! TransformerDecoder).forward(x[0], x[1], tgtMask: mask, memoryKeyPaddingMask: x[2], tgtIsCausal: true)]
     },
+    "grid_sample_bilinear": ModuleCase({ Identity() }) { _, x in [F.gridSample(x[0], x[1].tanh())] },
+    "grid_sample_nearest_border": ModuleCase({ Identity() }) { _, x in
+        [F.gridSample(x[0], x[1], mode: "nearest", paddingMode: "border", alignCorners: true)]
+    },
+    "grid_sample_bicubic_reflection": ModuleCase({ Identity() }) { _, x in
+        [F.gridSample(x[0], x[1], mode: "bicubic", paddingMode: "reflection")]
+    },
+    "grid_sample_3d": ModuleCase({ Identity() }) { _, x in [F.gridSample(x[0], x[1].tanh(), alignCorners: true)] },
+    "affine_grid": ModuleCase({ Identity() }) { _, x in [F.affineGrid(x[0], size: [2, 3, 4, 5])] },
+    "normalize": ModuleCase({ Identity() }) { _, x in [F.normalize(x[0], p: 1.5, dim: 0)] },
+    "parameters_to_vector": ModuleCase({ Linear(3, 2) }) { m, x in [parametersToVector(m.parameters()) * x[0]] },
+    "vector_to_parameters": ModuleCase({ Linear(3, 2) }) { m, x in
+        vectorToParameters(x[0].detach(), m.parameters())
+        return [m(x[1])]
+    },
     "sync_batchnorm_one_process": ModuleCase { SyncBatchNorm(3, momentum: nil) },
     "transformer": ModuleCase({
         Transformer(dModel: 8, nhead: 2, numEncoderLayers: 2, numDecoderLayers: 1, dimFeedforward: 16, dropout: 0, batchFirst: true)

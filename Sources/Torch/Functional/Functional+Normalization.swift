@@ -21,6 +21,11 @@ extension Functional {
                                    .tensor(runningVar), .bool(training), .double(momentum), .double(eps), .bool(true))
     }
 
+    /// `x` divided by its `p`-norm along `dim` (at least `eps`), as `F.normalize`.
+    public static func normalize(_ x: Tensor, p: Double = 2, dim: Int = 1, eps: Double = 1e-12) -> Tensor {
+        x / x.norm(p, dim: [dim], keepDim: true).clamp(min: eps).expand(as: x)
+    }
+
     /// Normalises over groups of channels.
     public static func groupNorm(_ x: Tensor, numGroups: Int, weight: Tensor? = nil, bias: Tensor? = nil,
                                  eps: Double = 1e-5) -> Tensor {

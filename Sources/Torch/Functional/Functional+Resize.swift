@@ -27,4 +27,23 @@ extension Functional {
             return x
         }
     }
+
+    /// Samples `input` (N, C, H, W) or (N, C, D, H, W) at the normalised coordinates of `grid`
+    /// (N, H', W', 2) or (N, D', H', W', 3) with `mode` "bilinear", "nearest" or "bicubic" and
+    /// `paddingMode` "zeros", "border" or "reflection" outside (`F.grid_sample`).
+    public static func gridSample(_ input: Tensor, _ grid: Tensor, mode: String = "bilinear", paddingMode: String = "zeros",
+                                  alignCorners: Bool = false) -> Tensor {
+        let modes = ["bilinear", "nearest", "bicubic"], paddings = ["zeros", "border", "reflection"]
+        guard let interpolation = modes.firstIndex(of: mode), let padding = paddings.firstIndex(of: paddingMode) else {
+            argumentError("F.gridSample", "mode must be one of \(modes) and paddingMode one of \(paddings), got \"\(mode)\" and \"\(paddingMode)\"")
+            return input
+        }
+        return ATen.gridSampler(input, grid, interpolationMode: interpolation, paddingMode: padding, alignCorners: alignCorners)
+    }
+
+    /// The sampling grid of the affine transforms `theta` (N, 2, 3) or (N, 3, 4) for an output
+    /// of `size` (N, C, H, W) or (N, C, D, H, W), for `gridSample` (`F.affine_grid`).
+    public static func affineGrid(_ theta: Tensor, size: [Int], alignCorners: Bool = false) -> Tensor {
+        ATen.affineGridGenerator(theta, size: size, alignCorners: alignCorners)
+    }
 }
