@@ -280,6 +280,10 @@ CASES = {
     "parameters_to_vector": (lambda: nn.Linear(3, 2), [n(8)], lambda m, x: nn.utils.parameters_to_vector(m.parameters()) * x),
     "vector_to_parameters": (lambda: nn.Linear(3, 2), [n(8), n(5, 3)],
                              lambda m, v, x: (nn.utils.vector_to_parameters(v.detach(), m.parameters()), m(x))[1]),
+    "adaptive_log_softmax": (lambda: nn.AdaptiveLogSoftmaxWithLoss(8, 20, [4, 10], div_value=2.0), [n(6, 8), i(20, 6)],
+                             lambda m, x, y: tuple(m(x, y))),
+    "adaptive_log_softmax_log_prob": (lambda: nn.AdaptiveLogSoftmaxWithLoss(8, 12, [3, 6, 9], head_bias=True), [n(4, 8)],
+                                      lambda m, x: m.log_prob(x)),
     "sync_batchnorm_one_process": (lambda: nn.SyncBatchNorm(3, momentum=None), [n(4, 3, 2, 2)], None),
     "transformer": (lambda: nn.Transformer(8, 2, 2, 1, 16, dropout=0.0, batch_first=True), [n(2, 5, 8), n(2, 4, 8)], None),
 }

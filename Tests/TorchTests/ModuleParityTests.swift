@@ -321,6 +321,13 @@ let moduleCases: [String: ModuleCase] = [
         vectorToParameters(x[0].detach(), m.parameters())
         return [m(x[1])]
     },
+    "adaptive_log_softmax": ModuleCase({ AdaptiveLogSoftmaxWithLoss(inFeatures: 8, nClasses: 20, cutoffs: [4, 10], divValue: 2) }) { m, x in
+        let r = (m as! AdaptiveLogSoftmaxWithLoss)(x[0], x[1])
+        return [r.output, r.loss]
+    },
+    "adaptive_log_softmax_log_prob": ModuleCase({
+        AdaptiveLogSoftmaxWithLoss(inFeatures: 8, nClasses: 12, cutoffs: [3, 6, 9], headBias: true)
+    }) { m, x in [(m as! AdaptiveLogSoftmaxWithLoss).logProb(x[0])] },
     "sync_batchnorm_one_process": ModuleCase { SyncBatchNorm(3, momentum: nil) },
     "transformer": ModuleCase({
         Transformer(dModel: 8, nhead: 2, numEncoderLayers: 2, numDecoderLayers: 1, dimFeedforward: 16, dropout: 0, batchFirst: true)

@@ -86,6 +86,7 @@ public enum Init {
     @discardableResult
     public static func kaimingUniform_(_ t: Tensor, a: Double = 0, mode: FanMode = .fanIn,
                                        nonlinearity: String = "leaky_relu", generator: Generator? = nil) -> Tensor {
+        guard t.numel > 0 else { return t }
         let bound = (3.0).squareRoot() * kaimingStd(t, a: a, mode: mode, nonlinearity: nonlinearity)
         return uniform_(t, a: -bound, b: bound, generator: generator)
     }
@@ -94,7 +95,8 @@ public enum Init {
     @discardableResult
     public static func kaimingNormal_(_ t: Tensor, a: Double = 0, mode: FanMode = .fanIn,
                                       nonlinearity: String = "leaky_relu", generator: Generator? = nil) -> Tensor {
-        normal_(t, mean: 0, std: kaimingStd(t, a: a, mode: mode, nonlinearity: nonlinearity), generator: generator)
+        guard t.numel > 0 else { return t }
+        return normal_(t, mean: 0, std: kaimingStd(t, a: a, mode: mode, nonlinearity: nonlinearity), generator: generator)
     }
 
     /// Samples of N(mean, std²) truncated to [a, b] (inverse-CDF method, as PyTorch).
