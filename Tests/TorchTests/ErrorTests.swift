@@ -99,6 +99,24 @@ final class ErrorTests: XCTestCase {
             _ = MultiheadAttention(embedDim: 10, numHeads: 3)
         }
         assertTorchError("GradScaler: growthFactor should be > 1, got 0.5") { _ = GradScaler(growthFactor: 0.5) }
+        assertTorchError("Linear.registerModule: a registered name can't be empty or contain \".\", got \"a.b\"") {
+            Linear(1, 1).registerModule("a.b", Linear(1, 1))
+        }
+        assertTorchError("LSTM: input.size(-1) must be equal to inputSize. Expected 4, got 3") {
+            _ = LSTM(4, 5)(Tensor.ones([2, 3, 3]))
+        }
+        assertTorchError("GRU: for batched 3-D input, the initial states should be 3-D, got 2-D") {
+            _ = GRU(4, 5)(Tensor.ones([2, 3, 4]), Tensor.zeros([3, 5]))
+        }
+        assertTorchError("LSTM: projSize has to be non-negative and smaller than hiddenSize, got 5") {
+            _ = LSTM(4, 5, projSize: 5)
+        }
+        assertTorchError("padPackedSequence: expected totalLength to be at least the length of the longest sequence (3), got 2") {
+            _ = padPackedSequence(packSequence([Tensor.ones([3, 2]), Tensor.ones([1, 2])]), totalLength: 2)
+        }
+        assertTorchError("Transformer does not define forward(_:) for a single tensor") {
+            _ = Sequential { Transformer(dModel: 4, nhead: 2, numEncoderLayers: 1, numDecoderLayers: 1) }(Tensor.ones([2, 1, 4]))
+        }
     }
 
     /// A misspelt optimizer option or a state from another optimizer is an error naming it, not a

@@ -34,6 +34,33 @@ final class ModuleTests: XCTestCase {
         XCTAssertTrue(net.parameters().allSatisfy(\.requiresGrad))
     }
 
+    /// Parts whose number is chosen at run time, registered by name, as PyTorch's
+    /// `register_parameter`, `register_buffer` and `add_module`.
+    func testParametersBuffersAndModulesRegisteredByName() throws {
+        final class Stack: Module {
+            @Parameter var gain = Tensor.ones([2])
+            init(depth: Int) {
+                super.init()
+                for i in 0..<depth { registerModule("block\(i)", Linear(2, 2)) }
+                registerParameter("scale", Tensor.full([2], 3.0))
+                registerBuffer("step", Tensor(Int64(0)), persistent: false)
+                registerBuffer("total", Tensor.zeros([2]))
+            }
+        }
+        let stack = Stack(depth: 3)
+        XCTAssertEqual(stack.stateDict().keys, ["gain", "scale", "total", "block0.weight", "block0.bias", "block1.weight",
+                                                "block1.bias", "block2.weight", "block2.bias"])
+        XCTAssertEqual(stack.namedBuffers().map(\.0), ["step", "total"])
+        XCTAssertTrue(stack.getParameter("scale")!.requiresGrad)
+        XCTAssertTrue(stack.getParameter("block1.weight")! === (stack.getSubmodule("block1") as! Linear).weight)
+        XCTAssertNil(stack.getParameter("step"), "a buffer is not a parameter")
+        XCTAssertEqual(stack.getBuffer("step")?.item(as: Int64.self), 0)
+        XCTAssertNil(stack.getSubmodule("block3"))
+        stack.registerParameter("scale", nil)
+        XCTAssertFalse(stack.stateDict().keys.contains("scale"), "a nil parameter keeps the name without a tensor")
+        try stack.loadStateDict(Stack(depth: 3).stateDict(), strict: false)
+    }
+
     func testTrainEvalFreezeAndZeroGrad() {
         let net = TinyNet()
         net.eval()
