@@ -169,7 +169,7 @@ open class RNNBase: Module {
 }
 
 /// A multi-layer Elman RNN with tanh or ReLU (`nn.RNN`).
-public final class RNN: RNNBase {
+public final class RNN: RNNBase, SingleStateRNN {
     /// The nonlinearity of an Elman RNN.
     public enum Nonlinearity: String, Sendable {
         case tanh, relu
@@ -181,26 +181,6 @@ public final class RNN: RNNBase {
         super.init(mode: nonlinearity == .tanh ? .rnnTanh : .rnnRelu, inputSize: inputSize, hiddenSize: hiddenSize,
                    numLayers: numLayers, bias: bias, batchFirst: batchFirst, dropout: dropout,
                    bidirectional: bidirectional, dtype: dtype)
-    }
-
-    /// The output sequence and the final hidden state (layers × directions, batch, hidden).
-    public func forward(_ input: Tensor, _ hx: Tensor?) -> (output: Tensor, h: Tensor) {
-        let r = run(input, batchSizes: nil, hx: hx.map { [$0] }, sortedIndices: nil, unsortedIndices: nil)
-        return (r.0, r.1[0])
-    }
-
-    /// The packed output and the final hidden state.
-    public func forward(_ input: PackedSequence, _ hx: Tensor? = nil) -> (output: PackedSequence, h: Tensor) {
-        let r = run(input, hx: hx.map { [$0] })
-        return (r.0, r.1[0])
-    }
-
-    /// Calls `forward(_:_:)`.
-    public func callAsFunction(_ input: Tensor, _ hx: Tensor?) -> (output: Tensor, h: Tensor) { forward(input, hx) }
-
-    /// Calls `forward(_:_:)` on a packed batch.
-    public func callAsFunction(_ input: PackedSequence, _ hx: Tensor? = nil) -> (output: PackedSequence, h: Tensor) {
-        forward(input, hx)
     }
 }
 
@@ -242,14 +222,19 @@ public final class LSTM: RNNBase {
 }
 
 /// A multi-layer gated recurrent unit (`nn.GRU`).
-public final class GRU: RNNBase {
+public final class GRU: RNNBase, SingleStateRNN {
     public init(_ inputSize: Int, _ hiddenSize: Int, numLayers: Int = 1, bias: Bool = true, batchFirst: Bool = false,
                 dropout: Double = 0, bidirectional: Bool = false, dtype: DType = .float32) {
         super.init(mode: .gru, inputSize: inputSize, hiddenSize: hiddenSize, numLayers: numLayers, bias: bias,
                    batchFirst: batchFirst, dropout: dropout, bidirectional: bidirectional, dtype: dtype)
     }
+}
 
-    /// The output sequence and the final hidden state.
+/// A recurrent layer whose state is one hidden tensor (`RNN`, `GRU`; an LSTM has a cell state too).
+public protocol SingleStateRNN: RNNBase {}
+
+extension SingleStateRNN {
+    /// The output sequence and the final hidden state (layers × directions, batch, hidden).
     public func forward(_ input: Tensor, _ hx: Tensor?) -> (output: Tensor, h: Tensor) {
         let r = run(input, batchSizes: nil, hx: hx.map { [$0] }, sortedIndices: nil, unsortedIndices: nil)
         return (r.0, r.1[0])

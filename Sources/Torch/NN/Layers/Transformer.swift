@@ -3,6 +3,17 @@ public enum TransformerActivation: Sendable {
     case relu, gelu
 }
 
+/// A layer made again by `rebuild` with `layer`'s weights and mode (`copy.deepcopy`), drawing
+/// no random numbers.
+private func deepCopy<M: Module>(_ layer: M, _ rebuild: () -> M) -> M {
+    let generator = Generator.default()
+    let state = generator.state
+    let copy = rebuild()
+    generator.state = state
+    try! copy.loadStateDict(layer.stateDict())
+    return copy.train(layer.isTraining)
+}
+
 /// One transformer encoder layer (`nn.TransformerEncoderLayer`): self-attention then a
 /// feed-forward block, each with residual, dropout and LayerNorm, after (`normFirst: false`,
 /// the original) or before (`normFirst: true`) the block.
@@ -41,14 +52,7 @@ public final class TransformerEncoderLayer: Module {
 
     /// An independent layer with the same configuration and weights (`copy.deepcopy`),
     /// drawing no random numbers.
-    public func copy() -> TransformerEncoderLayer {
-        let generator = Generator.default()
-        let state = generator.state
-        let layer = rebuild()
-        generator.state = state
-        try! layer.loadStateDict(stateDict())
-        return layer.train(isTraining)
-    }
+    public func copy() -> TransformerEncoderLayer { deepCopy(self, rebuild) }
 
     public override func forward(_ x: Tensor) -> Tensor { forward(x, srcMask: nil) }
 
@@ -148,14 +152,7 @@ public final class TransformerDecoderLayer: Module {
 
     /// An independent layer with the same configuration and weights (`copy.deepcopy`),
     /// drawing no random numbers.
-    public func copy() -> TransformerDecoderLayer {
-        let generator = Generator.default()
-        let state = generator.state
-        let layer = rebuild()
-        generator.state = state
-        try! layer.loadStateDict(stateDict())
-        return layer.train(isTraining)
-    }
+    public func copy() -> TransformerDecoderLayer { deepCopy(self, rebuild) }
 
     /// Decodes `tgt` attending to `memory`; masks and padding masks as in `MultiheadAttention`,
     /// for the target's self-attention (`tgt…`) and the attention over the memory (`memory…`).
