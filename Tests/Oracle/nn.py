@@ -101,6 +101,15 @@ def causal_decoder(m, tgt, memory, pad):
     return m(tgt, memory, tgt_mask=mask, memory_key_padding_mask=pad, tgt_is_causal=True)
 
 
+class Symmetric(nn.Module):
+    def forward(self, x):
+        return x.triu() + x.triu(1).transpose(-1, -2)
+
+
+def symmetric_linear():
+    return nn.utils.parametrize.register_parametrization(nn.Linear(3, 3), "weight", Symmetric())
+
+
 CASES = {
     "linear": (lambda: nn.Linear(4, 3), [n(5, 4)], None),
     "linear_nobias": (lambda: nn.Linear(4, 3, bias=False), [n(2, 5, 4)], None),
@@ -284,6 +293,12 @@ CASES = {
                              lambda m, x, y: tuple(m(x, y))),
     "adaptive_log_softmax_log_prob": (lambda: nn.AdaptiveLogSoftmaxWithLoss(8, 12, [3, 6, 9], head_bias=True), [n(4, 8)],
                                       lambda m, x: m.log_prob(x)),
+    "weight_norm_linear": (lambda: nn.utils.parametrizations.weight_norm(nn.Linear(4, 3)), [n(5, 4)], None),
+    "weight_norm_conv_dim1": (lambda: nn.utils.parametrizations.weight_norm(nn.Conv1d(3, 4, 3), dim=1), [n(2, 3, 6)], None),
+    "spectral_norm_linear": (lambda: nn.utils.parametrizations.spectral_norm(nn.Linear(4, 3)), [n(5, 4)], None),
+    "spectral_norm_conv_transpose_eval": (lambda: nn.utils.parametrizations.spectral_norm(nn.ConvTranspose2d(3, 2, 3)).eval(),
+                                          [n(1, 3, 4, 4)], None),
+    "parametrize_symmetric": (symmetric_linear, [n(2, 3)], None),
     "sync_batchnorm_one_process": (lambda: nn.SyncBatchNorm(3, momentum=None), [n(4, 3, 2, 2)], None),
     "transformer": (lambda: nn.Transformer(8, 2, 2, 1, 16, dropout=0.0, batch_first=True), [n(2, 5, 8), n(2, 4, 8)], None),
 }

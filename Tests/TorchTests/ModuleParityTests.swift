@@ -19,6 +19,11 @@ private func loss<M: Module>(_ type: M.Type, _ call: @escaping (M, Tensor, Tenso
     { m, x in [call(m as! M, x[0], x[1])] }
 }
 
+/// A user's parametrization: a symmetric matrix from the upper triangle.
+final class Symmetric: Parametrization {
+    override func forward(_ x: Tensor) -> Tensor { x.triu() + x.triu(diagonal: 1).transpose(-1, -2) }
+}
+
 /// The Swift side of each case in Tests/Oracle/nn.py.
 let moduleCases: [String: ModuleCase] = [
     "linear": ModuleCase { Linear(4, 3) },
@@ -328,6 +333,11 @@ let moduleCases: [String: ModuleCase] = [
     "adaptive_log_softmax_log_prob": ModuleCase({
         AdaptiveLogSoftmaxWithLoss(inFeatures: 8, nClasses: 12, cutoffs: [3, 6, 9], headBias: true)
     }) { m, x in [(m as! AdaptiveLogSoftmaxWithLoss).logProb(x[0])] },
+    "weight_norm_linear": ModuleCase { weightNorm(Linear(4, 3)) },
+    "weight_norm_conv_dim1": ModuleCase { weightNorm(Conv1d(3, 4, kernelSize: 3), dim: 1) },
+    "spectral_norm_linear": ModuleCase { spectralNorm(Linear(4, 3)) },
+    "spectral_norm_conv_transpose_eval": ModuleCase { spectralNorm(ConvTranspose2d(3, 2, kernelSize: [3, 3])).eval() },
+    "parametrize_symmetric": ModuleCase { Parametrize.registerParametrization(Linear(3, 3), "weight", Symmetric()) },
     "sync_batchnorm_one_process": ModuleCase { SyncBatchNorm(3, momentum: nil) },
     "transformer": ModuleCase({
         Transformer(dModel: 8, nhead: 2, numEncoderLayers: 2, numDecoderLayers: 1, dimFeedforward: 16, dropout: 0, batchFirst: true)

@@ -61,6 +61,25 @@ final class ModuleTests: XCTestCase {
         try stack.loadStateDict(Stack(depth: 3).stateDict(), strict: false)
     }
 
+    /// A parametrized weight trains through its originals and keeps its value when the
+    /// parametrization is removed.
+    func testParametrizationsTrainAndCanBeRemoved() throws {
+        let linear = weightNorm(Linear(4, 3))
+        XCTAssertTrue(Parametrize.isParametrized(linear, "weight"))
+        XCTAssertEqual(linear.namedParameters().map(\.0), ["bias", "parametrizations.weight.original0", "parametrizations.weight.original1"])
+        let before = linear.weight.detach().clone()
+        let optimizer = SGD(linear.parameters(), lr: 0.1)
+        linear(Tensor.randn([5, 4])).square().sum().backward()
+        optimizer.step()
+        XCTAssertFalse(linear.weight.equal(before), "the weight moved with g and v")
+        let value = linear.weight.detach().clone()
+        Parametrize.removeParametrizations(linear, "weight")
+        XCTAssertFalse(Parametrize.isParametrized(linear))
+        XCTAssertEqual(linear.stateDict().keys, ["weight", "bias"])
+        XCTAssertTrue(linear.weight.equal(value))
+        XCTAssertTrue(linear.weight.requiresGrad)
+    }
+
     func testTrainEvalFreezeAndZeroGrad() {
         let net = TinyNet()
         net.eval()

@@ -63,7 +63,7 @@ open class Module {
                 let name = Self.snakeCase(label.hasPrefix("_") ? String(label.dropFirst()) : label)
                 switch child.value {
                 case let state as ModuleState:
-                    states.append((name, state))
+                    if state.parametrization == nil { states.append((name, state)) }
                 case let module as Module:
                     children.append((name, module))
                 case let list as ModuleArray:
@@ -75,7 +75,7 @@ open class Module {
                 }
             }
         }
-        return (states + registeredStates, children + registeredChildren)
+        return (states + registeredStates.filter { $0.1.parametrization == nil }, children + registeredChildren)
     }
 
     /// Registers `tensor` as a learnable parameter named `name` (`register_parameter`), replacing
@@ -96,6 +96,23 @@ open class Module {
         checkName(name, "registerModule")
         registeredChildren.removeAll { $0.0 == name }
         registeredChildren.append((name, module))
+    }
+
+    /// Removes the submodule registered as `name`.
+    func unregisterModule(_ name: String) {
+        registeredChildren.removeAll { $0.0 == name }
+    }
+
+    /// The parameter property or registered parameter named `name`, parametrized or not.
+    func parameterState(_ name: String) -> ModuleState? {
+        var mirror: Mirror? = Mirror(reflecting: self)
+        while let m = mirror, m.subjectType != Module.self {
+            for child in m.children where child.label.map({ Self.snakeCase($0.hasPrefix("_") ? String($0.dropFirst()) : $0) }) == name {
+                if let state = child.value as? ModuleState, !state.isBuffer { return state }
+            }
+            mirror = m.superclassMirror
+        }
+        return registeredStates.first { $0.0 == name && !$0.1.isBuffer }?.1
     }
 
     private func register(_ name: String, _ state: ModuleState) {

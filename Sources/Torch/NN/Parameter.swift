@@ -2,14 +2,18 @@
 public protocol TensorSlot {
     /// The tensor held, if any.
     var slotTensor: Tensor? { get }
+    /// A slot holding `tensor`.
+    static func holding(_ tensor: Tensor) -> Self
 }
 
 extension Tensor: TensorSlot {
     public var slotTensor: Tensor? { self }
+    public static func holding(_ tensor: Tensor) -> Tensor { tensor }
 }
 
 extension Optional: TensorSlot where Wrapped == Tensor {
     public var slotTensor: Tensor? { self }
+    public static func holding(_ tensor: Tensor) -> Tensor? { tensor }
 }
 
 /// What `Module` discovers by reflection: a learnable parameter or a buffer.
@@ -19,6 +23,9 @@ protocol ModuleState: AnyObject {
     var isPersistent: Bool { get }
     /// Runs before each read of the property (fully sharded training gathers the parameter there).
     var accessHook: (() -> Void)? { get set }
+    /// Computes the property on every read instead of the stored tensor, which is then no longer
+    /// discovered (a registered parametrization: its originals are found in its place).
+    var parametrization: (() -> Tensor)? { get set }
 }
 
 /// Marks a module property as a learnable parameter (`nn.Parameter`): it is found by
@@ -27,9 +34,11 @@ protocol ModuleState: AnyObject {
 public final class Parameter<Value: TensorSlot>: ModuleState {
     private var value: Value
     var accessHook: (() -> Void)?
+    var parametrization: (() -> Tensor)?
 
     public var wrappedValue: Value {
         get {
+            if let parametrization { return Value.holding(parametrization()) }
             accessHook?()
             return value
         }
@@ -64,6 +73,10 @@ public final class Buffer<Value: TensorSlot>: ModuleState {
 
     var tensor: Tensor? { wrappedValue.slotTensor }
     var accessHook: (() -> Void)? {
+        get { nil }
+        set {}
+    }
+    var parametrization: (() -> Tensor)? {
         get { nil }
         set {}
     }
