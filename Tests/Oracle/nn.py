@@ -1,9 +1,9 @@
 """Reference results for the layer and loss parity tests (Tests/TorchTests/ModuleParityTests.swift).
 
-For each case: the state dict of the module built right after torch.manual_seed(SEED) (its
-initialisation), its inputs, outputs, a weight per output, the gradients of sum(output *
-weight) with respect to the floating inputs and to every parameter, and the buffers after the
-forward pass. usage: nn.py OUT.safetensors
+For each case, in float32 and float64: the state dict of the module built right after
+torch.manual_seed(SEED) (its initialisation), its inputs, outputs, a weight per output, the
+gradients of sum(output * weight) with respect to the floating inputs and to every parameter, and
+the buffers after the forward pass. usage: nn.py OUT.safetensors
 """
 import sys
 
@@ -315,41 +315,48 @@ def make(spec, g):
     return torch.randint(0, int(kind[1:]), shape, generator=g)
 
 
+def run_case(out, g, name, build, specs, forward, dtype):
+    torch.manual_seed(SEED)
+    m = build().to(dtype)
+    params = dict(m.named_parameters())
+    for k, v in m.state_dict().items():
+        out["%s/init/%s" % (name, k)] = v.clone()
+    inputs = [make(s, g) for s in specs]
+    inputs = [x.to(dtype) if x.is_floating_point() else x for x in inputs]
+    for x in inputs:
+        if x.is_floating_point():
+            x.requires_grad_(True)
+    results = forward(m, *inputs) if forward else m(*inputs)
+    results = list(results) if isinstance(results, (tuple, list)) else [results]
+    loss = 0
+    for j, r in enumerate(results):
+        if r is None:
+            continue
+        out["%s/out%d" % (name, j)] = r.detach().contiguous()
+        w = torch.randn(r.shape, generator=g).to(r.dtype if r.is_floating_point() else dtype)
+        out["%s/w%d" % (name, j)] = w
+        loss = loss + (r * w).sum()
+    for k, x in enumerate(inputs):
+        out["%s/in%d" % (name, k)] = x.detach().clone()
+    leaves = [x for x in inputs if x.requires_grad] + list(params.values())
+    grads = torch.autograd.grad(loss, leaves, allow_unused=True)
+    names = ["in%d" % k for k, x in enumerate(inputs) if x.requires_grad] + list(params)
+    for key, grad in zip(names, grads):
+        if grad is not None:
+            out["%s/grad/%s" % (name, key)] = grad.contiguous()
+    for k, v in m.state_dict().items():
+        out["%s/after/%s" % (name, k)] = v.clone()
+    return ",".join(m.state_dict())
+
+
 def main(path):
+    """Every case in float32 (under its name) and in float64 (under NAME@f64)."""
     g = torch.Generator().manual_seed(99)
     out = {}
     metadata = {"cases": ",".join(CASES)}
     for name, (build, specs, forward) in CASES.items():
-        torch.manual_seed(SEED)
-        m = build()
-        params = dict(m.named_parameters())
-        for k, v in m.state_dict().items():
-            out["%s/init/%s" % (name, k)] = v.clone()
-        inputs = [make(s, g) for s in specs]
-        for x in inputs:
-            if x.is_floating_point():
-                x.requires_grad_(True)
-        results = forward(m, *inputs) if forward else m(*inputs)
-        results = list(results) if isinstance(results, (tuple, list)) else [results]
-        loss = 0
-        for j, r in enumerate(results):
-            if r is None:
-                continue
-            out["%s/out%d" % (name, j)] = r.detach().contiguous()
-            w = torch.randn(r.shape, generator=g)
-            out["%s/w%d" % (name, j)] = w
-            loss = loss + (r * w).sum()
-        for k, x in enumerate(inputs):
-            out["%s/in%d" % (name, k)] = x.detach().clone()
-        leaves = [x for x in inputs if x.requires_grad] + list(params.values())
-        grads = torch.autograd.grad(loss, leaves, allow_unused=True)
-        names = ["in%d" % k for k, x in enumerate(inputs) if x.requires_grad] + list(params)
-        for key, grad in zip(names, grads):
-            if grad is not None:
-                out["%s/grad/%s" % (name, key)] = grad.contiguous()
-        for k, v in m.state_dict().items():
-            out["%s/after/%s" % (name, k)] = v.clone()
-        metadata["order/" + name] = ",".join(m.state_dict())
+        metadata["order/" + name] = run_case(out, g, name, build, specs, forward, torch.float32)
+        run_case(out, g, name + "@f64", build, specs, forward, torch.float64)
     save_file(out, path, metadata=metadata)
 
 

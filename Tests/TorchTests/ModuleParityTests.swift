@@ -353,8 +353,10 @@ final class ModuleParityTests: XCTestCase {
         XCTAssertEqual(names, Set(moduleCases.keys))
     }
 
+    /// The state dict of case `name` (`name@f64` for its float64 run) at `stage`.
     private func stateDict(_ name: String, _ stage: String) -> StateDict {
-        let order = Self.reference.metadata["order/\(name)"]!.split(separator: ",").map(String.init)
+        let base = name.split(separator: "@").first.map(String.init) ?? name
+        let order = Self.reference.metadata["order/\(base)"]!.split(separator: ",").filter { !$0.isEmpty }.map(String.init)
         return StateDict(order.map { ($0, Self.reference.tensors["\(name)/\(stage)/\($0)"]!) })
     }
 
@@ -371,10 +373,15 @@ final class ModuleParityTests: XCTestCase {
         }
     }
 
-    func testForwardBackwardAndBuffersMatchPyTorch() throws {
+    func testForwardBackwardAndBuffersMatchPyTorchInFloat32() throws { try checkForwardBackwardAndBuffers(.float32) }
+
+    func testForwardBackwardAndBuffersMatchPyTorchInFloat64() throws { try checkForwardBackwardAndBuffers(.float64) }
+
+    private func checkForwardBackwardAndBuffers(_ dtype: DType) throws {
         let tensors = Self.reference.tensors
-        for (name, c) in moduleCases.sorted(by: { $0.key < $1.key }) {
-            let module = c.build()
+        for (base, c) in moduleCases.sorted(by: { $0.key < $1.key }) {
+            let name = dtype == .float64 ? base + "@f64" : base
+            let module = c.build().to(dtype: dtype)
             try module.loadStateDict(stateDict(name, "init"))
             var inputs: [Tensor] = []
             while let t = tensors["\(name)/in\(inputs.count)"] {
@@ -387,6 +394,7 @@ final class ModuleParityTests: XCTestCase {
                     XCTAssertNil(tensors["\(name)/out\(j)"], "\(name): output \(j) missing")
                     continue
                 }
+                XCTAssertEqual(out.dtype, tensors["\(name)/out\(j)"]!.dtype, "\(name) output \(j)'s dtype")
                 assertClose(out.detach(), tensors["\(name)/out\(j)"]!, rtol: 1e-5, atol: 1e-6, "\(name) output \(j)")
                 let term = (out * tensors["\(name)/w\(j)"]!).sum()
                 total = total.map { $0 + term } ?? term
