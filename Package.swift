@@ -42,6 +42,7 @@ let package = Package(
     products: [
         .library(name: "Torch", targets: ["Torch"]),
         .library(name: "Lightning", targets: ["Lightning"]),
+        .library(name: "Metrics", targets: ["Metrics"]),
         .library(name: "LightningCLI", targets: ["LightningCLI"]),
         .library(name: "ExampleSupport", targets: ["ExampleSupport"]),
         // Opened at run time when a job uses the NCCL backend (GPU machines); nothing links it.
@@ -78,7 +79,8 @@ let package = Package(
             name: "LightningCommand",
             capability: .command(intent: .custom(verb: "lightning", description: "swift-lightning's set-up and bundling commands"))
         ),
-        .target(name: "Lightning", dependencies: ["Torch"]),
+        .target(name: "Metrics", dependencies: ["Torch"]),
+        .target(name: "Lightning", dependencies: ["Torch", "Metrics"]),
         .target(name: "LightningCLI", dependencies: [
             "Lightning", "Torch", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Yams", package: "Yams"),
@@ -118,10 +120,11 @@ let package = Package(
                 .unsafeFlags(linkFlags),
             ]
         ),
-        .executableTarget(name: "DistributedWorker", dependencies: ["Lightning", "Torch"], path: "Tests/DistributedWorker"),
+        .executableTarget(name: "DistributedWorker", dependencies: ["Lightning", "Metrics", "Torch"], path: "Tests/DistributedWorker"),
         .target(name: "TestSupport", dependencies: ["Torch"], path: "Tests/Support"),
         .testTarget(name: "TorchTests", dependencies: ["Torch", "TestSupport"]),
-        .testTarget(name: "LightningTests", dependencies: ["Lightning", "LightningCLI", "Torch", "TestSupport"]),
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Torch", "TestSupport"]),
+        .testTarget(name: "LightningTests", dependencies: ["Lightning", "LightningCLI", "Metrics", "Torch", "TestSupport"]),
     ],
     cxxLanguageStandard: .cxx17
 )

@@ -2,6 +2,7 @@
 // choose the job's shape; it writes each rank's weights, seen samples and metrics to --out.
 import Foundation
 import Lightning
+import Metrics
 import Torch
 
 var options: [String: String] = [:]
@@ -18,6 +19,17 @@ let activationCheckpointing = options["activation-checkpointing"] != nil
 let branch = options["branch"] != nil
 /// With `--batchnorm`, a BatchNorm1d follows the first layer (`--sync-batchnorm`: synchronised by the Trainer).
 let batchnorm = options["batchnorm"] != nil
+
+/// The metrics of the `--metric-shards` run, children of a module so that the strategy gives
+/// them its process group.
+final class MetricHolder: Module {
+    let accuracy = Accuracy(task: .multiclass, numClasses: 4, average: .macro)
+    let auroc = AUROC(task: .multiclass, numClasses: 4)
+    let mse = MeanSquaredError()
+    let spearman = SpearmanCorrCoef()
+    let mean = MeanMetric()
+    let scale = Linear(1, 1)
+}
 
 /// What every rank reports besides its weights.
 protocol Reporting: LightningModule<(Tensor, Tensor, Tensor)> {
@@ -175,6 +187,36 @@ do {
     let x = Tensor.randn([64, 8], generator: generator)
     let y = Tensor.randint(0, 4, [64], generator: generator)
     let data = TensorDataset(x, y, Tensor.arange(64))
+    // `--metric-shards`: no training; each rank updates metrics with its own, uneven share of 40
+    // scored samples (rank 0 the first 23, rank 1 the other 17) in batches of 5, and reports
+    // what `compute()` gives over both ranks.
+    if options["metric-shards"] != nil {
+        let fabric = try Fabric(devices: .count(devices), strategy: .ddp(timeout: 60))
+        try fabric.launch()
+        let metrics = MetricHolder()
+        _ = try fabric.setupModule(metrics)
+        let g = Generator(seed: 3)
+        let (scores, labels) = (Tensor.randn([40, 4], generator: g), Tensor.randint(0, 4, [40], generator: g))
+        let values = Tensor.randn([40], generator: g)
+        let targets = (values + Tensor.randn([40], generator: g) * 0.5).round()
+        let share = fabric.globalRank == 0 ? 0..<23 : 23..<40
+        for start in stride(from: share.lowerBound, to: share.upperBound, by: 5) {
+            let batch = start..<min(start + 5, share.upperBound)
+            metrics.accuracy.update(scores[batch], labels[batch])
+            metrics.auroc.update(scores[batch], labels[batch])
+            metrics.mse.update(values[batch], targets[batch])
+            metrics.spearman.update(values[batch], targets[batch])
+            _ = metrics.mean(values[batch])
+        }
+        let report: [String: Any] = [
+            "accuracy": metrics.accuracy.compute().item(), "auroc": metrics.auroc.compute().item(),
+            "mse": metrics.mse.compute().item(), "spearman": metrics.spearman.compute().item(),
+            "mean": metrics.mean.compute().item(),
+            "updates": metrics.accuracy.updates,
+        ]
+        try JSONSerialization.data(withJSONObject: report).write(to: URL(fileURLWithPath: "\(out)/report-rank\(fabric.globalRank).json"))
+        exit(0)
+    }
     let collateMs = UInt32(option("collate-ms", 0))
     let train = DataLoader(data, batchSize: batchSize, shuffle: options["shuffle"] != "false", numWorkers: option("workers", 0), seed: 7,
                            collate: Collate { samples in

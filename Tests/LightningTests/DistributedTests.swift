@@ -1,5 +1,6 @@
 import Foundation
 import Lightning
+import Metrics
 import TestSupport
 import Torch
 import XCTest
@@ -622,6 +623,32 @@ final class DistributedTests: XCTestCase {
             assertSameWeights(restored, try run.weights(rank: 0), bitwise: true, "\(strategy): Fabric.load of Fabric.save")
             let file = try TorchFile.load("\(run.dir)/fabric.ckpt")
             XCTAssertEqual(file["model"]?.stateDictValue?.keys.sorted(), try run.weights().keys.sorted())
+        }
+    }
+}
+
+/// Metrics synchronised across ranks through the strategy's process group.
+final class DistributedMetricTests: XCTestCase {
+    func testTwoProcessesWithUnevenSharesComputeTheOneProcessValues() throws {
+        let run = try DistributedTests.run(["devices": "2", "metric-shards": "1"])
+        XCTAssertEqual(run.result?.status, 0, "worker failed: \(run.result?.stderr ?? "")")
+        let g = Generator(seed: 3)
+        let (scores, labels) = (Tensor.randn([40, 4], generator: g), Tensor.randint(0, 4, [40], generator: g))
+        let values = Tensor.randn([40], generator: g)
+        let targets = (values + Tensor.randn([40], generator: g) * 0.5).round()
+        let expected: [String: Double] = [
+            "accuracy": Metric.F.accuracy(scores, labels, task: .multiclass, numClasses: 4, average: .macro).item(),
+            "auroc": Metric.F.auroc(scores, labels, task: .multiclass, numClasses: 4).item(),
+            "mse": Metric.F.meanSquaredError(values, targets).item(),
+            "spearman": Metric.F.spearmanCorrCoef(values, targets).item(),
+            "mean": values.mean().item(),
+        ]
+        for rank in 0..<2 {
+            let report = try DistributedTests.Run(dir: run.dir, result: nil).report(rank: rank)
+            for (name, value) in expected {
+                XCTAssertEqual(report[name] as? Double ?? .nan, value, accuracy: 1e-6, "rank \(rank): \(name)")
+            }
+            XCTAssertEqual(report["updates"] as? Int, rank == 0 ? 5 : 4, "each rank keeps its own updates")
         }
     }
 }

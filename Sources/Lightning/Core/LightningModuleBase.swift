@@ -1,3 +1,4 @@
+import Metrics
 import Torch
 
 /// The part of a `LightningModule` that does not depend on its batch type: hooks, logging,
@@ -86,6 +87,21 @@ open class LightningModuleBase: Module {
     public func log(_ name: String, _ value: Double, onStep: Bool? = nil, onEpoch: Bool? = nil, progressBar: Bool = false,
                     syncDist: Bool = false, batchSize: Int? = nil) {
         log(name, Tensor(value), onStep: onStep, onEpoch: onEpoch, progressBar: progressBar, syncDist: syncDist, batchSize: batchSize)
+    }
+
+    /// Logs a metric object (`self.log(name, self.acc)`): per step its value on the batch it was
+    /// last called on, per epoch its `compute()` over the whole epoch on every rank, after which
+    /// it is reset, as Lightning does with torchmetrics.
+    public func log(_ name: String, _ metric: Metric, onStep: Bool? = nil, onEpoch: Bool? = nil, progressBar: Bool = false) {
+        trainer?.record(name, metric: metric, onStep: onStep, onEpoch: onEpoch, progressBar: progressBar)
+    }
+
+    /// Logs every metric of a collection under its name with prefix and postfix
+    /// (`self.log_dict(collection)`).
+    public func logDict(_ collection: MetricCollection, onStep: Bool? = nil, onEpoch: Bool? = nil, progressBar: Bool = false) {
+        for (name, metric) in collection.metrics {
+            log(collection.fullName(name), metric, onStep: onStep, onEpoch: onEpoch, progressBar: progressBar)
+        }
     }
 
     /// Logs several metrics with the same options.

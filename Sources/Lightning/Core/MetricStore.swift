@@ -1,7 +1,9 @@
+import Metrics
 import Torch
 
 /// The values logged with `log` during one stage: the latest value per name, and a
-/// batch-size-weighted sum kept on the device for the epoch mean (no host sync per step).
+/// batch-size-weighted sum kept on the device for the epoch mean (no host sync per step); for
+/// a metric object, the object, which accumulates (and synchronises) by itself.
 final class MetricStore {
     struct Entry {
         var last: Tensor
@@ -11,6 +13,7 @@ final class MetricStore {
         var onEpoch: Bool
         var progressBar: Bool
         var syncDist: Bool
+        var metric: Metric?
     }
 
     private(set) var names: [String] = []
@@ -29,6 +32,14 @@ final class MetricStore {
         }
         if entries[name] == nil { names.append(name) }
         entries[name] = entry
+    }
+
+    /// Records a metric object: its latest batch value, and the object for the epoch value.
+    func log(_ name: String, metric: Metric, onStep: Bool, onEpoch: Bool, progressBar: Bool) {
+        let last = metric.batchValue ?? entries[name]?.last ?? Tensor(Float.nan)
+        if entries[name] == nil { names.append(name) }
+        entries[name] = Entry(last: last, onStep: onStep && metric.batchValue != nil, onEpoch: onEpoch,
+                              progressBar: progressBar, syncDist: false, metric: metric)
     }
 
     /// Values to log after a step: `name` or `name_step` when also aggregated per epoch;
@@ -53,7 +64,7 @@ final class MetricStore {
     /// Sums the epoch aggregates of `syncDist` values over ranks, so that epoch values are
     /// means over every rank's samples (one collective for all, once per epoch).
     func synchronizeEpochSums(strategy: StrategyPlugin) throws {
-        let synced = names.filter { entries[$0]!.syncDist && entries[$0]!.sum != nil }
+        let synced = names.filter { entries[$0]!.syncDist && entries[$0]!.sum != nil && entries[$0]!.metric == nil }
         guard strategy.worldSize > 1, !synced.isEmpty else { return }
         let sums = synced.map { entries[$0]!.sum!.reshape([-1]) }
         let packed = Tensor.cat(sums + [Tensor(synced.map { entries[$0]!.weight })])
@@ -70,6 +81,12 @@ final class MetricStore {
     func epochValues() -> [(String, Tensor, plainName: String, progressBar: Bool)] {
         names.compactMap { name in
             let e = entries[name]!
+            if let metric = e.metric {
+                guard e.onEpoch else { return nil }
+                let value = metric.compute()
+                metric.reset()
+                return (e.onStep ? name + "_epoch" : name, value, name, e.progressBar)
+            }
             guard e.onEpoch, let sum = e.sum, e.weight > 0 else { return nil }
             return (e.onStep ? name + "_epoch" : name, (sum / e.weight).to(dtype: e.last.dtype), name, e.progressBar)
         }

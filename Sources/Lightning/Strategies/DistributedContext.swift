@@ -1,4 +1,5 @@
 import Foundation
+import Metrics
 import Torch
 
 /// The process group of one strategy's job (what Lightning's `ParallelStrategy` holds with its
@@ -23,12 +24,13 @@ public final class DistributedContext {
 
     /// Joins the job on `device` (starting the other local ranks when this process starts them),
     /// moves `module` there, gives every rank rank 0's parameters and buffers, and gives the
-    /// synchronised batch norms without a group of their own this one.
+    /// synchronised batch norms and the metrics without a group of their own this one.
     public func setup(_ module: Module, device: Device) throws -> ProcessGroup {
         let group = try connect(device: device)
         for case let norm as BatchNorm in module.modules() where norm.isSynchronized && norm.processGroup == nil {
             norm.processGroup = group
         }
+        for case let metric as Metric in module.modules() where metric.processGroup == nil { metric.processGroup = group }
         module.to(device: device)
         try withNoGrad { try group.broadcastCoalesced(module.parameters() + module.buffers()) }
         return group

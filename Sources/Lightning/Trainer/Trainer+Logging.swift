@@ -1,3 +1,4 @@
+import Metrics
 import Torch
 
 extension Trainer {
@@ -16,6 +17,16 @@ extension Trainer {
                                                              onStep: onStep ?? training, onEpoch: onEpoch ?? !training,
                                                              progressBar: progressBar, syncDist: syncDist)
         if training || onStep == true { callbackMetrics[name] = value.detach() }
+    }
+
+    /// Records a metric object logged by the module: its batch value per step, its value over
+    /// the epoch when the epoch ends.
+    func record(_ name: String, metric: Metric, onStep: Bool?, onEpoch: Bool?, progressBar: Bool) {
+        guard let stage = runningStage, !options.barebones else { return }
+        let training = stage.isTraining
+        (training ? trainingMetrics : evaluationMetrics).log(name, metric: metric, onStep: onStep ?? training,
+                                                             onEpoch: onEpoch ?? !training, progressBar: progressBar)
+        if let value = metric.batchValue, training || onStep == true { callbackMetrics[name] = value }
     }
 
     /// Publishes the step values of the training stage (every `logEveryNSteps` steps to loggers).

@@ -54,9 +54,10 @@ func check(_ status: Int32, _ operation: @autoclosure () -> String) {
     if status < 0 { torchFailure(operation()) }
 }
 
-/// Reports a bad argument found on the Swift side: thrown at the end of a `withTorchErrors`
-/// scope (the caller then goes on with a placeholder), or stops the process outside one.
-func argumentError(_ operation: String, _ message: String) {
+/// Reports a bad argument found on the Swift side (by a layer, a metric, your own module) as a
+/// failing operation is reported: thrown at the end of a `withTorchErrors` scope (the caller
+/// then goes on with a placeholder), or stops the process outside one.
+public func argumentError(_ operation: String, _ message: String) {
     if !ct_record_error("\(operation): \(message)") {
         fatalError("Torch error in \(operation): \(message)")
     }
