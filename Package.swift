@@ -95,6 +95,7 @@ let package = Package(
                                                                 .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Examples/Fabric", exclude: ["README.md"]),
         .executableTarget(name: "BenchOpOverhead", dependencies: ["Torch"], path: "bench/OpOverhead/Swift"),
+        .executableTarget(name: "BenchMetrics", dependencies: ["Metrics", "Torch"], path: "bench/Metrics/Swift"),
         .executableTarget(name: "BenchDataLoader", dependencies: ["Lightning", "Torch"], path: "bench/DataLoader/Swift"),
         .executableTarget(name: "BenchProgressBar", dependencies: ["Lightning", "Torch"], path: "bench/ProgressBar"),
         .executableTarget(name: "BenchWorkloads", dependencies: ["Lightning", "Torch"], path: "bench/Workloads/Swift"),

@@ -143,6 +143,11 @@ extension Metric {
             once(Perplexity(ignoreIndex: ignoreIndex), preds, target)
         }
 
+        public static func structuralSimilarityIndexMeasure(_ preds: Tensor, _ target: Tensor, dataRange: Double? = nil,
+                                                            sigma: Double = 1.5) -> Tensor {
+            once(StructuralSimilarityIndexMeasure(dataRange: dataRange, sigma: sigma), preds, target)
+        }
+
         public static func peakSignalNoiseRatio(_ preds: Tensor, _ target: Tensor, dataRange: Double, base: Double = 10) -> Tensor {
             once(PeakSignalNoiseRatio(dataRange: dataRange, base: base), preds, target)
         }

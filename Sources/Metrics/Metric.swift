@@ -32,6 +32,7 @@ open class Metric: Module {
         var value: Value
         let initial: Tensor?
         let reduction: StateReduction
+        var persistent = false
     }
 
     private var stateNames: [String] = []
@@ -45,11 +46,25 @@ open class Metric: Module {
 
     public override init() { super.init() }
 
-    /// Declares a tensor state starting at `initial` (copied at every reset).
-    public func addState(_ name: String, _ initial: Tensor, reduction: StateReduction) {
+    /// Declares a tensor state starting at `initial` (copied at every reset); a `persistent` one
+    /// is saved in the state dict of the module holding the metric, and so in checkpoints.
+    public func addState(_ name: String, _ initial: Tensor, reduction: StateReduction, persistent: Bool = false) {
         if reduction == .cat { argumentError("\(type(of: self)).addState", "a .cat state is a list: declare it with addListState") }
         if states[name] == nil { stateNames.append(name) }
-        states[name] = State(value: .tensor(initial.clone()), initial: initial.clone(), reduction: reduction)
+        states[name] = State(value: .tensor(initial.clone()), initial: initial.clone(), reduction: reduction, persistent: persistent)
+    }
+
+    /// Saves the tensor states in state dicts and checkpoints, or stops saving them
+    /// (torchmetrics' `persistent`; off by default, as there).
+    public func persistent(_ flag: Bool = true) {
+        for name in stateNames where states[name]!.initial != nil { states[name]!.persistent = flag }
+    }
+
+    public override var extraStateTensors: [(String, Tensor)] {
+        stateNames.compactMap { name in
+            guard let state = states[name], state.persistent, case .tensor(let t) = state.value else { return nil }
+            return (name, t)
+        }
     }
 
     /// Declares a list state, concatenated along the first dimension (`dist_reduce_fx="cat"`).
@@ -73,14 +88,15 @@ open class Metric: Module {
             argumentError("\(type(of: self)).setState", "no tensor state named \"\(name)\"")
             return
         }
-        states[name]!.value = .tensor(value.detach())
+        states[name]!.value = .tensor(value.detach().clone())
         cached = nil
     }
 
-    /// Adds `value` to a `.sum` state.
+    /// Adds `value` to a `.sum` state; the state moves to `value`'s device (states follow the
+    /// data, so a metric on a GPU never copies a batch to the host).
     public func accumulate(_ name: String, _ value: Tensor) {
         let current = state(name)
-        setState(name, current + value.to(device: current.device, dtype: current.dtype))
+        setState(name, current.to(device: value.device) + value.to(dtype: current.dtype))
     }
 
     /// Appends a batch to a list state.

@@ -15,6 +15,7 @@ extension RegressionMetric: PredictionMetric {}
 extension KLDivergence: PredictionMetric {}
 extension Perplexity: PredictionMetric {}
 extension PeakSignalNoiseRatio: PredictionMetric {}
+extension StructuralSimilarityIndexMeasure: PredictionMetric {}
 
 /// Several metrics of the same predictions, updated, computed and reset together
 /// (`torchmetrics.MetricCollection`); their names get `prefix` and `postfix` (`"val_"`).

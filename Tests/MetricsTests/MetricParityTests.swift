@@ -116,11 +116,14 @@ let metricCases: [String: MetricCase] = [
     "running_mean": .values { RunningMean(window: 2) },
     "perplexity_ignored": .pair { Perplexity(ignoreIndex: -100) },
     "psnr_range": .pair { PeakSignalNoiseRatio(dataRange: 1) },
+    "ssim": .pair { StructuralSimilarityIndexMeasure(dataRange: 1) },
+    "ssim_batch_range": .pair { StructuralSimilarityIndexMeasure() },
     "psnr_base2": .pair { PeakSignalNoiseRatio(dataRange: 2, base: 2) },
 ]
 
 /// Every metric against torchmetrics on the same inputs, fed in uneven batches: each batch's
-/// value (forward) and the value over all of them (compute).
+/// value (forward) and the value over all of them (compute), which one batch of everything
+/// gives too.
 final class MetricParityTests: XCTestCase {
     static let reference = oracleReference("metrics.py")
 
@@ -160,6 +163,13 @@ final class MetricParityTests: XCTestCase {
             }
             let results: [Tensor]
             if case .curve(_, let read) = c { results = read(metric as! PredictionMetric) } else { results = [metric.compute()] }
+            // The same data in one batch gives the same value (a running mean is over its last updates only).
+            if case .pair(let build) = c {
+                let whole = build()
+                whole.update(inputs[0], inputs[1])
+                assertClose(whole.compute().to(dtype: .float64), results[0].to(dtype: .float64), rtol: 1e-4, atol: 1e-5,
+                            "\(name): one batch against three")
+            }
             for (j, result) in results.enumerated() {
                 let expected = tensors["\(name)/expected/\(j)"]!
                 XCTAssertEqual(result.shape, expected.shape, "\(name): shape of result \(j)")

@@ -104,6 +104,11 @@ def tokens():
     return [randn(N, 6, 9), with_ignored(randint(9, N, 6), -100)]
 
 
+def big_images():
+    clean = rand(N, 2, 16, 16)
+    return [(clean + rand(N, 2, 16, 16) * 0.2).clamp(0, 1), clean]
+
+
 def images():
     return [rand(N, 3, 4, 4), rand(N, 3, 4, 4)]
 
@@ -209,6 +214,8 @@ CASES = {
     "running_mean": (lambda: tm.RunningMean(window=2), values),
     "perplexity_ignored": (lambda: tm.text.Perplexity(ignore_index=-100), tokens),
     "psnr_range": (lambda: tm.image.PeakSignalNoiseRatio(data_range=1.0), images),
+    "ssim": (lambda: tm.image.StructuralSimilarityIndexMeasure(data_range=1.0), big_images),
+    "ssim_batch_range": (tm.image.StructuralSimilarityIndexMeasure, big_images),
     "psnr_base2": (lambda: tm.image.PeakSignalNoiseRatio(data_range=2.0, base=2), images),
 }
 

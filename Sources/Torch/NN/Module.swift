@@ -281,14 +281,19 @@ open class Module {
         return self
     }
 
-    /// Parameters and persistent buffers by dotted name, in PyTorch's order (each module's
-    /// parameters, then its buffers, then its children's).
+    /// Tensors a module saves in its state dict besides its parameters and buffers (a metric's
+    /// persistent states), by name; loading a state dict copies into them in place.
+    open var extraStateTensors: [(String, Tensor)] { [] }
+
+    /// Parameters, persistent buffers and extra state tensors by dotted name, in PyTorch's order
+    /// (each module's parameters, then its buffers, then its children's).
     public func stateDict() -> StateDict {
         var out = StateDict()
         for (prefix, module) in namedModules() {
             let states = module.reflect().states
-            for (name, state) in states.filter({ !$0.1.isBuffer }) + states.filter({ $0.1.isBuffer && $0.1.isPersistent }) {
-                guard let t = state.tensor else { continue }
+            let own = (states.filter({ !$0.1.isBuffer }) + states.filter({ $0.1.isBuffer && $0.1.isPersistent }))
+                .compactMap { name, state in state.tensor.map { (name, $0) } }
+            for (name, t) in own + module.extraStateTensors {
                 out[prefix.isEmpty ? name : prefix + "." + name] = t.detach()
             }
         }
