@@ -73,6 +73,66 @@ final class GeneratedOperatorTests: XCTestCase {
         XCTAssertGreaterThan(gradients, 100)
     }
 
+    /// Operators of several arguments: up to three float matrices and fixed values for the other
+    /// required arguments (the cases the generator writes), forward and each input's gradient.
+    func testSeveralArgumentOperatorsAgreeWithPyTorch() throws {
+        let dir = try temporaryDirectory()
+        let names = generatedSeveralArgumentCases.map { "\($0.name) \($0.overload)\t\($0.spec)" }
+        try names.joined(separator: "\n").write(toFile: dir + "/names.txt", atomically: true, encoding: .utf8)
+        _ = try runOracle("generated_ops.py", [dir + "/names.txt", dir + "/out.safetensors"])
+        let (reference, metadata) = try Safetensors.load(dir + "/out.safetensors")
+        let refused = Set((metadata["refused"] ?? "").split(separator: "\n").map(String.init))
+        let inputs = try (0..<3).map { try XCTUnwrap(reference["input\($0)"]) }
+        var compared = 0, gradients = 0
+        let unspecified = ["empty", "fbgemm", "new_empty"]
+        for (case_, key) in zip(generatedSeveralArgumentCases, names) where !unspecified.contains(where: { key.contains($0) }) {
+            guard let expected = reference[key] else {
+                XCTAssertTrue(refused.contains(key), "\(key): no reference and not refused by PyTorch")
+                continue
+            }
+            manualSeed(0)
+            let sources = inputs.map { $0.clone().requiresGrad_() }
+            let got: Tensor
+            do {
+                got = try withTorchErrors { case_.call(sources) }
+            } catch {
+                XCTFail("\(key): PyTorch computes it, Swift failed: \(error)")
+                continue
+            }
+            XCTAssertEqual(got.shape, expected.shape, key)
+            XCTAssertEqual(got.dtype, expected.dtype, key)
+            guard got.shape == expected.shape, got.dtype == expected.dtype else { continue }
+            let same = got.dtype.isFloatingPoint ? got.to(dtype: .float64).allclose(expected.to(dtype: .float64), rtol: 1e-6, atol: 1e-7, equalNaN: true)
+                : got.equal(expected)
+            XCTAssertTrue(same, "\(key): \(got) vs \(expected)")
+            compared += 1
+            let expectedGrads = (0..<3).map { reference["grad\($0)/" + key] }
+            guard expectedGrads.contains(where: { $0 != nil }) else { continue }
+            do {
+                try withTorchErrors {
+                    let weights = Tensor.linspace(-1, 1, steps: got.numel, dtype: got.dtype).reshape(got.shape)
+                    (got * weights).sum().backward()
+                }
+            } catch {
+                XCTFail("\(key): PyTorch differentiates it, Swift failed: \(error)")
+                continue
+            }
+            for (k, expectedGrad) in expectedGrads.enumerated() {
+                guard let expectedGrad else { continue }
+                guard let grad = sources[k].grad else {
+                    XCTFail("\(key): no gradient of input \(k) in Swift")
+                    continue
+                }
+                assertClose(grad.to(dtype: .float64), expectedGrad.to(dtype: .float64), rtol: 1e-5, atol: 1e-6, "gradient \(k) of \(key)")
+            }
+            gradients += 1
+        }
+        print("generic oracle: \(compared) of \(generatedSeveralArgumentCases.count) several-argument operators compared with PyTorch "
+              + "(\(gradients) with their gradients), \(refused.count) refused by PyTorch on those inputs")
+        XCTAssertGreaterThan(compared, 200)
+        XCTAssertGreaterThan(gradients, 150)
+    }
+
     /// What docs/ops.md shows: overloads by type, Python's scalar semantics, tuples, lists, in place.
     func testTheDocumentedCallsBehaveAsInPython() throws {
         let x = Tensor([3, 1, 2] as [Float])
