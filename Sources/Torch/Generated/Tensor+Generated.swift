@@ -19,6 +19,15 @@ extension Tensor {
     public func alignAs(_ a1: Tensor) -> Tensor {
         return ATen.alignAs(self, a1)
     }
+    /// `abs(Tensor self) -> Tensor`
+    public func abs() -> Tensor {
+        return ATen.abs(self)
+    }
+    /// `abs_(Tensor(a!) self) -> Tensor(a!)`
+    @discardableResult
+    public func abs_() -> Tensor {
+        return ATen.abs_(self)
+    }
     /// `absolute(Tensor self) -> Tensor`
     public func absolute() -> Tensor {
         return ATen.absolute(self)
@@ -244,6 +253,15 @@ extension Tensor {
     public func broadcastTo(size a1: [Int]) -> Tensor {
         return ATen.broadcastTo(self, size: a1)
     }
+    /// `ceil(Tensor self) -> Tensor`
+    public func ceil() -> Tensor {
+        return ATen.ceil(self)
+    }
+    /// `ceil_(Tensor(a!) self) -> Tensor(a!)`
+    @discardableResult
+    public func ceil_() -> Tensor {
+        return ATen.ceil_(self)
+    }
     /// `unsafe_chunk(Tensor self, int chunks, int dim=0) -> Tensor[]`
     public func unsafeChunk(chunks a1: Int, dim a2: Int = 0) -> [Tensor] {
         return ATen.unsafeChunk(self, chunks: a1, dim: a2)
@@ -313,6 +331,19 @@ extension Tensor {
     @discardableResult
     public func clip_(min a1: Tensor?, max a2: Tensor?) -> Tensor {
         return ATen.clip_(self, min: a1, max: a2)
+    }
+    /// `contiguous(Tensor(a) self, *, MemoryFormat memory_format=contiguous_format) -> Tensor(a)`
+    public func contiguous(memoryFormat a1: MemoryFormat = .contiguous) -> Tensor {
+        return ATen.contiguous(self, memoryFormat: a1)
+    }
+    /// `cos(Tensor self) -> Tensor`
+    public func cos() -> Tensor {
+        return ATen.cos(self)
+    }
+    /// `cos_(Tensor(a!) self) -> Tensor(a!)`
+    @discardableResult
+    public func cos_() -> Tensor {
+        return ATen.cos_(self)
     }
     /// `cosh(Tensor self) -> Tensor`
     public func cosh() -> Tensor {
@@ -478,6 +509,15 @@ extension Tensor {
     public func erfc_() -> Tensor {
         return ATen.erfc_(self)
     }
+    /// `exp(Tensor self) -> Tensor`
+    public func exp() -> Tensor {
+        return ATen.exp(self)
+    }
+    /// `exp_(Tensor(a!) self) -> Tensor(a!)`
+    @discardableResult
+    public func exp_() -> Tensor {
+        return ATen.exp_(self)
+    }
     /// `exp2(Tensor self) -> Tensor`
     public func exp2() -> Tensor {
         return ATen.exp2(self)
@@ -499,6 +539,19 @@ extension Tensor {
     /// `expand_as(Tensor(a) self, Tensor other) -> Tensor(a)`
     public func expandAs(_ a1: Tensor) -> Tensor {
         return ATen.expandAs(self, a1)
+    }
+    /// `flatten.using_ints(Tensor(a) self, int start_dim=0, int end_dim=-1) -> Tensor(a)`
+    public func flatten(startDim a1: Int = 0, endDim a2: Int = -1) -> Tensor {
+        return ATen.flatten(self, startDim: a1, endDim: a2)
+    }
+    /// `floor(Tensor self) -> Tensor`
+    public func floor() -> Tensor {
+        return ATen.floor(self)
+    }
+    /// `floor_(Tensor(a!) self) -> Tensor(a!)`
+    @discardableResult
+    public func floor_() -> Tensor {
+        return ATen.floor_(self)
     }
     /// `frac(Tensor self) -> Tensor`
     public func frac() -> Tensor {
@@ -539,6 +592,10 @@ extension Tensor {
     /// `isclose(Tensor self, Tensor other, float rtol=1e-05, float atol=1e-08, bool equal_nan=False) -> Tensor`
     public func isclose(_ a1: Tensor, rtol a2: Double = 1e-05, atol a3: Double = 1e-08, equalNan a4: Bool = false) -> Tensor {
         return ATen.isclose(self, a1, rtol: a2, atol: a3, equalNan: a4)
+    }
+    /// `isnan(Tensor self) -> Tensor`
+    public func isnan() -> Tensor {
+        return ATen.isnan(self)
     }
     /// `is_distributed(Tensor self) -> bool`
     public func isDistributed() -> Bool {
@@ -606,6 +663,15 @@ extension Tensor {
     public func ldexp_(_ a1: Tensor) -> Tensor {
         return ATen.ldexp_(self, a1)
     }
+    /// `log(Tensor self) -> Tensor`
+    public func log() -> Tensor {
+        return ATen.log(self)
+    }
+    /// `log_(Tensor(a!) self) -> Tensor(a!)`
+    @discardableResult
+    public func log_() -> Tensor {
+        return ATen.log_(self)
+    }
     /// `log10(Tensor self) -> Tensor`
     public func log10() -> Tensor {
         return ATen.log10(self)
@@ -614,6 +680,15 @@ extension Tensor {
     @discardableResult
     public func log10_() -> Tensor {
         return ATen.log10_(self)
+    }
+    /// `log1p(Tensor self) -> Tensor`
+    public func log1p() -> Tensor {
+        return ATen.log1p(self)
+    }
+    /// `log1p_(Tensor(a!) self) -> Tensor(a!)`
+    @discardableResult
+    public func log1p_() -> Tensor {
+        return ATen.log1p_(self)
     }
     /// `log2(Tensor self) -> Tensor`
     public func log2() -> Tensor {
@@ -649,6 +724,10 @@ extension Tensor {
     @discardableResult
     public func xlogy_(other a1: Scalar) -> Tensor {
         return ATen.xlogy_(self, other: a1)
+    }
+    /// `log_softmax.int(Tensor self, int dim, ScalarType? dtype=None) -> Tensor`
+    public func logSoftmax(dim a1: Int, dtype a2: DType? = nil) -> Tensor {
+        return ATen.logSoftmax(self, dim: a1, dtype: a2)
     }
     /// `logcumsumexp(Tensor self, int dim) -> Tensor`
     public func logcumsumexp(dim a1: Int) -> Tensor {
@@ -737,6 +816,14 @@ extension Tensor {
     public func narrowCopy(dim a1: Int, start a2: Int, length a3: Int) -> Tensor {
         return ATen.narrowCopy(self, dim: a1, start: a2, length: a3)
     }
+    /// `narrow(Tensor(a) self, int dim, SymInt start, SymInt length) -> Tensor(a)`
+    public func narrow(dim a1: Int, start a2: Int, length a3: Int) -> Tensor {
+        return ATen.narrow(self, dim: a1, start: a2, length: a3)
+    }
+    /// `narrow.Tensor(Tensor(a) self, int dim, Tensor start, SymInt length) -> Tensor(a)`
+    public func narrow(dim a1: Int, start a2: Tensor, length a3: Int) -> Tensor {
+        return ATen.narrow(self, dim: a1, start: a2, length: a3)
+    }
     /// `movedim.intlist(Tensor(a) self, int[] source, int[] destination) -> Tensor(a)`
     public func movedim(source a1: [Int], destination a2: [Int]) -> Tensor {
         return ATen.movedim(self, source: a1, destination: a2)
@@ -820,6 +907,33 @@ extension Tensor {
     public func reshapeAs(_ a1: Tensor) -> Tensor {
         return ATen.reshapeAs(self, a1)
     }
+    /// `round(Tensor self) -> Tensor`
+    public func round() -> Tensor {
+        return ATen.round(self)
+    }
+    /// `round_(Tensor(a!) self) -> Tensor(a!)`
+    @discardableResult
+    public func round_() -> Tensor {
+        return ATen.round_(self)
+    }
+    /// `round.decimals(Tensor self, *, int decimals) -> Tensor`
+    public func round(decimals a1: Int) -> Tensor {
+        return ATen.round(self, decimals: a1)
+    }
+    /// `round_.decimals(Tensor(a!) self, *, int decimals) -> Tensor(a!)`
+    @discardableResult
+    public func round_(decimals a1: Int) -> Tensor {
+        return ATen.round_(self, decimals: a1)
+    }
+    /// `relu(Tensor self) -> Tensor`
+    public func relu() -> Tensor {
+        return ATen.relu(self)
+    }
+    /// `relu_(Tensor(a!) self) -> Tensor(a!)`
+    @discardableResult
+    public func relu_() -> Tensor {
+        return ATen.relu_(self)
+    }
     /// `prelu(Tensor self, Tensor weight) -> Tensor`
     public func prelu(_ a1: Tensor) -> Tensor {
         return ATen.prelu(self, a1)
@@ -827,6 +941,28 @@ extension Tensor {
     /// `hardshrink(Tensor self, Scalar lambd=0.5) -> Tensor`
     public func hardshrink(lambd a1: Scalar = 0.5) -> Tensor {
         return ATen.hardshrink(self, lambd: a1)
+    }
+    /// `rsqrt(Tensor self) -> Tensor`
+    public func rsqrt() -> Tensor {
+        return ATen.rsqrt(self)
+    }
+    /// `rsqrt_(Tensor(a!) self) -> Tensor(a!)`
+    @discardableResult
+    public func rsqrt_() -> Tensor {
+        return ATen.rsqrt_(self)
+    }
+    /// `select.int(Tensor(a) self, int dim, SymInt index) -> Tensor(a)`
+    public func select(dim a1: Int, index a2: Int) -> Tensor {
+        return ATen.select(self, dim: a1, index: a2)
+    }
+    /// `sigmoid(Tensor self) -> Tensor`
+    public func sigmoid() -> Tensor {
+        return ATen.sigmoid(self)
+    }
+    /// `sigmoid_(Tensor(a!) self) -> Tensor(a!)`
+    @discardableResult
+    public func sigmoid_() -> Tensor {
+        return ATen.sigmoid_(self)
     }
     /// `logit(Tensor self, float? eps=None) -> Tensor`
     public func logit(eps a1: Double? = nil) -> Tensor {
@@ -836,6 +972,15 @@ extension Tensor {
     @discardableResult
     public func logit_(eps a1: Double? = nil) -> Tensor {
         return ATen.logit_(self, eps: a1)
+    }
+    /// `sin(Tensor self) -> Tensor`
+    public func sin() -> Tensor {
+        return ATen.sin(self)
+    }
+    /// `sin_(Tensor(a!) self) -> Tensor(a!)`
+    @discardableResult
+    public func sin_() -> Tensor {
+        return ATen.sin_(self)
     }
     /// `sinc(Tensor self) -> Tensor`
     public func sinc() -> Tensor {
@@ -854,6 +999,10 @@ extension Tensor {
     @discardableResult
     public func sinh_() -> Tensor {
         return ATen.sinh_(self)
+    }
+    /// `slice.Tensor(Tensor(a) self, int dim=0, SymInt? start=None, SymInt? end=None, SymInt step=1) -> Tensor(a)`
+    public func slice(dim a1: Int = 0, start a2: Int? = nil, end a3: Int? = nil, step a4: Int = 1) -> Tensor {
+        return ATen.slice(self, dim: a1, start: a2, end: a3, step: a4)
     }
     /// `slice_inverse(Tensor(a) self, Tensor src, int dim=0, SymInt? start=None, SymInt? end=None, SymInt step=1) -> Tensor(a)`
     public func sliceInverse(_ a1: Tensor, dim a2: Int = 0, start a3: Int? = nil, end a4: Int? = nil, step a5: Int = 1) -> Tensor {
@@ -879,6 +1028,10 @@ extension Tensor {
     public func smm(_ a1: Tensor) -> Tensor {
         return ATen.smm(self, a1)
     }
+    /// `softmax.int(Tensor self, int dim, ScalarType? dtype=None) -> Tensor`
+    public func softmax(dim a1: Int, dtype a2: DType? = nil) -> Tensor {
+        return ATen.softmax(self, dim: a1, dtype: a2)
+    }
     /// `unsafe_split.Tensor(Tensor self, SymInt split_size, int dim=0) -> Tensor[]`
     public func unsafeSplit(splitSize a1: Int, dim a2: Int = 0) -> [Tensor] {
         return ATen.unsafeSplit(self, splitSize: a1, dim: a2)
@@ -886,6 +1039,10 @@ extension Tensor {
     /// `unsafe_split_with_sizes(Tensor self, SymInt[] split_sizes, int dim=0) -> Tensor[]`
     public func unsafeSplitWithSizes(splitSizes a1: [Int], dim a2: Int = 0) -> [Tensor] {
         return ATen.unsafeSplitWithSizes(self, splitSizes: a1, dim: a2)
+    }
+    /// `split_with_sizes(Tensor(a -> *) self, SymInt[] split_sizes, int dim=0) -> Tensor(a)[]`
+    public func splitWithSizes(splitSizes a1: [Int], dim a2: Int = 0) -> [Tensor] {
+        return ATen.splitWithSizes(self, splitSizes: a1, dim: a2)
     }
     /// `hsplit.int(Tensor(a -> *) self, int sections) -> Tensor(a)[]`
     public func hsplit(sections a1: Int) -> [Tensor] {
@@ -939,6 +1096,24 @@ extension Tensor {
     public func sumToSize(size a1: [Int]) -> Tensor {
         return ATen.sumToSize(self, size: a1)
     }
+    /// `sqrt(Tensor self) -> Tensor`
+    public func sqrt() -> Tensor {
+        return ATen.sqrt(self)
+    }
+    /// `sqrt_(Tensor(a!) self) -> Tensor(a!)`
+    @discardableResult
+    public func sqrt_() -> Tensor {
+        return ATen.sqrt_(self)
+    }
+    /// `square(Tensor self) -> Tensor`
+    public func square() -> Tensor {
+        return ATen.square(self)
+    }
+    /// `square_(Tensor(a!) self) -> Tensor(a!)`
+    @discardableResult
+    public func square_() -> Tensor {
+        return ATen.square_(self)
+    }
     /// `tan(Tensor self) -> Tensor`
     public func tan() -> Tensor {
         return ATen.tan(self)
@@ -947,6 +1122,15 @@ extension Tensor {
     @discardableResult
     public func tan_() -> Tensor {
         return ATen.tan_(self)
+    }
+    /// `tanh(Tensor self) -> Tensor`
+    public func tanh() -> Tensor {
+        return ATen.tanh(self)
+    }
+    /// `tanh_(Tensor(a!) self) -> Tensor(a!)`
+    @discardableResult
+    public func tanh_() -> Tensor {
+        return ATen.tanh_(self)
     }
     /// `tile(Tensor self, SymInt[] dims) -> Tensor`
     public func tile(dims a1: [Int]) -> Tensor {
@@ -1717,6 +1901,15 @@ extension Tensor {
     public func i0_() -> Tensor {
         return ATen.i0_(self)
     }
+    /// `sign(Tensor self) -> Tensor`
+    public func sign() -> Tensor {
+        return ATen.sign(self)
+    }
+    /// `sign_(Tensor(a!) self) -> Tensor(a!)`
+    @discardableResult
+    public func sign_() -> Tensor {
+        return ATen.sign_(self)
+    }
     /// `signbit(Tensor self) -> Tensor`
     public func signbit() -> Tensor {
         return ATen.signbit(self)
@@ -1879,6 +2072,14 @@ extension Tensor {
     /// `alias(Tensor(a) self) -> Tensor(a)`
     public func alias() -> Tensor {
         return ATen.alias(self)
+    }
+    /// `isfinite(Tensor self) -> Tensor`
+    public func isfinite() -> Tensor {
+        return ATen.isfinite(self)
+    }
+    /// `isinf(Tensor self) -> Tensor`
+    public func isinf() -> Tensor {
+        return ATen.isinf(self)
     }
     /// `isposinf(Tensor self) -> Tensor`
     public func isposinf() -> Tensor {
