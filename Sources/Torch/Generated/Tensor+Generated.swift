@@ -249,6 +249,46 @@ extension Tensor {
     public func copysign_(other a1: Scalar) -> Tensor {
         return ATen.copysign_(self, other: a1)
     }
+    /// `logical_not(Tensor self) -> Tensor`
+    public func logicalNot() -> Tensor {
+        return ATen.logicalNot(self)
+    }
+    /// `logical_not_(Tensor(a!) self) -> Tensor(a!)`
+    @discardableResult
+    public func logicalNot_() -> Tensor {
+        return ATen.logicalNot_(self)
+    }
+    /// `logical_xor(Tensor self, Tensor other) -> Tensor`
+    public func logicalXor(_ a1: Tensor) -> Tensor {
+        return ATen.logicalXor(self, a1)
+    }
+    /// `logical_xor_(Tensor(a!) self, Tensor other) -> Tensor(a!)`
+    @discardableResult
+    public func logicalXor_(_ a1: Tensor) -> Tensor {
+        return ATen.logicalXor_(self, a1)
+    }
+    /// `logical_and(Tensor self, Tensor other) -> Tensor`
+    public func logicalAnd(_ a1: Tensor) -> Tensor {
+        return ATen.logicalAnd(self, a1)
+    }
+    /// `logical_and_(Tensor(a!) self, Tensor other) -> Tensor(a!)`
+    @discardableResult
+    public func logicalAnd_(_ a1: Tensor) -> Tensor {
+        return ATen.logicalAnd_(self, a1)
+    }
+    /// `logical_or(Tensor self, Tensor other) -> Tensor`
+    public func logicalOr(_ a1: Tensor) -> Tensor {
+        return ATen.logicalOr(self, a1)
+    }
+    /// `logical_or_(Tensor(a!) self, Tensor other) -> Tensor(a!)`
+    @discardableResult
+    public func logicalOr_(_ a1: Tensor) -> Tensor {
+        return ATen.logicalOr_(self, a1)
+    }
+    /// `bmm(Tensor self, Tensor mat2) -> Tensor`
+    public func bmm(_ a1: Tensor) -> Tensor {
+        return ATen.bmm(self, a1)
+    }
     /// `broadcast_to(Tensor(a) self, SymInt[] size) -> Tensor(a)`
     public func broadcastTo(size a1: [Int]) -> Tensor {
         return ATen.broadcastTo(self, size: a1)
@@ -387,6 +427,15 @@ extension Tensor {
     public func cumprod_(dim a1: Int, dtype a2: DType? = nil) -> Tensor {
         return ATen.cumprod_(self, dim: a1, dtype: a2)
     }
+    /// `cumsum(Tensor self, int dim, *, ScalarType? dtype=None) -> Tensor`
+    public func cumsum(dim a1: Int, dtype a2: DType? = nil) -> Tensor {
+        return ATen.cumsum(self, dim: a1, dtype: a2)
+    }
+    /// `cumsum_(Tensor(a!) self, int dim, *, ScalarType? dtype=None) -> Tensor(a!)`
+    @discardableResult
+    public func cumsum_(dim a1: Int, dtype a2: DType? = nil) -> Tensor {
+        return ATen.cumsum_(self, dim: a1, dtype: a2)
+    }
     /// `diag_embed(Tensor self, int offset=0, int dim1=-2, int dim2=-1) -> Tensor`
     public func diagEmbed(offset a1: Int = 0, dim1 a2: Int = -2, dim2 a3: Int = -1) -> Tensor {
         return ATen.diagEmbed(self, offset: a1, dim1: a2, dim2: a3)
@@ -407,6 +456,22 @@ extension Tensor {
     /// `diff(Tensor self, int n=1, int dim=-1, Tensor? prepend=None, Tensor? append=None) -> Tensor`
     public func diff(n a1: Int = 1, dim a2: Int = -1, prepend a3: Tensor? = nil, append a4: Tensor? = nil) -> Tensor {
         return ATen.diff(self, n: a1, dim: a2, prepend: a3, append: a4)
+    }
+    /// `div.Tensor(Tensor self, Tensor other) -> Tensor`
+    public func div(_ a1: Tensor) -> Tensor {
+        return ATen.div(self, a1)
+    }
+    /// `div.Tensor_mode(Tensor self, Tensor other, *, str? rounding_mode) -> Tensor`
+    public func div(_ a1: Tensor, roundingMode a2: String?) -> Tensor {
+        return ATen.div(self, a1, roundingMode: a2)
+    }
+    /// `div.Scalar(Tensor self, Scalar other) -> Tensor`
+    public func div(other a1: Scalar) -> Tensor {
+        return ATen.div(self, other: a1)
+    }
+    /// `div.Scalar_mode(Tensor self, Scalar other, *, str? rounding_mode) -> Tensor`
+    public func div(other a1: Scalar, roundingMode a2: String?) -> Tensor {
+        return ATen.div(self, other: a1, roundingMode: a2)
     }
     /// `divide.Tensor(Tensor self, Tensor other) -> Tensor`
     public func divide(_ a1: Tensor) -> Tensor {
@@ -461,6 +526,10 @@ extension Tensor {
     @discardableResult
     public func trueDivide_(other a1: Scalar) -> Tensor {
         return ATen.trueDivide_(self, other: a1)
+    }
+    /// `dot(Tensor self, Tensor tensor) -> Tensor`
+    public func dot(_ a1: Tensor) -> Tensor {
+        return ATen.dot(self, a1)
     }
     /// `vdot(Tensor self, Tensor other) -> Tensor`
     public func vdot(_ a1: Tensor) -> Tensor {
@@ -553,6 +622,24 @@ extension Tensor {
     public func floor_() -> Tensor {
         return ATen.floor_(self)
     }
+    /// `floor_divide(Tensor self, Tensor other) -> Tensor`
+    public func floorDivide(_ a1: Tensor) -> Tensor {
+        return ATen.floorDivide(self, a1)
+    }
+    /// `floor_divide_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)`
+    @discardableResult
+    public func floorDivide_(_ a1: Tensor) -> Tensor {
+        return ATen.floorDivide_(self, a1)
+    }
+    /// `floor_divide.Scalar(Tensor self, Scalar other) -> Tensor`
+    public func floorDivide(other a1: Scalar) -> Tensor {
+        return ATen.floorDivide(self, other: a1)
+    }
+    /// `floor_divide_.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!)`
+    @discardableResult
+    public func floorDivide_(other a1: Scalar) -> Tensor {
+        return ATen.floorDivide_(self, other: a1)
+    }
     /// `frac(Tensor self) -> Tensor`
     public func frac() -> Tensor {
         return ATen.frac(self)
@@ -588,6 +675,15 @@ extension Tensor {
     /// `index_copy(Tensor self, int dim, Tensor index, Tensor source) -> Tensor`
     public func indexCopy(dim a1: Int, index a2: Tensor, source a3: Tensor) -> Tensor {
         return ATen.indexCopy(self, dim: a1, index: a2, source: a3)
+    }
+    /// `index_put_(Tensor(a!) self, Tensor?[] indices, Tensor values, bool accumulate=False) -> Tensor(a!)`
+    @discardableResult
+    public func indexPut_(indices a1: [Tensor?], values a2: Tensor, accumulate a3: Bool = false) -> Tensor {
+        return ATen.indexPut_(self, indices: a1, values: a2, accumulate: a3)
+    }
+    /// `index_put(Tensor self, Tensor?[] indices, Tensor values, bool accumulate=False) -> Tensor`
+    public func indexPut(indices a1: [Tensor?], values a2: Tensor, accumulate a3: Bool = false) -> Tensor {
+        return ATen.indexPut(self, indices: a1, values: a2, accumulate: a3)
     }
     /// `isclose(Tensor self, Tensor other, float rtol=1e-05, float atol=1e-08, bool equal_nan=False) -> Tensor`
     public func isclose(_ a1: Tensor, rtol a2: Double = 1e-05, atol a3: Double = 1e-08, equalNan a4: Bool = false) -> Tensor {
@@ -777,9 +873,21 @@ extension Tensor {
     public func amin(dim a1: [Int] = [], keepdim a2: Bool = false) -> Tensor {
         return ATen.amin(self, dim: a1, keepdim: a2)
     }
+    /// `mm(Tensor self, Tensor mat2) -> Tensor`
+    public func mm(_ a1: Tensor) -> Tensor {
+        return ATen.mm(self, a1)
+    }
     /// `mode(Tensor self, int dim=-1, bool keepdim=False) -> (Tensor values, Tensor indices)`
     public func mode(dim a1: Int = -1, keepdim a2: Bool = false) -> (values: Tensor, indices: Tensor) {
         return ATen.mode(self, dim: a1, keepdim: a2)
+    }
+    /// `mul.Tensor(Tensor self, Tensor other) -> Tensor`
+    public func mul(_ a1: Tensor) -> Tensor {
+        return ATen.mul(self, a1)
+    }
+    /// `mul.Scalar(Tensor self, Scalar other) -> Tensor`
+    public func mul(other a1: Scalar) -> Tensor {
+        return ATen.mul(self, other: a1)
     }
     /// `multiply.Tensor(Tensor self, Tensor other) -> Tensor`
     public func multiply(_ a1: Tensor) -> Tensor {
@@ -885,6 +993,24 @@ extension Tensor {
     /// `ravel(Tensor(a) self) -> Tensor(a)`
     public func ravel() -> Tensor {
         return ATen.ravel(self)
+    }
+    /// `reciprocal(Tensor self) -> Tensor`
+    public func reciprocal() -> Tensor {
+        return ATen.reciprocal(self)
+    }
+    /// `reciprocal_(Tensor(a!) self) -> Tensor(a!)`
+    @discardableResult
+    public func reciprocal_() -> Tensor {
+        return ATen.reciprocal_(self)
+    }
+    /// `neg(Tensor self) -> Tensor`
+    public func neg() -> Tensor {
+        return ATen.neg(self)
+    }
+    /// `neg_(Tensor(a!) self) -> Tensor(a!)`
+    @discardableResult
+    public func neg_() -> Tensor {
+        return ATen.neg_(self)
     }
     /// `negative(Tensor self) -> Tensor`
     public func negative() -> Tensor {
@@ -999,6 +1125,15 @@ extension Tensor {
     @discardableResult
     public func sinh_() -> Tensor {
         return ATen.sinh_(self)
+    }
+    /// `detach(Tensor(a) self) -> Tensor(a)`
+    public func detach() -> Tensor {
+        return ATen.detach(self)
+    }
+    /// `detach_(Tensor(a!) self) -> Tensor(a!)`
+    @discardableResult
+    public func detach_() -> Tensor {
+        return ATen.detach_(self)
     }
     /// `slice.Tensor(Tensor(a) self, int dim=0, SymInt? start=None, SymInt? end=None, SymInt step=1) -> Tensor(a)`
     public func slice(dim a1: Int = 0, start a2: Int? = nil, end a3: Int? = nil, step a4: Int = 1) -> Tensor {
@@ -1182,6 +1317,10 @@ extension Tensor {
     public func frexp() -> (mantissa: Tensor, exponent: Tensor) {
         return ATen.frexp(self)
     }
+    /// `clone(Tensor self, *, MemoryFormat? memory_format=None) -> Tensor`
+    public func clone(memoryFormat a1: MemoryFormat? = nil) -> Tensor {
+        return ATen.clone(self, memoryFormat: a1)
+    }
     /// `positive(Tensor(a) self) -> Tensor(a)`
     public func positive() -> Tensor {
         return ATen.positive(self)
@@ -1195,6 +1334,14 @@ extension Tensor {
     @discardableResult
     public func resizeAsSparse_(_ a1: Tensor) -> Tensor {
         return ATen.resizeAsSparse_(self, a1)
+    }
+    /// `sub.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) -> Tensor`
+    public func sub(_ a1: Tensor, alpha a2: Scalar = 1) -> Tensor {
+        return ATen.sub(self, a1, alpha: a2)
+    }
+    /// `sub.Scalar(Tensor self, Scalar other, Scalar alpha=1) -> Tensor`
+    public func sub(other a1: Scalar, alpha a2: Scalar = 1) -> Tensor {
+        return ATen.sub(self, other: a1, alpha: a2)
     }
     /// `subtract.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) -> Tensor`
     public func subtract(_ a1: Tensor, alpha a2: Scalar = 1) -> Tensor {
@@ -1428,6 +1575,16 @@ extension Tensor {
     public func scatterReduce_(dim a1: Int, index a2: Tensor, src a3: Tensor, reduce a4: String, includeSelf a5: Bool = true) -> Tensor {
         return ATen.scatterReduce_(self, dim: a1, index: a2, src: a3, reduce: a4, includeSelf: a5)
     }
+    /// `eq_.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!)`
+    @discardableResult
+    public func eq_(other a1: Scalar) -> Tensor {
+        return ATen.eq_(self, other: a1)
+    }
+    /// `eq_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)`
+    @discardableResult
+    public func eq_(_ a1: Tensor) -> Tensor {
+        return ATen.eq_(self, a1)
+    }
     /// `bitwise_and.Scalar(Tensor self, Scalar other) -> Tensor`
     public func bitwiseAnd(other a1: Scalar) -> Tensor {
         return ATen.bitwiseAnd(self, other: a1)
@@ -1608,6 +1765,16 @@ extension Tensor {
     public func bitwiseRightShift_(other a1: Scalar) -> Tensor {
         return ATen.bitwiseRightShift_(self, other: a1)
     }
+    /// `tril_(Tensor(a!) self, SymInt diagonal=0) -> Tensor(a!)`
+    @discardableResult
+    public func tril_(diagonal a1: Int = 0) -> Tensor {
+        return ATen.tril_(self, diagonal: a1)
+    }
+    /// `triu_(Tensor(a!) self, SymInt diagonal=0) -> Tensor(a!)`
+    @discardableResult
+    public func triu_(diagonal a1: Int = 0) -> Tensor {
+        return ATen.triu_(self, diagonal: a1)
+    }
     /// `digamma_(Tensor(a!) self) -> Tensor(a!)`
     @discardableResult
     public func digamma_() -> Tensor {
@@ -1675,9 +1842,35 @@ extension Tensor {
     public func cross(_ a1: Tensor, dim a2: Int? = nil) -> Tensor {
         return ATen.cross(self, a1, dim: a2)
     }
+    /// `triu(Tensor self, SymInt diagonal=0) -> Tensor`
+    public func triu(diagonal a1: Int = 0) -> Tensor {
+        return ATen.triu(self, diagonal: a1)
+    }
+    /// `tril(Tensor self, SymInt diagonal=0) -> Tensor`
+    public func tril(diagonal a1: Int = 0) -> Tensor {
+        return ATen.tril(self, diagonal: a1)
+    }
     /// `trace(Tensor self) -> Tensor`
     public func trace() -> Tensor {
         return ATen.trace(self)
+    }
+    /// `ne.Scalar(Tensor self, Scalar other) -> Tensor`
+    public func ne(other a1: Scalar) -> Tensor {
+        return ATen.ne(self, other: a1)
+    }
+    /// `ne.Tensor(Tensor self, Tensor other) -> Tensor`
+    public func ne(_ a1: Tensor) -> Tensor {
+        return ATen.ne(self, a1)
+    }
+    /// `ne_.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!)`
+    @discardableResult
+    public func ne_(other a1: Scalar) -> Tensor {
+        return ATen.ne_(self, other: a1)
+    }
+    /// `ne_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)`
+    @discardableResult
+    public func ne_(_ a1: Tensor) -> Tensor {
+        return ATen.ne_(self, a1)
     }
     /// `not_equal.Scalar(Tensor self, Scalar other) -> Tensor`
     public func notEqual(other a1: Scalar) -> Tensor {
@@ -1697,6 +1890,32 @@ extension Tensor {
     public func notEqual_(_ a1: Tensor) -> Tensor {
         return ATen.notEqual_(self, a1)
     }
+    /// `eq.Scalar(Tensor self, Scalar other) -> Tensor`
+    public func eq(other a1: Scalar) -> Tensor {
+        return ATen.eq(self, other: a1)
+    }
+    /// `eq.Tensor(Tensor self, Tensor other) -> Tensor`
+    public func eq(_ a1: Tensor) -> Tensor {
+        return ATen.eq(self, a1)
+    }
+    /// `ge.Scalar(Tensor self, Scalar other) -> Tensor`
+    public func ge(other a1: Scalar) -> Tensor {
+        return ATen.ge(self, other: a1)
+    }
+    /// `ge.Tensor(Tensor self, Tensor other) -> Tensor`
+    public func ge(_ a1: Tensor) -> Tensor {
+        return ATen.ge(self, a1)
+    }
+    /// `ge_.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!)`
+    @discardableResult
+    public func ge_(other a1: Scalar) -> Tensor {
+        return ATen.ge_(self, other: a1)
+    }
+    /// `ge_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)`
+    @discardableResult
+    public func ge_(_ a1: Tensor) -> Tensor {
+        return ATen.ge_(self, a1)
+    }
     /// `greater_equal.Scalar(Tensor self, Scalar other) -> Tensor`
     public func greaterEqual(other a1: Scalar) -> Tensor {
         return ATen.greaterEqual(self, other: a1)
@@ -1714,6 +1933,24 @@ extension Tensor {
     @discardableResult
     public func greaterEqual_(_ a1: Tensor) -> Tensor {
         return ATen.greaterEqual_(self, a1)
+    }
+    /// `le.Scalar(Tensor self, Scalar other) -> Tensor`
+    public func le(other a1: Scalar) -> Tensor {
+        return ATen.le(self, other: a1)
+    }
+    /// `le.Tensor(Tensor self, Tensor other) -> Tensor`
+    public func le(_ a1: Tensor) -> Tensor {
+        return ATen.le(self, a1)
+    }
+    /// `le_.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!)`
+    @discardableResult
+    public func le_(other a1: Scalar) -> Tensor {
+        return ATen.le_(self, other: a1)
+    }
+    /// `le_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)`
+    @discardableResult
+    public func le_(_ a1: Tensor) -> Tensor {
+        return ATen.le_(self, a1)
     }
     /// `less_equal.Scalar(Tensor self, Scalar other) -> Tensor`
     public func lessEqual(other a1: Scalar) -> Tensor {
@@ -1733,6 +1970,24 @@ extension Tensor {
     public func lessEqual_(_ a1: Tensor) -> Tensor {
         return ATen.lessEqual_(self, a1)
     }
+    /// `gt.Scalar(Tensor self, Scalar other) -> Tensor`
+    public func gt(other a1: Scalar) -> Tensor {
+        return ATen.gt(self, other: a1)
+    }
+    /// `gt.Tensor(Tensor self, Tensor other) -> Tensor`
+    public func gt(_ a1: Tensor) -> Tensor {
+        return ATen.gt(self, a1)
+    }
+    /// `gt_.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!)`
+    @discardableResult
+    public func gt_(other a1: Scalar) -> Tensor {
+        return ATen.gt_(self, other: a1)
+    }
+    /// `gt_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)`
+    @discardableResult
+    public func gt_(_ a1: Tensor) -> Tensor {
+        return ATen.gt_(self, a1)
+    }
     /// `greater.Scalar(Tensor self, Scalar other) -> Tensor`
     public func greater(other a1: Scalar) -> Tensor {
         return ATen.greater(self, other: a1)
@@ -1750,6 +2005,24 @@ extension Tensor {
     @discardableResult
     public func greater_(_ a1: Tensor) -> Tensor {
         return ATen.greater_(self, a1)
+    }
+    /// `lt.Scalar(Tensor self, Scalar other) -> Tensor`
+    public func lt(other a1: Scalar) -> Tensor {
+        return ATen.lt(self, other: a1)
+    }
+    /// `lt.Tensor(Tensor self, Tensor other) -> Tensor`
+    public func lt(_ a1: Tensor) -> Tensor {
+        return ATen.lt(self, a1)
+    }
+    /// `lt_.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!)`
+    @discardableResult
+    public func lt_(other a1: Scalar) -> Tensor {
+        return ATen.lt_(self, other: a1)
+    }
+    /// `lt_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)`
+    @discardableResult
+    public func lt_(_ a1: Tensor) -> Tensor {
+        return ATen.lt_(self, a1)
     }
     /// `less.Scalar(Tensor self, Scalar other) -> Tensor`
     public func less(other a1: Scalar) -> Tensor {
@@ -1776,6 +2049,18 @@ extension Tensor {
     /// `take_along_dim(Tensor self, Tensor indices, int? dim=None) -> Tensor`
     public func takeAlongDim(_ a1: Tensor, dim a2: Int? = nil) -> Tensor {
         return ATen.takeAlongDim(self, a1, dim: a2)
+    }
+    /// `index_select(Tensor self, int dim, Tensor index) -> Tensor`
+    public func indexSelect(dim a1: Int, index a2: Tensor) -> Tensor {
+        return ATen.indexSelect(self, dim: a1, index: a2)
+    }
+    /// `masked_select(Tensor self, Tensor mask) -> Tensor`
+    public func maskedSelect(_ a1: Tensor) -> Tensor {
+        return ATen.maskedSelect(self, a1)
+    }
+    /// `nonzero(Tensor self) -> Tensor`
+    public func nonzero() -> Tensor {
+        return ATen.nonzero(self)
     }
     /// `nonzero_static(Tensor self, *, SymInt size, int fill_value=-1) -> Tensor`
     public func nonzeroStatic(size a1: Int, fillValue a2: Int = -1) -> Tensor {
@@ -2018,6 +2303,14 @@ extension Tensor {
     public func fmax(_ a1: Tensor) -> Tensor {
         return ATen.fmax(self, a1)
     }
+    /// `maximum(Tensor self, Tensor other) -> Tensor`
+    public func maximum(_ a1: Tensor) -> Tensor {
+        return ATen.maximum(self, a1)
+    }
+    /// `minimum(Tensor self, Tensor other) -> Tensor`
+    public func minimum(_ a1: Tensor) -> Tensor {
+        return ATen.minimum(self, a1)
+    }
     /// `quantile(Tensor self, Tensor q, int? dim=None, bool keepdim=False, *, str interpolation='linear') -> Tensor`
     public func quantile(_ a1: Tensor, dim a2: Int? = nil, keepdim a3: Bool = false, interpolation a4: String = "linear") -> Tensor {
         return ATen.quantile(self, a1, dim: a2, keepdim: a3, interpolation: a4)
@@ -2050,6 +2343,10 @@ extension Tensor {
     /// `unfold(Tensor(a) self, int dimension, int size, int step) -> Tensor(a)`
     public func unfold(dimension a1: Int, size a2: Int, step a3: Int) -> Tensor {
         return ATen.unfold(self, dimension: a1, size: a2, step: a3)
+    }
+    /// `equal(Tensor self, Tensor other) -> bool`
+    public func equal(_ a1: Tensor) -> Bool {
+        return ATen.equal(self, a1)
     }
     /// `float_power.Tensor_Tensor(Tensor self, Tensor exponent) -> Tensor`
     public func floatPower(_ a1: Tensor) -> Tensor {

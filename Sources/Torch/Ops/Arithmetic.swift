@@ -1,23 +1,8 @@
 import CTorch
 
-/// ATen operators behind the arithmetic operators that have no typed fast path.
-enum ArithmeticOps {
-    static let addScalar = ATenOp("aten::add", "Scalar")
-    static let subScalar = ATenOp("aten::sub", "Scalar")
-    static let mulScalar = ATenOp("aten::mul", "Scalar")
-    static let divScalar = ATenOp("aten::div", "Scalar")
-    static let rsubScalar = ATenOp("aten::rsub", "Scalar")
-    static let reciprocal = ATenOp("aten::reciprocal")
-    static let neg = ATenOp("aten::neg")
-    static let powTensor = ATenOp("aten::pow", "Tensor_Tensor")
-    static let powScalar = ATenOp("aten::pow", "Tensor_Scalar")
-    static let powScalarBase = ATenOp("aten::pow", "Scalar")
-    static let remainder = ATenOp("aten::remainder", "Tensor")
-    static let remainderScalar = ATenOp("aten::remainder", "Scalar")
-    static let floorDivide = ATenOp("aten::floor_divide")
-    static let maximum = ATenOp("aten::maximum")
-    static let minimum = ATenOp("aten::minimum")
-}
+// The arithmetic operators (`+`, `*`, `-x`, with numbers on either side): tensor-tensor and
+// float sums and products on CTorch's typed fast path, the rest on the generated operators.
+// `neg`, `reciprocal`, `floorDivide`, `maximum`, `minimum` are the generated `Tensor` methods.
 
 extension Tensor {
     /// Element-wise sum, broadcasting.
@@ -38,22 +23,22 @@ extension Tensor {
     }
 
     public static func + (lhs: Tensor, rhs: Double) -> Tensor { Tensor(checked: ct_add_scalar(lhs.handle, rhs), "+") }
-    public static func - (lhs: Tensor, rhs: Double) -> Tensor { ArithmeticOps.subScalar(.tensor(lhs), .double(rhs)) }
+    public static func - (lhs: Tensor, rhs: Double) -> Tensor { ATen.sub(lhs, other: .double(rhs)) }
     public static func * (lhs: Tensor, rhs: Double) -> Tensor { Tensor(checked: ct_mul_scalar(lhs.handle, rhs), "*") }
-    public static func / (lhs: Tensor, rhs: Double) -> Tensor { ArithmeticOps.divScalar(.tensor(lhs), .double(rhs)) }
+    public static func / (lhs: Tensor, rhs: Double) -> Tensor { ATen.div(lhs, other: .double(rhs)) }
     public static func + (lhs: Double, rhs: Tensor) -> Tensor { rhs + lhs }
-    public static func - (lhs: Double, rhs: Tensor) -> Tensor { ArithmeticOps.rsubScalar(.tensor(rhs), .double(lhs)) }
+    public static func - (lhs: Double, rhs: Tensor) -> Tensor { ATen.rsub(rhs, other: .double(lhs)) }
     public static func * (lhs: Double, rhs: Tensor) -> Tensor { rhs * lhs }
     /// `2 / x`, as PyTorch computes it: `x.reciprocal() * 2`.
     public static func / (lhs: Double, rhs: Tensor) -> Tensor { rhs.reciprocal() * lhs }
 
     // Integer scalars keep integer tensors integral, as Python's `x + 1` does.
-    public static func + (lhs: Tensor, rhs: Int) -> Tensor { ArithmeticOps.addScalar(.tensor(lhs), .int(rhs)) }
-    public static func - (lhs: Tensor, rhs: Int) -> Tensor { ArithmeticOps.subScalar(.tensor(lhs), .int(rhs)) }
-    public static func * (lhs: Tensor, rhs: Int) -> Tensor { ArithmeticOps.mulScalar(.tensor(lhs), .int(rhs)) }
-    public static func / (lhs: Tensor, rhs: Int) -> Tensor { ArithmeticOps.divScalar(.tensor(lhs), .int(rhs)) }
+    public static func + (lhs: Tensor, rhs: Int) -> Tensor { ATen.add(lhs, other: .int(rhs)) }
+    public static func - (lhs: Tensor, rhs: Int) -> Tensor { ATen.sub(lhs, other: .int(rhs)) }
+    public static func * (lhs: Tensor, rhs: Int) -> Tensor { ATen.mul(lhs, other: .int(rhs)) }
+    public static func / (lhs: Tensor, rhs: Int) -> Tensor { ATen.div(lhs, other: .int(rhs)) }
     public static func + (lhs: Int, rhs: Tensor) -> Tensor { rhs + lhs }
-    public static func - (lhs: Int, rhs: Tensor) -> Tensor { ArithmeticOps.rsubScalar(.tensor(rhs), .int(lhs)) }
+    public static func - (lhs: Int, rhs: Tensor) -> Tensor { ATen.rsub(rhs, other: .int(lhs)) }
     public static func * (lhs: Int, rhs: Tensor) -> Tensor { rhs * lhs }
     public static func / (lhs: Int, rhs: Tensor) -> Tensor { rhs.reciprocal() * Double(lhs) }
 
@@ -69,24 +54,14 @@ extension Tensor {
     /// In place: `lhs.div_(rhs)`.
     public static func /= (lhs: Tensor, rhs: Tensor) { lhs.div_(rhs) }
 
-    /// `-self`.
-    public func neg() -> Tensor { ArithmeticOps.neg(.tensor(self)) }
-    /// `1 / self`.
-    public func reciprocal() -> Tensor { ArithmeticOps.reciprocal(.tensor(self)) }
     /// `self ** exponent`, element-wise.
-    public func pow(_ exponent: Tensor) -> Tensor { ArithmeticOps.powTensor(.tensor(self), .tensor(exponent)) }
+    public func pow(_ exponent: Tensor) -> Tensor { ATen.pow(self, exponent) }
     /// `self ** exponent`.
-    public func pow(_ exponent: Double) -> Tensor { ArithmeticOps.powScalar(.tensor(self), .double(exponent)) }
+    public func pow(_ exponent: Double) -> Tensor { ATen.pow(self, exponent: .double(exponent)) }
     /// Python's `%`: the remainder with the sign of the divisor.
-    public func remainder(_ other: Tensor) -> Tensor { ArithmeticOps.remainder(.tensor(self), .tensor(other)) }
+    public func remainder(_ other: Tensor) -> Tensor { ATen.remainder(self, other) }
     /// Python's `%` by a scalar.
-    public func remainder(_ other: Double) -> Tensor { ArithmeticOps.remainderScalar(.tensor(self), .double(other)) }
-    /// Python's `//`.
-    public func floorDivide(_ other: Tensor) -> Tensor { ArithmeticOps.floorDivide(.tensor(self), .tensor(other)) }
-    /// Element-wise maximum of two tensors.
-    public func maximum(_ other: Tensor) -> Tensor { ArithmeticOps.maximum(.tensor(self), .tensor(other)) }
-    /// Element-wise minimum of two tensors.
-    public func minimum(_ other: Tensor) -> Tensor { ArithmeticOps.minimum(.tensor(self), .tensor(other)) }
+    public func remainder(_ other: Double) -> Tensor { ATen.remainder(self, other: .double(other)) }
 }
 
 /// `base ** exponent`, element-wise.
@@ -95,5 +70,5 @@ public func pow(_ base: Tensor, _ exponent: Tensor) -> Tensor { base.pow(exponen
 public func pow(_ base: Tensor, _ exponent: Double) -> Tensor { base.pow(exponent) }
 /// `base ** exponent` with a scalar base.
 public func pow(_ base: Double, _ exponent: Tensor) -> Tensor {
-    ArithmeticOps.powScalarBase(.double(base), .tensor(exponent))
+    ATen.pow(self: .double(base), exponent: exponent)
 }

@@ -1,28 +1,7 @@
 import CTorch
 
-/// ATen operators used to make tensors.
-enum CreationOps {
-    static let zeros = ATenOp("aten::zeros")
-    static let ones = ATenOp("aten::ones")
-    static let full = ATenOp("aten::full")
-    static let empty = ATenOp("aten::empty", "memory_format")
-    static let eye = ATenOp("aten::eye", "m")
-    static let arange = ATenOp("aten::arange", "start_step")
-    static let linspace = ATenOp("aten::linspace")
-    static let rand = ATenOp("aten::rand", "generator")
-    static let randn = ATenOp("aten::randn", "generator")
-    static let randint = ATenOp("aten::randint", "low_generator")
-    static let randperm = ATenOp("aten::randperm", "generator")
-    static let bernoulli = ATenOp("aten::bernoulli")
-    static let bernoulliP = ATenOp("aten::bernoulli", "p")
-    static let multinomial = ATenOp("aten::multinomial")
-    static let zerosLike = ATenOp("aten::zeros_like")
-    static let onesLike = ATenOp("aten::ones_like")
-    static let fullLike = ATenOp("aten::full_like")
-    static let emptyLike = ATenOp("aten::empty_like")
-    static let randLike = ATenOp("aten::rand_like")
-    static let randnLike = ATenOp("aten::randn_like")
-}
+// Making tensors from Swift values, and the factories with Swift's defaults (float32 on the CPU,
+// `Tensor.zeros([2, 3])`), on the generated operators.
 
 extension Tensor {
     /// A tensor holding `values` in row-major order, shaped `shape` (1-D when nil).
@@ -60,35 +39,35 @@ extension Tensor {
 
     /// A tensor of zeros.
     public static func zeros(_ shape: [Int], dtype: DType = .float32, device: Device = .cpu) -> Tensor {
-        CreationOps.zeros(.ints(shape), .dtype(dtype), .default, .device(device))
+        ATen.zeros(size: shape, dtype: dtype, device: device)
     }
 
     /// A tensor of ones.
     public static func ones(_ shape: [Int], dtype: DType = .float32, device: Device = .cpu) -> Tensor {
-        CreationOps.ones(.ints(shape), .dtype(dtype), .default, .device(device))
+        ATen.ones(size: shape, dtype: dtype, device: device)
     }
 
     /// A tensor filled with `value`.
     public static func full(_ shape: [Int], _ value: Double, dtype: DType = .float32, device: Device = .cpu) -> Tensor {
-        CreationOps.full(.ints(shape), .double(value), .dtype(dtype), .default, .device(device))
+        ATen.full(size: shape, fillValue: .double(value), dtype: dtype, device: device)
     }
 
     /// A tensor whose elements are not initialised.
     public static func empty(_ shape: [Int], dtype: DType = .float32, device: Device = .cpu) -> Tensor {
-        CreationOps.empty(.ints(shape), .dtype(dtype), .default, .device(device))
+        ATen.empty(size: shape, dtype: dtype, device: device)
     }
 
     /// An identity matrix of `n` rows and `m` (default `n`) columns.
     public static func eye(_ n: Int, _ m: Int? = nil, dtype: DType = .float32, device: Device = .cpu) -> Tensor {
-        CreationOps.eye(.int(n), .int(m ?? n), .dtype(dtype), .default, .device(device))
+        ATen.eye(n: n, m: m ?? n, dtype: dtype, device: device)
     }
 
     /// Values from `start` up to (not including) `end` by `step`; int64 unless `dtype` says otherwise.
     public static func arange(_ start: Double = 0, _ end: Double, step: Double = 1, dtype: DType = .float32,
                               device: Device = .cpu) -> Tensor {
         let integral = dtype.isFloatingPoint == false
-        let bound = { (x: Double) -> OpArg in integral && x == x.rounded() ? .int(Int(x)) : .double(x) }
-        return CreationOps.arange(bound(start), bound(end), bound(step), .dtype(dtype), .default, .device(device))
+        let bound = { (x: Double) -> Scalar in integral && x == x.rounded() ? .int(Int(x)) : .double(x) }
+        return ATen.arange(start: bound(start), end: bound(end), step: bound(step), dtype: dtype, device: device)
     }
 
     /// Integers from `start` up to (not including) `end`, `step` apart: int64 by default, as
@@ -105,76 +84,75 @@ extension Tensor {
     /// `steps` values evenly spaced from `start` to `end` inclusive.
     public static func linspace(_ start: Double, _ end: Double, steps: Int, dtype: DType = .float32,
                                 device: Device = .cpu) -> Tensor {
-        CreationOps.linspace(.double(start), .double(end), .int(steps), .dtype(dtype), .default, .device(device))
+        ATen.linspace(start: .double(start), end: .double(end), steps: steps, dtype: dtype, device: device)
     }
 
     /// Uniform samples in [0, 1).
     public static func rand(_ shape: [Int], dtype: DType = .float32, device: Device = .cpu,
                             generator: Generator? = nil) -> Tensor {
-        CreationOps.rand(.ints(shape), .generator(generator), .dtype(dtype), .default, .device(device))
+        ATen.rand(size: shape, generator: generator, dtype: dtype, device: device)
     }
 
     /// Standard normal samples.
     public static func randn(_ shape: [Int], dtype: DType = .float32, device: Device = .cpu,
                              generator: Generator? = nil) -> Tensor {
-        CreationOps.randn(.ints(shape), .generator(generator), .dtype(dtype), .default, .device(device))
+        ATen.randn(size: shape, generator: generator, dtype: dtype, device: device)
     }
 
     /// Uniform integers in [low, high).
     public static func randint(_ low: Int = 0, _ high: Int, _ shape: [Int], dtype: DType = .int64,
                                device: Device = .cpu, generator: Generator? = nil) -> Tensor {
-        CreationOps.randint(.int(low), .int(high), .ints(shape), .generator(generator), .dtype(dtype), .default,
-                            .device(device))
+        ATen.randint(low: low, high: high, size: shape, generator: generator, dtype: dtype, device: device)
     }
 
     /// A random permutation of 0..<n.
     public static func randperm(_ n: Int, dtype: DType = .int64, device: Device = .cpu,
                                 generator: Generator? = nil) -> Tensor {
-        CreationOps.randperm(.int(n), .generator(generator), .dtype(dtype), .default, .device(device))
+        ATen.randperm(n: n, generator: generator, dtype: dtype, device: device)
     }
 
     /// Zeros and ones drawn with the probabilities held in this tensor.
     public func bernoulli(generator: Generator? = nil) -> Tensor {
-        CreationOps.bernoulli(.tensor(self), .generator(generator))
+        ATen.bernoulli(self, generator: generator)
     }
 
     /// Zeros and ones drawn with probability `p`, shaped like this tensor.
     public func bernoulli(_ p: Double, generator: Generator? = nil) -> Tensor {
-        CreationOps.bernoulliP(.tensor(self), .double(p), .generator(generator))
+        ATen.bernoulli(self, p: p, generator: generator)
     }
 
     /// `numSamples` indices drawn from each row's weights (`torch.multinomial`).
     public func multinomial(_ numSamples: Int, replacement: Bool = false, generator: Generator? = nil) -> Tensor {
-        CreationOps.multinomial(.tensor(self), .int(numSamples), .bool(replacement), .generator(generator))
+        ATen.multinomial(self, numSamples: numSamples, replacement: replacement, generator: generator)
     }
 
     /// Zeros shaped like `other` (its dtype and device unless given).
     public static func zeros(like other: Tensor, dtype: DType? = nil) -> Tensor {
-        CreationOps.zerosLike(.tensor(other), .dtype(dtype))
+        ATen.zerosLike(other, dtype: dtype)
     }
 
     /// Ones shaped like `other`.
     public static func ones(like other: Tensor, dtype: DType? = nil) -> Tensor {
-        CreationOps.onesLike(.tensor(other), .dtype(dtype))
+        ATen.onesLike(other, dtype: dtype)
     }
 
     /// `value` everywhere, shaped like `other`.
     public static func full(like other: Tensor, _ value: Double, dtype: DType? = nil) -> Tensor {
-        CreationOps.fullLike(.tensor(other), .double(value), .dtype(dtype))
+        ATen.fullLike(other, fillValue: .double(value), dtype: dtype)
     }
 
     /// Uninitialised, shaped like `other`.
     public static func empty(like other: Tensor, dtype: DType? = nil) -> Tensor {
-        CreationOps.emptyLike(.tensor(other), .dtype(dtype))
+        ATen.emptyLike(other, dtype: dtype)
     }
 
     /// Uniform samples in [0, 1), shaped like `other`.
     public static func rand(like other: Tensor, dtype: DType? = nil) -> Tensor {
-        CreationOps.randLike(.tensor(other), .dtype(dtype))
+        ATen.randLike(other, dtype: dtype)
     }
 
     /// Standard normal samples, shaped like `other`.
     public static func randn(like other: Tensor, dtype: DType? = nil) -> Tensor {
-        CreationOps.randnLike(.tensor(other), .dtype(dtype))
+        ATen.randnLike(other, dtype: dtype)
     }
 }

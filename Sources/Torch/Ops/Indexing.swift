@@ -51,12 +51,6 @@ extension Tensor: TensorIndexConvertible {
     public var tensorIndex: TensorIndex { .tensor(self) }
 }
 
-/// ATen operators behind advanced indexing.
-enum IndexingOps {
-    static let index = ATenOp("aten::index", "Tensor")
-    static let indexPut = ATenOp("aten::index_put_")
-}
-
 extension Tensor {
     /// NumPy-style indexing, as in Python: `x[0]`, `x[1..<3, TensorIndex.ellipsis]`, `x[mask]`.
     /// Integers and ranges give views; index tensors and masks give copies. Assigning writes
@@ -65,12 +59,12 @@ extension Tensor {
         get {
             let (view, advanced) = basicIndexing(indices.map(\.tensorIndex))
             guard let advanced else { return view }
-            return IndexingOps.index(.tensor(view), .optionalTensors(advanced))
+            return ATen.index(view, indices: advanced)
         }
         set {
             let (view, advanced) = basicIndexing(indices.map(\.tensorIndex))
             if let advanced {
-                IndexingOps.indexPut(.tensor(view), .optionalTensors(advanced), .tensor(newValue), .bool(false))
+                ATen.indexPut_(view, indices: advanced, values: newValue)
             } else {
                 view.copy_(newValue)
             }
