@@ -161,6 +161,13 @@ final class GeneratedOperatorTests: XCTestCase {
         XCTAssertEqual(m.amax(dim: [0]).scalars(as: Float.self), [2, 5])
         let (least, most) = m.aminmax()
         XCTAssertEqual([least.item(as: Float.self), most.item(as: Float.self)], [1, 5])
+        let buffer = Tensor.zeros([3])
+        let written = ATen.add(x, x, out: buffer)
+        XCTAssertEqual(buffer.scalars(as: Float.self), [6, 2, 4], "an out= variant writes into its buffer")
+        XCTAssertEqual(written.scalars(as: Float.self), [6, 2, 4])
+        let total = Tensor.zeros([1])
+        ATen.sum(Tensor.ones([2, 3]), dim: [1], keepdim: false, out: total)
+        XCTAssertEqual(total.shape, [2], "resized as PyTorch resizes an out= tensor")
         XCTAssertThrowsError(try withTorchErrors { _ = ATen.add(x, Tensor.ones([2])) }) {
             XCTAssertTrue("\($0)".hasPrefix("aten::add.Tensor: The size of tensor a (3) must match"), "\($0)")
         }

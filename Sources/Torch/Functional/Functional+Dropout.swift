@@ -1,8 +1,3 @@
-/// ATen dropout.
-enum DropoutOps {
-    static let dropout = ATenOp("aten::dropout")
-}
-
 extension Functional {
     /// Zeroes elements with probability `p` and scales the rest by `1 / (1 - p)` when training.
     public static func dropout(_ x: Tensor, p: Double = 0.5, training: Bool = true) -> Tensor {
@@ -10,7 +5,7 @@ extension Functional {
             argumentError("dropout", "probability has to be between 0 and 1, but got \(p)")
             return x
         }
-        return DropoutOps.dropout(.tensor(x), .double(p), .bool(training))
+        return ATen.dropout(x, p: p, train: training)
     }
 
     /// Zeroes whole channels (all but the first two dimensions of `batchedDims`-D input, or the

@@ -1,24 +1,15 @@
-/// ATen normalisations.
-enum NormalizationOps {
-    static let layerNorm = ATenOp("aten::layer_norm")
-    static let batchNorm = ATenOp("aten::batch_norm")
-    static let groupNorm = ATenOp("aten::group_norm")
-}
-
 extension Functional {
     /// Normalises over the trailing `normalizedShape` dimensions.
     public static func layerNorm(_ x: Tensor, normalizedShape: [Int], weight: Tensor? = nil, bias: Tensor? = nil,
                                  eps: Double = 1e-5) -> Tensor {
-        NormalizationOps.layerNorm(.tensor(x), .ints(normalizedShape), .tensor(weight), .tensor(bias), .double(eps),
-                                   .bool(true))
+        ATen.layerNorm(x, normalizedShape: normalizedShape, weight: weight, bias: bias, eps: eps)
     }
 
     /// Normalises each channel over the batch; in training, updates the running statistics in place.
     public static func batchNorm(_ x: Tensor, runningMean: Tensor?, runningVar: Tensor?, weight: Tensor? = nil,
                                  bias: Tensor? = nil, training: Bool = false, momentum: Double = 0.1,
                                  eps: Double = 1e-5) -> Tensor {
-        NormalizationOps.batchNorm(.tensor(x), .tensor(weight), .tensor(bias), .tensor(runningMean),
-                                   .tensor(runningVar), .bool(training), .double(momentum), .double(eps), .bool(true))
+        ATen.batchNorm(x, weight: weight, bias: bias, runningMean: runningMean, runningVar: runningVar, training: training, momentum: momentum, eps: eps, cudnnEnabled: true)
     }
 
     /// `x` divided by its `p`-norm along `dim` (at least `eps`), as `F.normalize`.
@@ -29,19 +20,13 @@ extension Functional {
     /// Normalises over groups of channels.
     public static func groupNorm(_ x: Tensor, numGroups: Int, weight: Tensor? = nil, bias: Tensor? = nil,
                                  eps: Double = 1e-5) -> Tensor {
-        NormalizationOps.groupNorm(.tensor(x), .int(numGroups), .tensor(weight), .tensor(bias), .double(eps),
-                                   .bool(true))
+        ATen.groupNorm(x, numGroups: numGroups, weight: weight, bias: bias, eps: eps)
     }
-}
-
-/// ATen RMS normalisation.
-enum RMSNormOps {
-    static let rmsNorm = ATenOp("aten::rms_norm")
 }
 
 extension Functional {
     /// `x / sqrt(mean(x², trailing dims) + eps) * weight`.
     public static func rmsNorm(_ x: Tensor, normalizedShape: [Int], weight: Tensor? = nil, eps: Double? = nil) -> Tensor {
-        RMSNormOps.rmsNorm(.tensor(x), .ints(normalizedShape), .tensor(weight), .double(eps))
+        ATen.rmsNorm(x, normalizedShape: normalizedShape, weight: weight, eps: eps)
     }
 }

@@ -34,6 +34,12 @@ extension ATen {
         let op = Operators.op_abs__
         return op(.tensor(a0))
     }
+    /// `abs.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func abs(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_abs_out
+        return op(.tensor(a0), .tensor(a1))
+    }
     /// `absolute(Tensor self) -> Tensor`
     public static func absolute(_ a0: Tensor) -> Tensor {
         let op = Operators.op_absolute_
@@ -45,10 +51,22 @@ extension ATen {
         let op = Operators.op_absolute__
         return op(.tensor(a0))
     }
+    /// `absolute.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func absolute(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_absolute_out
+        return op(.tensor(a0), .tensor(a1))
+    }
     /// `angle(Tensor self) -> Tensor`
     public static func angle(_ a0: Tensor) -> Tensor {
         let op = Operators.op_angle_
         return op(.tensor(a0))
+    }
+    /// `angle.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func angle(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_angle_out
+        return op(.tensor(a0), .tensor(a1))
     }
     /// `acos(Tensor self) -> Tensor`
     public static func acos(_ a0: Tensor) -> Tensor {
@@ -61,6 +79,12 @@ extension ATen {
         let op = Operators.op_acos__
         return op(.tensor(a0))
     }
+    /// `acos.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func acos(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_acos_out
+        return op(.tensor(a0), .tensor(a1))
+    }
     /// `arccos(Tensor self) -> Tensor`
     public static func arccos(_ a0: Tensor) -> Tensor {
         let op = Operators.op_arccos_
@@ -71,6 +95,12 @@ extension ATen {
     public static func arccos_(_ a0: Tensor) -> Tensor {
         let op = Operators.op_arccos__
         return op(.tensor(a0))
+    }
+    /// `arccos.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func arccos(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_arccos_out
+        return op(.tensor(a0), .tensor(a1))
     }
     /// `avg_pool1d(Tensor self, int[1] kernel_size, int[1] stride=[], int[1] padding=0, bool ceil_mode=False, bool count_include_pad=True) -> Tensor`
     public static func avgPool1d(_ a0: Tensor, kernelSize a1: [Int], stride a2: [Int] = [], padding a3: [Int] = [0], ceilMode a4: Bool = false, countIncludePad a5: Bool = true) -> Tensor {
@@ -98,6 +128,12 @@ extension ATen {
         let op = Operators.op_add__Tensor
         return op(.tensor(a0), .tensor(a1), a2.opArg)
     }
+    /// `add.out(Tensor self, Tensor other, *, Scalar alpha=1, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func add(_ a0: Tensor, _ a1: Tensor, alpha a2: Scalar = 1, out a3: Tensor) -> Tensor {
+        let op = Operators.op_add_out
+        return op(.tensor(a0), .tensor(a1), a2.opArg, .tensor(a3))
+    }
     /// `add.Scalar(Tensor self, Scalar other, Scalar alpha=1) -> Tensor`
     public static func add(_ a0: Tensor, other a1: Scalar, alpha a2: Scalar = 1) -> Tensor {
         let op = Operators.op_add_Scalar
@@ -120,6 +156,12 @@ extension ATen {
         let op = Operators.op_addmv__
         return op(.tensor(a0), .tensor(a1), .tensor(a2), a3.opArg, a4.opArg)
     }
+    /// `addmv.out(Tensor self, Tensor mat, Tensor vec, *, Scalar beta=1, Scalar alpha=1, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func addmv(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, beta a3: Scalar = 1, alpha a4: Scalar = 1, out a5: Tensor) -> Tensor {
+        let op = Operators.op_addmv_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2), a3.opArg, a4.opArg, .tensor(a5))
+    }
     /// `addr(Tensor self, Tensor vec1, Tensor vec2, *, Scalar beta=1, Scalar alpha=1) -> Tensor`
     public static func addr(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, beta a3: Scalar = 1, alpha a4: Scalar = 1) -> Tensor {
         let op = Operators.op_addr_
@@ -130,6 +172,12 @@ extension ATen {
     public static func addr_(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, beta a3: Scalar = 1, alpha a4: Scalar = 1) -> Tensor {
         let op = Operators.op_addr__
         return op(.tensor(a0), .tensor(a1), .tensor(a2), a3.opArg, a4.opArg)
+    }
+    /// `addr.out(Tensor self, Tensor vec1, Tensor vec2, *, Scalar beta=1, Scalar alpha=1, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func addr(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, beta a3: Scalar = 1, alpha a4: Scalar = 1, out a5: Tensor) -> Tensor {
+        let op = Operators.op_addr_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2), a3.opArg, a4.opArg, .tensor(a5))
     }
     /// `affine_grid_generator(Tensor theta, SymInt[] size, bool align_corners) -> Tensor`
     public static func affineGridGenerator(_ a0: Tensor, size a1: [Int], alignCorners a2: Bool) -> Tensor {
@@ -151,6 +199,18 @@ extension ATen {
         let op = Operators.op_all_dims
         return op(.tensor(a0), a1.map { .ints($0) } ?? .none, .bool(a2))
     }
+    /// `all.out(Tensor self, int dim, bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func all(_ a0: Tensor, dim a1: Int, keepdim a2: Bool = false, out a3: Tensor) -> Tensor {
+        let op = Operators.op_all_out
+        return op(.tensor(a0), .int(a1), .bool(a2), .tensor(a3))
+    }
+    /// `all.dims_out(Tensor self, int[]? dim=None, bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func all(_ a0: Tensor, dim a1: [Int]? = nil, keepdim a2: Bool = false, out a3: Tensor) -> Tensor {
+        let op = Operators.op_all_dims_out
+        return op(.tensor(a0), a1.map { .ints($0) } ?? .none, .bool(a2), .tensor(a3))
+    }
     /// `allclose(Tensor self, Tensor other, float rtol=1e-05, float atol=1e-08, bool equal_nan=False) -> bool`
     public static func allclose(_ a0: Tensor, _ a1: Tensor, rtol a2: Double = 1e-05, atol a3: Double = 1e-08, equalNan a4: Bool = false) -> Bool {
         let op = Operators.op_allclose_
@@ -165,6 +225,18 @@ extension ATen {
     public static func any(_ a0: Tensor, dim a1: [Int]? = nil, keepdim a2: Bool = false) -> Tensor {
         let op = Operators.op_any_dims
         return op(.tensor(a0), a1.map { .ints($0) } ?? .none, .bool(a2))
+    }
+    /// `any.out(Tensor self, int dim, bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func any(_ a0: Tensor, dim a1: Int, keepdim a2: Bool = false, out a3: Tensor) -> Tensor {
+        let op = Operators.op_any_out
+        return op(.tensor(a0), .int(a1), .bool(a2), .tensor(a3))
+    }
+    /// `any.dims_out(Tensor self, int[]? dim=None, bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func any(_ a0: Tensor, dim a1: [Int]? = nil, keepdim a2: Bool = false, out a3: Tensor) -> Tensor {
+        let op = Operators.op_any_dims_out
+        return op(.tensor(a0), a1.map { .ints($0) } ?? .none, .bool(a2), .tensor(a3))
     }
     /// `arange(Scalar end, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
     public static func arange(end a0: Scalar, dtype a1: DType? = nil, layout a2: Layout? = nil, device a3: Device? = nil, pinMemory a4: Bool? = nil) -> Tensor {
@@ -181,15 +253,39 @@ extension ATen {
         let op = Operators.op_arange_start_step
         return op(a0.opArg, a1.opArg, a2.opArg, a3.map { $0.opArg } ?? .none, a4.map { $0.opArg } ?? .none, a5.map { .device($0) } ?? .none, a6.map { .bool($0) } ?? .none)
     }
+    /// `arange.out(Scalar end, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func arange(end a0: Scalar, out a1: Tensor) -> Tensor {
+        let op = Operators.op_arange_out
+        return op(a0.opArg, .tensor(a1))
+    }
+    /// `arange.start_out(Scalar start, Scalar end, Scalar step=1, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func arange(start a0: Scalar, end a1: Scalar, step a2: Scalar = 1, out a3: Tensor) -> Tensor {
+        let op = Operators.op_arange_start_out
+        return op(a0.opArg, a1.opArg, a2.opArg, .tensor(a3))
+    }
     /// `argmax(Tensor self, int? dim=None, bool keepdim=False) -> Tensor`
     public static func argmax(_ a0: Tensor, dim a1: Int? = nil, keepdim a2: Bool = false) -> Tensor {
         let op = Operators.op_argmax_
         return op(.tensor(a0), a1.map { .int($0) } ?? .none, .bool(a2))
     }
+    /// `argmax.out(Tensor self, int? dim=None, bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func argmax(_ a0: Tensor, dim a1: Int? = nil, keepdim a2: Bool = false, out a3: Tensor) -> Tensor {
+        let op = Operators.op_argmax_out
+        return op(.tensor(a0), a1.map { .int($0) } ?? .none, .bool(a2), .tensor(a3))
+    }
     /// `argmin(Tensor self, int? dim=None, bool keepdim=False) -> Tensor`
     public static func argmin(_ a0: Tensor, dim a1: Int? = nil, keepdim a2: Bool = false) -> Tensor {
         let op = Operators.op_argmin_
         return op(.tensor(a0), a1.map { .int($0) } ?? .none, .bool(a2))
+    }
+    /// `argmin.out(Tensor self, int? dim=None, bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func argmin(_ a0: Tensor, dim a1: Int? = nil, keepdim a2: Bool = false, out a3: Tensor) -> Tensor {
+        let op = Operators.op_argmin_out
+        return op(.tensor(a0), a1.map { .int($0) } ?? .none, .bool(a2), .tensor(a3))
     }
     /// `acosh(Tensor self) -> Tensor`
     public static func acosh(_ a0: Tensor) -> Tensor {
@@ -202,6 +298,12 @@ extension ATen {
         let op = Operators.op_acosh__
         return op(.tensor(a0))
     }
+    /// `acosh.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func acosh(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_acosh_out
+        return op(.tensor(a0), .tensor(a1))
+    }
     /// `arccosh(Tensor self) -> Tensor`
     public static func arccosh(_ a0: Tensor) -> Tensor {
         let op = Operators.op_arccosh_
@@ -212,6 +314,12 @@ extension ATen {
     public static func arccosh_(_ a0: Tensor) -> Tensor {
         let op = Operators.op_arccosh__
         return op(.tensor(a0))
+    }
+    /// `arccosh.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func arccosh(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_arccosh_out
+        return op(.tensor(a0), .tensor(a1))
     }
     /// `asinh(Tensor self) -> Tensor`
     public static func asinh(_ a0: Tensor) -> Tensor {
@@ -224,6 +332,12 @@ extension ATen {
         let op = Operators.op_asinh__
         return op(.tensor(a0))
     }
+    /// `asinh.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func asinh(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_asinh_out
+        return op(.tensor(a0), .tensor(a1))
+    }
     /// `arcsinh(Tensor self) -> Tensor`
     public static func arcsinh(_ a0: Tensor) -> Tensor {
         let op = Operators.op_arcsinh_
@@ -234,6 +348,12 @@ extension ATen {
     public static func arcsinh_(_ a0: Tensor) -> Tensor {
         let op = Operators.op_arcsinh__
         return op(.tensor(a0))
+    }
+    /// `arcsinh.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func arcsinh(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_arcsinh_out
+        return op(.tensor(a0), .tensor(a1))
     }
     /// `atanh(Tensor self) -> Tensor`
     public static func atanh(_ a0: Tensor) -> Tensor {
@@ -246,6 +366,12 @@ extension ATen {
         let op = Operators.op_atanh__
         return op(.tensor(a0))
     }
+    /// `atanh.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func atanh(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_atanh_out
+        return op(.tensor(a0), .tensor(a1))
+    }
     /// `arctanh(Tensor self) -> Tensor`
     public static func arctanh(_ a0: Tensor) -> Tensor {
         let op = Operators.op_arctanh_
@@ -256,6 +382,12 @@ extension ATen {
     public static func arctanh_(_ a0: Tensor) -> Tensor {
         let op = Operators.op_arctanh__
         return op(.tensor(a0))
+    }
+    /// `arctanh.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func arctanh(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_arctanh_out
+        return op(.tensor(a0), .tensor(a1))
     }
     /// `as_strided(Tensor(a) self, SymInt[] size, SymInt[] stride, SymInt? storage_offset=None) -> Tensor(a)`
     public static func asStrided(_ a0: Tensor, size a1: [Int], stride a2: [Int], storageOffset a3: Int? = nil) -> Tensor {
@@ -279,6 +411,12 @@ extension ATen {
         let op = Operators.op_asin__
         return op(.tensor(a0))
     }
+    /// `asin.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func asin(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_asin_out
+        return op(.tensor(a0), .tensor(a1))
+    }
     /// `arcsin(Tensor self) -> Tensor`
     public static func arcsin(_ a0: Tensor) -> Tensor {
         let op = Operators.op_arcsin_
@@ -289,6 +427,12 @@ extension ATen {
     public static func arcsin_(_ a0: Tensor) -> Tensor {
         let op = Operators.op_arcsin__
         return op(.tensor(a0))
+    }
+    /// `arcsin.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func arcsin(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_arcsin_out
+        return op(.tensor(a0), .tensor(a1))
     }
     /// `atan(Tensor self) -> Tensor`
     public static func atan(_ a0: Tensor) -> Tensor {
@@ -301,6 +445,12 @@ extension ATen {
         let op = Operators.op_atan__
         return op(.tensor(a0))
     }
+    /// `atan.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func atan(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_atan_out
+        return op(.tensor(a0), .tensor(a1))
+    }
     /// `arctan(Tensor self) -> Tensor`
     public static func arctan(_ a0: Tensor) -> Tensor {
         let op = Operators.op_arctan_
@@ -311,6 +461,12 @@ extension ATen {
     public static func arctan_(_ a0: Tensor) -> Tensor {
         let op = Operators.op_arctan__
         return op(.tensor(a0))
+    }
+    /// `arctan.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func arctan(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_arctan_out
+        return op(.tensor(a0), .tensor(a1))
     }
     /// `atleast_1d(Tensor self) -> Tensor`
     public static func atleast1d(_ a0: Tensor) -> Tensor {
@@ -347,15 +503,33 @@ extension ATen {
         let op = Operators.op_aminmax_
         return { let r = op.tuple(.tensor(a0), a1.map { .int($0) } ?? .none, .bool(a2)); return (r[0], r[1]) }()
     }
+    /// `aminmax.out(Tensor self, *, int? dim=None, bool keepdim=False, Tensor(a!) min, Tensor(b!) max) -> (Tensor(a!) min, Tensor(b!) max)`
+    @discardableResult
+    public static func aminmax(_ a0: Tensor, dim a1: Int? = nil, keepdim a2: Bool = false, min a3: Tensor, max a4: Tensor) -> (min: Tensor, max: Tensor) {
+        let op = Operators.op_aminmax_out
+        return { let r = op.tuple(.tensor(a0), a1.map { .int($0) } ?? .none, .bool(a2), .tensor(a3), .tensor(a4)); return (r[0], r[1]) }()
+    }
     /// `amax(Tensor self, int[1] dim=[], bool keepdim=False) -> Tensor`
     public static func amax(_ a0: Tensor, dim a1: [Int] = [], keepdim a2: Bool = false) -> Tensor {
         let op = Operators.op_amax_
         return op(.tensor(a0), .ints(a1), .bool(a2))
     }
+    /// `amax.out(Tensor self, int[1] dim=[], bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func amax(_ a0: Tensor, dim a1: [Int] = [], keepdim a2: Bool = false, out a3: Tensor) -> Tensor {
+        let op = Operators.op_amax_out
+        return op(.tensor(a0), .ints(a1), .bool(a2), .tensor(a3))
+    }
     /// `amin(Tensor self, int[1] dim=[], bool keepdim=False) -> Tensor`
     public static func amin(_ a0: Tensor, dim a1: [Int] = [], keepdim a2: Bool = false) -> Tensor {
         let op = Operators.op_amin_
         return op(.tensor(a0), .ints(a1), .bool(a2))
+    }
+    /// `amin.out(Tensor self, int[1] dim=[], bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func amin(_ a0: Tensor, dim a1: [Int] = [], keepdim a2: Bool = false, out a3: Tensor) -> Tensor {
+        let op = Operators.op_amin_out
+        return op(.tensor(a0), .ints(a1), .bool(a2), .tensor(a3))
     }
     /// `adjoint(Tensor(a) self) -> Tensor(a)`
     public static func adjoint(_ a0: Tensor) -> Tensor {
@@ -367,6 +541,12 @@ extension ATen {
         let op = Operators.op_as_strided_scatter_
         return op(.tensor(a0), .tensor(a1), .ints(a2), .ints(a3), a4.map { .int($0) } ?? .none)
     }
+    /// `addmm.out(Tensor self, Tensor mat1, Tensor mat2, *, Scalar beta=1, Scalar alpha=1, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func addmm(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, beta a3: Scalar = 1, alpha a4: Scalar = 1, out a5: Tensor) -> Tensor {
+        let op = Operators.op_addmm_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2), a3.opArg, a4.opArg, .tensor(a5))
+    }
     /// `addmm(Tensor self, Tensor mat1, Tensor mat2, *, Scalar beta=1, Scalar alpha=1) -> Tensor`
     public static func addmm(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, beta a3: Scalar = 1, alpha a4: Scalar = 1) -> Tensor {
         let op = Operators.op_addmm_
@@ -376,6 +556,12 @@ extension ATen {
     public static func addmm(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, outDtype a3: DType, beta a4: Scalar = 1, alpha a5: Scalar = 1) -> Tensor {
         let op = Operators.op_addmm_dtype
         return op(.tensor(a0), .tensor(a1), .tensor(a2), a3.opArg, a4.opArg, a5.opArg)
+    }
+    /// `addmm.dtype_out(Tensor self, Tensor mat1, Tensor mat2, ScalarType out_dtype, *, Scalar beta=1, Scalar alpha=1, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func addmm(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, outDtype a3: DType, beta a4: Scalar = 1, alpha a5: Scalar = 1, out a6: Tensor) -> Tensor {
+        let op = Operators.op_addmm_dtype_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2), a3.opArg, a4.opArg, a5.opArg, .tensor(a6))
     }
     /// `addmm_(Tensor(a!) self, Tensor mat1, Tensor mat2, *, Scalar beta=1, Scalar alpha=1) -> Tensor(a!)`
     @discardableResult
@@ -411,6 +597,12 @@ extension ATen {
         let op = Operators.op_addbmm__
         return op(.tensor(a0), .tensor(a1), .tensor(a2), a3.opArg, a4.opArg)
     }
+    /// `addbmm.out(Tensor self, Tensor batch1, Tensor batch2, *, Scalar beta=1, Scalar alpha=1, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func addbmm(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, beta a3: Scalar = 1, alpha a4: Scalar = 1, out a5: Tensor) -> Tensor {
+        let op = Operators.op_addbmm_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2), a3.opArg, a4.opArg, .tensor(a5))
+    }
     /// `addbmm(Tensor self, Tensor batch1, Tensor batch2, *, Scalar beta=1, Scalar alpha=1) -> Tensor`
     public static func addbmm(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, beta a3: Scalar = 1, alpha a4: Scalar = 1) -> Tensor {
         let op = Operators.op_addbmm_
@@ -420,6 +612,12 @@ extension ATen {
     public static func argwhere(_ a0: Tensor) -> Tensor {
         let op = Operators.op_argwhere_
         return op(.tensor(a0))
+    }
+    /// `addcmul.out(Tensor self, Tensor tensor1, Tensor tensor2, *, Scalar value=1, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func addcmul(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, value a3: Scalar = 1, out a4: Tensor) -> Tensor {
+        let op = Operators.op_addcmul_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2), a3.opArg, .tensor(a4))
     }
     /// `addcmul(Tensor self, Tensor tensor1, Tensor tensor2, *, Scalar value=1) -> Tensor`
     public static func addcmul(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, value a3: Scalar = 1) -> Tensor {
@@ -432,6 +630,12 @@ extension ATen {
         let op = Operators.op_addcmul__
         return op(.tensor(a0), .tensor(a1), .tensor(a2), a3.opArg)
     }
+    /// `addcdiv.out(Tensor self, Tensor tensor1, Tensor tensor2, *, Scalar value=1, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func addcdiv(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, value a3: Scalar = 1, out a4: Tensor) -> Tensor {
+        let op = Operators.op_addcdiv_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2), a3.opArg, .tensor(a4))
+    }
     /// `addcdiv(Tensor self, Tensor tensor1, Tensor tensor2, *, Scalar value=1) -> Tensor`
     public static func addcdiv(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, value a3: Scalar = 1) -> Tensor {
         let op = Operators.op_addcdiv_
@@ -442,6 +646,12 @@ extension ATen {
     public static func addcdiv_(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, value a3: Scalar = 1) -> Tensor {
         let op = Operators.op_addcdiv__
         return op(.tensor(a0), .tensor(a1), .tensor(a2), a3.opArg)
+    }
+    /// `atan2.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func atan2(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_atan2_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
     }
     /// `atan2_(Tensor(a!) self, Tensor other) -> Tensor(a!)`
     @discardableResult
@@ -459,6 +669,12 @@ extension ATen {
         let op = Operators.op_arctan2_
         return op(.tensor(a0), .tensor(a1))
     }
+    /// `arctan2.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func arctan2(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_arctan2_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
+    }
     /// `arctan2_(Tensor(a!) self, Tensor other) -> Tensor(a!)`
     @discardableResult
     public static func arctan2_(_ a0: Tensor, _ a1: Tensor) -> Tensor {
@@ -475,55 +691,121 @@ extension ATen {
         let op = Operators.op_argsort_stable
         return op(.tensor(a0), .bool(a1), .int(a2), .bool(a3))
     }
+    /// `argsort.stable_out(Tensor self, *, bool stable, int dim=-1, bool descending=False, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func argsort(_ a0: Tensor, stable a1: Bool, dim a2: Int = -1, descending a3: Bool = false, out a4: Tensor) -> Tensor {
+        let op = Operators.op_argsort_stable_out
+        return op(.tensor(a0), .bool(a1), .int(a2), .bool(a3), .tensor(a4))
+    }
     /// `alias(Tensor(a) self) -> Tensor(a)`
     public static func alias(_ a0: Tensor) -> Tensor {
         let op = Operators.op_alias_
         return op(.tensor(a0))
+    }
+    /// `adaptive_avg_pool2d.out(Tensor self, SymInt[2] output_size, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func adaptiveAvgPool2d(_ a0: Tensor, outputSize a1: [Int], out a2: Tensor) -> Tensor {
+        let op = Operators.op_adaptive_avg_pool2d_out
+        return op(.tensor(a0), .ints(a1), .tensor(a2))
     }
     /// `adaptive_avg_pool2d(Tensor self, SymInt[2] output_size) -> Tensor`
     public static func adaptiveAvgPool2d(_ a0: Tensor, outputSize a1: [Int]) -> Tensor {
         let op = Operators.op_adaptive_avg_pool2d_
         return op(.tensor(a0), .ints(a1))
     }
+    /// `adaptive_avg_pool3d.out(Tensor self, SymInt[3] output_size, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func adaptiveAvgPool3d(_ a0: Tensor, outputSize a1: [Int], out a2: Tensor) -> Tensor {
+        let op = Operators.op_adaptive_avg_pool3d_out
+        return op(.tensor(a0), .ints(a1), .tensor(a2))
+    }
     /// `adaptive_avg_pool3d(Tensor self, SymInt[3] output_size) -> Tensor`
     public static func adaptiveAvgPool3d(_ a0: Tensor, outputSize a1: [Int]) -> Tensor {
         let op = Operators.op_adaptive_avg_pool3d_
         return op(.tensor(a0), .ints(a1))
+    }
+    /// `adaptive_max_pool2d.out(Tensor self, int[2] output_size, *, Tensor(a!) out, Tensor(b!) indices) -> (Tensor(a!), Tensor(b!))`
+    @discardableResult
+    public static func adaptiveMaxPool2d(_ a0: Tensor, outputSize a1: [Int], out a2: Tensor, indices a3: Tensor) -> (Tensor, Tensor) {
+        let op = Operators.op_adaptive_max_pool2d_out
+        return { let r = op.tuple(.tensor(a0), .ints(a1), .tensor(a2), .tensor(a3)); return (r[0], r[1]) }()
     }
     /// `adaptive_max_pool2d(Tensor self, int[2] output_size) -> (Tensor, Tensor)`
     public static func adaptiveMaxPool2d(_ a0: Tensor, outputSize a1: [Int]) -> (Tensor, Tensor) {
         let op = Operators.op_adaptive_max_pool2d_
         return { let r = op.tuple(.tensor(a0), .ints(a1)); return (r[0], r[1]) }()
     }
+    /// `adaptive_max_pool2d_backward.grad_input(Tensor grad_output, Tensor self, Tensor indices, *, Tensor(a!) grad_input) -> Tensor(a!)`
+    @discardableResult
+    public static func adaptiveMaxPool2dBackward(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, gradInput a3: Tensor) -> Tensor {
+        let op = Operators.op_adaptive_max_pool2d_backward_grad_input
+        return op(.tensor(a0), .tensor(a1), .tensor(a2), .tensor(a3))
+    }
     /// `adaptive_max_pool2d_backward(Tensor grad_output, Tensor self, Tensor indices) -> Tensor`
     public static func adaptiveMaxPool2dBackward(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor) -> Tensor {
         let op = Operators.op_adaptive_max_pool2d_backward_
         return op(.tensor(a0), .tensor(a1), .tensor(a2))
+    }
+    /// `adaptive_max_pool3d.out(Tensor self, int[3] output_size, *, Tensor(a!) out, Tensor(b!) indices) -> (Tensor(a!), Tensor(b!))`
+    @discardableResult
+    public static func adaptiveMaxPool3d(_ a0: Tensor, outputSize a1: [Int], out a2: Tensor, indices a3: Tensor) -> (Tensor, Tensor) {
+        let op = Operators.op_adaptive_max_pool3d_out
+        return { let r = op.tuple(.tensor(a0), .ints(a1), .tensor(a2), .tensor(a3)); return (r[0], r[1]) }()
     }
     /// `adaptive_max_pool3d(Tensor self, int[3] output_size) -> (Tensor, Tensor)`
     public static func adaptiveMaxPool3d(_ a0: Tensor, outputSize a1: [Int]) -> (Tensor, Tensor) {
         let op = Operators.op_adaptive_max_pool3d_
         return { let r = op.tuple(.tensor(a0), .ints(a1)); return (r[0], r[1]) }()
     }
+    /// `adaptive_max_pool3d_backward.grad_input(Tensor grad_output, Tensor self, Tensor indices, *, Tensor(a!) grad_input) -> Tensor(a!)`
+    @discardableResult
+    public static func adaptiveMaxPool3dBackward(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, gradInput a3: Tensor) -> Tensor {
+        let op = Operators.op_adaptive_max_pool3d_backward_grad_input
+        return op(.tensor(a0), .tensor(a1), .tensor(a2), .tensor(a3))
+    }
     /// `adaptive_max_pool3d_backward(Tensor grad_output, Tensor self, Tensor indices) -> Tensor`
     public static func adaptiveMaxPool3dBackward(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor) -> Tensor {
         let op = Operators.op_adaptive_max_pool3d_backward_
         return op(.tensor(a0), .tensor(a1), .tensor(a2))
+    }
+    /// `avg_pool2d.out(Tensor self, int[2] kernel_size, int[2] stride=[], int[2] padding=0, bool ceil_mode=False, bool count_include_pad=True, int? divisor_override=None, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func avgPool2d(_ a0: Tensor, kernelSize a1: [Int], stride a2: [Int] = [], padding a3: [Int] = [0, 0], ceilMode a4: Bool = false, countIncludePad a5: Bool = true, divisorOverride a6: Int? = nil, out a7: Tensor) -> Tensor {
+        let op = Operators.op_avg_pool2d_out
+        return op(.tensor(a0), .ints(a1), .ints(a2), .ints(a3), .bool(a4), .bool(a5), a6.map { .int($0) } ?? .none, .tensor(a7))
     }
     /// `avg_pool2d(Tensor self, int[2] kernel_size, int[2] stride=[], int[2] padding=0, bool ceil_mode=False, bool count_include_pad=True, int? divisor_override=None) -> Tensor`
     public static func avgPool2d(_ a0: Tensor, kernelSize a1: [Int], stride a2: [Int] = [], padding a3: [Int] = [0, 0], ceilMode a4: Bool = false, countIncludePad a5: Bool = true, divisorOverride a6: Int? = nil) -> Tensor {
         let op = Operators.op_avg_pool2d_
         return op(.tensor(a0), .ints(a1), .ints(a2), .ints(a3), .bool(a4), .bool(a5), a6.map { .int($0) } ?? .none)
     }
+    /// `avg_pool2d_backward.grad_input(Tensor grad_output, Tensor self, int[2] kernel_size, int[2] stride, int[2] padding, bool ceil_mode, bool count_include_pad, int? divisor_override, *, Tensor(a!) grad_input) -> Tensor(a!)`
+    @discardableResult
+    public static func avgPool2dBackward(_ a0: Tensor, _ a1: Tensor, kernelSize a2: [Int], stride a3: [Int], padding a4: [Int], ceilMode a5: Bool, countIncludePad a6: Bool, divisorOverride a7: Int?, gradInput a8: Tensor) -> Tensor {
+        let op = Operators.op_avg_pool2d_backward_grad_input
+        return op(.tensor(a0), .tensor(a1), .ints(a2), .ints(a3), .ints(a4), .bool(a5), .bool(a6), a7.map { .int($0) } ?? .none, .tensor(a8))
+    }
     /// `avg_pool2d_backward(Tensor grad_output, Tensor self, int[2] kernel_size, int[2] stride, int[2] padding, bool ceil_mode, bool count_include_pad, int? divisor_override) -> Tensor`
     public static func avgPool2dBackward(_ a0: Tensor, _ a1: Tensor, kernelSize a2: [Int], stride a3: [Int], padding a4: [Int], ceilMode a5: Bool, countIncludePad a6: Bool, divisorOverride a7: Int?) -> Tensor {
         let op = Operators.op_avg_pool2d_backward_
         return op(.tensor(a0), .tensor(a1), .ints(a2), .ints(a3), .ints(a4), .bool(a5), .bool(a6), a7.map { .int($0) } ?? .none)
     }
+    /// `avg_pool3d.out(Tensor self, int[3] kernel_size, int[3] stride=[], int[3] padding=0, bool ceil_mode=False, bool count_include_pad=True, int? divisor_override=None, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func avgPool3d(_ a0: Tensor, kernelSize a1: [Int], stride a2: [Int] = [], padding a3: [Int] = [0, 0, 0], ceilMode a4: Bool = false, countIncludePad a5: Bool = true, divisorOverride a6: Int? = nil, out a7: Tensor) -> Tensor {
+        let op = Operators.op_avg_pool3d_out
+        return op(.tensor(a0), .ints(a1), .ints(a2), .ints(a3), .bool(a4), .bool(a5), a6.map { .int($0) } ?? .none, .tensor(a7))
+    }
     /// `avg_pool3d(Tensor self, int[3] kernel_size, int[3] stride=[], int[3] padding=0, bool ceil_mode=False, bool count_include_pad=True, int? divisor_override=None) -> Tensor`
     public static func avgPool3d(_ a0: Tensor, kernelSize a1: [Int], stride a2: [Int] = [], padding a3: [Int] = [0, 0, 0], ceilMode a4: Bool = false, countIncludePad a5: Bool = true, divisorOverride a6: Int? = nil) -> Tensor {
         let op = Operators.op_avg_pool3d_
         return op(.tensor(a0), .ints(a1), .ints(a2), .ints(a3), .bool(a4), .bool(a5), a6.map { .int($0) } ?? .none)
+    }
+    /// `avg_pool3d_backward.grad_input(Tensor grad_output, Tensor self, int[3] kernel_size, int[3] stride, int[3] padding, bool ceil_mode, bool count_include_pad, int? divisor_override, *, Tensor(a!) grad_input) -> Tensor(a!)`
+    @discardableResult
+    public static func avgPool3dBackward(_ a0: Tensor, _ a1: Tensor, kernelSize a2: [Int], stride a3: [Int], padding a4: [Int], ceilMode a5: Bool, countIncludePad a6: Bool, divisorOverride a7: Int?, gradInput a8: Tensor) -> Tensor {
+        let op = Operators.op_avg_pool3d_backward_grad_input
+        return op(.tensor(a0), .tensor(a1), .ints(a2), .ints(a3), .ints(a4), .bool(a5), .bool(a6), a7.map { .int($0) } ?? .none, .tensor(a8))
     }
     /// `avg_pool3d_backward(Tensor grad_output, Tensor self, int[3] kernel_size, int[3] stride, int[3] padding, bool ceil_mode, bool count_include_pad, int? divisor_override) -> Tensor`
     public static func avgPool3dBackward(_ a0: Tensor, _ a1: Tensor, kernelSize a2: [Int], stride a3: [Int], padding a4: [Int], ceilMode a5: Bool, countIncludePad a6: Bool, divisorOverride a7: Int?) -> Tensor {
@@ -549,58 +831,84 @@ extension Operators {
     static let op_alpha_dropout__ = ATenOp("aten::alpha_dropout_", "")
     static let op_abs_ = ATenOp("aten::abs", "")
     static let op_abs__ = ATenOp("aten::abs_", "")
+    static let op_abs_out = ATenOp("aten::abs", "out")
     static let op_absolute_ = ATenOp("aten::absolute", "")
     static let op_absolute__ = ATenOp("aten::absolute_", "")
+    static let op_absolute_out = ATenOp("aten::absolute", "out")
     static let op_angle_ = ATenOp("aten::angle", "")
+    static let op_angle_out = ATenOp("aten::angle", "out")
     static let op_acos_ = ATenOp("aten::acos", "")
     static let op_acos__ = ATenOp("aten::acos_", "")
+    static let op_acos_out = ATenOp("aten::acos", "out")
     static let op_arccos_ = ATenOp("aten::arccos", "")
     static let op_arccos__ = ATenOp("aten::arccos_", "")
+    static let op_arccos_out = ATenOp("aten::arccos", "out")
     static let op_avg_pool1d_ = ATenOp("aten::avg_pool1d", "")
     static let op_adaptive_avg_pool1d_ = ATenOp("aten::adaptive_avg_pool1d", "")
     static let op_adaptive_max_pool1d_ = ATenOp("aten::adaptive_max_pool1d", "")
     static let op_add_Tensor = ATenOp("aten::add", "Tensor")
     static let op_add__Tensor = ATenOp("aten::add_", "Tensor")
+    static let op_add_out = ATenOp("aten::add", "out")
     static let op_add_Scalar = ATenOp("aten::add", "Scalar")
     static let op_add__Scalar = ATenOp("aten::add_", "Scalar")
     static let op_addmv_ = ATenOp("aten::addmv", "")
     static let op_addmv__ = ATenOp("aten::addmv_", "")
+    static let op_addmv_out = ATenOp("aten::addmv", "out")
     static let op_addr_ = ATenOp("aten::addr", "")
     static let op_addr__ = ATenOp("aten::addr_", "")
+    static let op_addr_out = ATenOp("aten::addr", "out")
     static let op_affine_grid_generator_ = ATenOp("aten::affine_grid_generator", "")
     static let op_affine_grid_generator_backward_ = ATenOp("aten::affine_grid_generator_backward", "")
     static let op_all_dim = ATenOp("aten::all", "dim")
     static let op_all_dims = ATenOp("aten::all", "dims")
+    static let op_all_out = ATenOp("aten::all", "out")
+    static let op_all_dims_out = ATenOp("aten::all", "dims_out")
     static let op_allclose_ = ATenOp("aten::allclose", "")
     static let op_any_dim = ATenOp("aten::any", "dim")
     static let op_any_dims = ATenOp("aten::any", "dims")
+    static let op_any_out = ATenOp("aten::any", "out")
+    static let op_any_dims_out = ATenOp("aten::any", "dims_out")
     static let op_arange_ = ATenOp("aten::arange", "")
     static let op_arange_start = ATenOp("aten::arange", "start")
     static let op_arange_start_step = ATenOp("aten::arange", "start_step")
+    static let op_arange_out = ATenOp("aten::arange", "out")
+    static let op_arange_start_out = ATenOp("aten::arange", "start_out")
     static let op_argmax_ = ATenOp("aten::argmax", "")
+    static let op_argmax_out = ATenOp("aten::argmax", "out")
     static let op_argmin_ = ATenOp("aten::argmin", "")
+    static let op_argmin_out = ATenOp("aten::argmin", "out")
     static let op_acosh_ = ATenOp("aten::acosh", "")
     static let op_acosh__ = ATenOp("aten::acosh_", "")
+    static let op_acosh_out = ATenOp("aten::acosh", "out")
     static let op_arccosh_ = ATenOp("aten::arccosh", "")
     static let op_arccosh__ = ATenOp("aten::arccosh_", "")
+    static let op_arccosh_out = ATenOp("aten::arccosh", "out")
     static let op_asinh_ = ATenOp("aten::asinh", "")
     static let op_asinh__ = ATenOp("aten::asinh_", "")
+    static let op_asinh_out = ATenOp("aten::asinh", "out")
     static let op_arcsinh_ = ATenOp("aten::arcsinh", "")
     static let op_arcsinh__ = ATenOp("aten::arcsinh_", "")
+    static let op_arcsinh_out = ATenOp("aten::arcsinh", "out")
     static let op_atanh_ = ATenOp("aten::atanh", "")
     static let op_atanh__ = ATenOp("aten::atanh_", "")
+    static let op_atanh_out = ATenOp("aten::atanh", "out")
     static let op_arctanh_ = ATenOp("aten::arctanh", "")
     static let op_arctanh__ = ATenOp("aten::arctanh_", "")
+    static let op_arctanh_out = ATenOp("aten::arctanh", "out")
     static let op_as_strided_ = ATenOp("aten::as_strided", "")
     static let op_as_strided__ = ATenOp("aten::as_strided_", "")
     static let op_asin_ = ATenOp("aten::asin", "")
     static let op_asin__ = ATenOp("aten::asin_", "")
+    static let op_asin_out = ATenOp("aten::asin", "out")
     static let op_arcsin_ = ATenOp("aten::arcsin", "")
     static let op_arcsin__ = ATenOp("aten::arcsin_", "")
+    static let op_arcsin_out = ATenOp("aten::arcsin", "out")
     static let op_atan_ = ATenOp("aten::atan", "")
     static let op_atan__ = ATenOp("aten::atan_", "")
+    static let op_atan_out = ATenOp("aten::atan", "out")
     static let op_arctan_ = ATenOp("aten::arctan", "")
     static let op_arctan__ = ATenOp("aten::arctan_", "")
+    static let op_arctan_out = ATenOp("aten::arctan", "out")
     static let op_atleast_1d_ = ATenOp("aten::atleast_1d", "")
     static let op_atleast_1d_Sequence = ATenOp("aten::atleast_1d", "Sequence")
     static let op_atleast_2d_ = ATenOp("aten::atleast_2d", "")
@@ -608,40 +916,61 @@ extension Operators {
     static let op_atleast_3d_ = ATenOp("aten::atleast_3d", "")
     static let op_atleast_3d_Sequence = ATenOp("aten::atleast_3d", "Sequence")
     static let op_aminmax_ = ATenOp("aten::aminmax", "")
+    static let op_aminmax_out = ATenOp("aten::aminmax", "out")
     static let op_amax_ = ATenOp("aten::amax", "")
+    static let op_amax_out = ATenOp("aten::amax", "out")
     static let op_amin_ = ATenOp("aten::amin", "")
+    static let op_amin_out = ATenOp("aten::amin", "out")
     static let op_adjoint_ = ATenOp("aten::adjoint", "")
     static let op_as_strided_scatter_ = ATenOp("aten::as_strided_scatter", "")
+    static let op_addmm_out = ATenOp("aten::addmm", "out")
     static let op_addmm_ = ATenOp("aten::addmm", "")
     static let op_addmm_dtype = ATenOp("aten::addmm", "dtype")
+    static let op_addmm_dtype_out = ATenOp("aten::addmm", "dtype_out")
     static let op_addmm__ = ATenOp("aten::addmm_", "")
     static let op_and_Scalar = ATenOp("aten::__and__", "Scalar")
     static let op_and_Tensor = ATenOp("aten::__and__", "Tensor")
     static let op_and__Scalar = ATenOp("aten::__iand__", "Scalar")
     static let op_and__Tensor = ATenOp("aten::__iand__", "Tensor")
     static let op_addbmm__ = ATenOp("aten::addbmm_", "")
+    static let op_addbmm_out = ATenOp("aten::addbmm", "out")
     static let op_addbmm_ = ATenOp("aten::addbmm", "")
     static let op_argwhere_ = ATenOp("aten::argwhere", "")
+    static let op_addcmul_out = ATenOp("aten::addcmul", "out")
     static let op_addcmul_ = ATenOp("aten::addcmul", "")
     static let op_addcmul__ = ATenOp("aten::addcmul_", "")
+    static let op_addcdiv_out = ATenOp("aten::addcdiv", "out")
     static let op_addcdiv_ = ATenOp("aten::addcdiv", "")
     static let op_addcdiv__ = ATenOp("aten::addcdiv_", "")
+    static let op_atan2_out = ATenOp("aten::atan2", "out")
     static let op_atan2__ = ATenOp("aten::atan2_", "")
     static let op_atan2_ = ATenOp("aten::atan2", "")
     static let op_arctan2_ = ATenOp("aten::arctan2", "")
+    static let op_arctan2_out = ATenOp("aten::arctan2", "out")
     static let op_arctan2__ = ATenOp("aten::arctan2_", "")
     static let op_argsort_ = ATenOp("aten::argsort", "")
     static let op_argsort_stable = ATenOp("aten::argsort", "stable")
+    static let op_argsort_stable_out = ATenOp("aten::argsort", "stable_out")
     static let op_alias_ = ATenOp("aten::alias", "")
+    static let op_adaptive_avg_pool2d_out = ATenOp("aten::adaptive_avg_pool2d", "out")
     static let op_adaptive_avg_pool2d_ = ATenOp("aten::adaptive_avg_pool2d", "")
+    static let op_adaptive_avg_pool3d_out = ATenOp("aten::adaptive_avg_pool3d", "out")
     static let op_adaptive_avg_pool3d_ = ATenOp("aten::adaptive_avg_pool3d", "")
+    static let op_adaptive_max_pool2d_out = ATenOp("aten::adaptive_max_pool2d", "out")
     static let op_adaptive_max_pool2d_ = ATenOp("aten::adaptive_max_pool2d", "")
+    static let op_adaptive_max_pool2d_backward_grad_input = ATenOp("aten::adaptive_max_pool2d_backward", "grad_input")
     static let op_adaptive_max_pool2d_backward_ = ATenOp("aten::adaptive_max_pool2d_backward", "")
+    static let op_adaptive_max_pool3d_out = ATenOp("aten::adaptive_max_pool3d", "out")
     static let op_adaptive_max_pool3d_ = ATenOp("aten::adaptive_max_pool3d", "")
+    static let op_adaptive_max_pool3d_backward_grad_input = ATenOp("aten::adaptive_max_pool3d_backward", "grad_input")
     static let op_adaptive_max_pool3d_backward_ = ATenOp("aten::adaptive_max_pool3d_backward", "")
+    static let op_avg_pool2d_out = ATenOp("aten::avg_pool2d", "out")
     static let op_avg_pool2d_ = ATenOp("aten::avg_pool2d", "")
+    static let op_avg_pool2d_backward_grad_input = ATenOp("aten::avg_pool2d_backward", "grad_input")
     static let op_avg_pool2d_backward_ = ATenOp("aten::avg_pool2d_backward", "")
+    static let op_avg_pool3d_out = ATenOp("aten::avg_pool3d", "out")
     static let op_avg_pool3d_ = ATenOp("aten::avg_pool3d", "")
+    static let op_avg_pool3d_backward_grad_input = ATenOp("aten::avg_pool3d_backward", "grad_input")
     static let op_avg_pool3d_backward_ = ATenOp("aten::avg_pool3d_backward", "")
     static let op_as_strided_copy_ = ATenOp("aten::as_strided_copy", "")
     static let op_alias_copy_ = ATenOp("aten::alias_copy", "")

@@ -13,10 +13,22 @@ extension ATen {
         let op = Operators.op_baddbmm__
         return op(.tensor(a0), .tensor(a1), .tensor(a2), a3.opArg, a4.opArg)
     }
+    /// `baddbmm.out(Tensor self, Tensor batch1, Tensor batch2, *, Scalar beta=1, Scalar alpha=1, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func baddbmm(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, beta a3: Scalar = 1, alpha a4: Scalar = 1, out a5: Tensor) -> Tensor {
+        let op = Operators.op_baddbmm_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2), a3.opArg, a4.opArg, .tensor(a5))
+    }
     /// `baddbmm.dtype(Tensor self, Tensor batch1, Tensor batch2, ScalarType out_dtype, *, Scalar beta=1, Scalar alpha=1) -> Tensor`
     public static func baddbmm(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, outDtype a3: DType, beta a4: Scalar = 1, alpha a5: Scalar = 1) -> Tensor {
         let op = Operators.op_baddbmm_dtype
         return op(.tensor(a0), .tensor(a1), .tensor(a2), a3.opArg, a4.opArg, a5.opArg)
+    }
+    /// `baddbmm.dtype_out(Tensor self, Tensor batch1, Tensor batch2, ScalarType out_dtype, *, Scalar beta=1, Scalar alpha=1, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func baddbmm(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, outDtype a3: DType, beta a4: Scalar = 1, alpha a5: Scalar = 1, out a6: Tensor) -> Tensor {
+        let op = Operators.op_baddbmm_dtype_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2), a3.opArg, a4.opArg, a5.opArg, .tensor(a6))
     }
     /// `bartlett_window(int window_length, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
     public static func bartlettWindow(windowLength a0: Int, dtype a1: DType? = nil, layout a2: Layout? = nil, device a3: Device? = nil, pinMemory a4: Bool? = nil) -> Tensor {
@@ -37,6 +49,12 @@ extension ATen {
     public static func bernoulli(_ a0: Tensor, generator a1: Generator? = nil) -> Tensor {
         let op = Operators.op_bernoulli_
         return op(.tensor(a0), a1.map { .generator($0) } ?? .none)
+    }
+    /// `bernoulli.out(Tensor self, *, Generator? generator=None, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func bernoulli(_ a0: Tensor, generator a1: Generator? = nil, out a2: Tensor) -> Tensor {
+        let op = Operators.op_bernoulli_out
+        return op(.tensor(a0), a1.map { .generator($0) } ?? .none, .tensor(a2))
     }
     /// `bernoulli_.Tensor(Tensor(a!) self, Tensor p, *, Generator? generator=None) -> Tensor(a!)`
     @discardableResult
@@ -65,10 +83,22 @@ extension ATen {
         let op = Operators.op_binary_cross_entropy_
         return op(.tensor(a0), .tensor(a1), a2.map { .tensor($0) } ?? .none, .int(a3))
     }
+    /// `binary_cross_entropy.out(Tensor self, Tensor target, Tensor? weight=None, int reduction=Mean, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func binaryCrossEntropy(_ a0: Tensor, _ a1: Tensor, weight a2: Tensor? = nil, reduction a3: Int = 1, out a4: Tensor) -> Tensor {
+        let op = Operators.op_binary_cross_entropy_out
+        return op(.tensor(a0), .tensor(a1), a2.map { .tensor($0) } ?? .none, .int(a3), .tensor(a4))
+    }
     /// `binary_cross_entropy_backward(Tensor grad_output, Tensor self, Tensor target, Tensor? weight=None, int reduction=Mean) -> Tensor`
     public static func binaryCrossEntropyBackward(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, weight a3: Tensor? = nil, reduction a4: Int = 1) -> Tensor {
         let op = Operators.op_binary_cross_entropy_backward_
         return op(.tensor(a0), .tensor(a1), .tensor(a2), a3.map { .tensor($0) } ?? .none, .int(a4))
+    }
+    /// `binary_cross_entropy_backward.grad_input(Tensor grad_output, Tensor self, Tensor target, Tensor? weight=None, int reduction=Mean, *, Tensor(a!) grad_input) -> Tensor(a!)`
+    @discardableResult
+    public static func binaryCrossEntropyBackward(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, weight a3: Tensor? = nil, reduction a4: Int = 1, gradInput a5: Tensor) -> Tensor {
+        let op = Operators.op_binary_cross_entropy_backward_grad_input
+        return op(.tensor(a0), .tensor(a1), .tensor(a2), a3.map { .tensor($0) } ?? .none, .int(a4), .tensor(a5))
     }
     /// `binary_cross_entropy_with_logits(Tensor self, Tensor target, Tensor? weight=None, Tensor? pos_weight=None, int reduction=Mean) -> Tensor`
     public static func binaryCrossEntropyWithLogits(_ a0: Tensor, _ a1: Tensor, weight a2: Tensor? = nil, posWeight a3: Tensor? = nil, reduction a4: Int = 1) -> Tensor {
@@ -91,6 +121,12 @@ extension ATen {
         let op = Operators.op_bitwise_not__
         return op(.tensor(a0))
     }
+    /// `bitwise_not.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func bitwiseNot(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_bitwise_not_out
+        return op(.tensor(a0), .tensor(a1))
+    }
     /// `blackman_window(int window_length, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
     public static func blackmanWindow(windowLength a0: Int, dtype a1: DType? = nil, layout a2: Layout? = nil, device a3: Device? = nil, pinMemory a4: Bool? = nil) -> Tensor {
         let op = Operators.op_blackman_window_
@@ -106,10 +142,22 @@ extension ATen {
         let op = Operators.op_bmm_
         return op(.tensor(a0), .tensor(a1))
     }
+    /// `bmm.out(Tensor self, Tensor mat2, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func bmm(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_bmm_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
+    }
     /// `bmm.dtype(Tensor self, Tensor mat2, ScalarType out_dtype) -> Tensor`
     public static func bmm(_ a0: Tensor, _ a1: Tensor, outDtype a2: DType) -> Tensor {
         let op = Operators.op_bmm_dtype
         return op(.tensor(a0), .tensor(a1), a2.opArg)
+    }
+    /// `bmm.dtype_out(Tensor self, Tensor mat2, ScalarType out_dtype, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func bmm(_ a0: Tensor, _ a1: Tensor, outDtype a2: DType, out a3: Tensor) -> Tensor {
+        let op = Operators.op_bmm_dtype_out
+        return op(.tensor(a0), .tensor(a1), a2.opArg, .tensor(a3))
     }
     /// `broadcast_tensors(Tensor[] tensors) -> Tensor[]`
     public static func broadcastTensors(tensors a0: [Tensor]) -> [Tensor] {
@@ -135,6 +183,12 @@ extension ATen {
     public static func batchNormElemt(_ a0: Tensor, weight a1: Tensor?, bias a2: Tensor?, mean a3: Tensor, invstd a4: Tensor, eps a5: Double) -> Tensor {
         let op = Operators.op_batch_norm_elemt_
         return op(.tensor(a0), a1.map { .tensor($0) } ?? .none, a2.map { .tensor($0) } ?? .none, .tensor(a3), .tensor(a4), .double(a5))
+    }
+    /// `batch_norm_elemt.out(Tensor input, Tensor? weight, Tensor? bias, Tensor mean, Tensor invstd, float eps, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func batchNormElemt(_ a0: Tensor, weight a1: Tensor?, bias a2: Tensor?, mean a3: Tensor, invstd a4: Tensor, eps a5: Double, out a6: Tensor) -> Tensor {
+        let op = Operators.op_batch_norm_elemt_out
+        return op(.tensor(a0), a1.map { .tensor($0) } ?? .none, a2.map { .tensor($0) } ?? .none, .tensor(a3), .tensor(a4), .double(a5), .tensor(a6))
     }
     /// `batch_norm_gather_stats(Tensor input, Tensor mean, Tensor invstd, Tensor? running_mean, Tensor? running_var, float momentum, float eps, int count) -> (Tensor, Tensor)`
     public static func batchNormGatherStats(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, runningMean a3: Tensor?, runningVar a4: Tensor?, momentum a5: Double, eps a6: Double, count a7: Int) -> (Tensor, Tensor) {
@@ -171,6 +225,18 @@ extension ATen {
         let op = Operators.op_batch_norm_backward_
         return { let r = op.tuple(.tensor(a0), .tensor(a1), .tensor(a2), a3.map { .tensor($0) } ?? .none, a4.map { .tensor($0) } ?? .none, a5.map { .tensor($0) } ?? .none, a6.map { .tensor($0) } ?? .none, .bool(a7), .double(a8), .bools(a9), .tensor(a10)); return (r[0], r[1], r[2]) }()
     }
+    /// `bitwise_and.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func bitwiseAnd(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_bitwise_and_Tensor_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
+    }
+    /// `bitwise_and.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func bitwiseAnd(_ a0: Tensor, other a1: Scalar, out a2: Tensor) -> Tensor {
+        let op = Operators.op_bitwise_and_Scalar_out
+        return op(.tensor(a0), a1.opArg, .tensor(a2))
+    }
     /// `bitwise_and.Scalar(Tensor self, Scalar other) -> Tensor`
     public static func bitwiseAnd(_ a0: Tensor, other a1: Scalar) -> Tensor {
         let op = Operators.op_bitwise_and_Scalar
@@ -198,6 +264,18 @@ extension ATen {
         let op = Operators.op_bitwise_and__Tensor
         return op(.tensor(a0), .tensor(a1))
     }
+    /// `bitwise_or.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func bitwiseOr(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_bitwise_or_Tensor_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
+    }
+    /// `bitwise_or.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func bitwiseOr(_ a0: Tensor, other a1: Scalar, out a2: Tensor) -> Tensor {
+        let op = Operators.op_bitwise_or_Scalar_out
+        return op(.tensor(a0), a1.opArg, .tensor(a2))
+    }
     /// `bitwise_or.Scalar(Tensor self, Scalar other) -> Tensor`
     public static func bitwiseOr(_ a0: Tensor, other a1: Scalar) -> Tensor {
         let op = Operators.op_bitwise_or_Scalar
@@ -224,6 +302,18 @@ extension ATen {
     public static func bitwiseOr_(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_bitwise_or__Tensor
         return op(.tensor(a0), .tensor(a1))
+    }
+    /// `bitwise_xor.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func bitwiseXor(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_bitwise_xor_Tensor_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
+    }
+    /// `bitwise_xor.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func bitwiseXor(_ a0: Tensor, other a1: Scalar, out a2: Tensor) -> Tensor {
+        let op = Operators.op_bitwise_xor_Scalar_out
+        return op(.tensor(a0), a1.opArg, .tensor(a2))
     }
     /// `bitwise_xor.Scalar(Tensor self, Scalar other) -> Tensor`
     public static func bitwiseXor(_ a0: Tensor, other a1: Scalar) -> Tensor {
@@ -263,6 +353,12 @@ extension ATen {
         let op = Operators.op_bitwise_left_shift__Tensor
         return op(.tensor(a0), .tensor(a1))
     }
+    /// `bitwise_left_shift.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func bitwiseLeftShift(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_bitwise_left_shift_Tensor_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
+    }
     /// `bitwise_left_shift.Tensor_Scalar(Tensor self, Scalar other) -> Tensor`
     public static func bitwiseLeftShift(_ a0: Tensor, other a1: Scalar) -> Tensor {
         let op = Operators.op_bitwise_left_shift_Tensor_Scalar
@@ -273,6 +369,12 @@ extension ATen {
     public static func bitwiseLeftShift_(_ a0: Tensor, other a1: Scalar) -> Tensor {
         let op = Operators.op_bitwise_left_shift__Tensor_Scalar
         return op(.tensor(a0), a1.opArg)
+    }
+    /// `bitwise_left_shift.Tensor_Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func bitwiseLeftShift(_ a0: Tensor, other a1: Scalar, out a2: Tensor) -> Tensor {
+        let op = Operators.op_bitwise_left_shift_Tensor_Scalar_out
+        return op(.tensor(a0), a1.opArg, .tensor(a2))
     }
     /// `bitwise_left_shift.Scalar_Tensor(Scalar self, Tensor other) -> Tensor`
     public static func bitwiseLeftShift(`self` a0: Scalar, other a1: Tensor) -> Tensor {
@@ -290,6 +392,12 @@ extension ATen {
         let op = Operators.op_bitwise_right_shift__Tensor
         return op(.tensor(a0), .tensor(a1))
     }
+    /// `bitwise_right_shift.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func bitwiseRightShift(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_bitwise_right_shift_Tensor_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
+    }
     /// `bitwise_right_shift.Tensor_Scalar(Tensor self, Scalar other) -> Tensor`
     public static func bitwiseRightShift(_ a0: Tensor, other a1: Scalar) -> Tensor {
         let op = Operators.op_bitwise_right_shift_Tensor_Scalar
@@ -301,6 +409,12 @@ extension ATen {
         let op = Operators.op_bitwise_right_shift__Tensor_Scalar
         return op(.tensor(a0), a1.opArg)
     }
+    /// `bitwise_right_shift.Tensor_Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func bitwiseRightShift(_ a0: Tensor, other a1: Scalar, out a2: Tensor) -> Tensor {
+        let op = Operators.op_bitwise_right_shift_Tensor_Scalar_out
+        return op(.tensor(a0), a1.opArg, .tensor(a2))
+    }
     /// `bitwise_right_shift.Scalar_Tensor(Scalar self, Tensor other) -> Tensor`
     public static func bitwiseRightShift(`self` a0: Scalar, other a1: Tensor) -> Tensor {
         let op = Operators.op_bitwise_right_shift_Scalar_Tensor
@@ -310,6 +424,12 @@ extension ATen {
     public static func bucketize(_ a0: Tensor, _ a1: Tensor, outInt32 a2: Bool = false, right a3: Bool = false) -> Tensor {
         let op = Operators.op_bucketize_Tensor
         return op(.tensor(a0), .tensor(a1), .bool(a2), .bool(a3))
+    }
+    /// `bucketize.Tensor_out(Tensor self, Tensor boundaries, *, bool out_int32=False, bool right=False, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func bucketize(_ a0: Tensor, _ a1: Tensor, outInt32 a2: Bool = false, right a3: Bool = false, out a4: Tensor) -> Tensor {
+        let op = Operators.op_bucketize_Tensor_out
+        return op(.tensor(a0), .tensor(a1), .bool(a2), .bool(a3), .tensor(a4))
     }
     /// `bucketize.Scalar(Scalar self, Tensor boundaries, *, bool out_int32=False, bool right=False) -> Tensor`
     public static func bucketize(`self` a0: Scalar, boundaries a1: Tensor, outInt32 a2: Bool = false, right a3: Bool = false) -> Tensor {
@@ -321,30 +441,39 @@ extension ATen {
 extension Operators {
     static let op_baddbmm_ = ATenOp("aten::baddbmm", "")
     static let op_baddbmm__ = ATenOp("aten::baddbmm_", "")
+    static let op_baddbmm_out = ATenOp("aten::baddbmm", "out")
     static let op_baddbmm_dtype = ATenOp("aten::baddbmm", "dtype")
+    static let op_baddbmm_dtype_out = ATenOp("aten::baddbmm", "dtype_out")
     static let op_bartlett_window_ = ATenOp("aten::bartlett_window", "")
     static let op_bartlett_window_periodic = ATenOp("aten::bartlett_window", "periodic")
     static let op_batch_norm_ = ATenOp("aten::batch_norm", "")
     static let op_bernoulli_ = ATenOp("aten::bernoulli", "")
+    static let op_bernoulli_out = ATenOp("aten::bernoulli", "out")
     static let op_bernoulli__Tensor = ATenOp("aten::bernoulli_", "Tensor")
     static let op_bernoulli__float = ATenOp("aten::bernoulli_", "float")
     static let op_bernoulli_p = ATenOp("aten::bernoulli", "p")
     static let op_bilinear_ = ATenOp("aten::bilinear", "")
     static let op_binary_cross_entropy_ = ATenOp("aten::binary_cross_entropy", "")
+    static let op_binary_cross_entropy_out = ATenOp("aten::binary_cross_entropy", "out")
     static let op_binary_cross_entropy_backward_ = ATenOp("aten::binary_cross_entropy_backward", "")
+    static let op_binary_cross_entropy_backward_grad_input = ATenOp("aten::binary_cross_entropy_backward", "grad_input")
     static let op_binary_cross_entropy_with_logits_ = ATenOp("aten::binary_cross_entropy_with_logits", "")
     static let op_bincount_ = ATenOp("aten::bincount", "")
     static let op_bitwise_not_ = ATenOp("aten::bitwise_not", "")
     static let op_bitwise_not__ = ATenOp("aten::bitwise_not_", "")
+    static let op_bitwise_not_out = ATenOp("aten::bitwise_not", "out")
     static let op_blackman_window_ = ATenOp("aten::blackman_window", "")
     static let op_blackman_window_periodic = ATenOp("aten::blackman_window", "periodic")
     static let op_bmm_ = ATenOp("aten::bmm", "")
+    static let op_bmm_out = ATenOp("aten::bmm", "out")
     static let op_bmm_dtype = ATenOp("aten::bmm", "dtype")
+    static let op_bmm_dtype_out = ATenOp("aten::bmm", "dtype_out")
     static let op_broadcast_tensors_ = ATenOp("aten::broadcast_tensors", "")
     static let op_broadcast_to_ = ATenOp("aten::broadcast_to", "")
     static let op_block_diag_ = ATenOp("aten::block_diag", "")
     static let op_batch_norm_stats_ = ATenOp("aten::batch_norm_stats", "")
     static let op_batch_norm_elemt_ = ATenOp("aten::batch_norm_elemt", "")
+    static let op_batch_norm_elemt_out = ATenOp("aten::batch_norm_elemt", "out")
     static let op_batch_norm_gather_stats_ = ATenOp("aten::batch_norm_gather_stats", "")
     static let op_batch_norm_gather_stats_with_counts_ = ATenOp("aten::batch_norm_gather_stats_with_counts", "")
     static let op_batch_norm_backward_reduce_ = ATenOp("aten::batch_norm_backward_reduce", "")
@@ -352,16 +481,22 @@ extension Operators {
     static let op_batch_norm_update_stats_ = ATenOp("aten::batch_norm_update_stats", "")
     static let op_binomial_ = ATenOp("aten::binomial", "")
     static let op_batch_norm_backward_ = ATenOp("aten::batch_norm_backward", "")
+    static let op_bitwise_and_Tensor_out = ATenOp("aten::bitwise_and", "Tensor_out")
+    static let op_bitwise_and_Scalar_out = ATenOp("aten::bitwise_and", "Scalar_out")
     static let op_bitwise_and_Scalar = ATenOp("aten::bitwise_and", "Scalar")
     static let op_bitwise_and_Scalar_Tensor = ATenOp("aten::bitwise_and", "Scalar_Tensor")
     static let op_bitwise_and_Tensor = ATenOp("aten::bitwise_and", "Tensor")
     static let op_bitwise_and__Scalar = ATenOp("aten::bitwise_and_", "Scalar")
     static let op_bitwise_and__Tensor = ATenOp("aten::bitwise_and_", "Tensor")
+    static let op_bitwise_or_Tensor_out = ATenOp("aten::bitwise_or", "Tensor_out")
+    static let op_bitwise_or_Scalar_out = ATenOp("aten::bitwise_or", "Scalar_out")
     static let op_bitwise_or_Scalar = ATenOp("aten::bitwise_or", "Scalar")
     static let op_bitwise_or_Scalar_Tensor = ATenOp("aten::bitwise_or", "Scalar_Tensor")
     static let op_bitwise_or_Tensor = ATenOp("aten::bitwise_or", "Tensor")
     static let op_bitwise_or__Scalar = ATenOp("aten::bitwise_or_", "Scalar")
     static let op_bitwise_or__Tensor = ATenOp("aten::bitwise_or_", "Tensor")
+    static let op_bitwise_xor_Tensor_out = ATenOp("aten::bitwise_xor", "Tensor_out")
+    static let op_bitwise_xor_Scalar_out = ATenOp("aten::bitwise_xor", "Scalar_out")
     static let op_bitwise_xor_Scalar = ATenOp("aten::bitwise_xor", "Scalar")
     static let op_bitwise_xor_Scalar_Tensor = ATenOp("aten::bitwise_xor", "Scalar_Tensor")
     static let op_bitwise_xor_Tensor = ATenOp("aten::bitwise_xor", "Tensor")
@@ -369,14 +504,19 @@ extension Operators {
     static let op_bitwise_xor__Tensor = ATenOp("aten::bitwise_xor_", "Tensor")
     static let op_bitwise_left_shift_Tensor = ATenOp("aten::bitwise_left_shift", "Tensor")
     static let op_bitwise_left_shift__Tensor = ATenOp("aten::bitwise_left_shift_", "Tensor")
+    static let op_bitwise_left_shift_Tensor_out = ATenOp("aten::bitwise_left_shift", "Tensor_out")
     static let op_bitwise_left_shift_Tensor_Scalar = ATenOp("aten::bitwise_left_shift", "Tensor_Scalar")
     static let op_bitwise_left_shift__Tensor_Scalar = ATenOp("aten::bitwise_left_shift_", "Tensor_Scalar")
+    static let op_bitwise_left_shift_Tensor_Scalar_out = ATenOp("aten::bitwise_left_shift", "Tensor_Scalar_out")
     static let op_bitwise_left_shift_Scalar_Tensor = ATenOp("aten::bitwise_left_shift", "Scalar_Tensor")
     static let op_bitwise_right_shift_Tensor = ATenOp("aten::bitwise_right_shift", "Tensor")
     static let op_bitwise_right_shift__Tensor = ATenOp("aten::bitwise_right_shift_", "Tensor")
+    static let op_bitwise_right_shift_Tensor_out = ATenOp("aten::bitwise_right_shift", "Tensor_out")
     static let op_bitwise_right_shift_Tensor_Scalar = ATenOp("aten::bitwise_right_shift", "Tensor_Scalar")
     static let op_bitwise_right_shift__Tensor_Scalar = ATenOp("aten::bitwise_right_shift_", "Tensor_Scalar")
+    static let op_bitwise_right_shift_Tensor_Scalar_out = ATenOp("aten::bitwise_right_shift", "Tensor_Scalar_out")
     static let op_bitwise_right_shift_Scalar_Tensor = ATenOp("aten::bitwise_right_shift", "Scalar_Tensor")
     static let op_bucketize_Tensor = ATenOp("aten::bucketize", "Tensor")
+    static let op_bucketize_Tensor_out = ATenOp("aten::bucketize", "Tensor_out")
     static let op_bucketize_Scalar = ATenOp("aten::bucketize", "Scalar")
 }

@@ -17,11 +17,23 @@ extension ATen {
         let op = Operators.op_conj_physical_
         return op(.tensor(a0))
     }
+    /// `conj_physical.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func conjPhysical(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_conj_physical_out
+        return op(.tensor(a0), .tensor(a1))
+    }
     /// `conj_physical_(Tensor(a!) self) -> Tensor(a!)`
     @discardableResult
     public static func conjPhysical_(_ a0: Tensor) -> Tensor {
         let op = Operators.op_conj_physical__
         return op(.tensor(a0))
+    }
+    /// `copysign.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func copysign(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_copysign_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
     }
     /// `copysign.Tensor(Tensor self, Tensor other) -> Tensor`
     public static func copysign(_ a0: Tensor, _ a1: Tensor) -> Tensor {
@@ -45,20 +57,44 @@ extension ATen {
         let op = Operators.op_copysign__Scalar
         return op(.tensor(a0), a1.opArg)
     }
+    /// `copysign.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func copysign(_ a0: Tensor, other a1: Scalar, out a2: Tensor) -> Tensor {
+        let op = Operators.op_copysign_Scalar_out
+        return op(.tensor(a0), a1.opArg, .tensor(a2))
+    }
     /// `cat(Tensor[] tensors, int dim=0) -> Tensor`
     public static func cat(tensors a0: [Tensor], dim a1: Int = 0) -> Tensor {
         let op = Operators.op_cat_
         return op(.tensors(a0), .int(a1))
+    }
+    /// `cat.out(Tensor[] tensors, int dim=0, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func cat(tensors a0: [Tensor], dim a1: Int = 0, out a2: Tensor) -> Tensor {
+        let op = Operators.op_cat_out
+        return op(.tensors(a0), .int(a1), .tensor(a2))
     }
     /// `concat(Tensor[] tensors, int dim=0) -> Tensor`
     public static func concat(tensors a0: [Tensor], dim a1: Int = 0) -> Tensor {
         let op = Operators.op_concat_
         return op(.tensors(a0), .int(a1))
     }
+    /// `concat.out(Tensor[] tensors, int dim=0, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func concat(tensors a0: [Tensor], dim a1: Int = 0, out a2: Tensor) -> Tensor {
+        let op = Operators.op_concat_out
+        return op(.tensors(a0), .int(a1), .tensor(a2))
+    }
     /// `concatenate(Tensor[] tensors, int dim=0) -> Tensor`
     public static func concatenate(tensors a0: [Tensor], dim a1: Int = 0) -> Tensor {
         let op = Operators.op_concatenate_
         return op(.tensors(a0), .int(a1))
+    }
+    /// `concatenate.out(Tensor[] tensors, int dim=0, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func concatenate(tensors a0: [Tensor], dim a1: Int = 0, out a2: Tensor) -> Tensor {
+        let op = Operators.op_concatenate_out
+        return op(.tensors(a0), .int(a1), .tensor(a2))
     }
     /// `ceil(Tensor self) -> Tensor`
     public static func ceil(_ a0: Tensor) -> Tensor {
@@ -71,10 +107,22 @@ extension ATen {
         let op = Operators.op_ceil__
         return op(.tensor(a0))
     }
+    /// `ceil.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func ceil(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_ceil_out
+        return op(.tensor(a0), .tensor(a1))
+    }
     /// `chain_matmul(Tensor[] matrices) -> Tensor`
     public static func chainMatmul(matrices a0: [Tensor]) -> Tensor {
         let op = Operators.op_chain_matmul_
         return op(.tensors(a0))
+    }
+    /// `chain_matmul.out(Tensor[] matrices, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func chainMatmul(matrices a0: [Tensor], out a1: Tensor) -> Tensor {
+        let op = Operators.op_chain_matmul_out
+        return op(.tensors(a0), .tensor(a1))
     }
     /// `chunk(Tensor(a -> *) self, int chunks, int dim=0) -> Tensor(a)[]`
     public static func chunk(_ a0: Tensor, chunks a1: Int, dim a2: Int = 0) -> [Tensor] {
@@ -103,6 +151,18 @@ extension ATen {
         let op = Operators.op_clamp__Tensor
         return op(.tensor(a0), a1.map { .tensor($0) } ?? .none, a2.map { .tensor($0) } ?? .none)
     }
+    /// `clamp.out(Tensor self, Scalar? min=None, Scalar? max=None, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func clamp(_ a0: Tensor, min a1: Scalar? = nil, max a2: Scalar? = nil, out a3: Tensor) -> Tensor {
+        let op = Operators.op_clamp_out
+        return op(.tensor(a0), a1.map { $0.opArg } ?? .none, a2.map { $0.opArg } ?? .none, .tensor(a3))
+    }
+    /// `clamp.Tensor_out(Tensor self, Tensor? min=None, Tensor? max=None, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func clamp(_ a0: Tensor, min a1: Tensor?, max a2: Tensor?, out a3: Tensor) -> Tensor {
+        let op = Operators.op_clamp_Tensor_out
+        return op(.tensor(a0), a1.map { .tensor($0) } ?? .none, a2.map { .tensor($0) } ?? .none, .tensor(a3))
+    }
     /// `clamp_max(Tensor self, Scalar max) -> Tensor`
     public static func clampMax(_ a0: Tensor, max a1: Scalar) -> Tensor {
         let op = Operators.op_clamp_max_
@@ -124,6 +184,18 @@ extension ATen {
     public static func clampMax_(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_clamp_max__Tensor
         return op(.tensor(a0), .tensor(a1))
+    }
+    /// `clamp_max.out(Tensor self, Scalar max, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func clampMax(_ a0: Tensor, max a1: Scalar, out a2: Tensor) -> Tensor {
+        let op = Operators.op_clamp_max_out
+        return op(.tensor(a0), a1.opArg, .tensor(a2))
+    }
+    /// `clamp_max.Tensor_out(Tensor self, Tensor max, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func clampMax(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_clamp_max_Tensor_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
     }
     /// `clamp_min(Tensor self, Scalar min) -> Tensor`
     public static func clampMin(_ a0: Tensor, min a1: Scalar) -> Tensor {
@@ -147,6 +219,18 @@ extension ATen {
         let op = Operators.op_clamp_min__Tensor
         return op(.tensor(a0), .tensor(a1))
     }
+    /// `clamp_min.out(Tensor self, Scalar min, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func clampMin(_ a0: Tensor, min a1: Scalar, out a2: Tensor) -> Tensor {
+        let op = Operators.op_clamp_min_out
+        return op(.tensor(a0), a1.opArg, .tensor(a2))
+    }
+    /// `clamp_min.Tensor_out(Tensor self, Tensor min, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func clampMin(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_clamp_min_Tensor_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
+    }
     /// `clip(Tensor self, Scalar? min=None, Scalar? max=None) -> Tensor`
     public static func clip(_ a0: Tensor, min a1: Scalar? = nil, max a2: Scalar? = nil) -> Tensor {
         let op = Operators.op_clip_
@@ -169,6 +253,18 @@ extension ATen {
         let op = Operators.op_clip__Tensor
         return op(.tensor(a0), a1.map { .tensor($0) } ?? .none, a2.map { .tensor($0) } ?? .none)
     }
+    /// `clip.out(Tensor self, Scalar? min=None, Scalar? max=None, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func clip(_ a0: Tensor, min a1: Scalar? = nil, max a2: Scalar? = nil, out a3: Tensor) -> Tensor {
+        let op = Operators.op_clip_out
+        return op(.tensor(a0), a1.map { $0.opArg } ?? .none, a2.map { $0.opArg } ?? .none, .tensor(a3))
+    }
+    /// `clip.Tensor_out(Tensor self, Tensor? min=None, Tensor? max=None, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func clip(_ a0: Tensor, min a1: Tensor?, max a2: Tensor?, out a3: Tensor) -> Tensor {
+        let op = Operators.op_clip_Tensor_out
+        return op(.tensor(a0), a1.map { .tensor($0) } ?? .none, a2.map { .tensor($0) } ?? .none, .tensor(a3))
+    }
     /// `cudnn_is_acceptable(Tensor self) -> bool`
     public static func cudnnIsAcceptable(_ a0: Tensor) -> Bool {
         let op = Operators.op_cudnn_is_acceptable_
@@ -178,6 +274,12 @@ extension ATen {
     public static func complex(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_complex_
         return op(.tensor(a0), .tensor(a1))
+    }
+    /// `complex.out(Tensor real, Tensor imag, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func complex(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_complex_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
     }
     /// `constant_pad_nd(Tensor self, SymInt[] pad, Scalar value=0) -> Tensor`
     public static func constantPadNd(_ a0: Tensor, pad a1: [Int], value a2: Scalar = 0) -> Tensor {
@@ -286,6 +388,12 @@ extension ATen {
         let op = Operators.op_cos__
         return op(.tensor(a0))
     }
+    /// `cos.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func cos(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_cos_out
+        return op(.tensor(a0), .tensor(a1))
+    }
     /// `cosh(Tensor self) -> Tensor`
     public static func cosh(_ a0: Tensor) -> Tensor {
         let op = Operators.op_cosh_
@@ -296,6 +404,12 @@ extension ATen {
     public static func cosh_(_ a0: Tensor) -> Tensor {
         let op = Operators.op_cosh__
         return op(.tensor(a0))
+    }
+    /// `cosh.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func cosh(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_cosh_out
+        return op(.tensor(a0), .tensor(a1))
     }
     /// `cosine_embedding_loss(Tensor input1, Tensor input2, Tensor target, float margin=0.0, int reduction=Mean) -> Tensor`
     public static func cosineEmbeddingLoss(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, margin a3: Double = 0.0, reduction a4: Int = 1) -> Tensor {
@@ -337,6 +451,12 @@ extension ATen {
         let op = Operators.op_cudnn_batch_norm_
         return { let r = op.tuple(.tensor(a0), .tensor(a1), a2.map { .tensor($0) } ?? .none, a3.map { .tensor($0) } ?? .none, a4.map { .tensor($0) } ?? .none, .bool(a5), .double(a6), .double(a7)); return (r[0], r[1], r[2], r[3]) }()
     }
+    /// `cudnn_batch_norm.out(Tensor input, Tensor weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float exponential_average_factor, float epsilon, *, Tensor(a!) out0, Tensor(b!) out1, Tensor(c!) out2, Tensor(d!) out3) -> (Tensor(a!), Tensor(b!), Tensor(c!), Tensor(d!))`
+    @discardableResult
+    public static func cudnnBatchNorm(_ a0: Tensor, _ a1: Tensor, bias a2: Tensor?, runningMean a3: Tensor?, runningVar a4: Tensor?, training a5: Bool, exponentialAverageFactor a6: Double, epsilon a7: Double, out0 a8: Tensor, out1 a9: Tensor, out2 a10: Tensor, out3 a11: Tensor) -> (Tensor, Tensor, Tensor, Tensor) {
+        let op = Operators.op_cudnn_batch_norm_out
+        return { let r = op.tuple(.tensor(a0), .tensor(a1), a2.map { .tensor($0) } ?? .none, a3.map { .tensor($0) } ?? .none, a4.map { .tensor($0) } ?? .none, .bool(a5), .double(a6), .double(a7), .tensor(a8), .tensor(a9), .tensor(a10), .tensor(a11)); return (r[0], r[1], r[2], r[3]) }()
+    }
     /// `cudnn_batch_norm_backward(Tensor input, Tensor grad_output, Tensor weight, Tensor? running_mean, Tensor? running_var, Tensor? save_mean, Tensor? save_var, float epsilon, Tensor reserveSpace) -> (Tensor, Tensor, Tensor)`
     public static func cudnnBatchNormBackward(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, runningMean a3: Tensor?, runningVar a4: Tensor?, saveMean a5: Tensor?, saveVar a6: Tensor?, epsilon a7: Double, reserveSpace a8: Tensor) -> (Tensor, Tensor, Tensor) {
         let op = Operators.op_cudnn_batch_norm_backward_
@@ -346,6 +466,12 @@ extension ATen {
     public static func cudnnConvolution(_ a0: Tensor, _ a1: Tensor, padding a2: [Int], stride a3: [Int], dilation a4: [Int], groups a5: Int, benchmark a6: Bool, deterministic a7: Bool, allowTf32 a8: Bool) -> Tensor {
         let op = Operators.op_cudnn_convolution_
         return op(.tensor(a0), .tensor(a1), .ints(a2), .ints(a3), .ints(a4), .int(a5), .bool(a6), .bool(a7), .bool(a8))
+    }
+    /// `cudnn_convolution.out(Tensor self, Tensor weight, SymInt[] padding, SymInt[] stride, SymInt[] dilation, SymInt groups, bool benchmark, bool deterministic, bool allow_tf32, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func cudnnConvolution(_ a0: Tensor, _ a1: Tensor, padding a2: [Int], stride a3: [Int], dilation a4: [Int], groups a5: Int, benchmark a6: Bool, deterministic a7: Bool, allowTf32 a8: Bool, out a9: Tensor) -> Tensor {
+        let op = Operators.op_cudnn_convolution_out
+        return op(.tensor(a0), .tensor(a1), .ints(a2), .ints(a3), .ints(a4), .int(a5), .bool(a6), .bool(a7), .bool(a8), .tensor(a9))
     }
     /// `cudnn_convolution_transpose(Tensor self, Tensor weight, SymInt[] padding, SymInt[] output_padding, SymInt[] stride, SymInt[] dilation, SymInt groups, bool benchmark, bool deterministic, bool allow_tf32) -> Tensor`
     public static func cudnnConvolutionTranspose(_ a0: Tensor, _ a1: Tensor, padding a2: [Int], outputPadding a3: [Int], stride a4: [Int], dilation a5: [Int], groups a6: Int, benchmark a7: Bool, deterministic a8: Bool, allowTf32 a9: Bool) -> Tensor {
@@ -377,10 +503,22 @@ extension ATen {
         let op = Operators.op_cummax_
         return { let r = op.tuple(.tensor(a0), .int(a1)); return (r[0], r[1]) }()
     }
+    /// `cummax.out(Tensor self, int dim, *, Tensor(a!) values, Tensor(b!) indices) -> (Tensor(a!) values, Tensor(b!) indices)`
+    @discardableResult
+    public static func cummax(_ a0: Tensor, dim a1: Int, values a2: Tensor, indices a3: Tensor) -> (values: Tensor, indices: Tensor) {
+        let op = Operators.op_cummax_out
+        return { let r = op.tuple(.tensor(a0), .int(a1), .tensor(a2), .tensor(a3)); return (r[0], r[1]) }()
+    }
     /// `cummin(Tensor self, int dim) -> (Tensor values, Tensor indices)`
     public static func cummin(_ a0: Tensor, dim a1: Int) -> (values: Tensor, indices: Tensor) {
         let op = Operators.op_cummin_
         return { let r = op.tuple(.tensor(a0), .int(a1)); return (r[0], r[1]) }()
+    }
+    /// `cummin.out(Tensor self, int dim, *, Tensor(a!) values, Tensor(b!) indices) -> (Tensor(a!) values, Tensor(b!) indices)`
+    @discardableResult
+    public static func cummin(_ a0: Tensor, dim a1: Int, values a2: Tensor, indices a3: Tensor) -> (values: Tensor, indices: Tensor) {
+        let op = Operators.op_cummin_out
+        return { let r = op.tuple(.tensor(a0), .int(a1), .tensor(a2), .tensor(a3)); return (r[0], r[1]) }()
     }
     /// `cummaxmin_backward(Tensor grad, Tensor input, Tensor indices, int dim) -> Tensor`
     public static func cummaxminBackward(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, dim a3: Int) -> Tensor {
@@ -398,6 +536,12 @@ extension ATen {
         let op = Operators.op_cumprod__
         return op(.tensor(a0), .int(a1), a2.map { $0.opArg } ?? .none)
     }
+    /// `cumprod.out(Tensor self, int dim, *, ScalarType? dtype=None, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func cumprod(_ a0: Tensor, dim a1: Int, dtype a2: DType? = nil, out a3: Tensor) -> Tensor {
+        let op = Operators.op_cumprod_out
+        return op(.tensor(a0), .int(a1), a2.map { $0.opArg } ?? .none, .tensor(a3))
+    }
     /// `cumprod_backward(Tensor grad, Tensor input, int dim, Tensor output) -> Tensor`
     public static func cumprodBackward(_ a0: Tensor, _ a1: Tensor, dim a2: Int, output a3: Tensor) -> Tensor {
         let op = Operators.op_cumprod_backward_
@@ -413,6 +557,12 @@ extension ATen {
     public static func cumsum_(_ a0: Tensor, dim a1: Int, dtype a2: DType? = nil) -> Tensor {
         let op = Operators.op_cumsum__
         return op(.tensor(a0), .int(a1), a2.map { $0.opArg } ?? .none)
+    }
+    /// `cumsum.out(Tensor self, int dim, *, ScalarType? dtype=None, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func cumsum(_ a0: Tensor, dim a1: Int, dtype a2: DType? = nil, out a3: Tensor) -> Tensor {
+        let op = Operators.op_cumsum_out
+        return op(.tensor(a0), .int(a1), a2.map { $0.opArg } ?? .none, .tensor(a3))
     }
     /// `cumulative_trapezoid.x(Tensor y, Tensor x, *, int dim=-1) -> Tensor`
     public static func cumulativeTrapezoid(_ a0: Tensor, _ a1: Tensor, dim a2: Int = -1) -> Tensor {
@@ -517,6 +667,12 @@ extension ATen {
         let op = Operators.op_cauchy__
         return op(.tensor(a0), .double(a1), .double(a2), a3.map { .generator($0) } ?? .none)
     }
+    /// `cross.out(Tensor self, Tensor other, int? dim=None, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func cross(_ a0: Tensor, _ a1: Tensor, dim a2: Int? = nil, out a3: Tensor) -> Tensor {
+        let op = Operators.op_cross_out
+        return op(.tensor(a0), .tensor(a1), a2.map { .int($0) } ?? .none, .tensor(a3))
+    }
     /// `cross(Tensor self, Tensor other, int? dim=None) -> Tensor`
     public static func cross(_ a0: Tensor, _ a1: Tensor, dim a2: Int? = nil) -> Tensor {
         let op = Operators.op_cross_
@@ -527,10 +683,22 @@ extension ATen {
         let op = Operators.op_cross_entropy_loss_
         return op(.tensor(a0), .tensor(a1), a2.map { .tensor($0) } ?? .none, .int(a3), .int(a4), .double(a5))
     }
+    /// `cholesky.out(Tensor self, bool upper=False, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func cholesky(_ a0: Tensor, upper a1: Bool = false, out a2: Tensor) -> Tensor {
+        let op = Operators.op_cholesky_out
+        return op(.tensor(a0), .bool(a1), .tensor(a2))
+    }
     /// `cholesky(Tensor self, bool upper=False) -> Tensor`
     public static func cholesky(_ a0: Tensor, upper a1: Bool = false) -> Tensor {
         let op = Operators.op_cholesky_
         return op(.tensor(a0), .bool(a1))
+    }
+    /// `cholesky_solve.out(Tensor self, Tensor input2, bool upper=False, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func choleskySolve(_ a0: Tensor, _ a1: Tensor, upper a2: Bool = false, out a3: Tensor) -> Tensor {
+        let op = Operators.op_cholesky_solve_out
+        return op(.tensor(a0), .tensor(a1), .bool(a2), .tensor(a3))
     }
     /// `cholesky_solve(Tensor self, Tensor input2, bool upper=False) -> Tensor`
     public static func choleskySolve(_ a0: Tensor, _ a1: Tensor, upper a2: Bool = false) -> Tensor {
@@ -542,10 +710,22 @@ extension ATen {
         let op = Operators.op_cholesky_inverse_
         return op(.tensor(a0), .bool(a1))
     }
+    /// `cholesky_inverse.out(Tensor self, bool upper=False, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func choleskyInverse(_ a0: Tensor, upper a1: Bool = false, out a2: Tensor) -> Tensor {
+        let op = Operators.op_cholesky_inverse_out
+        return op(.tensor(a0), .bool(a1), .tensor(a2))
+    }
     /// `conv_depthwise3d(Tensor self, Tensor weight, SymInt[3] kernel_size, Tensor? bias, SymInt[3] stride, SymInt[3] padding, SymInt[3] dilation) -> Tensor`
     public static func convDepthwise3d(_ a0: Tensor, _ a1: Tensor, kernelSize a2: [Int], bias a3: Tensor?, stride a4: [Int], padding a5: [Int], dilation a6: [Int]) -> Tensor {
         let op = Operators.op_conv_depthwise3d_
         return op(.tensor(a0), .tensor(a1), .ints(a2), a3.map { .tensor($0) } ?? .none, .ints(a4), .ints(a5), .ints(a6))
+    }
+    /// `col2im.out(Tensor self, SymInt[2] output_size, int[2] kernel_size, int[2] dilation, int[2] padding, int[2] stride, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func col2im(_ a0: Tensor, outputSize a1: [Int], kernelSize a2: [Int], dilation a3: [Int], padding a4: [Int], stride a5: [Int], out a6: Tensor) -> Tensor {
+        let op = Operators.op_col2im_out
+        return op(.tensor(a0), .ints(a1), .ints(a2), .ints(a3), .ints(a4), .ints(a5), .tensor(a6))
     }
     /// `col2im(Tensor self, SymInt[2] output_size, int[2] kernel_size, int[2] dilation, int[2] padding, int[2] stride) -> Tensor`
     public static func col2im(_ a0: Tensor, outputSize a1: [Int], kernelSize a2: [Int], dilation a3: [Int], padding a4: [Int], stride a5: [Int]) -> Tensor {
@@ -556,6 +736,12 @@ extension ATen {
     public static func columnStack(tensors a0: [Tensor]) -> Tensor {
         let op = Operators.op_column_stack_
         return op(.tensors(a0))
+    }
+    /// `column_stack.out(Tensor[] tensors, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func columnStack(tensors a0: [Tensor], out a1: Tensor) -> Tensor {
+        let op = Operators.op_column_stack_out
+        return op(.tensors(a0), .tensor(a1))
     }
     /// `crow_indices_copy(Tensor self) -> Tensor`
     public static func crowIndicesCopy(_ a0: Tensor) -> Tensor {
@@ -578,36 +764,53 @@ extension Operators {
     static let op_chalf_ = ATenOp("aten::chalf", "")
     static let op_conj_ = ATenOp("aten::conj", "")
     static let op_conj_physical_ = ATenOp("aten::conj_physical", "")
+    static let op_conj_physical_out = ATenOp("aten::conj_physical", "out")
     static let op_conj_physical__ = ATenOp("aten::conj_physical_", "")
+    static let op_copysign_out = ATenOp("aten::copysign", "out")
     static let op_copysign_Tensor = ATenOp("aten::copysign", "Tensor")
     static let op_copysign__Tensor = ATenOp("aten::copysign_", "Tensor")
     static let op_copysign_Scalar = ATenOp("aten::copysign", "Scalar")
     static let op_copysign__Scalar = ATenOp("aten::copysign_", "Scalar")
+    static let op_copysign_Scalar_out = ATenOp("aten::copysign", "Scalar_out")
     static let op_cat_ = ATenOp("aten::cat", "")
+    static let op_cat_out = ATenOp("aten::cat", "out")
     static let op_concat_ = ATenOp("aten::concat", "")
+    static let op_concat_out = ATenOp("aten::concat", "out")
     static let op_concatenate_ = ATenOp("aten::concatenate", "")
+    static let op_concatenate_out = ATenOp("aten::concatenate", "out")
     static let op_ceil_ = ATenOp("aten::ceil", "")
     static let op_ceil__ = ATenOp("aten::ceil_", "")
+    static let op_ceil_out = ATenOp("aten::ceil", "out")
     static let op_chain_matmul_ = ATenOp("aten::chain_matmul", "")
+    static let op_chain_matmul_out = ATenOp("aten::chain_matmul", "out")
     static let op_chunk_ = ATenOp("aten::chunk", "")
     static let op_clamp_ = ATenOp("aten::clamp", "")
     static let op_clamp_Tensor = ATenOp("aten::clamp", "Tensor")
     static let op_clamp__ = ATenOp("aten::clamp_", "")
     static let op_clamp__Tensor = ATenOp("aten::clamp_", "Tensor")
+    static let op_clamp_out = ATenOp("aten::clamp", "out")
+    static let op_clamp_Tensor_out = ATenOp("aten::clamp", "Tensor_out")
     static let op_clamp_max_ = ATenOp("aten::clamp_max", "")
     static let op_clamp_max_Tensor = ATenOp("aten::clamp_max", "Tensor")
     static let op_clamp_max__ = ATenOp("aten::clamp_max_", "")
     static let op_clamp_max__Tensor = ATenOp("aten::clamp_max_", "Tensor")
+    static let op_clamp_max_out = ATenOp("aten::clamp_max", "out")
+    static let op_clamp_max_Tensor_out = ATenOp("aten::clamp_max", "Tensor_out")
     static let op_clamp_min_ = ATenOp("aten::clamp_min", "")
     static let op_clamp_min_Tensor = ATenOp("aten::clamp_min", "Tensor")
     static let op_clamp_min__ = ATenOp("aten::clamp_min_", "")
     static let op_clamp_min__Tensor = ATenOp("aten::clamp_min_", "Tensor")
+    static let op_clamp_min_out = ATenOp("aten::clamp_min", "out")
+    static let op_clamp_min_Tensor_out = ATenOp("aten::clamp_min", "Tensor_out")
     static let op_clip_ = ATenOp("aten::clip", "")
     static let op_clip_Tensor = ATenOp("aten::clip", "Tensor")
     static let op_clip__ = ATenOp("aten::clip_", "")
     static let op_clip__Tensor = ATenOp("aten::clip_", "Tensor")
+    static let op_clip_out = ATenOp("aten::clip", "out")
+    static let op_clip_Tensor_out = ATenOp("aten::clip", "Tensor_out")
     static let op_cudnn_is_acceptable_ = ATenOp("aten::cudnn_is_acceptable", "")
     static let op_complex_ = ATenOp("aten::complex", "")
+    static let op_complex_out = ATenOp("aten::complex", "out")
     static let op_constant_pad_nd_ = ATenOp("aten::constant_pad_nd", "")
     static let op_contiguous_ = ATenOp("aten::contiguous", "")
     static let op_convolution_ = ATenOp("aten::convolution", "")
@@ -629,8 +832,10 @@ extension Operators {
     static let op_copy__ = ATenOp("aten::copy_", "")
     static let op_cos_ = ATenOp("aten::cos", "")
     static let op_cos__ = ATenOp("aten::cos_", "")
+    static let op_cos_out = ATenOp("aten::cos", "out")
     static let op_cosh_ = ATenOp("aten::cosh", "")
     static let op_cosh__ = ATenOp("aten::cosh_", "")
+    static let op_cosh_out = ATenOp("aten::cosh", "out")
     static let op_cosine_embedding_loss_ = ATenOp("aten::cosine_embedding_loss", "")
     static let op_count_nonzero_dim_IntList = ATenOp("aten::count_nonzero", "dim_IntList")
     static let op_count_nonzero_ = ATenOp("aten::count_nonzero", "")
@@ -639,21 +844,27 @@ extension Operators {
     static let op_cudnn_affine_grid_generator_ = ATenOp("aten::cudnn_affine_grid_generator", "")
     static let op_cudnn_affine_grid_generator_backward_ = ATenOp("aten::cudnn_affine_grid_generator_backward", "")
     static let op_cudnn_batch_norm_ = ATenOp("aten::cudnn_batch_norm", "")
+    static let op_cudnn_batch_norm_out = ATenOp("aten::cudnn_batch_norm", "out")
     static let op_cudnn_batch_norm_backward_ = ATenOp("aten::cudnn_batch_norm_backward", "")
     static let op_cudnn_convolution_ = ATenOp("aten::cudnn_convolution", "")
+    static let op_cudnn_convolution_out = ATenOp("aten::cudnn_convolution", "out")
     static let op_cudnn_convolution_transpose_ = ATenOp("aten::cudnn_convolution_transpose", "")
     static let op_cudnn_convolution_relu_ = ATenOp("aten::cudnn_convolution_relu", "")
     static let op_cudnn_convolution_add_relu_ = ATenOp("aten::cudnn_convolution_add_relu", "")
     static let op_cudnn_grid_sampler_ = ATenOp("aten::cudnn_grid_sampler", "")
     static let op_cudnn_grid_sampler_backward_ = ATenOp("aten::cudnn_grid_sampler_backward", "")
     static let op_cummax_ = ATenOp("aten::cummax", "")
+    static let op_cummax_out = ATenOp("aten::cummax", "out")
     static let op_cummin_ = ATenOp("aten::cummin", "")
+    static let op_cummin_out = ATenOp("aten::cummin", "out")
     static let op_cummaxmin_backward_ = ATenOp("aten::cummaxmin_backward", "")
     static let op_cumprod_ = ATenOp("aten::cumprod", "")
     static let op_cumprod__ = ATenOp("aten::cumprod_", "")
+    static let op_cumprod_out = ATenOp("aten::cumprod", "out")
     static let op_cumprod_backward_ = ATenOp("aten::cumprod_backward", "")
     static let op_cumsum_ = ATenOp("aten::cumsum", "")
     static let op_cumsum__ = ATenOp("aten::cumsum_", "")
+    static let op_cumsum_out = ATenOp("aten::cumsum", "out")
     static let op_cumulative_trapezoid_x = ATenOp("aten::cumulative_trapezoid", "x")
     static let op_cumulative_trapezoid_dx = ATenOp("aten::cumulative_trapezoid", "dx")
     static let op_ctc_loss_IntList = ATenOp("aten::ctc_loss", "IntList")
@@ -674,14 +885,20 @@ extension Operators {
     static let op_combinations_ = ATenOp("aten::combinations", "")
     static let op_can_cast_ = ATenOp("aten::can_cast", "")
     static let op_cauchy__ = ATenOp("aten::cauchy_", "")
+    static let op_cross_out = ATenOp("aten::cross", "out")
     static let op_cross_ = ATenOp("aten::cross", "")
     static let op_cross_entropy_loss_ = ATenOp("aten::cross_entropy_loss", "")
+    static let op_cholesky_out = ATenOp("aten::cholesky", "out")
     static let op_cholesky_ = ATenOp("aten::cholesky", "")
+    static let op_cholesky_solve_out = ATenOp("aten::cholesky_solve", "out")
     static let op_cholesky_solve_ = ATenOp("aten::cholesky_solve", "")
     static let op_cholesky_inverse_ = ATenOp("aten::cholesky_inverse", "")
+    static let op_cholesky_inverse_out = ATenOp("aten::cholesky_inverse", "out")
     static let op_conv_depthwise3d_ = ATenOp("aten::conv_depthwise3d", "")
+    static let op_col2im_out = ATenOp("aten::col2im", "out")
     static let op_col2im_ = ATenOp("aten::col2im", "")
     static let op_column_stack_ = ATenOp("aten::column_stack", "")
+    static let op_column_stack_out = ATenOp("aten::column_stack", "out")
     static let op_crow_indices_copy_ = ATenOp("aten::crow_indices_copy", "")
     static let op_col_indices_copy_ = ATenOp("aten::col_indices_copy", "")
     static let op_ccol_indices_copy_ = ATenOp("aten::ccol_indices_copy", "")

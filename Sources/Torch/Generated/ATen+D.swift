@@ -43,6 +43,12 @@ extension ATen {
         let op = Operators.op_diff_
         return op(.tensor(a0), .int(a1), .int(a2), a3.map { .tensor($0) } ?? .none, a4.map { .tensor($0) } ?? .none)
     }
+    /// `diff.out(Tensor self, int n=1, int dim=-1, Tensor? prepend=None, Tensor? append=None, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func diff(_ a0: Tensor, n a1: Int = 1, dim a2: Int = -1, prepend a3: Tensor? = nil, append a4: Tensor? = nil, out a5: Tensor) -> Tensor {
+        let op = Operators.op_diff_out
+        return op(.tensor(a0), .int(a1), .int(a2), a3.map { .tensor($0) } ?? .none, a4.map { .tensor($0) } ?? .none, .tensor(a5))
+    }
     /// `div.Tensor(Tensor self, Tensor other) -> Tensor`
     public static func div(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_div_Tensor
@@ -54,6 +60,12 @@ extension ATen {
         let op = Operators.op_div__Tensor
         return op(.tensor(a0), .tensor(a1))
     }
+    /// `div.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func div(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_div_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
+    }
     /// `div.Tensor_mode(Tensor self, Tensor other, *, str? rounding_mode) -> Tensor`
     public static func div(_ a0: Tensor, _ a1: Tensor, roundingMode a2: String?) -> Tensor {
         let op = Operators.op_div_Tensor_mode
@@ -64,6 +76,12 @@ extension ATen {
     public static func div_(_ a0: Tensor, _ a1: Tensor, roundingMode a2: String?) -> Tensor {
         let op = Operators.op_div__Tensor_mode
         return op(.tensor(a0), .tensor(a1), a2.map { .string($0) } ?? .none)
+    }
+    /// `div.out_mode(Tensor self, Tensor other, *, str? rounding_mode, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func div(_ a0: Tensor, _ a1: Tensor, roundingMode a2: String?, out a3: Tensor) -> Tensor {
+        let op = Operators.op_div_out_mode
+        return op(.tensor(a0), .tensor(a1), a2.map { .string($0) } ?? .none, .tensor(a3))
     }
     /// `div.Scalar(Tensor self, Scalar other) -> Tensor`
     public static func div(_ a0: Tensor, other a1: Scalar) -> Tensor {
@@ -98,6 +116,12 @@ extension ATen {
         let op = Operators.op_divide__Tensor
         return op(.tensor(a0), .tensor(a1))
     }
+    /// `divide.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func divide(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_divide_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
+    }
     /// `divide.Scalar(Tensor self, Scalar other) -> Tensor`
     public static func divide(_ a0: Tensor, other a1: Scalar) -> Tensor {
         let op = Operators.op_divide_Scalar
@@ -120,6 +144,12 @@ extension ATen {
         let op = Operators.op_divide__Tensor_mode
         return op(.tensor(a0), .tensor(a1), a2.map { .string($0) } ?? .none)
     }
+    /// `divide.out_mode(Tensor self, Tensor other, *, str? rounding_mode, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func divide(_ a0: Tensor, _ a1: Tensor, roundingMode a2: String?, out a3: Tensor) -> Tensor {
+        let op = Operators.op_divide_out_mode
+        return op(.tensor(a0), .tensor(a1), a2.map { .string($0) } ?? .none, .tensor(a3))
+    }
     /// `divide.Scalar_mode(Tensor self, Scalar other, *, str? rounding_mode) -> Tensor`
     public static func divide(_ a0: Tensor, other a1: Scalar, roundingMode a2: String?) -> Tensor {
         let op = Operators.op_divide_Scalar_mode
@@ -136,6 +166,12 @@ extension ATen {
         let op = Operators.op_dot_
         return op(.tensor(a0), .tensor(a1))
     }
+    /// `dot.out(Tensor self, Tensor tensor, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func dot(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_dot_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
+    }
     /// `deg2rad(Tensor self) -> Tensor`
     public static func deg2rad(_ a0: Tensor) -> Tensor {
         let op = Operators.op_deg2rad_
@@ -146,6 +182,12 @@ extension ATen {
     public static func deg2rad_(_ a0: Tensor) -> Tensor {
         let op = Operators.op_deg2rad__
         return op(.tensor(a0))
+    }
+    /// `deg2rad.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func deg2rad(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_deg2rad_out
+        return op(.tensor(a0), .tensor(a1))
     }
     /// `detach(Tensor(a) self) -> Tensor(a)`
     public static func detach(_ a0: Tensor) -> Tensor {
@@ -178,6 +220,12 @@ extension ATen {
         let op = Operators.op_dstack_
         return op(.tensors(a0))
     }
+    /// `dstack.out(Tensor[] tensors, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func dstack(tensors a0: [Tensor], out a1: Tensor) -> Tensor {
+        let op = Operators.op_dstack_out
+        return op(.tensors(a0), .tensor(a1))
+    }
     /// `dense_dim(Tensor self) -> int`
     public static func denseDim(_ a0: Tensor) -> Int {
         let op = Operators.op_dense_dim_
@@ -199,10 +247,22 @@ extension ATen {
         let op = Operators.op_digamma__
         return op(.tensor(a0))
     }
+    /// `diag.out(Tensor self, int diagonal=0, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func diag(_ a0: Tensor, diagonal a1: Int = 0, out a2: Tensor) -> Tensor {
+        let op = Operators.op_diag_out
+        return op(.tensor(a0), .int(a1), .tensor(a2))
+    }
     /// `diag(Tensor self, int diagonal=0) -> Tensor`
     public static func diag(_ a0: Tensor, diagonal a1: Int = 0) -> Tensor {
         let op = Operators.op_diag_
         return op(.tensor(a0), .int(a1))
+    }
+    /// `digamma.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func digamma(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_digamma_out
+        return op(.tensor(a0), .tensor(a1))
     }
     /// `digamma(Tensor self) -> Tensor`
     public static func digamma(_ a0: Tensor) -> Tensor {
@@ -240,36 +300,46 @@ extension Operators {
     static let op_diagonal_ = ATenOp("aten::diagonal", "")
     static let op_diagonal_backward_ = ATenOp("aten::diagonal_backward", "")
     static let op_diff_ = ATenOp("aten::diff", "")
+    static let op_diff_out = ATenOp("aten::diff", "out")
     static let op_div_Tensor = ATenOp("aten::div", "Tensor")
     static let op_div__Tensor = ATenOp("aten::div_", "Tensor")
+    static let op_div_out = ATenOp("aten::div", "out")
     static let op_div_Tensor_mode = ATenOp("aten::div", "Tensor_mode")
     static let op_div__Tensor_mode = ATenOp("aten::div_", "Tensor_mode")
+    static let op_div_out_mode = ATenOp("aten::div", "out_mode")
     static let op_div_Scalar = ATenOp("aten::div", "Scalar")
     static let op_div__Scalar = ATenOp("aten::div_", "Scalar")
     static let op_div_Scalar_mode = ATenOp("aten::div", "Scalar_mode")
     static let op_div__Scalar_mode = ATenOp("aten::div_", "Scalar_mode")
     static let op_divide_Tensor = ATenOp("aten::divide", "Tensor")
     static let op_divide__Tensor = ATenOp("aten::divide_", "Tensor")
+    static let op_divide_out = ATenOp("aten::divide", "out")
     static let op_divide_Scalar = ATenOp("aten::divide", "Scalar")
     static let op_divide__Scalar = ATenOp("aten::divide_", "Scalar")
     static let op_divide_Tensor_mode = ATenOp("aten::divide", "Tensor_mode")
     static let op_divide__Tensor_mode = ATenOp("aten::divide_", "Tensor_mode")
+    static let op_divide_out_mode = ATenOp("aten::divide", "out_mode")
     static let op_divide_Scalar_mode = ATenOp("aten::divide", "Scalar_mode")
     static let op_divide__Scalar_mode = ATenOp("aten::divide_", "Scalar_mode")
     static let op_dot_ = ATenOp("aten::dot", "")
+    static let op_dot_out = ATenOp("aten::dot", "out")
     static let op_deg2rad_ = ATenOp("aten::deg2rad", "")
     static let op_deg2rad__ = ATenOp("aten::deg2rad_", "")
+    static let op_deg2rad_out = ATenOp("aten::deg2rad", "out")
     static let op_detach_ = ATenOp("aten::detach", "")
     static let op_detach__ = ATenOp("aten::detach_", "")
     static let op_diagonal_scatter_ = ATenOp("aten::diagonal_scatter", "")
     static let op_dsplit_int = ATenOp("aten::dsplit", "int")
     static let op_dsplit_array = ATenOp("aten::dsplit", "array")
     static let op_dstack_ = ATenOp("aten::dstack", "")
+    static let op_dstack_out = ATenOp("aten::dstack", "out")
     static let op_dense_dim_ = ATenOp("aten::dense_dim", "")
     static let op_dequantize_self = ATenOp("aten::dequantize", "self")
     static let op_dequantize_tensors = ATenOp("aten::dequantize", "tensors")
     static let op_digamma__ = ATenOp("aten::digamma_", "")
+    static let op_diag_out = ATenOp("aten::diag", "out")
     static let op_diag_ = ATenOp("aten::diag", "")
+    static let op_digamma_out = ATenOp("aten::digamma", "out")
     static let op_digamma_ = ATenOp("aten::digamma", "")
     static let op_dist_ = ATenOp("aten::dist", "")
     static let op_det_ = ATenOp("aten::det", "")

@@ -58,6 +58,12 @@ extension ATen {
         let op = Operators.op_empty_quantized_
         return op(.ints(a0), .tensor(a1), a2.map { $0.opArg } ?? .none, a3.map { $0.opArg } ?? .none, a4.map { .device($0) } ?? .none, a5.map { .bool($0) } ?? .none, a6.map { $0.opArg } ?? .none)
     }
+    /// `empty.out(SymInt[] size, *, MemoryFormat? memory_format=None, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func empty(size a0: [Int], memoryFormat a1: MemoryFormat? = nil, out a2: Tensor) -> Tensor {
+        let op = Operators.op_empty_out
+        return op(.ints(a0), a1.map { $0.opArg } ?? .none, .tensor(a2))
+    }
     /// `empty_like(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor`
     public static func emptyLike(_ a0: Tensor, dtype a1: DType? = nil, layout a2: Layout? = nil, device a3: Device? = nil, pinMemory a4: Bool? = nil, memoryFormat a5: MemoryFormat? = nil) -> Tensor {
         let op = Operators.op_empty_like_
@@ -79,6 +85,12 @@ extension ATen {
         let op = Operators.op_erf__
         return op(.tensor(a0))
     }
+    /// `erf.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func erf(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_erf_out
+        return op(.tensor(a0), .tensor(a1))
+    }
     /// `erfc(Tensor self) -> Tensor`
     public static func erfc(_ a0: Tensor) -> Tensor {
         let op = Operators.op_erfc_
@@ -89,6 +101,12 @@ extension ATen {
     public static func erfc_(_ a0: Tensor) -> Tensor {
         let op = Operators.op_erfc__
         return op(.tensor(a0))
+    }
+    /// `erfc.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func erfc(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_erfc_out
+        return op(.tensor(a0), .tensor(a1))
     }
     /// `exp(Tensor self) -> Tensor`
     public static func exp(_ a0: Tensor) -> Tensor {
@@ -101,6 +119,12 @@ extension ATen {
         let op = Operators.op_exp__
         return op(.tensor(a0))
     }
+    /// `exp.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func exp(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_exp_out
+        return op(.tensor(a0), .tensor(a1))
+    }
     /// `exp2(Tensor self) -> Tensor`
     public static func exp2(_ a0: Tensor) -> Tensor {
         let op = Operators.op_exp2_
@@ -112,6 +136,12 @@ extension ATen {
         let op = Operators.op_exp2__
         return op(.tensor(a0))
     }
+    /// `exp2.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func exp2(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_exp2_out
+        return op(.tensor(a0), .tensor(a1))
+    }
     /// `expm1(Tensor self) -> Tensor`
     public static func expm1(_ a0: Tensor) -> Tensor {
         let op = Operators.op_expm1_
@@ -122,6 +152,12 @@ extension ATen {
     public static func expm1_(_ a0: Tensor) -> Tensor {
         let op = Operators.op_expm1__
         return op(.tensor(a0))
+    }
+    /// `expm1.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func expm1(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_expm1_out
+        return op(.tensor(a0), .tensor(a1))
     }
     /// `expand(Tensor(a) self, SymInt[] size, *, bool implicit=False) -> Tensor(a)`
     public static func expand(_ a0: Tensor, size a1: [Int], implicit a2: Bool = false) -> Tensor {
@@ -143,6 +179,18 @@ extension ATen {
         let op = Operators.op_eye_m
         return op(.int(a0), .int(a1), a2.map { $0.opArg } ?? .none, a3.map { $0.opArg } ?? .none, a4.map { .device($0) } ?? .none, a5.map { .bool($0) } ?? .none)
     }
+    /// `eye.out(SymInt n, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func eye(n a0: Int, out a1: Tensor) -> Tensor {
+        let op = Operators.op_eye_out
+        return op(.int(a0), .tensor(a1))
+    }
+    /// `eye.m_out(SymInt n, SymInt m, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func eye(n a0: Int, m a1: Int, out a2: Tensor) -> Tensor {
+        let op = Operators.op_eye_m_out
+        return op(.int(a0), .int(a1), .tensor(a2))
+    }
     /// `eq_.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!)`
     @discardableResult
     public static func eq_(_ a0: Tensor, other a1: Scalar) -> Tensor {
@@ -161,10 +209,22 @@ extension ATen {
         let op = Operators.op_exponential__
         return op(.tensor(a0), .double(a1), a2.map { .generator($0) } ?? .none)
     }
+    /// `eq.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func eq(_ a0: Tensor, other a1: Scalar, out a2: Tensor) -> Tensor {
+        let op = Operators.op_eq_Scalar_out
+        return op(.tensor(a0), a1.opArg, .tensor(a2))
+    }
     /// `eq.Scalar(Tensor self, Scalar other) -> Tensor`
     public static func eq(_ a0: Tensor, other a1: Scalar) -> Tensor {
         let op = Operators.op_eq_Scalar
         return op(.tensor(a0), a1.opArg)
+    }
+    /// `eq.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func eq(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_eq_Tensor_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
     }
     /// `eq.Tensor(Tensor self, Tensor other) -> Tensor`
     public static func eq(_ a0: Tensor, _ a1: Tensor) -> Tensor {
@@ -182,15 +242,33 @@ extension ATen {
         let op = Operators.op_erfinv__
         return op(.tensor(a0))
     }
+    /// `erfinv.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func erfinv(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_erfinv_out
+        return op(.tensor(a0), .tensor(a1))
+    }
     /// `equal(Tensor self, Tensor other) -> bool`
     public static func equal(_ a0: Tensor, _ a1: Tensor) -> Bool {
         let op = Operators.op_equal_
         return op.scalar(.tensor(a0), .tensor(a1)) != 0
     }
+    /// `elu.out(Tensor self, Scalar alpha=1, Scalar scale=1, Scalar input_scale=1, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func elu(_ a0: Tensor, alpha a1: Scalar = 1, scale a2: Scalar = 1, inputScale a3: Scalar = 1, out a4: Tensor) -> Tensor {
+        let op = Operators.op_elu_out
+        return op(.tensor(a0), a1.opArg, a2.opArg, a3.opArg, .tensor(a4))
+    }
     /// `elu(Tensor self, Scalar alpha=1, Scalar scale=1, Scalar input_scale=1) -> Tensor`
     public static func elu(_ a0: Tensor, alpha a1: Scalar = 1, scale a2: Scalar = 1, inputScale a3: Scalar = 1) -> Tensor {
         let op = Operators.op_elu_
         return op(.tensor(a0), a1.opArg, a2.opArg, a3.opArg)
+    }
+    /// `elu_backward.grad_input(Tensor grad_output, Scalar alpha, Scalar scale, Scalar input_scale, bool is_result, Tensor self_or_result, *, Tensor(a!) grad_input) -> Tensor(a!)`
+    @discardableResult
+    public static func eluBackward(_ a0: Tensor, alpha a1: Scalar, scale a2: Scalar, inputScale a3: Scalar, isResult a4: Bool, selfOrResult a5: Tensor, gradInput a6: Tensor) -> Tensor {
+        let op = Operators.op_elu_backward_grad_input
+        return op(.tensor(a0), a1.opArg, a2.opArg, a3.opArg, .bool(a4), .tensor(a5), .tensor(a6))
     }
     /// `elu_backward(Tensor grad_output, Scalar alpha, Scalar scale, Scalar input_scale, bool is_result, Tensor self_or_result) -> Tensor`
     public static func eluBackward(_ a0: Tensor, alpha a1: Scalar, scale a2: Scalar, inputScale a3: Scalar, isResult a4: Bool, selfOrResult a5: Tensor) -> Tensor {
@@ -222,31 +300,44 @@ extension Operators {
     static let op_empty_memory_format = ATenOp("aten::empty", "memory_format")
     static let op_empty_permuted_ = ATenOp("aten::empty_permuted", "")
     static let op_empty_quantized_ = ATenOp("aten::empty_quantized", "")
+    static let op_empty_out = ATenOp("aten::empty", "out")
     static let op_empty_like_ = ATenOp("aten::empty_like", "")
     static let op_empty_strided_ = ATenOp("aten::empty_strided", "")
     static let op_erf_ = ATenOp("aten::erf", "")
     static let op_erf__ = ATenOp("aten::erf_", "")
+    static let op_erf_out = ATenOp("aten::erf", "out")
     static let op_erfc_ = ATenOp("aten::erfc", "")
     static let op_erfc__ = ATenOp("aten::erfc_", "")
+    static let op_erfc_out = ATenOp("aten::erfc", "out")
     static let op_exp_ = ATenOp("aten::exp", "")
     static let op_exp__ = ATenOp("aten::exp_", "")
+    static let op_exp_out = ATenOp("aten::exp", "out")
     static let op_exp2_ = ATenOp("aten::exp2", "")
     static let op_exp2__ = ATenOp("aten::exp2_", "")
+    static let op_exp2_out = ATenOp("aten::exp2", "out")
     static let op_expm1_ = ATenOp("aten::expm1", "")
     static let op_expm1__ = ATenOp("aten::expm1_", "")
+    static let op_expm1_out = ATenOp("aten::expm1", "out")
     static let op_expand_ = ATenOp("aten::expand", "")
     static let op_expand_as_ = ATenOp("aten::expand_as", "")
     static let op_eye_ = ATenOp("aten::eye", "")
     static let op_eye_m = ATenOp("aten::eye", "m")
+    static let op_eye_out = ATenOp("aten::eye", "out")
+    static let op_eye_m_out = ATenOp("aten::eye", "m_out")
     static let op_eq__Scalar = ATenOp("aten::eq_", "Scalar")
     static let op_eq__Tensor = ATenOp("aten::eq_", "Tensor")
     static let op_exponential__ = ATenOp("aten::exponential_", "")
+    static let op_eq_Scalar_out = ATenOp("aten::eq", "Scalar_out")
     static let op_eq_Scalar = ATenOp("aten::eq", "Scalar")
+    static let op_eq_Tensor_out = ATenOp("aten::eq", "Tensor_out")
     static let op_eq_Tensor = ATenOp("aten::eq", "Tensor")
     static let op_erfinv_ = ATenOp("aten::erfinv", "")
     static let op_erfinv__ = ATenOp("aten::erfinv_", "")
+    static let op_erfinv_out = ATenOp("aten::erfinv", "out")
     static let op_equal_ = ATenOp("aten::equal", "")
+    static let op_elu_out = ATenOp("aten::elu", "out")
     static let op_elu_ = ATenOp("aten::elu", "")
+    static let op_elu_backward_grad_input = ATenOp("aten::elu_backward", "grad_input")
     static let op_elu_backward_ = ATenOp("aten::elu_backward", "")
     static let op_elu__ = ATenOp("aten::elu_", "")
     static let op_expand_copy_ = ATenOp("aten::expand_copy", "")

@@ -68,6 +68,12 @@ extension ATen {
         let op = Operators.op_floor__
         return op(.tensor(a0))
     }
+    /// `floor.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func floor(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_floor_out
+        return op(.tensor(a0), .tensor(a1))
+    }
     /// `floor_divide(Tensor self, Tensor other) -> Tensor`
     public static func floorDivide(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_floor_divide_
@@ -78,6 +84,12 @@ extension ATen {
     public static func floorDivide_(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_floor_divide__Tensor
         return op(.tensor(a0), .tensor(a1))
+    }
+    /// `floor_divide.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func floorDivide(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_floor_divide_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
     }
     /// `floor_divide.Scalar(Tensor self, Scalar other) -> Tensor`
     public static func floorDivide(_ a0: Tensor, other a1: Scalar) -> Tensor {
@@ -101,10 +113,22 @@ extension ATen {
         let op = Operators.op_frac__
         return op(.tensor(a0))
     }
+    /// `frac.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func frac(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_frac_out
+        return op(.tensor(a0), .tensor(a1))
+    }
     /// `full(SymInt[] size, Scalar fill_value, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
     public static func full(size a0: [Int], fillValue a1: Scalar, dtype a2: DType? = nil, layout a3: Layout? = nil, device a4: Device? = nil, pinMemory a5: Bool? = nil) -> Tensor {
         let op = Operators.op_full_
         return op(.ints(a0), a1.opArg, a2.map { $0.opArg } ?? .none, a3.map { $0.opArg } ?? .none, a4.map { .device($0) } ?? .none, a5.map { .bool($0) } ?? .none)
+    }
+    /// `full.out(SymInt[] size, Scalar fill_value, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func full(size a0: [Int], fillValue a1: Scalar, out a2: Tensor) -> Tensor {
+        let op = Operators.op_full_out
+        return op(.ints(a0), a1.opArg, .tensor(a2))
     }
     /// `full_like(Tensor self, Scalar fill_value, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor`
     public static func fullLike(_ a0: Tensor, fillValue a1: Scalar, dtype a2: DType? = nil, layout a3: Layout? = nil, device a4: Device? = nil, pinMemory a5: Bool? = nil, memoryFormat a6: MemoryFormat? = nil) -> Tensor {
@@ -189,15 +213,33 @@ extension ATen {
         let op = Operators.op_fix__
         return op(.tensor(a0))
     }
+    /// `fix.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func fix(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_fix_out
+        return op(.tensor(a0), .tensor(a1))
+    }
     /// `frexp.Tensor(Tensor self) -> (Tensor mantissa, Tensor exponent)`
     public static func frexp(_ a0: Tensor) -> (mantissa: Tensor, exponent: Tensor) {
         let op = Operators.op_frexp_Tensor
         return { let r = op.tuple(.tensor(a0)); return (r[0], r[1]) }()
     }
+    /// `frexp.Tensor_out(Tensor self, *, Tensor(a!) mantissa, Tensor(b!) exponent) -> (Tensor(a!) mantissa, Tensor(b!) exponent)`
+    @discardableResult
+    public static func frexp(_ a0: Tensor, mantissa a1: Tensor, exponent a2: Tensor) -> (mantissa: Tensor, exponent: Tensor) {
+        let op = Operators.op_frexp_Tensor_out
+        return { let r = op.tuple(.tensor(a0), .tensor(a1), .tensor(a2)); return (r[0], r[1]) }()
+    }
     /// `frobenius_norm.dim(Tensor self, int[1] dim, bool keepdim=False) -> Tensor`
     public static func frobeniusNorm(_ a0: Tensor, dim a1: [Int], keepdim a2: Bool = false) -> Tensor {
         let op = Operators.op_frobenius_norm_dim
         return op(.tensor(a0), .ints(a1), .bool(a2))
+    }
+    /// `frobenius_norm.out(Tensor self, int[1] dim, bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func frobeniusNorm(_ a0: Tensor, dim a1: [Int], keepdim a2: Bool = false, out a3: Tensor) -> Tensor {
+        let op = Operators.op_frobenius_norm_out
+        return op(.tensor(a0), .ints(a1), .bool(a2), .tensor(a3))
     }
     /// `fake_quantize_per_tensor_affine(Tensor self, float scale, int zero_point, int quant_min, int quant_max) -> Tensor`
     public static func fakeQuantizePerTensorAffine(_ a0: Tensor, scale a1: Double, zeroPoint a2: Int, quantMin a3: Int, quantMax a4: Int) -> Tensor {
@@ -240,6 +282,12 @@ extension ATen {
         let op = Operators.op_fused_moving_avg_obs_fake_quant_
         return op(.tensor(a0), .tensor(a1), .tensor(a2), .tensor(a3), .tensor(a4), .tensor(a5), .tensor(a6), .double(a7), .int(a8), .int(a9), .int(a10), .bool(a11), .bool(a12))
     }
+    /// `fmod.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func fmod(_ a0: Tensor, other a1: Scalar, out a2: Tensor) -> Tensor {
+        let op = Operators.op_fmod_Scalar_out
+        return op(.tensor(a0), a1.opArg, .tensor(a2))
+    }
     /// `fmod.Scalar(Tensor self, Scalar other) -> Tensor`
     public static func fmod(_ a0: Tensor, other a1: Scalar) -> Tensor {
         let op = Operators.op_fmod_Scalar
@@ -250,6 +298,12 @@ extension ATen {
     public static func fmod_(_ a0: Tensor, other a1: Scalar) -> Tensor {
         let op = Operators.op_fmod__Scalar
         return op(.tensor(a0), a1.opArg)
+    }
+    /// `fmod.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func fmod(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_fmod_Tensor_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
     }
     /// `fmod.Tensor(Tensor self, Tensor other) -> Tensor`
     public static func fmod(_ a0: Tensor, _ a1: Tensor) -> Tensor {
@@ -267,20 +321,50 @@ extension ATen {
         let op = Operators.op_fmin_
         return op(.tensor(a0), .tensor(a1))
     }
+    /// `fmin.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func fmin(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_fmin_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
+    }
     /// `fmax(Tensor self, Tensor other) -> Tensor`
     public static func fmax(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_fmax_
         return op(.tensor(a0), .tensor(a1))
+    }
+    /// `fmax.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func fmax(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_fmax_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
+    }
+    /// `float_power.Tensor_Tensor_out(Tensor self, Tensor exponent, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func floatPower(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_float_power_Tensor_Tensor_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
     }
     /// `float_power.Tensor_Tensor(Tensor self, Tensor exponent) -> Tensor`
     public static func floatPower(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_float_power_Tensor_Tensor
         return op(.tensor(a0), .tensor(a1))
     }
+    /// `float_power.Scalar_out(Scalar self, Tensor exponent, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func floatPower(`self` a0: Scalar, exponent a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_float_power_Scalar_out
+        return op(a0.opArg, .tensor(a1), .tensor(a2))
+    }
     /// `float_power.Scalar(Scalar self, Tensor exponent) -> Tensor`
     public static func floatPower(`self` a0: Scalar, exponent a1: Tensor) -> Tensor {
         let op = Operators.op_float_power_Scalar
         return op(a0.opArg, .tensor(a1))
+    }
+    /// `float_power.Tensor_Scalar_out(Tensor self, Scalar exponent, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func floatPower(_ a0: Tensor, exponent a1: Scalar, out a2: Tensor) -> Tensor {
+        let op = Operators.op_float_power_Tensor_Scalar_out
+        return op(.tensor(a0), a1.opArg, .tensor(a2))
     }
     /// `float_power.Tensor_Scalar(Tensor self, Scalar exponent) -> Tensor`
     public static func floatPower(_ a0: Tensor, exponent a1: Scalar) -> Tensor {
@@ -299,20 +383,44 @@ extension ATen {
         let op = Operators.op_float_power__Tensor
         return op(.tensor(a0), .tensor(a1))
     }
+    /// `fractional_max_pool2d.output(Tensor self, int[2] kernel_size, int[2] output_size, Tensor random_samples, *, Tensor(a!) output, Tensor(b!) indices) -> (Tensor(a!), Tensor(b!))`
+    @discardableResult
+    public static func fractionalMaxPool2d(_ a0: Tensor, kernelSize a1: [Int], outputSize a2: [Int], randomSamples a3: Tensor, output a4: Tensor, indices a5: Tensor) -> (Tensor, Tensor) {
+        let op = Operators.op_fractional_max_pool2d_output
+        return { let r = op.tuple(.tensor(a0), .ints(a1), .ints(a2), .tensor(a3), .tensor(a4), .tensor(a5)); return (r[0], r[1]) }()
+    }
     /// `fractional_max_pool2d(Tensor self, int[2] kernel_size, int[2] output_size, Tensor random_samples) -> (Tensor, Tensor)`
     public static func fractionalMaxPool2d(_ a0: Tensor, kernelSize a1: [Int], outputSize a2: [Int], randomSamples a3: Tensor) -> (Tensor, Tensor) {
         let op = Operators.op_fractional_max_pool2d_
         return { let r = op.tuple(.tensor(a0), .ints(a1), .ints(a2), .tensor(a3)); return (r[0], r[1]) }()
+    }
+    /// `fractional_max_pool2d_backward.grad_input(Tensor grad_output, Tensor self, int[2] kernel_size, int[2] output_size, Tensor indices, *, Tensor(a!) grad_input) -> Tensor(a!)`
+    @discardableResult
+    public static func fractionalMaxPool2dBackward(_ a0: Tensor, _ a1: Tensor, kernelSize a2: [Int], outputSize a3: [Int], indices a4: Tensor, gradInput a5: Tensor) -> Tensor {
+        let op = Operators.op_fractional_max_pool2d_backward_grad_input
+        return op(.tensor(a0), .tensor(a1), .ints(a2), .ints(a3), .tensor(a4), .tensor(a5))
     }
     /// `fractional_max_pool2d_backward(Tensor grad_output, Tensor self, int[2] kernel_size, int[2] output_size, Tensor indices) -> Tensor`
     public static func fractionalMaxPool2dBackward(_ a0: Tensor, _ a1: Tensor, kernelSize a2: [Int], outputSize a3: [Int], indices a4: Tensor) -> Tensor {
         let op = Operators.op_fractional_max_pool2d_backward_
         return op(.tensor(a0), .tensor(a1), .ints(a2), .ints(a3), .tensor(a4))
     }
+    /// `fractional_max_pool3d.output(Tensor self, int[3] kernel_size, int[3] output_size, Tensor random_samples, *, Tensor(a!) output, Tensor(b!) indices) -> (Tensor(a!), Tensor(b!))`
+    @discardableResult
+    public static func fractionalMaxPool3d(_ a0: Tensor, kernelSize a1: [Int], outputSize a2: [Int], randomSamples a3: Tensor, output a4: Tensor, indices a5: Tensor) -> (Tensor, Tensor) {
+        let op = Operators.op_fractional_max_pool3d_output
+        return { let r = op.tuple(.tensor(a0), .ints(a1), .ints(a2), .tensor(a3), .tensor(a4), .tensor(a5)); return (r[0], r[1]) }()
+    }
     /// `fractional_max_pool3d(Tensor self, int[3] kernel_size, int[3] output_size, Tensor random_samples) -> (Tensor, Tensor)`
     public static func fractionalMaxPool3d(_ a0: Tensor, kernelSize a1: [Int], outputSize a2: [Int], randomSamples a3: Tensor) -> (Tensor, Tensor) {
         let op = Operators.op_fractional_max_pool3d_
         return { let r = op.tuple(.tensor(a0), .ints(a1), .ints(a2), .tensor(a3)); return (r[0], r[1]) }()
+    }
+    /// `fractional_max_pool3d_backward.grad_input(Tensor grad_output, Tensor self, int[3] kernel_size, int[3] output_size, Tensor indices, *, Tensor(a!) grad_input) -> Tensor(a!)`
+    @discardableResult
+    public static func fractionalMaxPool3dBackward(_ a0: Tensor, _ a1: Tensor, kernelSize a2: [Int], outputSize a3: [Int], indices a4: Tensor, gradInput a5: Tensor) -> Tensor {
+        let op = Operators.op_fractional_max_pool3d_backward_grad_input
+        return op(.tensor(a0), .tensor(a1), .ints(a2), .ints(a3), .tensor(a4), .tensor(a5))
     }
     /// `fractional_max_pool3d_backward(Tensor grad_output, Tensor self, int[3] kernel_size, int[3] output_size, Tensor indices) -> Tensor`
     public static func fractionalMaxPool3dBackward(_ a0: Tensor, _ a1: Tensor, kernelSize a2: [Int], outputSize a3: [Int], indices a4: Tensor) -> Tensor {
@@ -324,100 +432,220 @@ extension ATen {
         let op = Operators.op_fft_fft_
         return op(.tensor(a0), a1.map { .int($0) } ?? .none, .int(a2), a3.map { .string($0) } ?? .none)
     }
+    /// `fft_fft.out(Tensor self, SymInt? n=None, int dim=-1, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func fftFft(_ a0: Tensor, n a1: Int? = nil, dim a2: Int = -1, norm a3: String? = nil, out a4: Tensor) -> Tensor {
+        let op = Operators.op_fft_fft_out
+        return op(.tensor(a0), a1.map { .int($0) } ?? .none, .int(a2), a3.map { .string($0) } ?? .none, .tensor(a4))
+    }
     /// `fft_ifft(Tensor self, SymInt? n=None, int dim=-1, str? norm=None) -> Tensor`
     public static func fftIfft(_ a0: Tensor, n a1: Int? = nil, dim a2: Int = -1, norm a3: String? = nil) -> Tensor {
         let op = Operators.op_fft_ifft_
         return op(.tensor(a0), a1.map { .int($0) } ?? .none, .int(a2), a3.map { .string($0) } ?? .none)
+    }
+    /// `fft_ifft.out(Tensor self, SymInt? n=None, int dim=-1, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func fftIfft(_ a0: Tensor, n a1: Int? = nil, dim a2: Int = -1, norm a3: String? = nil, out a4: Tensor) -> Tensor {
+        let op = Operators.op_fft_ifft_out
+        return op(.tensor(a0), a1.map { .int($0) } ?? .none, .int(a2), a3.map { .string($0) } ?? .none, .tensor(a4))
     }
     /// `fft_rfft(Tensor self, SymInt? n=None, int dim=-1, str? norm=None) -> Tensor`
     public static func fftRfft(_ a0: Tensor, n a1: Int? = nil, dim a2: Int = -1, norm a3: String? = nil) -> Tensor {
         let op = Operators.op_fft_rfft_
         return op(.tensor(a0), a1.map { .int($0) } ?? .none, .int(a2), a3.map { .string($0) } ?? .none)
     }
+    /// `fft_rfft.out(Tensor self, SymInt? n=None, int dim=-1, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func fftRfft(_ a0: Tensor, n a1: Int? = nil, dim a2: Int = -1, norm a3: String? = nil, out a4: Tensor) -> Tensor {
+        let op = Operators.op_fft_rfft_out
+        return op(.tensor(a0), a1.map { .int($0) } ?? .none, .int(a2), a3.map { .string($0) } ?? .none, .tensor(a4))
+    }
     /// `fft_irfft(Tensor self, SymInt? n=None, int dim=-1, str? norm=None) -> Tensor`
     public static func fftIrfft(_ a0: Tensor, n a1: Int? = nil, dim a2: Int = -1, norm a3: String? = nil) -> Tensor {
         let op = Operators.op_fft_irfft_
         return op(.tensor(a0), a1.map { .int($0) } ?? .none, .int(a2), a3.map { .string($0) } ?? .none)
+    }
+    /// `fft_irfft.out(Tensor self, SymInt? n=None, int dim=-1, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func fftIrfft(_ a0: Tensor, n a1: Int? = nil, dim a2: Int = -1, norm a3: String? = nil, out a4: Tensor) -> Tensor {
+        let op = Operators.op_fft_irfft_out
+        return op(.tensor(a0), a1.map { .int($0) } ?? .none, .int(a2), a3.map { .string($0) } ?? .none, .tensor(a4))
     }
     /// `fft_hfft(Tensor self, SymInt? n=None, int dim=-1, str? norm=None) -> Tensor`
     public static func fftHfft(_ a0: Tensor, n a1: Int? = nil, dim a2: Int = -1, norm a3: String? = nil) -> Tensor {
         let op = Operators.op_fft_hfft_
         return op(.tensor(a0), a1.map { .int($0) } ?? .none, .int(a2), a3.map { .string($0) } ?? .none)
     }
+    /// `fft_hfft.out(Tensor self, SymInt? n=None, int dim=-1, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func fftHfft(_ a0: Tensor, n a1: Int? = nil, dim a2: Int = -1, norm a3: String? = nil, out a4: Tensor) -> Tensor {
+        let op = Operators.op_fft_hfft_out
+        return op(.tensor(a0), a1.map { .int($0) } ?? .none, .int(a2), a3.map { .string($0) } ?? .none, .tensor(a4))
+    }
     /// `fft_ihfft(Tensor self, SymInt? n=None, int dim=-1, str? norm=None) -> Tensor`
     public static func fftIhfft(_ a0: Tensor, n a1: Int? = nil, dim a2: Int = -1, norm a3: String? = nil) -> Tensor {
         let op = Operators.op_fft_ihfft_
         return op(.tensor(a0), a1.map { .int($0) } ?? .none, .int(a2), a3.map { .string($0) } ?? .none)
+    }
+    /// `fft_ihfft.out(Tensor self, SymInt? n=None, int dim=-1, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func fftIhfft(_ a0: Tensor, n a1: Int? = nil, dim a2: Int = -1, norm a3: String? = nil, out a4: Tensor) -> Tensor {
+        let op = Operators.op_fft_ihfft_out
+        return op(.tensor(a0), a1.map { .int($0) } ?? .none, .int(a2), a3.map { .string($0) } ?? .none, .tensor(a4))
     }
     /// `fft_fft2(Tensor self, SymInt[1]? s=None, int[1] dim=[-2,-1], str? norm=None) -> Tensor`
     public static func fftFft2(_ a0: Tensor, s a1: [Int]? = nil, dim a2: [Int] = [-2, -1], norm a3: String? = nil) -> Tensor {
         let op = Operators.op_fft_fft2_
         return op(.tensor(a0), a1.map { .ints($0) } ?? .none, .ints(a2), a3.map { .string($0) } ?? .none)
     }
+    /// `fft_fft2.out(Tensor self, SymInt[1]? s=None, int[1] dim=[-2,-1], str? norm=None, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func fftFft2(_ a0: Tensor, s a1: [Int]? = nil, dim a2: [Int] = [-2, -1], norm a3: String? = nil, out a4: Tensor) -> Tensor {
+        let op = Operators.op_fft_fft2_out
+        return op(.tensor(a0), a1.map { .ints($0) } ?? .none, .ints(a2), a3.map { .string($0) } ?? .none, .tensor(a4))
+    }
     /// `fft_ifft2(Tensor self, SymInt[1]? s=None, int[1] dim=[-2,-1], str? norm=None) -> Tensor`
     public static func fftIfft2(_ a0: Tensor, s a1: [Int]? = nil, dim a2: [Int] = [-2, -1], norm a3: String? = nil) -> Tensor {
         let op = Operators.op_fft_ifft2_
         return op(.tensor(a0), a1.map { .ints($0) } ?? .none, .ints(a2), a3.map { .string($0) } ?? .none)
+    }
+    /// `fft_ifft2.out(Tensor self, SymInt[1]? s=None, int[1] dim=[-2,-1], str? norm=None, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func fftIfft2(_ a0: Tensor, s a1: [Int]? = nil, dim a2: [Int] = [-2, -1], norm a3: String? = nil, out a4: Tensor) -> Tensor {
+        let op = Operators.op_fft_ifft2_out
+        return op(.tensor(a0), a1.map { .ints($0) } ?? .none, .ints(a2), a3.map { .string($0) } ?? .none, .tensor(a4))
     }
     /// `fft_rfft2(Tensor self, SymInt[1]? s=None, int[1] dim=[-2,-1], str? norm=None) -> Tensor`
     public static func fftRfft2(_ a0: Tensor, s a1: [Int]? = nil, dim a2: [Int] = [-2, -1], norm a3: String? = nil) -> Tensor {
         let op = Operators.op_fft_rfft2_
         return op(.tensor(a0), a1.map { .ints($0) } ?? .none, .ints(a2), a3.map { .string($0) } ?? .none)
     }
+    /// `fft_rfft2.out(Tensor self, SymInt[1]? s=None, int[1] dim=[-2,-1], str? norm=None, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func fftRfft2(_ a0: Tensor, s a1: [Int]? = nil, dim a2: [Int] = [-2, -1], norm a3: String? = nil, out a4: Tensor) -> Tensor {
+        let op = Operators.op_fft_rfft2_out
+        return op(.tensor(a0), a1.map { .ints($0) } ?? .none, .ints(a2), a3.map { .string($0) } ?? .none, .tensor(a4))
+    }
     /// `fft_irfft2(Tensor self, SymInt[1]? s=None, int[1] dim=[-2,-1], str? norm=None) -> Tensor`
     public static func fftIrfft2(_ a0: Tensor, s a1: [Int]? = nil, dim a2: [Int] = [-2, -1], norm a3: String? = nil) -> Tensor {
         let op = Operators.op_fft_irfft2_
         return op(.tensor(a0), a1.map { .ints($0) } ?? .none, .ints(a2), a3.map { .string($0) } ?? .none)
+    }
+    /// `fft_irfft2.out(Tensor self, SymInt[1]? s=None, int[1] dim=[-2,-1], str? norm=None, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func fftIrfft2(_ a0: Tensor, s a1: [Int]? = nil, dim a2: [Int] = [-2, -1], norm a3: String? = nil, out a4: Tensor) -> Tensor {
+        let op = Operators.op_fft_irfft2_out
+        return op(.tensor(a0), a1.map { .ints($0) } ?? .none, .ints(a2), a3.map { .string($0) } ?? .none, .tensor(a4))
     }
     /// `fft_hfft2(Tensor self, SymInt[1]? s=None, int[1] dim=[-2,-1], str? norm=None) -> Tensor`
     public static func fftHfft2(_ a0: Tensor, s a1: [Int]? = nil, dim a2: [Int] = [-2, -1], norm a3: String? = nil) -> Tensor {
         let op = Operators.op_fft_hfft2_
         return op(.tensor(a0), a1.map { .ints($0) } ?? .none, .ints(a2), a3.map { .string($0) } ?? .none)
     }
+    /// `fft_hfft2.out(Tensor self, SymInt[1]? s=None, int[1] dim=[-2,-1], str? norm=None, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func fftHfft2(_ a0: Tensor, s a1: [Int]? = nil, dim a2: [Int] = [-2, -1], norm a3: String? = nil, out a4: Tensor) -> Tensor {
+        let op = Operators.op_fft_hfft2_out
+        return op(.tensor(a0), a1.map { .ints($0) } ?? .none, .ints(a2), a3.map { .string($0) } ?? .none, .tensor(a4))
+    }
     /// `fft_ihfft2(Tensor self, SymInt[1]? s=None, int[1] dim=[-2,-1], str? norm=None) -> Tensor`
     public static func fftIhfft2(_ a0: Tensor, s a1: [Int]? = nil, dim a2: [Int] = [-2, -1], norm a3: String? = nil) -> Tensor {
         let op = Operators.op_fft_ihfft2_
         return op(.tensor(a0), a1.map { .ints($0) } ?? .none, .ints(a2), a3.map { .string($0) } ?? .none)
+    }
+    /// `fft_ihfft2.out(Tensor self, SymInt[1]? s=None, int[1] dim=[-2,-1], str? norm=None, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func fftIhfft2(_ a0: Tensor, s a1: [Int]? = nil, dim a2: [Int] = [-2, -1], norm a3: String? = nil, out a4: Tensor) -> Tensor {
+        let op = Operators.op_fft_ihfft2_out
+        return op(.tensor(a0), a1.map { .ints($0) } ?? .none, .ints(a2), a3.map { .string($0) } ?? .none, .tensor(a4))
     }
     /// `fft_fftn(Tensor self, SymInt[1]? s=None, int[1]? dim=None, str? norm=None) -> Tensor`
     public static func fftFftn(_ a0: Tensor, s a1: [Int]? = nil, dim a2: [Int]? = nil, norm a3: String? = nil) -> Tensor {
         let op = Operators.op_fft_fftn_
         return op(.tensor(a0), a1.map { .ints($0) } ?? .none, a2.map { .ints($0) } ?? .none, a3.map { .string($0) } ?? .none)
     }
+    /// `fft_fftn.out(Tensor self, SymInt[1]? s=None, int[1]? dim=None, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func fftFftn(_ a0: Tensor, s a1: [Int]? = nil, dim a2: [Int]? = nil, norm a3: String? = nil, out a4: Tensor) -> Tensor {
+        let op = Operators.op_fft_fftn_out
+        return op(.tensor(a0), a1.map { .ints($0) } ?? .none, a2.map { .ints($0) } ?? .none, a3.map { .string($0) } ?? .none, .tensor(a4))
+    }
     /// `fft_ifftn(Tensor self, SymInt[1]? s=None, int[1]? dim=None, str? norm=None) -> Tensor`
     public static func fftIfftn(_ a0: Tensor, s a1: [Int]? = nil, dim a2: [Int]? = nil, norm a3: String? = nil) -> Tensor {
         let op = Operators.op_fft_ifftn_
         return op(.tensor(a0), a1.map { .ints($0) } ?? .none, a2.map { .ints($0) } ?? .none, a3.map { .string($0) } ?? .none)
+    }
+    /// `fft_ifftn.out(Tensor self, SymInt[1]? s=None, int[1]? dim=None, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func fftIfftn(_ a0: Tensor, s a1: [Int]? = nil, dim a2: [Int]? = nil, norm a3: String? = nil, out a4: Tensor) -> Tensor {
+        let op = Operators.op_fft_ifftn_out
+        return op(.tensor(a0), a1.map { .ints($0) } ?? .none, a2.map { .ints($0) } ?? .none, a3.map { .string($0) } ?? .none, .tensor(a4))
     }
     /// `fft_rfftn(Tensor self, SymInt[1]? s=None, int[1]? dim=None, str? norm=None) -> Tensor`
     public static func fftRfftn(_ a0: Tensor, s a1: [Int]? = nil, dim a2: [Int]? = nil, norm a3: String? = nil) -> Tensor {
         let op = Operators.op_fft_rfftn_
         return op(.tensor(a0), a1.map { .ints($0) } ?? .none, a2.map { .ints($0) } ?? .none, a3.map { .string($0) } ?? .none)
     }
+    /// `fft_rfftn.out(Tensor self, SymInt[1]? s=None, int[1]? dim=None, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func fftRfftn(_ a0: Tensor, s a1: [Int]? = nil, dim a2: [Int]? = nil, norm a3: String? = nil, out a4: Tensor) -> Tensor {
+        let op = Operators.op_fft_rfftn_out
+        return op(.tensor(a0), a1.map { .ints($0) } ?? .none, a2.map { .ints($0) } ?? .none, a3.map { .string($0) } ?? .none, .tensor(a4))
+    }
     /// `fft_irfftn(Tensor self, SymInt[1]? s=None, int[1]? dim=None, str? norm=None) -> Tensor`
     public static func fftIrfftn(_ a0: Tensor, s a1: [Int]? = nil, dim a2: [Int]? = nil, norm a3: String? = nil) -> Tensor {
         let op = Operators.op_fft_irfftn_
         return op(.tensor(a0), a1.map { .ints($0) } ?? .none, a2.map { .ints($0) } ?? .none, a3.map { .string($0) } ?? .none)
+    }
+    /// `fft_irfftn.out(Tensor self, SymInt[1]? s=None, int[1]? dim=None, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func fftIrfftn(_ a0: Tensor, s a1: [Int]? = nil, dim a2: [Int]? = nil, norm a3: String? = nil, out a4: Tensor) -> Tensor {
+        let op = Operators.op_fft_irfftn_out
+        return op(.tensor(a0), a1.map { .ints($0) } ?? .none, a2.map { .ints($0) } ?? .none, a3.map { .string($0) } ?? .none, .tensor(a4))
     }
     /// `fft_hfftn(Tensor self, SymInt[1]? s=None, int[1]? dim=None, str? norm=None) -> Tensor`
     public static func fftHfftn(_ a0: Tensor, s a1: [Int]? = nil, dim a2: [Int]? = nil, norm a3: String? = nil) -> Tensor {
         let op = Operators.op_fft_hfftn_
         return op(.tensor(a0), a1.map { .ints($0) } ?? .none, a2.map { .ints($0) } ?? .none, a3.map { .string($0) } ?? .none)
     }
+    /// `fft_hfftn.out(Tensor self, SymInt[1]? s=None, int[1]? dim=None, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func fftHfftn(_ a0: Tensor, s a1: [Int]? = nil, dim a2: [Int]? = nil, norm a3: String? = nil, out a4: Tensor) -> Tensor {
+        let op = Operators.op_fft_hfftn_out
+        return op(.tensor(a0), a1.map { .ints($0) } ?? .none, a2.map { .ints($0) } ?? .none, a3.map { .string($0) } ?? .none, .tensor(a4))
+    }
     /// `fft_ihfftn(Tensor self, SymInt[1]? s=None, int[1]? dim=None, str? norm=None) -> Tensor`
     public static func fftIhfftn(_ a0: Tensor, s a1: [Int]? = nil, dim a2: [Int]? = nil, norm a3: String? = nil) -> Tensor {
         let op = Operators.op_fft_ihfftn_
         return op(.tensor(a0), a1.map { .ints($0) } ?? .none, a2.map { .ints($0) } ?? .none, a3.map { .string($0) } ?? .none)
+    }
+    /// `fft_ihfftn.out(Tensor self, SymInt[1]? s=None, int[1]? dim=None, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func fftIhfftn(_ a0: Tensor, s a1: [Int]? = nil, dim a2: [Int]? = nil, norm a3: String? = nil, out a4: Tensor) -> Tensor {
+        let op = Operators.op_fft_ihfftn_out
+        return op(.tensor(a0), a1.map { .ints($0) } ?? .none, a2.map { .ints($0) } ?? .none, a3.map { .string($0) } ?? .none, .tensor(a4))
     }
     /// `fft_fftfreq(int n, float d=1.0, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
     public static func fftFftfreq(n a0: Int, d a1: Double = 1.0, dtype a2: DType? = nil, layout a3: Layout? = nil, device a4: Device? = nil, pinMemory a5: Bool? = nil) -> Tensor {
         let op = Operators.op_fft_fftfreq_
         return op(.int(a0), .double(a1), a2.map { $0.opArg } ?? .none, a3.map { $0.opArg } ?? .none, a4.map { .device($0) } ?? .none, a5.map { .bool($0) } ?? .none)
     }
+    /// `fft_fftfreq.out(int n, float d=1.0, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func fftFftfreq(n a0: Int, d a1: Double = 1.0, out a2: Tensor) -> Tensor {
+        let op = Operators.op_fft_fftfreq_out
+        return op(.int(a0), .double(a1), .tensor(a2))
+    }
     /// `fft_rfftfreq(int n, float d=1.0, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
     public static func fftRfftfreq(n a0: Int, d a1: Double = 1.0, dtype a2: DType? = nil, layout a3: Layout? = nil, device a4: Device? = nil, pinMemory a5: Bool? = nil) -> Tensor {
         let op = Operators.op_fft_rfftfreq_
         return op(.int(a0), .double(a1), a2.map { $0.opArg } ?? .none, a3.map { $0.opArg } ?? .none, a4.map { .device($0) } ?? .none, a5.map { .bool($0) } ?? .none)
+    }
+    /// `fft_rfftfreq.out(int n, float d=1.0, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func fftRfftfreq(n a0: Int, d a1: Double = 1.0, out a2: Tensor) -> Tensor {
+        let op = Operators.op_fft_rfftfreq_out
+        return op(.int(a0), .double(a1), .tensor(a2))
     }
     /// `fft_fftshift(Tensor self, int[1]? dim=None) -> Tensor`
     public static func fftFftshift(_ a0: Tensor, dim a1: [Int]? = nil) -> Tensor {
@@ -449,13 +677,17 @@ extension Operators {
     static let op_fill__Tensor = ATenOp("aten::fill_", "Tensor")
     static let op_floor_ = ATenOp("aten::floor", "")
     static let op_floor__ = ATenOp("aten::floor_", "")
+    static let op_floor_out = ATenOp("aten::floor", "out")
     static let op_floor_divide_ = ATenOp("aten::floor_divide", "")
     static let op_floor_divide__Tensor = ATenOp("aten::floor_divide_", "Tensor")
+    static let op_floor_divide_out = ATenOp("aten::floor_divide", "out")
     static let op_floor_divide_Scalar = ATenOp("aten::floor_divide", "Scalar")
     static let op_floor_divide__Scalar = ATenOp("aten::floor_divide_", "Scalar")
     static let op_frac_ = ATenOp("aten::frac", "")
     static let op_frac__ = ATenOp("aten::frac_", "")
+    static let op_frac_out = ATenOp("aten::frac", "out")
     static let op_full_ = ATenOp("aten::full", "")
+    static let op_full_out = ATenOp("aten::full", "out")
     static let op_full_like_ = ATenOp("aten::full_like", "")
     static let op_from_file_ = ATenOp("aten::from_file", "")
     static let op_fbgemm_linear_int8_weight_fp32_activation_ = ATenOp("aten::fbgemm_linear_int8_weight_fp32_activation", "")
@@ -472,8 +704,11 @@ extension Operators {
     static let op_flipud_ = ATenOp("aten::flipud", "")
     static let op_fix_ = ATenOp("aten::fix", "")
     static let op_fix__ = ATenOp("aten::fix_", "")
+    static let op_fix_out = ATenOp("aten::fix", "out")
     static let op_frexp_Tensor = ATenOp("aten::frexp", "Tensor")
+    static let op_frexp_Tensor_out = ATenOp("aten::frexp", "Tensor_out")
     static let op_frobenius_norm_dim = ATenOp("aten::frobenius_norm", "dim")
+    static let op_frobenius_norm_out = ATenOp("aten::frobenius_norm", "out")
     static let op_fake_quantize_per_tensor_affine_ = ATenOp("aten::fake_quantize_per_tensor_affine", "")
     static let op_fake_quantize_per_tensor_affine_tensor_qparams = ATenOp("aten::fake_quantize_per_tensor_affine", "tensor_qparams")
     static let op_fake_quantize_per_tensor_affine_cachemask_ = ATenOp("aten::fake_quantize_per_tensor_affine_cachemask", "")
@@ -482,41 +717,72 @@ extension Operators {
     static let op_fake_quantize_per_channel_affine_cachemask_ = ATenOp("aten::fake_quantize_per_channel_affine_cachemask", "")
     static let op_fake_quantize_per_channel_affine_cachemask_backward_ = ATenOp("aten::fake_quantize_per_channel_affine_cachemask_backward", "")
     static let op_fused_moving_avg_obs_fake_quant_ = ATenOp("aten::fused_moving_avg_obs_fake_quant", "")
+    static let op_fmod_Scalar_out = ATenOp("aten::fmod", "Scalar_out")
     static let op_fmod_Scalar = ATenOp("aten::fmod", "Scalar")
     static let op_fmod__Scalar = ATenOp("aten::fmod_", "Scalar")
+    static let op_fmod_Tensor_out = ATenOp("aten::fmod", "Tensor_out")
     static let op_fmod_Tensor = ATenOp("aten::fmod", "Tensor")
     static let op_fmod__Tensor = ATenOp("aten::fmod_", "Tensor")
     static let op_fmin_ = ATenOp("aten::fmin", "")
+    static let op_fmin_out = ATenOp("aten::fmin", "out")
     static let op_fmax_ = ATenOp("aten::fmax", "")
+    static let op_fmax_out = ATenOp("aten::fmax", "out")
+    static let op_float_power_Tensor_Tensor_out = ATenOp("aten::float_power", "Tensor_Tensor_out")
     static let op_float_power_Tensor_Tensor = ATenOp("aten::float_power", "Tensor_Tensor")
+    static let op_float_power_Scalar_out = ATenOp("aten::float_power", "Scalar_out")
     static let op_float_power_Scalar = ATenOp("aten::float_power", "Scalar")
+    static let op_float_power_Tensor_Scalar_out = ATenOp("aten::float_power", "Tensor_Scalar_out")
     static let op_float_power_Tensor_Scalar = ATenOp("aten::float_power", "Tensor_Scalar")
     static let op_float_power__Scalar = ATenOp("aten::float_power_", "Scalar")
     static let op_float_power__Tensor = ATenOp("aten::float_power_", "Tensor")
+    static let op_fractional_max_pool2d_output = ATenOp("aten::fractional_max_pool2d", "output")
     static let op_fractional_max_pool2d_ = ATenOp("aten::fractional_max_pool2d", "")
+    static let op_fractional_max_pool2d_backward_grad_input = ATenOp("aten::fractional_max_pool2d_backward", "grad_input")
     static let op_fractional_max_pool2d_backward_ = ATenOp("aten::fractional_max_pool2d_backward", "")
+    static let op_fractional_max_pool3d_output = ATenOp("aten::fractional_max_pool3d", "output")
     static let op_fractional_max_pool3d_ = ATenOp("aten::fractional_max_pool3d", "")
+    static let op_fractional_max_pool3d_backward_grad_input = ATenOp("aten::fractional_max_pool3d_backward", "grad_input")
     static let op_fractional_max_pool3d_backward_ = ATenOp("aten::fractional_max_pool3d_backward", "")
     static let op_fft_fft_ = ATenOp("aten::fft_fft", "")
+    static let op_fft_fft_out = ATenOp("aten::fft_fft", "out")
     static let op_fft_ifft_ = ATenOp("aten::fft_ifft", "")
+    static let op_fft_ifft_out = ATenOp("aten::fft_ifft", "out")
     static let op_fft_rfft_ = ATenOp("aten::fft_rfft", "")
+    static let op_fft_rfft_out = ATenOp("aten::fft_rfft", "out")
     static let op_fft_irfft_ = ATenOp("aten::fft_irfft", "")
+    static let op_fft_irfft_out = ATenOp("aten::fft_irfft", "out")
     static let op_fft_hfft_ = ATenOp("aten::fft_hfft", "")
+    static let op_fft_hfft_out = ATenOp("aten::fft_hfft", "out")
     static let op_fft_ihfft_ = ATenOp("aten::fft_ihfft", "")
+    static let op_fft_ihfft_out = ATenOp("aten::fft_ihfft", "out")
     static let op_fft_fft2_ = ATenOp("aten::fft_fft2", "")
+    static let op_fft_fft2_out = ATenOp("aten::fft_fft2", "out")
     static let op_fft_ifft2_ = ATenOp("aten::fft_ifft2", "")
+    static let op_fft_ifft2_out = ATenOp("aten::fft_ifft2", "out")
     static let op_fft_rfft2_ = ATenOp("aten::fft_rfft2", "")
+    static let op_fft_rfft2_out = ATenOp("aten::fft_rfft2", "out")
     static let op_fft_irfft2_ = ATenOp("aten::fft_irfft2", "")
+    static let op_fft_irfft2_out = ATenOp("aten::fft_irfft2", "out")
     static let op_fft_hfft2_ = ATenOp("aten::fft_hfft2", "")
+    static let op_fft_hfft2_out = ATenOp("aten::fft_hfft2", "out")
     static let op_fft_ihfft2_ = ATenOp("aten::fft_ihfft2", "")
+    static let op_fft_ihfft2_out = ATenOp("aten::fft_ihfft2", "out")
     static let op_fft_fftn_ = ATenOp("aten::fft_fftn", "")
+    static let op_fft_fftn_out = ATenOp("aten::fft_fftn", "out")
     static let op_fft_ifftn_ = ATenOp("aten::fft_ifftn", "")
+    static let op_fft_ifftn_out = ATenOp("aten::fft_ifftn", "out")
     static let op_fft_rfftn_ = ATenOp("aten::fft_rfftn", "")
+    static let op_fft_rfftn_out = ATenOp("aten::fft_rfftn", "out")
     static let op_fft_irfftn_ = ATenOp("aten::fft_irfftn", "")
+    static let op_fft_irfftn_out = ATenOp("aten::fft_irfftn", "out")
     static let op_fft_hfftn_ = ATenOp("aten::fft_hfftn", "")
+    static let op_fft_hfftn_out = ATenOp("aten::fft_hfftn", "out")
     static let op_fft_ihfftn_ = ATenOp("aten::fft_ihfftn", "")
+    static let op_fft_ihfftn_out = ATenOp("aten::fft_ihfftn", "out")
     static let op_fft_fftfreq_ = ATenOp("aten::fft_fftfreq", "")
+    static let op_fft_fftfreq_out = ATenOp("aten::fft_fftfreq", "out")
     static let op_fft_rfftfreq_ = ATenOp("aten::fft_rfftfreq", "")
+    static let op_fft_rfftfreq_out = ATenOp("aten::fft_rfftfreq", "out")
     static let op_fft_fftshift_ = ATenOp("aten::fft_fftshift", "")
     static let op_fft_ifftshift_ = ATenOp("aten::fft_ifftshift", "")
     static let op_flatten_dense_tensors_ = ATenOp("aten::flatten_dense_tensors", "")

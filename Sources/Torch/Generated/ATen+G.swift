@@ -27,6 +27,12 @@ extension ATen {
         let op = Operators.op_gradient_tensorarray
         return op.list(.tensor(a0), .tensors(a1), .ints(a2), .int(a3))
     }
+    /// `gcd.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func gcd(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_gcd_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
+    }
     /// `gcd(Tensor self, Tensor other) -> Tensor`
     public static func gcd(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_gcd_
@@ -68,6 +74,12 @@ extension ATen {
         let op = Operators.op_group_norm_
         return op(.tensor(a0), .int(a1), a2.map { .tensor($0) } ?? .none, a3.map { .tensor($0) } ?? .none, .double(a4), .bool(a5))
     }
+    /// `gelu.out(Tensor self, *, str approximate='none', Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func gelu(_ a0: Tensor, approximate a1: String = "none", out a2: Tensor) -> Tensor {
+        let op = Operators.op_gelu_out
+        return op(.tensor(a0), .string(a1), .tensor(a2))
+    }
     /// `gelu_(Tensor(a!) self, *, str approximate='none') -> Tensor(a!)`
     @discardableResult
     public static func gelu_(_ a0: Tensor, approximate a1: String = "none") -> Tensor {
@@ -78,6 +90,12 @@ extension ATen {
     public static func gelu(_ a0: Tensor, approximate a1: String = "none") -> Tensor {
         let op = Operators.op_gelu_
         return op(.tensor(a0), .string(a1))
+    }
+    /// `gelu_backward.grad_input(Tensor grad_output, Tensor self, *, str approximate='none', Tensor(a!) grad_input) -> Tensor(a!)`
+    @discardableResult
+    public static func geluBackward(_ a0: Tensor, _ a1: Tensor, approximate a2: String = "none", gradInput a3: Tensor) -> Tensor {
+        let op = Operators.op_gelu_backward_grad_input
+        return op(.tensor(a0), .tensor(a1), .string(a2), .tensor(a3))
     }
     /// `gelu_backward(Tensor grad_output, Tensor self, *, str approximate='none') -> Tensor`
     public static func geluBackward(_ a0: Tensor, _ a1: Tensor, approximate a2: String = "none") -> Tensor {
@@ -105,10 +123,22 @@ extension ATen {
         let op = Operators.op_geometric__
         return op(.tensor(a0), .double(a1), a2.map { .generator($0) } ?? .none)
     }
+    /// `ge.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func ge(_ a0: Tensor, other a1: Scalar, out a2: Tensor) -> Tensor {
+        let op = Operators.op_ge_Scalar_out
+        return op(.tensor(a0), a1.opArg, .tensor(a2))
+    }
     /// `ge.Scalar(Tensor self, Scalar other) -> Tensor`
     public static func ge(_ a0: Tensor, other a1: Scalar) -> Tensor {
         let op = Operators.op_ge_Scalar
         return op(.tensor(a0), a1.opArg)
+    }
+    /// `ge.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func ge(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_ge_Tensor_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
     }
     /// `ge.Tensor(Tensor self, Tensor other) -> Tensor`
     public static func ge(_ a0: Tensor, _ a1: Tensor) -> Tensor {
@@ -127,10 +157,22 @@ extension ATen {
         let op = Operators.op_ge__Tensor
         return op(.tensor(a0), .tensor(a1))
     }
+    /// `greater_equal.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func greaterEqual(_ a0: Tensor, other a1: Scalar, out a2: Tensor) -> Tensor {
+        let op = Operators.op_greater_equal_Scalar_out
+        return op(.tensor(a0), a1.opArg, .tensor(a2))
+    }
     /// `greater_equal.Scalar(Tensor self, Scalar other) -> Tensor`
     public static func greaterEqual(_ a0: Tensor, other a1: Scalar) -> Tensor {
         let op = Operators.op_greater_equal_Scalar
         return op(.tensor(a0), a1.opArg)
+    }
+    /// `greater_equal.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func greaterEqual(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_greater_equal_Tensor_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
     }
     /// `greater_equal.Tensor(Tensor self, Tensor other) -> Tensor`
     public static func greaterEqual(_ a0: Tensor, _ a1: Tensor) -> Tensor {
@@ -149,10 +191,22 @@ extension ATen {
         let op = Operators.op_greater_equal__Tensor
         return op(.tensor(a0), .tensor(a1))
     }
+    /// `gt.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func gt(_ a0: Tensor, other a1: Scalar, out a2: Tensor) -> Tensor {
+        let op = Operators.op_gt_Scalar_out
+        return op(.tensor(a0), a1.opArg, .tensor(a2))
+    }
     /// `gt.Scalar(Tensor self, Scalar other) -> Tensor`
     public static func gt(_ a0: Tensor, other a1: Scalar) -> Tensor {
         let op = Operators.op_gt_Scalar
         return op(.tensor(a0), a1.opArg)
+    }
+    /// `gt.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func gt(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_gt_Tensor_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
     }
     /// `gt.Tensor(Tensor self, Tensor other) -> Tensor`
     public static func gt(_ a0: Tensor, _ a1: Tensor) -> Tensor {
@@ -171,10 +225,22 @@ extension ATen {
         let op = Operators.op_gt__Tensor
         return op(.tensor(a0), .tensor(a1))
     }
+    /// `greater.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func greater(_ a0: Tensor, other a1: Scalar, out a2: Tensor) -> Tensor {
+        let op = Operators.op_greater_Scalar_out
+        return op(.tensor(a0), a1.opArg, .tensor(a2))
+    }
     /// `greater.Scalar(Tensor self, Scalar other) -> Tensor`
     public static func greater(_ a0: Tensor, other a1: Scalar) -> Tensor {
         let op = Operators.op_greater_Scalar
         return op(.tensor(a0), a1.opArg)
+    }
+    /// `greater.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func greater(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_greater_Tensor_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
     }
     /// `greater.Tensor(Tensor self, Tensor other) -> Tensor`
     public static func greater(_ a0: Tensor, _ a1: Tensor) -> Tensor {
@@ -193,6 +259,12 @@ extension ATen {
         let op = Operators.op_greater__Tensor
         return op(.tensor(a0), .tensor(a1))
     }
+    /// `gather.out(Tensor self, int dim, Tensor index, *, bool sparse_grad=False, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func gather(_ a0: Tensor, dim a1: Int, index a2: Tensor, sparseGrad a3: Bool = false, out a4: Tensor) -> Tensor {
+        let op = Operators.op_gather_out
+        return op(.tensor(a0), .int(a1), .tensor(a2), .bool(a3), .tensor(a4))
+    }
     /// `gather(Tensor self, int dim, Tensor index, *, bool sparse_grad=False) -> Tensor`
     public static func gather(_ a0: Tensor, dim a1: Int, index a2: Tensor, sparseGrad a3: Bool = false) -> Tensor {
         let op = Operators.op_gather_
@@ -203,15 +275,33 @@ extension ATen {
         let op = Operators.op_gather_backward_
         return op(.tensor(a0), .tensor(a1), .int(a2), .tensor(a3), .bool(a4))
     }
+    /// `geqrf.a(Tensor self, *, Tensor(a!) a, Tensor(b!) tau) -> (Tensor(a!) a, Tensor(b!) tau)`
+    @discardableResult
+    public static func geqrf(_ a0: Tensor, a a1: Tensor, tau a2: Tensor) -> (a: Tensor, tau: Tensor) {
+        let op = Operators.op_geqrf_a
+        return { let r = op.tuple(.tensor(a0), .tensor(a1), .tensor(a2)); return (r[0], r[1]) }()
+    }
     /// `geqrf(Tensor self) -> (Tensor a, Tensor tau)`
     public static func geqrf(_ a0: Tensor) -> (a: Tensor, tau: Tensor) {
         let op = Operators.op_geqrf_
         return { let r = op.tuple(.tensor(a0)); return (r[0], r[1]) }()
     }
+    /// `glu.out(Tensor self, int dim=-1, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func glu(_ a0: Tensor, dim a1: Int = -1, out a2: Tensor) -> Tensor {
+        let op = Operators.op_glu_out
+        return op(.tensor(a0), .int(a1), .tensor(a2))
+    }
     /// `glu(Tensor self, int dim=-1) -> Tensor`
     public static func glu(_ a0: Tensor, dim a1: Int = -1) -> Tensor {
         let op = Operators.op_glu_
         return op(.tensor(a0), .int(a1))
+    }
+    /// `glu_backward.grad_input(Tensor grad_output, Tensor self, int dim, *, Tensor(a!) grad_input) -> Tensor(a!)`
+    @discardableResult
+    public static func gluBackward(_ a0: Tensor, _ a1: Tensor, dim a2: Int, gradInput a3: Tensor) -> Tensor {
+        let op = Operators.op_glu_backward_grad_input
+        return op(.tensor(a0), .tensor(a1), .int(a2), .tensor(a3))
     }
     /// `glu_backward(Tensor grad_output, Tensor self, int dim) -> Tensor`
     public static func gluBackward(_ a0: Tensor, _ a1: Tensor, dim a2: Int) -> Tensor {
@@ -233,6 +323,12 @@ extension ATen {
         let op = Operators.op_ger_
         return op(.tensor(a0), .tensor(a1))
     }
+    /// `ger.out(Tensor self, Tensor vec2, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func ger(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_ger_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
+    }
 }
 
 extension Operators {
@@ -241,6 +337,7 @@ extension Operators {
     static let op_gradient_array = ATenOp("aten::gradient", "array")
     static let op_gradient_tensorarrayint = ATenOp("aten::gradient", "tensorarrayint")
     static let op_gradient_tensorarray = ATenOp("aten::gradient", "tensorarray")
+    static let op_gcd_out = ATenOp("aten::gcd", "out")
     static let op_gcd_ = ATenOp("aten::gcd", "")
     static let op_gcd__ = ATenOp("aten::gcd_", "")
     static let op_grid_sampler_ = ATenOp("aten::grid_sampler", "")
@@ -249,35 +346,50 @@ extension Operators {
     static let op_grid_sampler_3d_ = ATenOp("aten::grid_sampler_3d", "")
     static let op_grid_sampler_3d_backward_ = ATenOp("aten::grid_sampler_3d_backward", "")
     static let op_group_norm_ = ATenOp("aten::group_norm", "")
+    static let op_gelu_out = ATenOp("aten::gelu", "out")
     static let op_gelu__ = ATenOp("aten::gelu_", "")
     static let op_gelu_ = ATenOp("aten::gelu", "")
+    static let op_gelu_backward_grad_input = ATenOp("aten::gelu_backward", "grad_input")
     static let op_gelu_backward_ = ATenOp("aten::gelu_backward", "")
     static let op_gru_input = ATenOp("aten::gru", "input")
     static let op_gru_data = ATenOp("aten::gru", "data")
     static let op_gru_cell_ = ATenOp("aten::gru_cell", "")
     static let op_geometric__ = ATenOp("aten::geometric_", "")
+    static let op_ge_Scalar_out = ATenOp("aten::ge", "Scalar_out")
     static let op_ge_Scalar = ATenOp("aten::ge", "Scalar")
+    static let op_ge_Tensor_out = ATenOp("aten::ge", "Tensor_out")
     static let op_ge_Tensor = ATenOp("aten::ge", "Tensor")
     static let op_ge__Scalar = ATenOp("aten::ge_", "Scalar")
     static let op_ge__Tensor = ATenOp("aten::ge_", "Tensor")
+    static let op_greater_equal_Scalar_out = ATenOp("aten::greater_equal", "Scalar_out")
     static let op_greater_equal_Scalar = ATenOp("aten::greater_equal", "Scalar")
+    static let op_greater_equal_Tensor_out = ATenOp("aten::greater_equal", "Tensor_out")
     static let op_greater_equal_Tensor = ATenOp("aten::greater_equal", "Tensor")
     static let op_greater_equal__Scalar = ATenOp("aten::greater_equal_", "Scalar")
     static let op_greater_equal__Tensor = ATenOp("aten::greater_equal_", "Tensor")
+    static let op_gt_Scalar_out = ATenOp("aten::gt", "Scalar_out")
     static let op_gt_Scalar = ATenOp("aten::gt", "Scalar")
+    static let op_gt_Tensor_out = ATenOp("aten::gt", "Tensor_out")
     static let op_gt_Tensor = ATenOp("aten::gt", "Tensor")
     static let op_gt__Scalar = ATenOp("aten::gt_", "Scalar")
     static let op_gt__Tensor = ATenOp("aten::gt_", "Tensor")
+    static let op_greater_Scalar_out = ATenOp("aten::greater", "Scalar_out")
     static let op_greater_Scalar = ATenOp("aten::greater", "Scalar")
+    static let op_greater_Tensor_out = ATenOp("aten::greater", "Tensor_out")
     static let op_greater_Tensor = ATenOp("aten::greater", "Tensor")
     static let op_greater__Scalar = ATenOp("aten::greater_", "Scalar")
     static let op_greater__Tensor = ATenOp("aten::greater_", "Tensor")
+    static let op_gather_out = ATenOp("aten::gather", "out")
     static let op_gather_ = ATenOp("aten::gather", "")
     static let op_gather_backward_ = ATenOp("aten::gather_backward", "")
+    static let op_geqrf_a = ATenOp("aten::geqrf", "a")
     static let op_geqrf_ = ATenOp("aten::geqrf", "")
+    static let op_glu_out = ATenOp("aten::glu", "out")
     static let op_glu_ = ATenOp("aten::glu", "")
+    static let op_glu_backward_grad_input = ATenOp("aten::glu_backward", "grad_input")
     static let op_glu_backward_ = ATenOp("aten::glu_backward", "")
     static let op_glu_jvp_ = ATenOp("aten::glu_jvp", "")
     static let op_glu_backward_jvp_ = ATenOp("aten::glu_backward_jvp", "")
     static let op_ger_ = ATenOp("aten::ger", "")
+    static let op_ger_out = ATenOp("aten::ger", "out")
 }

@@ -37,10 +37,22 @@ extension ATen {
         let op = Operators.op_hinge_embedding_loss_
         return op(.tensor(a0), .tensor(a1), .double(a2), .int(a3))
     }
+    /// `hardshrink.out(Tensor self, Scalar lambd=0.5, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func hardshrink(_ a0: Tensor, lambd a1: Scalar = 0.5, out a2: Tensor) -> Tensor {
+        let op = Operators.op_hardshrink_out
+        return op(.tensor(a0), a1.opArg, .tensor(a2))
+    }
     /// `hardshrink(Tensor self, Scalar lambd=0.5) -> Tensor`
     public static func hardshrink(_ a0: Tensor, lambd a1: Scalar = 0.5) -> Tensor {
         let op = Operators.op_hardshrink_
         return op(.tensor(a0), a1.opArg)
+    }
+    /// `hardshrink_backward.grad_input(Tensor grad_out, Tensor self, Scalar lambd, *, Tensor(a!) grad_input) -> Tensor(a!)`
+    @discardableResult
+    public static func hardshrinkBackward(_ a0: Tensor, _ a1: Tensor, lambd a2: Scalar, gradInput a3: Tensor) -> Tensor {
+        let op = Operators.op_hardshrink_backward_grad_input
+        return op(.tensor(a0), .tensor(a1), a2.opArg, .tensor(a3))
     }
     /// `hardshrink_backward(Tensor grad_out, Tensor self, Scalar lambd) -> Tensor`
     public static func hardshrinkBackward(_ a0: Tensor, _ a1: Tensor, lambd a2: Scalar) -> Tensor {
@@ -62,10 +74,28 @@ extension ATen {
         let op = Operators.op_hstack_
         return op(.tensors(a0))
     }
+    /// `hstack.out(Tensor[] tensors, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func hstack(tensors a0: [Tensor], out a1: Tensor) -> Tensor {
+        let op = Operators.op_hstack_out
+        return op(.tensors(a0), .tensor(a1))
+    }
     /// `hash_tensor(Tensor self, int[1] dim=[], *, bool keepdim=False, int mode=0) -> Tensor`
     public static func hashTensor(_ a0: Tensor, dim a1: [Int] = [], keepdim a2: Bool = false, mode a3: Int = 0) -> Tensor {
         let op = Operators.op_hash_tensor_
         return op(.tensor(a0), .ints(a1), .bool(a2), .int(a3))
+    }
+    /// `hash_tensor.out(Tensor self, int[1] dim=[], *, bool keepdim=False, int mode=0, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func hashTensor(_ a0: Tensor, dim a1: [Int] = [], keepdim a2: Bool = false, mode a3: Int = 0, out a4: Tensor) -> Tensor {
+        let op = Operators.op_hash_tensor_out
+        return op(.tensor(a0), .ints(a1), .bool(a2), .int(a3), .tensor(a4))
+    }
+    /// `heaviside.out(Tensor self, Tensor values, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func heaviside(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_heaviside_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
     }
     /// `heaviside(Tensor self, Tensor values) -> Tensor`
     public static func heaviside(_ a0: Tensor, _ a1: Tensor) -> Tensor {
@@ -78,25 +108,55 @@ extension ATen {
         let op = Operators.op_heaviside__
         return op(.tensor(a0), .tensor(a1))
     }
+    /// `hspmm.out(Tensor mat1, Tensor mat2, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func hspmm(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_hspmm_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
+    }
     /// `hspmm(Tensor mat1, Tensor mat2) -> Tensor`
     public static func hspmm(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_hspmm_
         return op(.tensor(a0), .tensor(a1))
+    }
+    /// `histc.out(Tensor self, int bins=100, Scalar min=0, Scalar max=0, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func histc(_ a0: Tensor, bins a1: Int = 100, min a2: Scalar = 0, max a3: Scalar = 0, out a4: Tensor) -> Tensor {
+        let op = Operators.op_histc_out
+        return op(.tensor(a0), .int(a1), a2.opArg, a3.opArg, .tensor(a4))
     }
     /// `histc(Tensor self, int bins=100, Scalar min=0, Scalar max=0) -> Tensor`
     public static func histc(_ a0: Tensor, bins a1: Int = 100, min a2: Scalar = 0, max a3: Scalar = 0) -> Tensor {
         let op = Operators.op_histc_
         return op(.tensor(a0), .int(a1), a2.opArg, a3.opArg)
     }
+    /// `histogram.bins_tensor_out(Tensor self, Tensor bins, *, Tensor? weight=None, bool density=False, Tensor(a!) hist, Tensor(b!) bin_edges) -> (Tensor(a!) hist, Tensor(b!) bin_edges)`
+    @discardableResult
+    public static func histogram(_ a0: Tensor, _ a1: Tensor, weight a2: Tensor? = nil, density a3: Bool = false, hist a4: Tensor, binEdges a5: Tensor) -> (hist: Tensor, binEdges: Tensor) {
+        let op = Operators.op_histogram_bins_tensor_out
+        return { let r = op.tuple(.tensor(a0), .tensor(a1), a2.map { .tensor($0) } ?? .none, .bool(a3), .tensor(a4), .tensor(a5)); return (r[0], r[1]) }()
+    }
     /// `histogram.bins_tensor(Tensor self, Tensor bins, *, Tensor? weight=None, bool density=False) -> (Tensor hist, Tensor bin_edges)`
     public static func histogram(_ a0: Tensor, _ a1: Tensor, weight a2: Tensor? = nil, density a3: Bool = false) -> (hist: Tensor, binEdges: Tensor) {
         let op = Operators.op_histogram_bins_tensor
         return { let r = op.tuple(.tensor(a0), .tensor(a1), a2.map { .tensor($0) } ?? .none, .bool(a3)); return (r[0], r[1]) }()
     }
+    /// `histogram.bin_ct_out(Tensor self, int bins=100, *, float[]? range=None, Tensor? weight=None, bool density=False, Tensor(a!) hist, Tensor(b!) bin_edges) -> (Tensor(a!) hist, Tensor(b!) bin_edges)`
+    @discardableResult
+    public static func histogram(_ a0: Tensor, bins a1: Int = 100, range a2: [Double]? = nil, weight a3: Tensor? = nil, density a4: Bool = false, hist a5: Tensor, binEdges a6: Tensor) -> (hist: Tensor, binEdges: Tensor) {
+        let op = Operators.op_histogram_bin_ct_out
+        return { let r = op.tuple(.tensor(a0), .int(a1), a2.map { .doubles($0) } ?? .none, a3.map { .tensor($0) } ?? .none, .bool(a4), .tensor(a5), .tensor(a6)); return (r[0], r[1]) }()
+    }
     /// `histogram.bin_ct(Tensor self, int bins=100, *, float[]? range=None, Tensor? weight=None, bool density=False) -> (Tensor hist, Tensor bin_edges)`
     public static func histogram(_ a0: Tensor, bins a1: Int = 100, range a2: [Double]? = nil, weight a3: Tensor? = nil, density a4: Bool = false) -> (hist: Tensor, binEdges: Tensor) {
         let op = Operators.op_histogram_bin_ct
         return { let r = op.tuple(.tensor(a0), .int(a1), a2.map { .doubles($0) } ?? .none, a3.map { .tensor($0) } ?? .none, .bool(a4)); return (r[0], r[1]) }()
+    }
+    /// `hypot.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func hypot(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_hypot_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
     }
     /// `hypot(Tensor self, Tensor other) -> Tensor`
     public static func hypot(_ a0: Tensor, _ a1: Tensor) -> Tensor {
@@ -109,15 +169,33 @@ extension ATen {
         let op = Operators.op_hypot__
         return op(.tensor(a0), .tensor(a1))
     }
+    /// `huber_loss.out(Tensor self, Tensor target, int reduction=Mean, float delta=1.0, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func huberLoss(_ a0: Tensor, _ a1: Tensor, reduction a2: Int = 1, delta a3: Double = 1.0, out a4: Tensor) -> Tensor {
+        let op = Operators.op_huber_loss_out
+        return op(.tensor(a0), .tensor(a1), .int(a2), .double(a3), .tensor(a4))
+    }
     /// `huber_loss(Tensor self, Tensor target, int reduction=Mean, float delta=1.0) -> Tensor`
     public static func huberLoss(_ a0: Tensor, _ a1: Tensor, reduction a2: Int = 1, delta a3: Double = 1.0) -> Tensor {
         let op = Operators.op_huber_loss_
         return op(.tensor(a0), .tensor(a1), .int(a2), .double(a3))
     }
+    /// `huber_loss_backward.out(Tensor grad_output, Tensor self, Tensor target, int reduction, float delta, *, Tensor(a!) grad_input) -> Tensor(a!)`
+    @discardableResult
+    public static func huberLossBackward(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, reduction a3: Int, delta a4: Double, gradInput a5: Tensor) -> Tensor {
+        let op = Operators.op_huber_loss_backward_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2), .int(a3), .double(a4), .tensor(a5))
+    }
     /// `huber_loss_backward(Tensor grad_output, Tensor self, Tensor target, int reduction, float delta) -> Tensor`
     public static func huberLossBackward(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, reduction a3: Int, delta a4: Double) -> Tensor {
         let op = Operators.op_huber_loss_backward_
         return op(.tensor(a0), .tensor(a1), .tensor(a2), .int(a3), .double(a4))
+    }
+    /// `hardsigmoid.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func hardsigmoid(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_hardsigmoid_out
+        return op(.tensor(a0), .tensor(a1))
     }
     /// `hardsigmoid(Tensor self) -> Tensor`
     public static func hardsigmoid(_ a0: Tensor) -> Tensor {
@@ -130,15 +208,33 @@ extension ATen {
         let op = Operators.op_hardsigmoid__
         return op(.tensor(a0))
     }
+    /// `hardsigmoid_backward.grad_input(Tensor grad_output, Tensor self, *, Tensor(a!) grad_input) -> Tensor(a!)`
+    @discardableResult
+    public static func hardsigmoidBackward(_ a0: Tensor, _ a1: Tensor, gradInput a2: Tensor) -> Tensor {
+        let op = Operators.op_hardsigmoid_backward_grad_input
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
+    }
     /// `hardsigmoid_backward(Tensor grad_output, Tensor self) -> Tensor`
     public static func hardsigmoidBackward(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_hardsigmoid_backward_
         return op(.tensor(a0), .tensor(a1))
     }
+    /// `hardtanh.out(Tensor self, Scalar min_val=-1, Scalar max_val=1, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func hardtanh(_ a0: Tensor, minVal a1: Scalar = -1, maxVal a2: Scalar = 1, out a3: Tensor) -> Tensor {
+        let op = Operators.op_hardtanh_out
+        return op(.tensor(a0), a1.opArg, a2.opArg, .tensor(a3))
+    }
     /// `hardtanh(Tensor self, Scalar min_val=-1, Scalar max_val=1) -> Tensor`
     public static func hardtanh(_ a0: Tensor, minVal a1: Scalar = -1, maxVal a2: Scalar = 1) -> Tensor {
         let op = Operators.op_hardtanh_
         return op(.tensor(a0), a1.opArg, a2.opArg)
+    }
+    /// `hardtanh_backward.grad_input(Tensor grad_output, Tensor self, Scalar min_val, Scalar max_val, *, Tensor(a!) grad_input) -> Tensor(a!)`
+    @discardableResult
+    public static func hardtanhBackward(_ a0: Tensor, _ a1: Tensor, minVal a2: Scalar, maxVal a3: Scalar, gradInput a4: Tensor) -> Tensor {
+        let op = Operators.op_hardtanh_backward_grad_input
+        return op(.tensor(a0), .tensor(a1), a2.opArg, a3.opArg, .tensor(a4))
     }
     /// `hardtanh_backward(Tensor grad_output, Tensor self, Scalar min_val, Scalar max_val) -> Tensor`
     public static func hardtanhBackward(_ a0: Tensor, _ a1: Tensor, minVal a2: Scalar, maxVal a3: Scalar) -> Tensor {
@@ -150,6 +246,12 @@ extension ATen {
     public static func hardtanh_(_ a0: Tensor, minVal a1: Scalar = -1, maxVal a2: Scalar = 1) -> Tensor {
         let op = Operators.op_hardtanh__
         return op(.tensor(a0), a1.opArg, a2.opArg)
+    }
+    /// `hardswish.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func hardswish(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_hardswish_out
+        return op(.tensor(a0), .tensor(a1))
     }
     /// `hardswish(Tensor self) -> Tensor`
     public static func hardswish(_ a0: Tensor) -> Tensor {
@@ -177,28 +279,45 @@ extension Operators {
     static let op_hamming_window_periodic_alpha = ATenOp("aten::hamming_window", "periodic_alpha")
     static let op_hamming_window_periodic_alpha_beta = ATenOp("aten::hamming_window", "periodic_alpha_beta")
     static let op_hinge_embedding_loss_ = ATenOp("aten::hinge_embedding_loss", "")
+    static let op_hardshrink_out = ATenOp("aten::hardshrink", "out")
     static let op_hardshrink_ = ATenOp("aten::hardshrink", "")
+    static let op_hardshrink_backward_grad_input = ATenOp("aten::hardshrink_backward", "grad_input")
     static let op_hardshrink_backward_ = ATenOp("aten::hardshrink_backward", "")
     static let op_hsplit_int = ATenOp("aten::hsplit", "int")
     static let op_hsplit_array = ATenOp("aten::hsplit", "array")
     static let op_hstack_ = ATenOp("aten::hstack", "")
+    static let op_hstack_out = ATenOp("aten::hstack", "out")
     static let op_hash_tensor_ = ATenOp("aten::hash_tensor", "")
+    static let op_hash_tensor_out = ATenOp("aten::hash_tensor", "out")
+    static let op_heaviside_out = ATenOp("aten::heaviside", "out")
     static let op_heaviside_ = ATenOp("aten::heaviside", "")
     static let op_heaviside__ = ATenOp("aten::heaviside_", "")
+    static let op_hspmm_out = ATenOp("aten::hspmm", "out")
     static let op_hspmm_ = ATenOp("aten::hspmm", "")
+    static let op_histc_out = ATenOp("aten::histc", "out")
     static let op_histc_ = ATenOp("aten::histc", "")
+    static let op_histogram_bins_tensor_out = ATenOp("aten::histogram", "bins_tensor_out")
     static let op_histogram_bins_tensor = ATenOp("aten::histogram", "bins_tensor")
+    static let op_histogram_bin_ct_out = ATenOp("aten::histogram", "bin_ct_out")
     static let op_histogram_bin_ct = ATenOp("aten::histogram", "bin_ct")
+    static let op_hypot_out = ATenOp("aten::hypot", "out")
     static let op_hypot_ = ATenOp("aten::hypot", "")
     static let op_hypot__ = ATenOp("aten::hypot_", "")
+    static let op_huber_loss_out = ATenOp("aten::huber_loss", "out")
     static let op_huber_loss_ = ATenOp("aten::huber_loss", "")
+    static let op_huber_loss_backward_out = ATenOp("aten::huber_loss_backward", "out")
     static let op_huber_loss_backward_ = ATenOp("aten::huber_loss_backward", "")
+    static let op_hardsigmoid_out = ATenOp("aten::hardsigmoid", "out")
     static let op_hardsigmoid_ = ATenOp("aten::hardsigmoid", "")
     static let op_hardsigmoid__ = ATenOp("aten::hardsigmoid_", "")
+    static let op_hardsigmoid_backward_grad_input = ATenOp("aten::hardsigmoid_backward", "grad_input")
     static let op_hardsigmoid_backward_ = ATenOp("aten::hardsigmoid_backward", "")
+    static let op_hardtanh_out = ATenOp("aten::hardtanh", "out")
     static let op_hardtanh_ = ATenOp("aten::hardtanh", "")
+    static let op_hardtanh_backward_grad_input = ATenOp("aten::hardtanh_backward", "grad_input")
     static let op_hardtanh_backward_ = ATenOp("aten::hardtanh_backward", "")
     static let op_hardtanh__ = ATenOp("aten::hardtanh_", "")
+    static let op_hardswish_out = ATenOp("aten::hardswish", "out")
     static let op_hardswish_ = ATenOp("aten::hardswish", "")
     static let op_hardswish__ = ATenOp("aten::hardswish_", "")
     static let op_hardswish_backward_ = ATenOp("aten::hardswish_backward", "")

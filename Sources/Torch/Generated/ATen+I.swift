@@ -17,6 +17,18 @@ extension ATen {
         let op = Operators.op_index_Tensor
         return op(.tensor(a0), .optionalTensors(a1))
     }
+    /// `index.Tensor_out(Tensor self, Tensor?[] indices, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func index(_ a0: Tensor, indices a1: [Tensor?], out a2: Tensor) -> Tensor {
+        let op = Operators.op_index_Tensor_out
+        return op(.tensor(a0), .optionalTensors(a1), .tensor(a2))
+    }
+    /// `index_copy.out(Tensor self, int dim, Tensor index, Tensor source, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func indexCopy(_ a0: Tensor, dim a1: Int, index a2: Tensor, source a3: Tensor, out a4: Tensor) -> Tensor {
+        let op = Operators.op_index_copy_out
+        return op(.tensor(a0), .int(a1), .tensor(a2), .tensor(a3), .tensor(a4))
+    }
     /// `index_copy_(Tensor(a!) self, int dim, Tensor index, Tensor source) -> Tensor(a!)`
     @discardableResult
     public static func indexCopy_(_ a0: Tensor, dim a1: Int, index a2: Tensor, source a3: Tensor) -> Tensor {
@@ -49,15 +61,33 @@ extension ATen {
         let op = Operators.op_isclose_
         return op(.tensor(a0), .tensor(a1), .double(a2), .double(a3), .bool(a4))
     }
+    /// `isin.Tensor_Tensor_out(Tensor elements, Tensor test_elements, *, bool assume_unique=False, bool invert=False, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func isin(_ a0: Tensor, _ a1: Tensor, assumeUnique a2: Bool = false, invert a3: Bool = false, out a4: Tensor) -> Tensor {
+        let op = Operators.op_isin_Tensor_Tensor_out
+        return op(.tensor(a0), .tensor(a1), .bool(a2), .bool(a3), .tensor(a4))
+    }
     /// `isin.Tensor_Tensor(Tensor elements, Tensor test_elements, *, bool assume_unique=False, bool invert=False) -> Tensor`
     public static func isin(_ a0: Tensor, _ a1: Tensor, assumeUnique a2: Bool = false, invert a3: Bool = false) -> Tensor {
         let op = Operators.op_isin_Tensor_Tensor
         return op(.tensor(a0), .tensor(a1), .bool(a2), .bool(a3))
     }
+    /// `isin.Tensor_Scalar_out(Tensor elements, Scalar test_element, *, bool assume_unique=False, bool invert=False, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func isin(_ a0: Tensor, testElement a1: Scalar, assumeUnique a2: Bool = false, invert a3: Bool = false, out a4: Tensor) -> Tensor {
+        let op = Operators.op_isin_Tensor_Scalar_out
+        return op(.tensor(a0), a1.opArg, .bool(a2), .bool(a3), .tensor(a4))
+    }
     /// `isin.Tensor_Scalar(Tensor elements, Scalar test_element, *, bool assume_unique=False, bool invert=False) -> Tensor`
     public static func isin(_ a0: Tensor, testElement a1: Scalar, assumeUnique a2: Bool = false, invert a3: Bool = false) -> Tensor {
         let op = Operators.op_isin_Tensor_Scalar
         return op(.tensor(a0), a1.opArg, .bool(a2), .bool(a3))
+    }
+    /// `isin.Scalar_Tensor_out(Scalar element, Tensor test_elements, *, bool assume_unique=False, bool invert=False, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func isin(element a0: Scalar, testElements a1: Tensor, assumeUnique a2: Bool = false, invert a3: Bool = false, out a4: Tensor) -> Tensor {
+        let op = Operators.op_isin_Scalar_Tensor_out
+        return op(a0.opArg, .tensor(a1), .bool(a2), .bool(a3), .tensor(a4))
     }
     /// `isin.Scalar_Tensor(Scalar element, Tensor test_elements, *, bool assume_unique=False, bool invert=False) -> Tensor`
     public static func isin(element a0: Scalar, testElements a1: Tensor, assumeUnique a2: Bool = false, invert a3: Bool = false) -> Tensor {
@@ -159,6 +189,12 @@ extension ATen {
         let op = Operators.op_is_set_to_
         return op.scalar(.tensor(a0), .tensor(a1)) != 0
     }
+    /// `index_add.out(Tensor self, int dim, Tensor index, Tensor source, *, Scalar alpha=1, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func indexAdd(_ a0: Tensor, dim a1: Int, index a2: Tensor, source a3: Tensor, alpha a4: Scalar = 1, out a5: Tensor) -> Tensor {
+        let op = Operators.op_index_add_out
+        return op(.tensor(a0), .int(a1), .tensor(a2), .tensor(a3), a4.opArg, .tensor(a5))
+    }
     /// `index_add_(Tensor(a!) self, int dim, Tensor index, Tensor source, *, Scalar alpha=1) -> Tensor(a!)`
     @discardableResult
     public static func indexAdd_(_ a0: Tensor, dim a1: Int, index a2: Tensor, source a3: Tensor, alpha a4: Scalar = 1) -> Tensor {
@@ -169,6 +205,12 @@ extension ATen {
     public static func indexAdd(_ a0: Tensor, dim a1: Int, index a2: Tensor, source a3: Tensor, alpha a4: Scalar = 1) -> Tensor {
         let op = Operators.op_index_add_
         return op(.tensor(a0), .int(a1), .tensor(a2), .tensor(a3), a4.opArg)
+    }
+    /// `index_reduce.out(Tensor self, int dim, Tensor index, Tensor source, str reduce, *, bool include_self=True, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func indexReduce(_ a0: Tensor, dim a1: Int, index a2: Tensor, source a3: Tensor, reduce a4: String, includeSelf a5: Bool = true, out a6: Tensor) -> Tensor {
+        let op = Operators.op_index_reduce_out
+        return op(.tensor(a0), .int(a1), .tensor(a2), .tensor(a3), .string(a4), .bool(a5), .tensor(a6))
     }
     /// `index_reduce_(Tensor(a!) self, int dim, Tensor index, Tensor source, str reduce, *, bool include_self=True) -> Tensor(a!)`
     @discardableResult
@@ -203,6 +245,12 @@ extension ATen {
         let op = Operators.op_index_fill_int_Tensor
         return op(.tensor(a0), .int(a1), .tensor(a2), .tensor(a3))
     }
+    /// `index_select.out(Tensor self, int dim, Tensor index, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func indexSelect(_ a0: Tensor, dim a1: Int, index a2: Tensor, out a3: Tensor) -> Tensor {
+        let op = Operators.op_index_select_out
+        return op(.tensor(a0), .int(a1), .tensor(a2), .tensor(a3))
+    }
     /// `index_select(Tensor self, int dim, Tensor index) -> Tensor`
     public static func indexSelect(_ a0: Tensor, dim a1: Int, index a2: Tensor) -> Tensor {
         let op = Operators.op_index_select_
@@ -224,6 +272,18 @@ extension ATen {
         let op = Operators.op_i0__
         return op(.tensor(a0))
     }
+    /// `i0.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func i0(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_i0_out
+        return op(.tensor(a0), .tensor(a1))
+    }
+    /// `igamma.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func igamma(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_igamma_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
+    }
     /// `igamma(Tensor self, Tensor other) -> Tensor`
     public static func igamma(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_igamma_
@@ -235,6 +295,12 @@ extension ATen {
         let op = Operators.op_igamma__
         return op(.tensor(a0), .tensor(a1))
     }
+    /// `igammac.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func igammac(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_igammac_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
+    }
     /// `igammac(Tensor self, Tensor other) -> Tensor`
     public static func igammac(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_igammac_
@@ -245,6 +311,12 @@ extension ATen {
     public static func igammac_(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_igammac__
         return op(.tensor(a0), .tensor(a1))
+    }
+    /// `im2col.out(Tensor self, int[2] kernel_size, int[2] dilation, int[2] padding, int[2] stride, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func im2col(_ a0: Tensor, kernelSize a1: [Int], dilation a2: [Int], padding a3: [Int], stride a4: [Int], out a5: Tensor) -> Tensor {
+        let op = Operators.op_im2col_out
+        return op(.tensor(a0), .ints(a1), .ints(a2), .ints(a3), .ints(a4), .tensor(a5))
     }
     /// `im2col(Tensor self, int[2] kernel_size, int[2] dilation, int[2] padding, int[2] stride) -> Tensor`
     public static func im2col(_ a0: Tensor, kernelSize a1: [Int], dilation a2: [Int], padding a3: [Int], stride a4: [Int]) -> Tensor {
@@ -266,20 +338,44 @@ extension ATen {
         let op = Operators.op_isposinf_
         return op(.tensor(a0))
     }
+    /// `isposinf.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func isposinf(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_isposinf_out
+        return op(.tensor(a0), .tensor(a1))
+    }
     /// `isneginf(Tensor self) -> Tensor`
     public static func isneginf(_ a0: Tensor) -> Tensor {
         let op = Operators.op_isneginf_
         return op(.tensor(a0))
+    }
+    /// `isneginf.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func isneginf(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_isneginf_out
+        return op(.tensor(a0), .tensor(a1))
     }
     /// `inverse(Tensor self) -> Tensor`
     public static func inverse(_ a0: Tensor) -> Tensor {
         let op = Operators.op_inverse_
         return op(.tensor(a0))
     }
+    /// `inverse.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func inverse(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_inverse_out
+        return op(.tensor(a0), .tensor(a1))
+    }
     /// `inner(Tensor self, Tensor other) -> Tensor`
     public static func inner(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_inner_
         return op(.tensor(a0), .tensor(a1))
+    }
+    /// `inner.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func inner(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_inner_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
     }
     /// `indices_copy(Tensor self) -> Tensor`
     public static func indicesCopy(_ a0: Tensor) -> Tensor {
@@ -292,14 +388,19 @@ extension Operators {
     static let op_is_leaf_ = ATenOp("aten::is_leaf", "")
     static let op_imag_ = ATenOp("aten::imag", "")
     static let op_index_Tensor = ATenOp("aten::index", "Tensor")
+    static let op_index_Tensor_out = ATenOp("aten::index", "Tensor_out")
+    static let op_index_copy_out = ATenOp("aten::index_copy", "out")
     static let op_index_copy__ = ATenOp("aten::index_copy_", "")
     static let op_index_copy_ = ATenOp("aten::index_copy", "")
     static let op_index_put__ = ATenOp("aten::index_put_", "")
     static let op_index_put_ = ATenOp("aten::index_put", "")
     static let op_instance_norm_ = ATenOp("aten::instance_norm", "")
     static let op_isclose_ = ATenOp("aten::isclose", "")
+    static let op_isin_Tensor_Tensor_out = ATenOp("aten::isin", "Tensor_Tensor_out")
     static let op_isin_Tensor_Tensor = ATenOp("aten::isin", "Tensor_Tensor")
+    static let op_isin_Tensor_Scalar_out = ATenOp("aten::isin", "Tensor_Scalar_out")
     static let op_isin_Tensor_Scalar = ATenOp("aten::isin", "Tensor_Scalar")
+    static let op_isin_Scalar_Tensor_out = ATenOp("aten::isin", "Scalar_Tensor_out")
     static let op_isin_Scalar_Tensor = ATenOp("aten::isin", "Scalar_Tensor")
     static let op_isnan_ = ATenOp("aten::isnan", "")
     static let op_is_distributed_ = ATenOp("aten::is_distributed", "")
@@ -320,28 +421,39 @@ extension Operators {
     static let op_indices_ = ATenOp("aten::indices", "")
     static let op_int_repr_ = ATenOp("aten::int_repr", "")
     static let op_is_set_to_ = ATenOp("aten::is_set_to", "")
+    static let op_index_add_out = ATenOp("aten::index_add", "out")
     static let op_index_add__ = ATenOp("aten::index_add_", "")
     static let op_index_add_ = ATenOp("aten::index_add", "")
+    static let op_index_reduce_out = ATenOp("aten::index_reduce", "out")
     static let op_index_reduce__ = ATenOp("aten::index_reduce_", "")
     static let op_index_reduce_ = ATenOp("aten::index_reduce", "")
     static let op_index_fill__int_Scalar = ATenOp("aten::index_fill_", "int_Scalar")
     static let op_index_fill_int_Scalar = ATenOp("aten::index_fill", "int_Scalar")
     static let op_index_fill__int_Tensor = ATenOp("aten::index_fill_", "int_Tensor")
     static let op_index_fill_int_Tensor = ATenOp("aten::index_fill", "int_Tensor")
+    static let op_index_select_out = ATenOp("aten::index_select", "out")
     static let op_index_select_ = ATenOp("aten::index_select", "")
     static let op_index_select_backward_ = ATenOp("aten::index_select_backward", "")
     static let op_i0_ = ATenOp("aten::i0", "")
     static let op_i0__ = ATenOp("aten::i0_", "")
+    static let op_i0_out = ATenOp("aten::i0", "out")
+    static let op_igamma_out = ATenOp("aten::igamma", "out")
     static let op_igamma_ = ATenOp("aten::igamma", "")
     static let op_igamma__ = ATenOp("aten::igamma_", "")
+    static let op_igammac_out = ATenOp("aten::igammac", "out")
     static let op_igammac_ = ATenOp("aten::igammac", "")
     static let op_igammac__ = ATenOp("aten::igammac_", "")
+    static let op_im2col_out = ATenOp("aten::im2col", "out")
     static let op_im2col_ = ATenOp("aten::im2col", "")
     static let op_isfinite_ = ATenOp("aten::isfinite", "")
     static let op_isinf_ = ATenOp("aten::isinf", "")
     static let op_isposinf_ = ATenOp("aten::isposinf", "")
+    static let op_isposinf_out = ATenOp("aten::isposinf", "out")
     static let op_isneginf_ = ATenOp("aten::isneginf", "")
+    static let op_isneginf_out = ATenOp("aten::isneginf", "out")
     static let op_inverse_ = ATenOp("aten::inverse", "")
+    static let op_inverse_out = ATenOp("aten::inverse", "out")
     static let op_inner_ = ATenOp("aten::inner", "")
+    static let op_inner_out = ATenOp("aten::inner", "out")
     static let op_indices_copy_ = ATenOp("aten::indices_copy", "")
 }

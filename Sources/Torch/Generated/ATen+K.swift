@@ -27,10 +27,22 @@ extension ATen {
         let op = Operators.op_kron_
         return op(.tensor(a0), .tensor(a1))
     }
+    /// `kron.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func kron(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_kron_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
+    }
     /// `kthvalue(Tensor self, SymInt k, int dim=-1, bool keepdim=False) -> (Tensor values, Tensor indices)`
     public static func kthvalue(_ a0: Tensor, k a1: Int, dim a2: Int = -1, keepdim a3: Bool = false) -> (values: Tensor, indices: Tensor) {
         let op = Operators.op_kthvalue_
         return { let r = op.tuple(.tensor(a0), .int(a1), .int(a2), .bool(a3)); return (r[0], r[1]) }()
+    }
+    /// `kthvalue.values(Tensor self, SymInt k, int dim=-1, bool keepdim=False, *, Tensor(a!) values, Tensor(b!) indices) -> (Tensor(a!) values, Tensor(b!) indices)`
+    @discardableResult
+    public static func kthvalue(_ a0: Tensor, k a1: Int, dim a2: Int = -1, keepdim a3: Bool = false, values a4: Tensor, indices a5: Tensor) -> (values: Tensor, indices: Tensor) {
+        let op = Operators.op_kthvalue_values
+        return { let r = op.tuple(.tensor(a0), .int(a1), .int(a2), .bool(a3), .tensor(a4), .tensor(a5)); return (r[0], r[1]) }()
     }
 }
 
@@ -40,5 +52,7 @@ extension Operators {
     static let op_kaiser_window_beta = ATenOp("aten::kaiser_window", "beta")
     static let op_kl_div_ = ATenOp("aten::kl_div", "")
     static let op_kron_ = ATenOp("aten::kron", "")
+    static let op_kron_out = ATenOp("aten::kron", "out")
     static let op_kthvalue_ = ATenOp("aten::kthvalue", "")
+    static let op_kthvalue_values = ATenOp("aten::kthvalue", "values")
 }

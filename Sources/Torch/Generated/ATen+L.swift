@@ -13,6 +13,12 @@ extension ATen {
         let op = Operators.op_logical_not__
         return op(.tensor(a0))
     }
+    /// `logical_not.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func logicalNot(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_logical_not_out
+        return op(.tensor(a0), .tensor(a1))
+    }
     /// `logical_xor(Tensor self, Tensor other) -> Tensor`
     public static func logicalXor(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_logical_xor_
@@ -23,6 +29,12 @@ extension ATen {
     public static func logicalXor_(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_logical_xor__
         return op(.tensor(a0), .tensor(a1))
+    }
+    /// `logical_xor.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func logicalXor(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_logical_xor_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
     }
     /// `logical_and(Tensor self, Tensor other) -> Tensor`
     public static func logicalAnd(_ a0: Tensor, _ a1: Tensor) -> Tensor {
@@ -35,6 +47,12 @@ extension ATen {
         let op = Operators.op_logical_and__
         return op(.tensor(a0), .tensor(a1))
     }
+    /// `logical_and.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func logicalAnd(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_logical_and_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
+    }
     /// `logical_or(Tensor self, Tensor other) -> Tensor`
     public static func logicalOr(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_logical_or_
@@ -46,10 +64,22 @@ extension ATen {
         let op = Operators.op_logical_or__
         return op(.tensor(a0), .tensor(a1))
     }
+    /// `logical_or.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func logicalOr(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_logical_or_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
+    }
     /// `linalg_diagonal(Tensor(a) A, *, int offset=0, int dim1=-2, int dim2=-1) -> Tensor(a)`
     public static func linalgDiagonal(_ a0: Tensor, offset a1: Int = 0, dim1 a2: Int = -2, dim2 a3: Int = -1) -> Tensor {
         let op = Operators.op_linalg_diagonal_
         return op(.tensor(a0), .int(a1), .int(a2), .int(a3))
+    }
+    /// `lcm.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func lcm(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_lcm_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
     }
     /// `lcm(Tensor self, Tensor other) -> Tensor`
     public static func lcm(_ a0: Tensor, _ a1: Tensor) -> Tensor {
@@ -77,6 +107,12 @@ extension ATen {
         let op = Operators.op_linear_backward_
         return { let r = op.tuple(.tensor(a0), .tensor(a1), .tensor(a2), .bools(a3)); return (r[0], r[1], r[2]) }()
     }
+    /// `linear.out(Tensor input, Tensor weight, Tensor? bias=None, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func linear(_ a0: Tensor, _ a1: Tensor, bias a2: Tensor? = nil, out a3: Tensor) -> Tensor {
+        let op = Operators.op_linear_out
+        return op(.tensor(a0), .tensor(a1), a2.map { .tensor($0) } ?? .none, .tensor(a3))
+    }
     /// `ldexp.Tensor(Tensor self, Tensor other) -> Tensor`
     public static func ldexp(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_ldexp_Tensor
@@ -87,6 +123,12 @@ extension ATen {
     public static func ldexp_(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_ldexp__
         return op(.tensor(a0), .tensor(a1))
+    }
+    /// `ldexp.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func ldexp(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_ldexp_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
     }
     /// `linspace(Scalar start, Scalar end, int steps, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
     public static func linspace(start a0: Scalar, end a1: Scalar, steps a2: Int, dtype a3: DType? = nil, layout a4: Layout? = nil, device a5: Device? = nil, pinMemory a6: Bool? = nil) -> Tensor {
@@ -108,6 +150,30 @@ extension ATen {
         let op = Operators.op_linspace_Scalar_Tensor
         return op(a0.opArg, .tensor(a1), .int(a2), a3.map { $0.opArg } ?? .none, a4.map { $0.opArg } ?? .none, a5.map { .device($0) } ?? .none, a6.map { .bool($0) } ?? .none)
     }
+    /// `linspace.out(Scalar start, Scalar end, int steps, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func linspace(start a0: Scalar, end a1: Scalar, steps a2: Int, out a3: Tensor) -> Tensor {
+        let op = Operators.op_linspace_out
+        return op(a0.opArg, a1.opArg, .int(a2), .tensor(a3))
+    }
+    /// `linspace.Tensor_Tensor_out(Tensor start, Tensor end, int steps, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func linspace(_ a0: Tensor, _ a1: Tensor, steps a2: Int, out a3: Tensor) -> Tensor {
+        let op = Operators.op_linspace_Tensor_Tensor_out
+        return op(.tensor(a0), .tensor(a1), .int(a2), .tensor(a3))
+    }
+    /// `linspace.Tensor_Scalar_out(Tensor start, Scalar end, int steps, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func linspace(_ a0: Tensor, end a1: Scalar, steps a2: Int, out a3: Tensor) -> Tensor {
+        let op = Operators.op_linspace_Tensor_Scalar_out
+        return op(.tensor(a0), a1.opArg, .int(a2), .tensor(a3))
+    }
+    /// `linspace.Scalar_Tensor_out(Scalar start, Tensor end, int steps, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func linspace(start a0: Scalar, end a1: Tensor, steps a2: Int, out a3: Tensor) -> Tensor {
+        let op = Operators.op_linspace_Scalar_Tensor_out
+        return op(a0.opArg, .tensor(a1), .int(a2), .tensor(a3))
+    }
     /// `log(Tensor self) -> Tensor`
     public static func log(_ a0: Tensor) -> Tensor {
         let op = Operators.op_log_
@@ -118,6 +184,12 @@ extension ATen {
     public static func log_(_ a0: Tensor) -> Tensor {
         let op = Operators.op_log__
         return op(.tensor(a0))
+    }
+    /// `log.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func log(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_log_out
+        return op(.tensor(a0), .tensor(a1))
     }
     /// `log10(Tensor self) -> Tensor`
     public static func log10(_ a0: Tensor) -> Tensor {
@@ -130,6 +202,12 @@ extension ATen {
         let op = Operators.op_log10__
         return op(.tensor(a0))
     }
+    /// `log10.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func log10(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_log10_out
+        return op(.tensor(a0), .tensor(a1))
+    }
     /// `log1p(Tensor self) -> Tensor`
     public static func log1p(_ a0: Tensor) -> Tensor {
         let op = Operators.op_log1p_
@@ -140,6 +218,12 @@ extension ATen {
     public static func log1p_(_ a0: Tensor) -> Tensor {
         let op = Operators.op_log1p__
         return op(.tensor(a0))
+    }
+    /// `log1p.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func log1p(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_log1p_out
+        return op(.tensor(a0), .tensor(a1))
     }
     /// `log2(Tensor self) -> Tensor`
     public static func log2(_ a0: Tensor) -> Tensor {
@@ -152,10 +236,28 @@ extension ATen {
         let op = Operators.op_log2__
         return op(.tensor(a0))
     }
+    /// `log2.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func log2(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_log2_out
+        return op(.tensor(a0), .tensor(a1))
+    }
+    /// `logaddexp.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func logaddexp(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_logaddexp_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
+    }
     /// `logaddexp(Tensor self, Tensor other) -> Tensor`
     public static func logaddexp(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_logaddexp_
         return op(.tensor(a0), .tensor(a1))
+    }
+    /// `logaddexp2.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func logaddexp2(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_logaddexp2_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
     }
     /// `logaddexp2(Tensor self, Tensor other) -> Tensor`
     public static func logaddexp2(_ a0: Tensor, _ a1: Tensor) -> Tensor {
@@ -182,20 +284,62 @@ extension ATen {
         let op = Operators.op_logspace_Scalar_Tensor
         return op(a0.opArg, .tensor(a1), .int(a2), .double(a3), a4.map { $0.opArg } ?? .none, a5.map { $0.opArg } ?? .none, a6.map { .device($0) } ?? .none, a7.map { .bool($0) } ?? .none)
     }
+    /// `logspace.out(Scalar start, Scalar end, int steps, float base=10.0, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func logspace(start a0: Scalar, end a1: Scalar, steps a2: Int, base a3: Double = 10.0, out a4: Tensor) -> Tensor {
+        let op = Operators.op_logspace_out
+        return op(a0.opArg, a1.opArg, .int(a2), .double(a3), .tensor(a4))
+    }
+    /// `logspace.Tensor_Tensor_out(Tensor start, Tensor end, int steps, float base=10.0, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func logspace(_ a0: Tensor, _ a1: Tensor, steps a2: Int, base a3: Double = 10.0, out a4: Tensor) -> Tensor {
+        let op = Operators.op_logspace_Tensor_Tensor_out
+        return op(.tensor(a0), .tensor(a1), .int(a2), .double(a3), .tensor(a4))
+    }
+    /// `logspace.Tensor_Scalar_out(Tensor start, Scalar end, int steps, float base=10.0, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func logspace(_ a0: Tensor, end a1: Scalar, steps a2: Int, base a3: Double = 10.0, out a4: Tensor) -> Tensor {
+        let op = Operators.op_logspace_Tensor_Scalar_out
+        return op(.tensor(a0), a1.opArg, .int(a2), .double(a3), .tensor(a4))
+    }
+    /// `logspace.Scalar_Tensor_out(Scalar start, Tensor end, int steps, float base=10.0, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func logspace(start a0: Scalar, end a1: Tensor, steps a2: Int, base a3: Double = 10.0, out a4: Tensor) -> Tensor {
+        let op = Operators.op_logspace_Scalar_Tensor_out
+        return op(a0.opArg, .tensor(a1), .int(a2), .double(a3), .tensor(a4))
+    }
     /// `log_softmax.int(Tensor self, int dim, ScalarType? dtype=None) -> Tensor`
     public static func logSoftmax(_ a0: Tensor, dim a1: Int, dtype a2: DType? = nil) -> Tensor {
         let op = Operators.op_log_softmax_int
         return op(.tensor(a0), .int(a1), a2.map { $0.opArg } ?? .none)
+    }
+    /// `log_softmax.int_out(Tensor self, int dim, ScalarType? dtype=None, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func logSoftmax(_ a0: Tensor, dim a1: Int, dtype a2: DType? = nil, out a3: Tensor) -> Tensor {
+        let op = Operators.op_log_softmax_int_out
+        return op(.tensor(a0), .int(a1), a2.map { $0.opArg } ?? .none, .tensor(a3))
     }
     /// `logcumsumexp(Tensor self, int dim) -> Tensor`
     public static func logcumsumexp(_ a0: Tensor, dim a1: Int) -> Tensor {
         let op = Operators.op_logcumsumexp_
         return op(.tensor(a0), .int(a1))
     }
+    /// `logcumsumexp.out(Tensor self, int dim, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func logcumsumexp(_ a0: Tensor, dim a1: Int, out a2: Tensor) -> Tensor {
+        let op = Operators.op_logcumsumexp_out
+        return op(.tensor(a0), .int(a1), .tensor(a2))
+    }
     /// `logsumexp(Tensor self, int[1] dim, bool keepdim=False) -> Tensor`
     public static func logsumexp(_ a0: Tensor, dim a1: [Int], keepdim a2: Bool = false) -> Tensor {
         let op = Operators.op_logsumexp_
         return op(.tensor(a0), .ints(a1), .bool(a2))
+    }
+    /// `logsumexp.out(Tensor self, int[1] dim, bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func logsumexp(_ a0: Tensor, dim a1: [Int], keepdim a2: Bool = false, out a3: Tensor) -> Tensor {
+        let op = Operators.op_logsumexp_out
+        return op(.tensor(a0), .ints(a1), .bool(a2), .tensor(a3))
     }
     /// `logit(Tensor self, float? eps=None) -> Tensor`
     public static func logit(_ a0: Tensor, eps a1: Double? = nil) -> Tensor {
@@ -207,6 +351,12 @@ extension ATen {
     public static func logit_(_ a0: Tensor, eps a1: Double? = nil) -> Tensor {
         let op = Operators.op_logit__
         return op(.tensor(a0), a1.map { .double($0) } ?? .none)
+    }
+    /// `logit.out(Tensor self, float? eps=None, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func logit(_ a0: Tensor, eps a1: Double? = nil, out a2: Tensor) -> Tensor {
+        let op = Operators.op_logit_out
+        return op(.tensor(a0), a1.map { .double($0) } ?? .none, .tensor(a2))
     }
     /// `lstm.input(Tensor input, Tensor[] hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor, Tensor)`
     public static func lstm(_ a0: Tensor, hx a1: [Tensor], params a2: [Tensor], hasBiases a3: Bool, numLayers a4: Int, dropout a5: Double, train a6: Bool, bidirectional a7: Bool, batchFirst a8: Bool) -> (Tensor, Tensor, Tensor) {
@@ -278,10 +428,22 @@ extension ATen {
         let op = Operators.op_log_normal__
         return op(.tensor(a0), .double(a1), .double(a2), a3.map { .generator($0) } ?? .none)
     }
+    /// `le.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func le(_ a0: Tensor, other a1: Scalar, out a2: Tensor) -> Tensor {
+        let op = Operators.op_le_Scalar_out
+        return op(.tensor(a0), a1.opArg, .tensor(a2))
+    }
     /// `le.Scalar(Tensor self, Scalar other) -> Tensor`
     public static func le(_ a0: Tensor, other a1: Scalar) -> Tensor {
         let op = Operators.op_le_Scalar
         return op(.tensor(a0), a1.opArg)
+    }
+    /// `le.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func le(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_le_Tensor_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
     }
     /// `le.Tensor(Tensor self, Tensor other) -> Tensor`
     public static func le(_ a0: Tensor, _ a1: Tensor) -> Tensor {
@@ -300,10 +462,22 @@ extension ATen {
         let op = Operators.op_le__Tensor
         return op(.tensor(a0), .tensor(a1))
     }
+    /// `less_equal.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func lessEqual(_ a0: Tensor, other a1: Scalar, out a2: Tensor) -> Tensor {
+        let op = Operators.op_less_equal_Scalar_out
+        return op(.tensor(a0), a1.opArg, .tensor(a2))
+    }
     /// `less_equal.Scalar(Tensor self, Scalar other) -> Tensor`
     public static func lessEqual(_ a0: Tensor, other a1: Scalar) -> Tensor {
         let op = Operators.op_less_equal_Scalar
         return op(.tensor(a0), a1.opArg)
+    }
+    /// `less_equal.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func lessEqual(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_less_equal_Tensor_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
     }
     /// `less_equal.Tensor(Tensor self, Tensor other) -> Tensor`
     public static func lessEqual(_ a0: Tensor, _ a1: Tensor) -> Tensor {
@@ -322,10 +496,22 @@ extension ATen {
         let op = Operators.op_less_equal__Tensor
         return op(.tensor(a0), .tensor(a1))
     }
+    /// `lt.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func lt(_ a0: Tensor, other a1: Scalar, out a2: Tensor) -> Tensor {
+        let op = Operators.op_lt_Scalar_out
+        return op(.tensor(a0), a1.opArg, .tensor(a2))
+    }
     /// `lt.Scalar(Tensor self, Scalar other) -> Tensor`
     public static func lt(_ a0: Tensor, other a1: Scalar) -> Tensor {
         let op = Operators.op_lt_Scalar
         return op(.tensor(a0), a1.opArg)
+    }
+    /// `lt.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func lt(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_lt_Tensor_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
     }
     /// `lt.Tensor(Tensor self, Tensor other) -> Tensor`
     public static func lt(_ a0: Tensor, _ a1: Tensor) -> Tensor {
@@ -344,10 +530,22 @@ extension ATen {
         let op = Operators.op_lt__Tensor
         return op(.tensor(a0), .tensor(a1))
     }
+    /// `less.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func less(_ a0: Tensor, other a1: Scalar, out a2: Tensor) -> Tensor {
+        let op = Operators.op_less_Scalar_out
+        return op(.tensor(a0), a1.opArg, .tensor(a2))
+    }
     /// `less.Scalar(Tensor self, Scalar other) -> Tensor`
     public static func less(_ a0: Tensor, other a1: Scalar) -> Tensor {
         let op = Operators.op_less_Scalar
         return op(.tensor(a0), a1.opArg)
+    }
+    /// `less.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func less(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_less_Tensor_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
     }
     /// `less.Tensor(Tensor self, Tensor other) -> Tensor`
     public static func less(_ a0: Tensor, _ a1: Tensor) -> Tensor {
@@ -366,6 +564,12 @@ extension ATen {
         let op = Operators.op_less__Tensor
         return op(.tensor(a0), .tensor(a1))
     }
+    /// `linalg_solve_triangular.out(Tensor self, Tensor B, *, bool upper, bool left=True, bool unitriangular=False, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func linalgSolveTriangular(_ a0: Tensor, _ a1: Tensor, upper a2: Bool, left a3: Bool = true, unitriangular a4: Bool = false, out a5: Tensor) -> Tensor {
+        let op = Operators.op_linalg_solve_triangular_out
+        return op(.tensor(a0), .tensor(a1), .bool(a2), .bool(a3), .bool(a4), .tensor(a5))
+    }
     /// `linalg_solve_triangular(Tensor self, Tensor B, *, bool upper, bool left=True, bool unitriangular=False) -> Tensor`
     public static func linalgSolveTriangular(_ a0: Tensor, _ a1: Tensor, upper a2: Bool, left a3: Bool = true, unitriangular a4: Bool = false) -> Tensor {
         let op = Operators.op_linalg_solve_triangular_
@@ -375,6 +579,12 @@ extension ATen {
     public static func linalgVander(_ a0: Tensor, N a1: Int? = nil) -> Tensor {
         let op = Operators.op_linalg_vander_
         return op(.tensor(a0), a1.map { .int($0) } ?? .none)
+    }
+    /// `lu_solve.out(Tensor self, Tensor LU_data, Tensor LU_pivots, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func luSolve(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, out a3: Tensor) -> Tensor {
+        let op = Operators.op_lu_solve_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2), .tensor(a3))
     }
     /// `lu_solve(Tensor self, Tensor LU_data, Tensor LU_pivots) -> Tensor`
     public static func luSolve(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor) -> Tensor {
@@ -386,6 +596,18 @@ extension ATen {
         let op = Operators.op_lu_unpack_
         return { let r = op.tuple(.tensor(a0), .tensor(a1), .bool(a2), .bool(a3)); return (r[0], r[1], r[2]) }()
     }
+    /// `lu_unpack.out(Tensor LU_data, Tensor LU_pivots, bool unpack_data=True, bool unpack_pivots=True, *, Tensor(a!) P, Tensor(b!) L, Tensor(c!) U) -> (Tensor(a!) P, Tensor(b!) L, Tensor(c!) U)`
+    @discardableResult
+    public static func luUnpack(_ a0: Tensor, _ a1: Tensor, unpackData a2: Bool = true, unpackPivots a3: Bool = true, P a4: Tensor, L a5: Tensor, U a6: Tensor) -> (P: Tensor, L: Tensor, U: Tensor) {
+        let op = Operators.op_lu_unpack_out
+        return { let r = op.tuple(.tensor(a0), .tensor(a1), .bool(a2), .bool(a3), .tensor(a4), .tensor(a5), .tensor(a6)); return (r[0], r[1], r[2]) }()
+    }
+    /// `lgamma.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func lgamma(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_lgamma_out
+        return op(.tensor(a0), .tensor(a1))
+    }
     /// `lgamma_(Tensor(a!) self) -> Tensor(a!)`
     @discardableResult
     public static func lgamma_(_ a0: Tensor) -> Tensor {
@@ -396,6 +618,18 @@ extension ATen {
     public static func lgamma(_ a0: Tensor) -> Tensor {
         let op = Operators.op_lgamma_
         return op(.tensor(a0))
+    }
+    /// `lerp.Scalar_out(Tensor self, Tensor end, Scalar weight, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func lerp(_ a0: Tensor, _ a1: Tensor, weight a2: Scalar, out a3: Tensor) -> Tensor {
+        let op = Operators.op_lerp_Scalar_out
+        return op(.tensor(a0), .tensor(a1), a2.opArg, .tensor(a3))
+    }
+    /// `lerp.Tensor_out(Tensor self, Tensor end, Tensor weight, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func lerp(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, out a3: Tensor) -> Tensor {
+        let op = Operators.op_lerp_Tensor_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2), .tensor(a3))
     }
     /// `lerp.Scalar(Tensor self, Tensor end, Scalar weight) -> Tensor`
     public static func lerp(_ a0: Tensor, _ a1: Tensor, weight a2: Scalar) -> Tensor {
@@ -412,10 +646,22 @@ extension ATen {
         let op = Operators.op_l1_loss_
         return op(.tensor(a0), .tensor(a1), .int(a2))
     }
+    /// `leaky_relu.out(Tensor self, Scalar negative_slope=0.01, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func leakyRelu(_ a0: Tensor, negativeSlope a1: Scalar = 0.01, out a2: Tensor) -> Tensor {
+        let op = Operators.op_leaky_relu_out
+        return op(.tensor(a0), a1.opArg, .tensor(a2))
+    }
     /// `leaky_relu(Tensor self, Scalar negative_slope=0.01) -> Tensor`
     public static func leakyRelu(_ a0: Tensor, negativeSlope a1: Scalar = 0.01) -> Tensor {
         let op = Operators.op_leaky_relu_
         return op(.tensor(a0), a1.opArg)
+    }
+    /// `leaky_relu_backward.grad_input(Tensor grad_output, Tensor self, Scalar negative_slope, bool self_is_result, *, Tensor(a!) grad_input) -> Tensor(a!)`
+    @discardableResult
+    public static func leakyReluBackward(_ a0: Tensor, _ a1: Tensor, negativeSlope a2: Scalar, selfIsResult a3: Bool, gradInput a4: Tensor) -> Tensor {
+        let op = Operators.op_leaky_relu_backward_grad_input
+        return op(.tensor(a0), .tensor(a1), a2.opArg, .bool(a3), .tensor(a4))
     }
     /// `leaky_relu_backward(Tensor grad_output, Tensor self, Scalar negative_slope, bool self_is_result) -> Tensor`
     public static func leakyReluBackward(_ a0: Tensor, _ a1: Tensor, negativeSlope a2: Scalar, selfIsResult a3: Bool) -> Tensor {
@@ -428,20 +674,44 @@ extension ATen {
         let op = Operators.op_leaky_relu__
         return op(.tensor(a0), a1.opArg)
     }
+    /// `log_sigmoid.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func logSigmoid(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_log_sigmoid_out
+        return op(.tensor(a0), .tensor(a1))
+    }
     /// `log_sigmoid(Tensor self) -> Tensor`
     public static func logSigmoid(_ a0: Tensor) -> Tensor {
         let op = Operators.op_log_sigmoid_
         return op(.tensor(a0))
+    }
+    /// `log_sigmoid_forward.output(Tensor self, *, Tensor(a!) output, Tensor(b!) buffer) -> (Tensor(a!), Tensor(b!))`
+    @discardableResult
+    public static func logSigmoidForward(_ a0: Tensor, output a1: Tensor, buffer a2: Tensor) -> (Tensor, Tensor) {
+        let op = Operators.op_log_sigmoid_forward_output
+        return { let r = op.tuple(.tensor(a0), .tensor(a1), .tensor(a2)); return (r[0], r[1]) }()
     }
     /// `log_sigmoid_forward(Tensor self) -> (Tensor output, Tensor buffer)`
     public static func logSigmoidForward(_ a0: Tensor) -> (output: Tensor, buffer: Tensor) {
         let op = Operators.op_log_sigmoid_forward_
         return { let r = op.tuple(.tensor(a0)); return (r[0], r[1]) }()
     }
+    /// `log_sigmoid_backward.grad_input(Tensor grad_output, Tensor self, Tensor buffer, *, Tensor(a!) grad_input) -> Tensor(a!)`
+    @discardableResult
+    public static func logSigmoidBackward(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, gradInput a3: Tensor) -> Tensor {
+        let op = Operators.op_log_sigmoid_backward_grad_input
+        return op(.tensor(a0), .tensor(a1), .tensor(a2), .tensor(a3))
+    }
     /// `log_sigmoid_backward(Tensor grad_output, Tensor self, Tensor buffer) -> Tensor`
     public static func logSigmoidBackward(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor) -> Tensor {
         let op = Operators.op_log_sigmoid_backward_
         return op(.tensor(a0), .tensor(a1), .tensor(a2))
+    }
+    /// `logit_backward.grad_input(Tensor grad_output, Tensor self, float? eps=None, *, Tensor(a!) grad_input) -> Tensor(a!)`
+    @discardableResult
+    public static func logitBackward(_ a0: Tensor, _ a1: Tensor, eps a2: Double? = nil, gradInput a3: Tensor) -> Tensor {
+        let op = Operators.op_logit_backward_grad_input
+        return op(.tensor(a0), .tensor(a1), a2.map { .double($0) } ?? .none, .tensor(a3))
     }
     /// `logit_backward(Tensor grad_output, Tensor self, float? eps=None) -> Tensor`
     public static func logitBackward(_ a0: Tensor, _ a1: Tensor, eps a2: Double? = nil) -> Tensor {
@@ -453,70 +723,154 @@ extension ATen {
         let op = Operators.op_linalg_cholesky_ex_
         return { let r = op.tuple(.tensor(a0), .bool(a1), .bool(a2)); return (r[0], r[1]) }()
     }
+    /// `linalg_cholesky_ex.L(Tensor self, *, bool upper=False, bool check_errors=False, Tensor(a!) L, Tensor(b!) info) -> (Tensor(a!) L, Tensor(b!) info)`
+    @discardableResult
+    public static func linalgCholeskyEx(_ a0: Tensor, upper a1: Bool = false, checkErrors a2: Bool = false, L a3: Tensor, info a4: Tensor) -> (L: Tensor, info: Tensor) {
+        let op = Operators.op_linalg_cholesky_ex_L
+        return { let r = op.tuple(.tensor(a0), .bool(a1), .bool(a2), .tensor(a3), .tensor(a4)); return (r[0], r[1]) }()
+    }
     /// `linalg_cholesky(Tensor self, *, bool upper=False) -> Tensor`
     public static func linalgCholesky(_ a0: Tensor, upper a1: Bool = false) -> Tensor {
         let op = Operators.op_linalg_cholesky_
         return op(.tensor(a0), .bool(a1))
+    }
+    /// `linalg_cholesky.out(Tensor self, *, bool upper=False, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func linalgCholesky(_ a0: Tensor, upper a1: Bool = false, out a2: Tensor) -> Tensor {
+        let op = Operators.op_linalg_cholesky_out
+        return op(.tensor(a0), .bool(a1), .tensor(a2))
     }
     /// `linalg_cross(Tensor self, Tensor other, *, int dim=-1) -> Tensor`
     public static func linalgCross(_ a0: Tensor, _ a1: Tensor, dim a2: Int = -1) -> Tensor {
         let op = Operators.op_linalg_cross_
         return op(.tensor(a0), .tensor(a1), .int(a2))
     }
+    /// `linalg_cross.out(Tensor self, Tensor other, *, int dim=-1, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func linalgCross(_ a0: Tensor, _ a1: Tensor, dim a2: Int = -1, out a3: Tensor) -> Tensor {
+        let op = Operators.op_linalg_cross_out
+        return op(.tensor(a0), .tensor(a1), .int(a2), .tensor(a3))
+    }
     /// `linalg_lu_factor(Tensor A, *, bool pivot=True) -> (Tensor LU, Tensor pivots)`
     public static func linalgLuFactor(_ a0: Tensor, pivot a1: Bool = true) -> (LU: Tensor, pivots: Tensor) {
         let op = Operators.op_linalg_lu_factor_
         return { let r = op.tuple(.tensor(a0), .bool(a1)); return (r[0], r[1]) }()
+    }
+    /// `linalg_lu_factor.out(Tensor A, *, bool pivot=True, Tensor(a!) LU, Tensor(b!) pivots) -> (Tensor(a!) LU, Tensor(b!) pivots)`
+    @discardableResult
+    public static func linalgLuFactor(_ a0: Tensor, pivot a1: Bool = true, LU a2: Tensor, pivots a3: Tensor) -> (LU: Tensor, pivots: Tensor) {
+        let op = Operators.op_linalg_lu_factor_out
+        return { let r = op.tuple(.tensor(a0), .bool(a1), .tensor(a2), .tensor(a3)); return (r[0], r[1]) }()
     }
     /// `linalg_lu_factor_ex(Tensor A, *, bool pivot=True, bool check_errors=False) -> (Tensor LU, Tensor pivots, Tensor info)`
     public static func linalgLuFactorEx(_ a0: Tensor, pivot a1: Bool = true, checkErrors a2: Bool = false) -> (LU: Tensor, pivots: Tensor, info: Tensor) {
         let op = Operators.op_linalg_lu_factor_ex_
         return { let r = op.tuple(.tensor(a0), .bool(a1), .bool(a2)); return (r[0], r[1], r[2]) }()
     }
+    /// `linalg_lu_factor_ex.out(Tensor A, *, bool pivot=True, bool check_errors=False, Tensor(a!) LU, Tensor(b!) pivots, Tensor(c!) info) -> (Tensor(a!) LU, Tensor(b!) pivots, Tensor(c!) info)`
+    @discardableResult
+    public static func linalgLuFactorEx(_ a0: Tensor, pivot a1: Bool = true, checkErrors a2: Bool = false, LU a3: Tensor, pivots a4: Tensor, info a5: Tensor) -> (LU: Tensor, pivots: Tensor, info: Tensor) {
+        let op = Operators.op_linalg_lu_factor_ex_out
+        return { let r = op.tuple(.tensor(a0), .bool(a1), .bool(a2), .tensor(a3), .tensor(a4), .tensor(a5)); return (r[0], r[1], r[2]) }()
+    }
     /// `linalg_lu(Tensor A, *, bool pivot=True) -> (Tensor P, Tensor L, Tensor U)`
     public static func linalgLu(_ a0: Tensor, pivot a1: Bool = true) -> (P: Tensor, L: Tensor, U: Tensor) {
         let op = Operators.op_linalg_lu_
         return { let r = op.tuple(.tensor(a0), .bool(a1)); return (r[0], r[1], r[2]) }()
+    }
+    /// `linalg_lu.out(Tensor A, *, bool pivot=True, Tensor(a!) P, Tensor(b!) L, Tensor(c!) U) -> (Tensor(a!) P, Tensor(b!) L, Tensor(c!) U)`
+    @discardableResult
+    public static func linalgLu(_ a0: Tensor, pivot a1: Bool = true, P a2: Tensor, L a3: Tensor, U a4: Tensor) -> (P: Tensor, L: Tensor, U: Tensor) {
+        let op = Operators.op_linalg_lu_out
+        return { let r = op.tuple(.tensor(a0), .bool(a1), .tensor(a2), .tensor(a3), .tensor(a4)); return (r[0], r[1], r[2]) }()
     }
     /// `linalg_lu_solve(Tensor LU, Tensor pivots, Tensor B, *, bool left=True, bool adjoint=False) -> Tensor`
     public static func linalgLuSolve(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, left a3: Bool = true, adjoint a4: Bool = false) -> Tensor {
         let op = Operators.op_linalg_lu_solve_
         return op(.tensor(a0), .tensor(a1), .tensor(a2), .bool(a3), .bool(a4))
     }
+    /// `linalg_lu_solve.out(Tensor LU, Tensor pivots, Tensor B, *, bool left=True, bool adjoint=False, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func linalgLuSolve(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, left a3: Bool = true, adjoint a4: Bool = false, out a5: Tensor) -> Tensor {
+        let op = Operators.op_linalg_lu_solve_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2), .bool(a3), .bool(a4), .tensor(a5))
+    }
     /// `linalg_det(Tensor A) -> Tensor`
     public static func linalgDet(_ a0: Tensor) -> Tensor {
         let op = Operators.op_linalg_det_
         return op(.tensor(a0))
+    }
+    /// `linalg_det.out(Tensor A, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func linalgDet(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_linalg_det_out
+        return op(.tensor(a0), .tensor(a1))
     }
     /// `linalg_ldl_factor_ex(Tensor self, *, bool hermitian=False, bool check_errors=False) -> (Tensor LD, Tensor pivots, Tensor info)`
     public static func linalgLdlFactorEx(_ a0: Tensor, hermitian a1: Bool = false, checkErrors a2: Bool = false) -> (LD: Tensor, pivots: Tensor, info: Tensor) {
         let op = Operators.op_linalg_ldl_factor_ex_
         return { let r = op.tuple(.tensor(a0), .bool(a1), .bool(a2)); return (r[0], r[1], r[2]) }()
     }
+    /// `linalg_ldl_factor_ex.out(Tensor self, *, bool hermitian=False, bool check_errors=False, Tensor(a!) LD, Tensor(b!) pivots, Tensor(c!) info) -> (Tensor(a!) LD, Tensor(b!) pivots, Tensor(c!) info)`
+    @discardableResult
+    public static func linalgLdlFactorEx(_ a0: Tensor, hermitian a1: Bool = false, checkErrors a2: Bool = false, LD a3: Tensor, pivots a4: Tensor, info a5: Tensor) -> (LD: Tensor, pivots: Tensor, info: Tensor) {
+        let op = Operators.op_linalg_ldl_factor_ex_out
+        return { let r = op.tuple(.tensor(a0), .bool(a1), .bool(a2), .tensor(a3), .tensor(a4), .tensor(a5)); return (r[0], r[1], r[2]) }()
+    }
     /// `linalg_ldl_factor(Tensor self, *, bool hermitian=False) -> (Tensor LD, Tensor pivots)`
     public static func linalgLdlFactor(_ a0: Tensor, hermitian a1: Bool = false) -> (LD: Tensor, pivots: Tensor) {
         let op = Operators.op_linalg_ldl_factor_
         return { let r = op.tuple(.tensor(a0), .bool(a1)); return (r[0], r[1]) }()
+    }
+    /// `linalg_ldl_factor.out(Tensor self, *, bool hermitian=False, Tensor(a!) LD, Tensor(b!) pivots) -> (Tensor(a!) LD, Tensor(b!) pivots)`
+    @discardableResult
+    public static func linalgLdlFactor(_ a0: Tensor, hermitian a1: Bool = false, LD a2: Tensor, pivots a3: Tensor) -> (LD: Tensor, pivots: Tensor) {
+        let op = Operators.op_linalg_ldl_factor_out
+        return { let r = op.tuple(.tensor(a0), .bool(a1), .tensor(a2), .tensor(a3)); return (r[0], r[1]) }()
     }
     /// `linalg_ldl_solve(Tensor LD, Tensor pivots, Tensor B, *, bool hermitian=False) -> Tensor`
     public static func linalgLdlSolve(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, hermitian a3: Bool = false) -> Tensor {
         let op = Operators.op_linalg_ldl_solve_
         return op(.tensor(a0), .tensor(a1), .tensor(a2), .bool(a3))
     }
+    /// `linalg_ldl_solve.out(Tensor LD, Tensor pivots, Tensor B, *, bool hermitian=False, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func linalgLdlSolve(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, hermitian a3: Bool = false, out a4: Tensor) -> Tensor {
+        let op = Operators.op_linalg_ldl_solve_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2), .bool(a3), .tensor(a4))
+    }
     /// `linalg_lstsq(Tensor self, Tensor b, float? rcond=None, *, str? driver=None) -> (Tensor solution, Tensor residuals, Tensor rank, Tensor singular_values)`
     public static func linalgLstsq(_ a0: Tensor, _ a1: Tensor, rcond a2: Double? = nil, driver a3: String? = nil) -> (solution: Tensor, residuals: Tensor, rank: Tensor, singularValues: Tensor) {
         let op = Operators.op_linalg_lstsq_
         return { let r = op.tuple(.tensor(a0), .tensor(a1), a2.map { .double($0) } ?? .none, a3.map { .string($0) } ?? .none); return (r[0], r[1], r[2], r[3]) }()
+    }
+    /// `linalg_lstsq.out(Tensor self, Tensor b, float? rcond=None, *, str? driver=None, Tensor(a!) solution, Tensor(b!) residuals, Tensor(c!) rank, Tensor(d!) singular_values) -> (Tensor(a!) solution, Tensor(b!) residuals, Tensor(c!) rank, Tensor(d!) singular_values)`
+    @discardableResult
+    public static func linalgLstsq(_ a0: Tensor, _ a1: Tensor, rcond a2: Double? = nil, driver a3: String? = nil, solution a4: Tensor, residuals a5: Tensor, rank a6: Tensor, singularValues a7: Tensor) -> (solution: Tensor, residuals: Tensor, rank: Tensor, singularValues: Tensor) {
+        let op = Operators.op_linalg_lstsq_out
+        return { let r = op.tuple(.tensor(a0), .tensor(a1), a2.map { .double($0) } ?? .none, a3.map { .string($0) } ?? .none, .tensor(a4), .tensor(a5), .tensor(a6), .tensor(a7)); return (r[0], r[1], r[2], r[3]) }()
     }
     /// `linalg_matmul(Tensor self, Tensor other) -> Tensor`
     public static func linalgMatmul(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_linalg_matmul_
         return op(.tensor(a0), .tensor(a1))
     }
+    /// `linalg_matmul.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func linalgMatmul(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_linalg_matmul_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
+    }
     /// `linalg_vecdot(Tensor x, Tensor y, *, int dim=-1) -> Tensor`
     public static func linalgVecdot(_ a0: Tensor, _ a1: Tensor, dim a2: Int = -1) -> Tensor {
         let op = Operators.op_linalg_vecdot_
         return op(.tensor(a0), .tensor(a1), .int(a2))
+    }
+    /// `linalg_vecdot.out(Tensor x, Tensor y, *, int dim=-1, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func linalgVecdot(_ a0: Tensor, _ a1: Tensor, dim a2: Int = -1, out a3: Tensor) -> Tensor {
+        let op = Operators.op_linalg_vecdot_out
+        return op(.tensor(a0), .tensor(a1), .int(a2), .tensor(a3))
     }
     /// `linalg_matrix_exp(Tensor self) -> Tensor`
     public static func linalgMatrixExp(_ a0: Tensor) -> Tensor {
@@ -528,6 +882,12 @@ extension ATen {
         let op = Operators.op_linalg_slogdet_
         return { let r = op.tuple(.tensor(a0)); return (r[0], r[1]) }()
     }
+    /// `linalg_slogdet.out(Tensor A, *, Tensor(a!) sign, Tensor(b!) logabsdet) -> (Tensor(a!) sign, Tensor(b!) logabsdet)`
+    @discardableResult
+    public static func linalgSlogdet(_ a0: Tensor, sign a1: Tensor, logabsdet a2: Tensor) -> (sign: Tensor, logabsdet: Tensor) {
+        let op = Operators.op_linalg_slogdet_out
+        return { let r = op.tuple(.tensor(a0), .tensor(a1), .tensor(a2)); return (r[0], r[1]) }()
+    }
     /// `logdet(Tensor self) -> Tensor`
     public static func logdet(_ a0: Tensor) -> Tensor {
         let op = Operators.op_logdet_
@@ -538,35 +898,77 @@ extension ATen {
         let op = Operators.op_linalg_eig_
         return { let r = op.tuple(.tensor(a0)); return (r[0], r[1]) }()
     }
+    /// `linalg_eig.out(Tensor self, *, Tensor(a!) eigenvalues, Tensor(b!) eigenvectors) -> (Tensor(a!) eigenvalues, Tensor(b!) eigenvectors)`
+    @discardableResult
+    public static func linalgEig(_ a0: Tensor, eigenvalues a1: Tensor, eigenvectors a2: Tensor) -> (eigenvalues: Tensor, eigenvectors: Tensor) {
+        let op = Operators.op_linalg_eig_out
+        return { let r = op.tuple(.tensor(a0), .tensor(a1), .tensor(a2)); return (r[0], r[1]) }()
+    }
     /// `linalg_eigvals(Tensor self) -> Tensor`
     public static func linalgEigvals(_ a0: Tensor) -> Tensor {
         let op = Operators.op_linalg_eigvals_
         return op(.tensor(a0))
+    }
+    /// `linalg_eigvals.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func linalgEigvals(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_linalg_eigvals_out
+        return op(.tensor(a0), .tensor(a1))
     }
     /// `linalg_eigh(Tensor self, str UPLO="L") -> (Tensor eigenvalues, Tensor eigenvectors)`
     public static func linalgEigh(_ a0: Tensor, UPLO a1: String = "L") -> (eigenvalues: Tensor, eigenvectors: Tensor) {
         let op = Operators.op_linalg_eigh_
         return { let r = op.tuple(.tensor(a0), .string(a1)); return (r[0], r[1]) }()
     }
+    /// `linalg_eigh.eigvals(Tensor self, str UPLO="L", *, Tensor(a!) eigvals, Tensor(b!) eigvecs) -> (Tensor(a!) eigenvalues, Tensor(b!) eigenvectors)`
+    @discardableResult
+    public static func linalgEigh(_ a0: Tensor, UPLO a1: String = "L", eigvals a2: Tensor, eigvecs a3: Tensor) -> (eigenvalues: Tensor, eigenvectors: Tensor) {
+        let op = Operators.op_linalg_eigh_eigvals
+        return { let r = op.tuple(.tensor(a0), .string(a1), .tensor(a2), .tensor(a3)); return (r[0], r[1]) }()
+    }
     /// `linalg_eigvalsh(Tensor self, str UPLO="L") -> Tensor`
     public static func linalgEigvalsh(_ a0: Tensor, UPLO a1: String = "L") -> Tensor {
         let op = Operators.op_linalg_eigvalsh_
         return op(.tensor(a0), .string(a1))
+    }
+    /// `linalg_eigvalsh.out(Tensor self, str UPLO="L", *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func linalgEigvalsh(_ a0: Tensor, UPLO a1: String = "L", out a2: Tensor) -> Tensor {
+        let op = Operators.op_linalg_eigvalsh_out
+        return op(.tensor(a0), .string(a1), .tensor(a2))
     }
     /// `linalg_householder_product(Tensor input, Tensor tau) -> Tensor`
     public static func linalgHouseholderProduct(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_linalg_householder_product_
         return op(.tensor(a0), .tensor(a1))
     }
+    /// `linalg_householder_product.out(Tensor input, Tensor tau, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func linalgHouseholderProduct(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_linalg_householder_product_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
+    }
     /// `linalg_inv_ex(Tensor A, *, bool check_errors=False) -> (Tensor inverse, Tensor info)`
     public static func linalgInvEx(_ a0: Tensor, checkErrors a1: Bool = false) -> (inverse: Tensor, info: Tensor) {
         let op = Operators.op_linalg_inv_ex_
         return { let r = op.tuple(.tensor(a0), .bool(a1)); return (r[0], r[1]) }()
     }
+    /// `linalg_inv_ex.inverse(Tensor A, *, bool check_errors=False, Tensor(a!) inverse, Tensor(b!) info) -> (Tensor(a!) inverse, Tensor(b!) info)`
+    @discardableResult
+    public static func linalgInvEx(_ a0: Tensor, checkErrors a1: Bool = false, inverse a2: Tensor, info a3: Tensor) -> (inverse: Tensor, info: Tensor) {
+        let op = Operators.op_linalg_inv_ex_inverse
+        return { let r = op.tuple(.tensor(a0), .bool(a1), .tensor(a2), .tensor(a3)); return (r[0], r[1]) }()
+    }
     /// `linalg_inv(Tensor A) -> Tensor`
     public static func linalgInv(_ a0: Tensor) -> Tensor {
         let op = Operators.op_linalg_inv_
         return op(.tensor(a0))
+    }
+    /// `linalg_inv.out(Tensor A, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func linalgInv(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_linalg_inv_out
+        return op(.tensor(a0), .tensor(a1))
     }
     /// `linalg_norm(Tensor self, Scalar? ord=None, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor`
     public static func linalgNorm(_ a0: Tensor, ord a1: Scalar? = nil, dim a2: [Int]? = nil, keepdim a3: Bool = false, dtype a4: DType? = nil) -> Tensor {
@@ -578,10 +980,28 @@ extension ATen {
         let op = Operators.op_linalg_norm_ord_str
         return op(.tensor(a0), .string(a1), a2.map { .ints($0) } ?? .none, .bool(a3), a4.map { $0.opArg } ?? .none)
     }
+    /// `linalg_norm.out(Tensor self, Scalar? ord=None, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func linalgNorm(_ a0: Tensor, ord a1: Scalar? = nil, dim a2: [Int]? = nil, keepdim a3: Bool = false, dtype a4: DType? = nil, out a5: Tensor) -> Tensor {
+        let op = Operators.op_linalg_norm_out
+        return op(.tensor(a0), a1.map { $0.opArg } ?? .none, a2.map { .ints($0) } ?? .none, .bool(a3), a4.map { $0.opArg } ?? .none, .tensor(a5))
+    }
+    /// `linalg_norm.ord_str_out(Tensor self, str ord, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func linalgNorm(_ a0: Tensor, ord a1: String, dim a2: [Int]? = nil, keepdim a3: Bool = false, dtype a4: DType? = nil, out a5: Tensor) -> Tensor {
+        let op = Operators.op_linalg_norm_ord_str_out
+        return op(.tensor(a0), .string(a1), a2.map { .ints($0) } ?? .none, .bool(a3), a4.map { $0.opArg } ?? .none, .tensor(a5))
+    }
     /// `linalg_vector_norm(Tensor self, Scalar ord=2, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor`
     public static func linalgVectorNorm(_ a0: Tensor, ord a1: Scalar = 2, dim a2: [Int]? = nil, keepdim a3: Bool = false, dtype a4: DType? = nil) -> Tensor {
         let op = Operators.op_linalg_vector_norm_
         return op(.tensor(a0), a1.opArg, a2.map { .ints($0) } ?? .none, .bool(a3), a4.map { $0.opArg } ?? .none)
+    }
+    /// `linalg_vector_norm.out(Tensor self, Scalar ord=2, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func linalgVectorNorm(_ a0: Tensor, ord a1: Scalar = 2, dim a2: [Int]? = nil, keepdim a3: Bool = false, dtype a4: DType? = nil, out a5: Tensor) -> Tensor {
+        let op = Operators.op_linalg_vector_norm_out
+        return op(.tensor(a0), a1.opArg, a2.map { .ints($0) } ?? .none, .bool(a3), a4.map { $0.opArg } ?? .none, .tensor(a5))
     }
     /// `linalg__powsum(Tensor self, Scalar ord=2, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor`
     public static func linalgPowsum(_ a0: Tensor, ord a1: Scalar = 2, dim a2: [Int]? = nil, keepdim a3: Bool = false, dtype a4: DType? = nil) -> Tensor {
@@ -593,40 +1013,88 @@ extension ATen {
         let op = Operators.op_linalg_matrix_norm_
         return op(.tensor(a0), a1.opArg, .ints(a2), .bool(a3), a4.map { $0.opArg } ?? .none)
     }
+    /// `linalg_matrix_norm.out(Tensor self, Scalar ord, int[] dim=[-2,-1], bool keepdim=False, *, ScalarType? dtype=None, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func linalgMatrixNorm(_ a0: Tensor, ord a1: Scalar, dim a2: [Int] = [-2, -1], keepdim a3: Bool = false, dtype a4: DType? = nil, out a5: Tensor) -> Tensor {
+        let op = Operators.op_linalg_matrix_norm_out
+        return op(.tensor(a0), a1.opArg, .ints(a2), .bool(a3), a4.map { $0.opArg } ?? .none, .tensor(a5))
+    }
     /// `linalg_matrix_norm.str_ord(Tensor self, str ord='fro', int[] dim=[-2,-1], bool keepdim=False, *, ScalarType? dtype=None) -> Tensor`
     public static func linalgMatrixNorm(_ a0: Tensor, ord a1: String = "fro", dim a2: [Int] = [-2, -1], keepdim a3: Bool = false, dtype a4: DType? = nil) -> Tensor {
         let op = Operators.op_linalg_matrix_norm_str_ord
         return op(.tensor(a0), .string(a1), .ints(a2), .bool(a3), a4.map { $0.opArg } ?? .none)
+    }
+    /// `linalg_matrix_norm.str_ord_out(Tensor self, str ord='fro', int[] dim=[-2,-1], bool keepdim=False, *, ScalarType? dtype=None, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func linalgMatrixNorm(_ a0: Tensor, ord a1: String = "fro", dim a2: [Int] = [-2, -1], keepdim a3: Bool = false, dtype a4: DType? = nil, out a5: Tensor) -> Tensor {
+        let op = Operators.op_linalg_matrix_norm_str_ord_out
+        return op(.tensor(a0), .string(a1), .ints(a2), .bool(a3), a4.map { $0.opArg } ?? .none, .tensor(a5))
     }
     /// `linalg_svd(Tensor A, bool full_matrices=True, *, str? driver=None) -> (Tensor U, Tensor S, Tensor Vh)`
     public static func linalgSvd(_ a0: Tensor, fullMatrices a1: Bool = true, driver a2: String? = nil) -> (U: Tensor, S: Tensor, Vh: Tensor) {
         let op = Operators.op_linalg_svd_
         return { let r = op.tuple(.tensor(a0), .bool(a1), a2.map { .string($0) } ?? .none); return (r[0], r[1], r[2]) }()
     }
+    /// `linalg_svd.U(Tensor A, bool full_matrices=True, *, str? driver=None, Tensor(a!) U, Tensor(b!) S, Tensor(c!) Vh) -> (Tensor(a!) U, Tensor(b!) S, Tensor(c!) Vh)`
+    @discardableResult
+    public static func linalgSvd(_ a0: Tensor, fullMatrices a1: Bool = true, driver a2: String? = nil, U a3: Tensor, S a4: Tensor, Vh a5: Tensor) -> (U: Tensor, S: Tensor, Vh: Tensor) {
+        let op = Operators.op_linalg_svd_U
+        return { let r = op.tuple(.tensor(a0), .bool(a1), a2.map { .string($0) } ?? .none, .tensor(a3), .tensor(a4), .tensor(a5)); return (r[0], r[1], r[2]) }()
+    }
     /// `linalg_svdvals(Tensor A, *, str? driver=None) -> Tensor`
     public static func linalgSvdvals(_ a0: Tensor, driver a1: String? = nil) -> Tensor {
         let op = Operators.op_linalg_svdvals_
         return op(.tensor(a0), a1.map { .string($0) } ?? .none)
+    }
+    /// `linalg_svdvals.out(Tensor A, *, str? driver=None, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func linalgSvdvals(_ a0: Tensor, driver a1: String? = nil, out a2: Tensor) -> Tensor {
+        let op = Operators.op_linalg_svdvals_out
+        return op(.tensor(a0), a1.map { .string($0) } ?? .none, .tensor(a2))
     }
     /// `linalg_cond(Tensor self, Scalar? p=None) -> Tensor`
     public static func linalgCond(_ a0: Tensor, p a1: Scalar? = nil) -> Tensor {
         let op = Operators.op_linalg_cond_
         return op(.tensor(a0), a1.map { $0.opArg } ?? .none)
     }
+    /// `linalg_cond.out(Tensor self, Scalar? p=None, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func linalgCond(_ a0: Tensor, p a1: Scalar? = nil, out a2: Tensor) -> Tensor {
+        let op = Operators.op_linalg_cond_out
+        return op(.tensor(a0), a1.map { $0.opArg } ?? .none, .tensor(a2))
+    }
     /// `linalg_cond.p_str(Tensor self, str p) -> Tensor`
     public static func linalgCond(_ a0: Tensor, p a1: String) -> Tensor {
         let op = Operators.op_linalg_cond_p_str
         return op(.tensor(a0), .string(a1))
+    }
+    /// `linalg_cond.p_str_out(Tensor self, str p, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func linalgCond(_ a0: Tensor, p a1: String, out a2: Tensor) -> Tensor {
+        let op = Operators.op_linalg_cond_p_str_out
+        return op(.tensor(a0), .string(a1), .tensor(a2))
     }
     /// `linalg_pinv.atol_rtol_tensor(Tensor self, *, Tensor? atol=None, Tensor? rtol=None, bool hermitian=False) -> Tensor`
     public static func linalgPinv(_ a0: Tensor, atol a1: Tensor? = nil, rtol a2: Tensor? = nil, hermitian a3: Bool = false) -> Tensor {
         let op = Operators.op_linalg_pinv_atol_rtol_tensor
         return op(.tensor(a0), a1.map { .tensor($0) } ?? .none, a2.map { .tensor($0) } ?? .none, .bool(a3))
     }
+    /// `linalg_pinv.atol_rtol_tensor_out(Tensor self, *, Tensor? atol=None, Tensor? rtol=None, bool hermitian=False, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func linalgPinv(_ a0: Tensor, atol a1: Tensor? = nil, rtol a2: Tensor? = nil, hermitian a3: Bool = false, out a4: Tensor) -> Tensor {
+        let op = Operators.op_linalg_pinv_atol_rtol_tensor_out
+        return op(.tensor(a0), a1.map { .tensor($0) } ?? .none, a2.map { .tensor($0) } ?? .none, .bool(a3), .tensor(a4))
+    }
     /// `linalg_pinv.atol_rtol_float(Tensor self, *, float? atol=None, float? rtol=None, bool hermitian=False) -> Tensor`
     public static func linalgPinv(_ a0: Tensor, atol a1: Double?, rtol a2: Double?, hermitian a3: Bool = false) -> Tensor {
         let op = Operators.op_linalg_pinv_atol_rtol_float
         return op(.tensor(a0), a1.map { .double($0) } ?? .none, a2.map { .double($0) } ?? .none, .bool(a3))
+    }
+    /// `linalg_pinv.atol_rtol_float_out(Tensor self, *, float? atol=None, float? rtol=None, bool hermitian=False, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func linalgPinv(_ a0: Tensor, atol a1: Double?, rtol a2: Double?, hermitian a3: Bool = false, out a4: Tensor) -> Tensor {
+        let op = Operators.op_linalg_pinv_atol_rtol_float_out
+        return op(.tensor(a0), a1.map { .double($0) } ?? .none, a2.map { .double($0) } ?? .none, .bool(a3), .tensor(a4))
     }
     /// `linalg_pinv(Tensor self, float rcond, bool hermitian=False) -> Tensor`
     public static func linalgPinv(_ a0: Tensor, rcond a1: Double, hermitian a2: Bool = false) -> Tensor {
@@ -638,103 +1106,206 @@ extension ATen {
         let op = Operators.op_linalg_pinv_rcond_tensor
         return op(.tensor(a0), .tensor(a1), .bool(a2))
     }
+    /// `linalg_pinv.out(Tensor self, float rcond, bool hermitian=False, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func linalgPinv(_ a0: Tensor, rcond a1: Double, hermitian a2: Bool = false, out a3: Tensor) -> Tensor {
+        let op = Operators.op_linalg_pinv_out
+        return op(.tensor(a0), .double(a1), .bool(a2), .tensor(a3))
+    }
+    /// `linalg_pinv.out_rcond_tensor(Tensor self, Tensor rcond, bool hermitian=False, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func linalgPinv(_ a0: Tensor, _ a1: Tensor, hermitian a2: Bool = false, out a3: Tensor) -> Tensor {
+        let op = Operators.op_linalg_pinv_out_rcond_tensor
+        return op(.tensor(a0), .tensor(a1), .bool(a2), .tensor(a3))
+    }
     /// `linalg_solve_ex(Tensor A, Tensor B, *, bool left=True, bool check_errors=False) -> (Tensor result, Tensor info)`
     public static func linalgSolveEx(_ a0: Tensor, _ a1: Tensor, left a2: Bool = true, checkErrors a3: Bool = false) -> (result: Tensor, info: Tensor) {
         let op = Operators.op_linalg_solve_ex_
         return { let r = op.tuple(.tensor(a0), .tensor(a1), .bool(a2), .bool(a3)); return (r[0], r[1]) }()
+    }
+    /// `linalg_solve_ex.out(Tensor A, Tensor B, *, bool left=True, bool check_errors=False, Tensor(a!) result, Tensor(b!) info) -> (Tensor(a!) result, Tensor(b!) info)`
+    @discardableResult
+    public static func linalgSolveEx(_ a0: Tensor, _ a1: Tensor, left a2: Bool = true, checkErrors a3: Bool = false, result a4: Tensor, info a5: Tensor) -> (result: Tensor, info: Tensor) {
+        let op = Operators.op_linalg_solve_ex_out
+        return { let r = op.tuple(.tensor(a0), .tensor(a1), .bool(a2), .bool(a3), .tensor(a4), .tensor(a5)); return (r[0], r[1]) }()
     }
     /// `linalg_solve(Tensor A, Tensor B, *, bool left=True) -> Tensor`
     public static func linalgSolve(_ a0: Tensor, _ a1: Tensor, left a2: Bool = true) -> Tensor {
         let op = Operators.op_linalg_solve_
         return op(.tensor(a0), .tensor(a1), .bool(a2))
     }
+    /// `linalg_solve.out(Tensor A, Tensor B, *, bool left=True, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func linalgSolve(_ a0: Tensor, _ a1: Tensor, left a2: Bool = true, out a3: Tensor) -> Tensor {
+        let op = Operators.op_linalg_solve_out
+        return op(.tensor(a0), .tensor(a1), .bool(a2), .tensor(a3))
+    }
     /// `linalg_tensorinv(Tensor self, int ind=2) -> Tensor`
     public static func linalgTensorinv(_ a0: Tensor, ind a1: Int = 2) -> Tensor {
         let op = Operators.op_linalg_tensorinv_
         return op(.tensor(a0), .int(a1))
+    }
+    /// `linalg_tensorinv.out(Tensor self, int ind=2, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func linalgTensorinv(_ a0: Tensor, ind a1: Int = 2, out a2: Tensor) -> Tensor {
+        let op = Operators.op_linalg_tensorinv_out
+        return op(.tensor(a0), .int(a1), .tensor(a2))
     }
     /// `linalg_tensorsolve(Tensor self, Tensor other, int[]? dims=None) -> Tensor`
     public static func linalgTensorsolve(_ a0: Tensor, _ a1: Tensor, dims a2: [Int]? = nil) -> Tensor {
         let op = Operators.op_linalg_tensorsolve_
         return op(.tensor(a0), .tensor(a1), a2.map { .ints($0) } ?? .none)
     }
+    /// `linalg_tensorsolve.out(Tensor self, Tensor other, int[]? dims=None, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func linalgTensorsolve(_ a0: Tensor, _ a1: Tensor, dims a2: [Int]? = nil, out a3: Tensor) -> Tensor {
+        let op = Operators.op_linalg_tensorsolve_out
+        return op(.tensor(a0), .tensor(a1), a2.map { .ints($0) } ?? .none, .tensor(a3))
+    }
     /// `linalg_qr(Tensor A, str mode='reduced') -> (Tensor Q, Tensor R)`
     public static func linalgQr(_ a0: Tensor, mode a1: String = "reduced") -> (Q: Tensor, R: Tensor) {
         let op = Operators.op_linalg_qr_
         return { let r = op.tuple(.tensor(a0), .string(a1)); return (r[0], r[1]) }()
+    }
+    /// `linalg_qr.out(Tensor A, str mode='reduced', *, Tensor(a!) Q, Tensor(b!) R) -> (Tensor(a!) Q, Tensor(b!) R)`
+    @discardableResult
+    public static func linalgQr(_ a0: Tensor, mode a1: String = "reduced", Q a2: Tensor, R a3: Tensor) -> (Q: Tensor, R: Tensor) {
+        let op = Operators.op_linalg_qr_out
+        return { let r = op.tuple(.tensor(a0), .string(a1), .tensor(a2), .tensor(a3)); return (r[0], r[1]) }()
     }
     /// `linalg_matrix_power(Tensor self, int n) -> Tensor`
     public static func linalgMatrixPower(_ a0: Tensor, n a1: Int) -> Tensor {
         let op = Operators.op_linalg_matrix_power_
         return op(.tensor(a0), .int(a1))
     }
+    /// `linalg_matrix_power.out(Tensor self, int n, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func linalgMatrixPower(_ a0: Tensor, n a1: Int, out a2: Tensor) -> Tensor {
+        let op = Operators.op_linalg_matrix_power_out
+        return op(.tensor(a0), .int(a1), .tensor(a2))
+    }
     /// `linalg_matrix_rank.atol_rtol_tensor(Tensor input, *, Tensor? atol=None, Tensor? rtol=None, bool hermitian=False) -> Tensor`
     public static func linalgMatrixRank(_ a0: Tensor, atol a1: Tensor? = nil, rtol a2: Tensor? = nil, hermitian a3: Bool = false) -> Tensor {
         let op = Operators.op_linalg_matrix_rank_atol_rtol_tensor
         return op(.tensor(a0), a1.map { .tensor($0) } ?? .none, a2.map { .tensor($0) } ?? .none, .bool(a3))
+    }
+    /// `linalg_matrix_rank.atol_rtol_tensor_out(Tensor input, *, Tensor? atol=None, Tensor? rtol=None, bool hermitian=False, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func linalgMatrixRank(_ a0: Tensor, atol a1: Tensor? = nil, rtol a2: Tensor? = nil, hermitian a3: Bool = false, out a4: Tensor) -> Tensor {
+        let op = Operators.op_linalg_matrix_rank_atol_rtol_tensor_out
+        return op(.tensor(a0), a1.map { .tensor($0) } ?? .none, a2.map { .tensor($0) } ?? .none, .bool(a3), .tensor(a4))
     }
     /// `linalg_matrix_rank.atol_rtol_float(Tensor self, *, float? atol=None, float? rtol=None, bool hermitian=False) -> Tensor`
     public static func linalgMatrixRank(_ a0: Tensor, atol a1: Double?, rtol a2: Double?, hermitian a3: Bool = false) -> Tensor {
         let op = Operators.op_linalg_matrix_rank_atol_rtol_float
         return op(.tensor(a0), a1.map { .double($0) } ?? .none, a2.map { .double($0) } ?? .none, .bool(a3))
     }
+    /// `linalg_matrix_rank.atol_rtol_float_out(Tensor self, *, float? atol=None, float? rtol=None, bool hermitian=False, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func linalgMatrixRank(_ a0: Tensor, atol a1: Double?, rtol a2: Double?, hermitian a3: Bool = false, out a4: Tensor) -> Tensor {
+        let op = Operators.op_linalg_matrix_rank_atol_rtol_float_out
+        return op(.tensor(a0), a1.map { .double($0) } ?? .none, a2.map { .double($0) } ?? .none, .bool(a3), .tensor(a4))
+    }
     /// `linalg_matrix_rank(Tensor self, float tol, bool hermitian=False) -> Tensor`
     public static func linalgMatrixRank(_ a0: Tensor, tol a1: Double, hermitian a2: Bool = false) -> Tensor {
         let op = Operators.op_linalg_matrix_rank_
         return op(.tensor(a0), .double(a1), .bool(a2))
+    }
+    /// `linalg_matrix_rank.out(Tensor self, float tol, bool hermitian=False, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func linalgMatrixRank(_ a0: Tensor, tol a1: Double, hermitian a2: Bool = false, out a3: Tensor) -> Tensor {
+        let op = Operators.op_linalg_matrix_rank_out
+        return op(.tensor(a0), .double(a1), .bool(a2), .tensor(a3))
     }
     /// `linalg_matrix_rank.tol_tensor(Tensor input, Tensor tol, bool hermitian=False) -> Tensor`
     public static func linalgMatrixRank(_ a0: Tensor, _ a1: Tensor, hermitian a2: Bool = false) -> Tensor {
         let op = Operators.op_linalg_matrix_rank_tol_tensor
         return op(.tensor(a0), .tensor(a1), .bool(a2))
     }
+    /// `linalg_matrix_rank.out_tol_tensor(Tensor input, Tensor tol, bool hermitian=False, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func linalgMatrixRank(_ a0: Tensor, _ a1: Tensor, hermitian a2: Bool = false, out a3: Tensor) -> Tensor {
+        let op = Operators.op_linalg_matrix_rank_out_tol_tensor
+        return op(.tensor(a0), .tensor(a1), .bool(a2), .tensor(a3))
+    }
     /// `linalg_multi_dot(Tensor[] tensors) -> Tensor`
     public static func linalgMultiDot(tensors a0: [Tensor]) -> Tensor {
         let op = Operators.op_linalg_multi_dot_
         return op(.tensors(a0))
+    }
+    /// `linalg_multi_dot.out(Tensor[] tensors, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func linalgMultiDot(tensors a0: [Tensor], out a1: Tensor) -> Tensor {
+        let op = Operators.op_linalg_multi_dot_out
+        return op(.tensors(a0), .tensor(a1))
     }
 }
 
 extension Operators {
     static let op_logical_not_ = ATenOp("aten::logical_not", "")
     static let op_logical_not__ = ATenOp("aten::logical_not_", "")
+    static let op_logical_not_out = ATenOp("aten::logical_not", "out")
     static let op_logical_xor_ = ATenOp("aten::logical_xor", "")
     static let op_logical_xor__ = ATenOp("aten::logical_xor_", "")
+    static let op_logical_xor_out = ATenOp("aten::logical_xor", "out")
     static let op_logical_and_ = ATenOp("aten::logical_and", "")
     static let op_logical_and__ = ATenOp("aten::logical_and_", "")
+    static let op_logical_and_out = ATenOp("aten::logical_and", "out")
     static let op_logical_or_ = ATenOp("aten::logical_or", "")
     static let op_logical_or__ = ATenOp("aten::logical_or_", "")
+    static let op_logical_or_out = ATenOp("aten::logical_or", "out")
     static let op_linalg_diagonal_ = ATenOp("aten::linalg_diagonal", "")
+    static let op_lcm_out = ATenOp("aten::lcm", "out")
     static let op_lcm_ = ATenOp("aten::lcm", "")
     static let op_lcm__ = ATenOp("aten::lcm_", "")
     static let op_layer_norm_ = ATenOp("aten::layer_norm", "")
     static let op_linear_ = ATenOp("aten::linear", "")
     static let op_linear_backward_ = ATenOp("aten::linear_backward", "")
+    static let op_linear_out = ATenOp("aten::linear", "out")
     static let op_ldexp_Tensor = ATenOp("aten::ldexp", "Tensor")
     static let op_ldexp__ = ATenOp("aten::ldexp_", "")
+    static let op_ldexp_out = ATenOp("aten::ldexp", "out")
     static let op_linspace_ = ATenOp("aten::linspace", "")
     static let op_linspace_Tensor_Tensor = ATenOp("aten::linspace", "Tensor_Tensor")
     static let op_linspace_Tensor_Scalar = ATenOp("aten::linspace", "Tensor_Scalar")
     static let op_linspace_Scalar_Tensor = ATenOp("aten::linspace", "Scalar_Tensor")
+    static let op_linspace_out = ATenOp("aten::linspace", "out")
+    static let op_linspace_Tensor_Tensor_out = ATenOp("aten::linspace", "Tensor_Tensor_out")
+    static let op_linspace_Tensor_Scalar_out = ATenOp("aten::linspace", "Tensor_Scalar_out")
+    static let op_linspace_Scalar_Tensor_out = ATenOp("aten::linspace", "Scalar_Tensor_out")
     static let op_log_ = ATenOp("aten::log", "")
     static let op_log__ = ATenOp("aten::log_", "")
+    static let op_log_out = ATenOp("aten::log", "out")
     static let op_log10_ = ATenOp("aten::log10", "")
     static let op_log10__ = ATenOp("aten::log10_", "")
+    static let op_log10_out = ATenOp("aten::log10", "out")
     static let op_log1p_ = ATenOp("aten::log1p", "")
     static let op_log1p__ = ATenOp("aten::log1p_", "")
+    static let op_log1p_out = ATenOp("aten::log1p", "out")
     static let op_log2_ = ATenOp("aten::log2", "")
     static let op_log2__ = ATenOp("aten::log2_", "")
+    static let op_log2_out = ATenOp("aten::log2", "out")
+    static let op_logaddexp_out = ATenOp("aten::logaddexp", "out")
     static let op_logaddexp_ = ATenOp("aten::logaddexp", "")
+    static let op_logaddexp2_out = ATenOp("aten::logaddexp2", "out")
     static let op_logaddexp2_ = ATenOp("aten::logaddexp2", "")
     static let op_logspace_ = ATenOp("aten::logspace", "")
     static let op_logspace_Tensor_Tensor = ATenOp("aten::logspace", "Tensor_Tensor")
     static let op_logspace_Tensor_Scalar = ATenOp("aten::logspace", "Tensor_Scalar")
     static let op_logspace_Scalar_Tensor = ATenOp("aten::logspace", "Scalar_Tensor")
+    static let op_logspace_out = ATenOp("aten::logspace", "out")
+    static let op_logspace_Tensor_Tensor_out = ATenOp("aten::logspace", "Tensor_Tensor_out")
+    static let op_logspace_Tensor_Scalar_out = ATenOp("aten::logspace", "Tensor_Scalar_out")
+    static let op_logspace_Scalar_Tensor_out = ATenOp("aten::logspace", "Scalar_Tensor_out")
     static let op_log_softmax_int = ATenOp("aten::log_softmax", "int")
+    static let op_log_softmax_int_out = ATenOp("aten::log_softmax", "int_out")
     static let op_logcumsumexp_ = ATenOp("aten::logcumsumexp", "")
+    static let op_logcumsumexp_out = ATenOp("aten::logcumsumexp", "out")
     static let op_logsumexp_ = ATenOp("aten::logsumexp", "")
+    static let op_logsumexp_out = ATenOp("aten::logsumexp", "out")
     static let op_logit_ = ATenOp("aten::logit", "")
     static let op_logit__ = ATenOp("aten::logit_", "")
+    static let op_logit_out = ATenOp("aten::logit", "out")
     static let op_lstm_input = ATenOp("aten::lstm", "input")
     static let op_lstm_data = ATenOp("aten::lstm", "data")
     static let op_lstm_cell_ = ATenOp("aten::lstm_cell", "")
@@ -748,85 +1319,151 @@ extension Operators {
     static let op_lerp__Scalar = ATenOp("aten::lerp_", "Scalar")
     static let op_lerp__Tensor = ATenOp("aten::lerp_", "Tensor")
     static let op_log_normal__ = ATenOp("aten::log_normal_", "")
+    static let op_le_Scalar_out = ATenOp("aten::le", "Scalar_out")
     static let op_le_Scalar = ATenOp("aten::le", "Scalar")
+    static let op_le_Tensor_out = ATenOp("aten::le", "Tensor_out")
     static let op_le_Tensor = ATenOp("aten::le", "Tensor")
     static let op_le__Scalar = ATenOp("aten::le_", "Scalar")
     static let op_le__Tensor = ATenOp("aten::le_", "Tensor")
+    static let op_less_equal_Scalar_out = ATenOp("aten::less_equal", "Scalar_out")
     static let op_less_equal_Scalar = ATenOp("aten::less_equal", "Scalar")
+    static let op_less_equal_Tensor_out = ATenOp("aten::less_equal", "Tensor_out")
     static let op_less_equal_Tensor = ATenOp("aten::less_equal", "Tensor")
     static let op_less_equal__Scalar = ATenOp("aten::less_equal_", "Scalar")
     static let op_less_equal__Tensor = ATenOp("aten::less_equal_", "Tensor")
+    static let op_lt_Scalar_out = ATenOp("aten::lt", "Scalar_out")
     static let op_lt_Scalar = ATenOp("aten::lt", "Scalar")
+    static let op_lt_Tensor_out = ATenOp("aten::lt", "Tensor_out")
     static let op_lt_Tensor = ATenOp("aten::lt", "Tensor")
     static let op_lt__Scalar = ATenOp("aten::lt_", "Scalar")
     static let op_lt__Tensor = ATenOp("aten::lt_", "Tensor")
+    static let op_less_Scalar_out = ATenOp("aten::less", "Scalar_out")
     static let op_less_Scalar = ATenOp("aten::less", "Scalar")
+    static let op_less_Tensor_out = ATenOp("aten::less", "Tensor_out")
     static let op_less_Tensor = ATenOp("aten::less", "Tensor")
     static let op_less__Scalar = ATenOp("aten::less_", "Scalar")
     static let op_less__Tensor = ATenOp("aten::less_", "Tensor")
+    static let op_linalg_solve_triangular_out = ATenOp("aten::linalg_solve_triangular", "out")
     static let op_linalg_solve_triangular_ = ATenOp("aten::linalg_solve_triangular", "")
     static let op_linalg_vander_ = ATenOp("aten::linalg_vander", "")
+    static let op_lu_solve_out = ATenOp("aten::lu_solve", "out")
     static let op_lu_solve_ = ATenOp("aten::lu_solve", "")
     static let op_lu_unpack_ = ATenOp("aten::lu_unpack", "")
+    static let op_lu_unpack_out = ATenOp("aten::lu_unpack", "out")
+    static let op_lgamma_out = ATenOp("aten::lgamma", "out")
     static let op_lgamma__ = ATenOp("aten::lgamma_", "")
     static let op_lgamma_ = ATenOp("aten::lgamma", "")
+    static let op_lerp_Scalar_out = ATenOp("aten::lerp", "Scalar_out")
+    static let op_lerp_Tensor_out = ATenOp("aten::lerp", "Tensor_out")
     static let op_lerp_Scalar = ATenOp("aten::lerp", "Scalar")
     static let op_lerp_Tensor = ATenOp("aten::lerp", "Tensor")
     static let op_l1_loss_ = ATenOp("aten::l1_loss", "")
+    static let op_leaky_relu_out = ATenOp("aten::leaky_relu", "out")
     static let op_leaky_relu_ = ATenOp("aten::leaky_relu", "")
+    static let op_leaky_relu_backward_grad_input = ATenOp("aten::leaky_relu_backward", "grad_input")
     static let op_leaky_relu_backward_ = ATenOp("aten::leaky_relu_backward", "")
     static let op_leaky_relu__ = ATenOp("aten::leaky_relu_", "")
+    static let op_log_sigmoid_out = ATenOp("aten::log_sigmoid", "out")
     static let op_log_sigmoid_ = ATenOp("aten::log_sigmoid", "")
+    static let op_log_sigmoid_forward_output = ATenOp("aten::log_sigmoid_forward", "output")
     static let op_log_sigmoid_forward_ = ATenOp("aten::log_sigmoid_forward", "")
+    static let op_log_sigmoid_backward_grad_input = ATenOp("aten::log_sigmoid_backward", "grad_input")
     static let op_log_sigmoid_backward_ = ATenOp("aten::log_sigmoid_backward", "")
+    static let op_logit_backward_grad_input = ATenOp("aten::logit_backward", "grad_input")
     static let op_logit_backward_ = ATenOp("aten::logit_backward", "")
     static let op_linalg_cholesky_ex_ = ATenOp("aten::linalg_cholesky_ex", "")
+    static let op_linalg_cholesky_ex_L = ATenOp("aten::linalg_cholesky_ex", "L")
     static let op_linalg_cholesky_ = ATenOp("aten::linalg_cholesky", "")
+    static let op_linalg_cholesky_out = ATenOp("aten::linalg_cholesky", "out")
     static let op_linalg_cross_ = ATenOp("aten::linalg_cross", "")
+    static let op_linalg_cross_out = ATenOp("aten::linalg_cross", "out")
     static let op_linalg_lu_factor_ = ATenOp("aten::linalg_lu_factor", "")
+    static let op_linalg_lu_factor_out = ATenOp("aten::linalg_lu_factor", "out")
     static let op_linalg_lu_factor_ex_ = ATenOp("aten::linalg_lu_factor_ex", "")
+    static let op_linalg_lu_factor_ex_out = ATenOp("aten::linalg_lu_factor_ex", "out")
     static let op_linalg_lu_ = ATenOp("aten::linalg_lu", "")
+    static let op_linalg_lu_out = ATenOp("aten::linalg_lu", "out")
     static let op_linalg_lu_solve_ = ATenOp("aten::linalg_lu_solve", "")
+    static let op_linalg_lu_solve_out = ATenOp("aten::linalg_lu_solve", "out")
     static let op_linalg_det_ = ATenOp("aten::linalg_det", "")
+    static let op_linalg_det_out = ATenOp("aten::linalg_det", "out")
     static let op_linalg_ldl_factor_ex_ = ATenOp("aten::linalg_ldl_factor_ex", "")
+    static let op_linalg_ldl_factor_ex_out = ATenOp("aten::linalg_ldl_factor_ex", "out")
     static let op_linalg_ldl_factor_ = ATenOp("aten::linalg_ldl_factor", "")
+    static let op_linalg_ldl_factor_out = ATenOp("aten::linalg_ldl_factor", "out")
     static let op_linalg_ldl_solve_ = ATenOp("aten::linalg_ldl_solve", "")
+    static let op_linalg_ldl_solve_out = ATenOp("aten::linalg_ldl_solve", "out")
     static let op_linalg_lstsq_ = ATenOp("aten::linalg_lstsq", "")
+    static let op_linalg_lstsq_out = ATenOp("aten::linalg_lstsq", "out")
     static let op_linalg_matmul_ = ATenOp("aten::linalg_matmul", "")
+    static let op_linalg_matmul_out = ATenOp("aten::linalg_matmul", "out")
     static let op_linalg_vecdot_ = ATenOp("aten::linalg_vecdot", "")
+    static let op_linalg_vecdot_out = ATenOp("aten::linalg_vecdot", "out")
     static let op_linalg_matrix_exp_ = ATenOp("aten::linalg_matrix_exp", "")
     static let op_linalg_slogdet_ = ATenOp("aten::linalg_slogdet", "")
+    static let op_linalg_slogdet_out = ATenOp("aten::linalg_slogdet", "out")
     static let op_logdet_ = ATenOp("aten::logdet", "")
     static let op_linalg_eig_ = ATenOp("aten::linalg_eig", "")
+    static let op_linalg_eig_out = ATenOp("aten::linalg_eig", "out")
     static let op_linalg_eigvals_ = ATenOp("aten::linalg_eigvals", "")
+    static let op_linalg_eigvals_out = ATenOp("aten::linalg_eigvals", "out")
     static let op_linalg_eigh_ = ATenOp("aten::linalg_eigh", "")
+    static let op_linalg_eigh_eigvals = ATenOp("aten::linalg_eigh", "eigvals")
     static let op_linalg_eigvalsh_ = ATenOp("aten::linalg_eigvalsh", "")
+    static let op_linalg_eigvalsh_out = ATenOp("aten::linalg_eigvalsh", "out")
     static let op_linalg_householder_product_ = ATenOp("aten::linalg_householder_product", "")
+    static let op_linalg_householder_product_out = ATenOp("aten::linalg_householder_product", "out")
     static let op_linalg_inv_ex_ = ATenOp("aten::linalg_inv_ex", "")
+    static let op_linalg_inv_ex_inverse = ATenOp("aten::linalg_inv_ex", "inverse")
     static let op_linalg_inv_ = ATenOp("aten::linalg_inv", "")
+    static let op_linalg_inv_out = ATenOp("aten::linalg_inv", "out")
     static let op_linalg_norm_ = ATenOp("aten::linalg_norm", "")
     static let op_linalg_norm_ord_str = ATenOp("aten::linalg_norm", "ord_str")
+    static let op_linalg_norm_out = ATenOp("aten::linalg_norm", "out")
+    static let op_linalg_norm_ord_str_out = ATenOp("aten::linalg_norm", "ord_str_out")
     static let op_linalg_vector_norm_ = ATenOp("aten::linalg_vector_norm", "")
+    static let op_linalg_vector_norm_out = ATenOp("aten::linalg_vector_norm", "out")
     static let op_linalg__powsum_ = ATenOp("aten::linalg__powsum", "")
     static let op_linalg_matrix_norm_ = ATenOp("aten::linalg_matrix_norm", "")
+    static let op_linalg_matrix_norm_out = ATenOp("aten::linalg_matrix_norm", "out")
     static let op_linalg_matrix_norm_str_ord = ATenOp("aten::linalg_matrix_norm", "str_ord")
+    static let op_linalg_matrix_norm_str_ord_out = ATenOp("aten::linalg_matrix_norm", "str_ord_out")
     static let op_linalg_svd_ = ATenOp("aten::linalg_svd", "")
+    static let op_linalg_svd_U = ATenOp("aten::linalg_svd", "U")
     static let op_linalg_svdvals_ = ATenOp("aten::linalg_svdvals", "")
+    static let op_linalg_svdvals_out = ATenOp("aten::linalg_svdvals", "out")
     static let op_linalg_cond_ = ATenOp("aten::linalg_cond", "")
+    static let op_linalg_cond_out = ATenOp("aten::linalg_cond", "out")
     static let op_linalg_cond_p_str = ATenOp("aten::linalg_cond", "p_str")
+    static let op_linalg_cond_p_str_out = ATenOp("aten::linalg_cond", "p_str_out")
     static let op_linalg_pinv_atol_rtol_tensor = ATenOp("aten::linalg_pinv", "atol_rtol_tensor")
+    static let op_linalg_pinv_atol_rtol_tensor_out = ATenOp("aten::linalg_pinv", "atol_rtol_tensor_out")
     static let op_linalg_pinv_atol_rtol_float = ATenOp("aten::linalg_pinv", "atol_rtol_float")
+    static let op_linalg_pinv_atol_rtol_float_out = ATenOp("aten::linalg_pinv", "atol_rtol_float_out")
     static let op_linalg_pinv_ = ATenOp("aten::linalg_pinv", "")
     static let op_linalg_pinv_rcond_tensor = ATenOp("aten::linalg_pinv", "rcond_tensor")
+    static let op_linalg_pinv_out = ATenOp("aten::linalg_pinv", "out")
+    static let op_linalg_pinv_out_rcond_tensor = ATenOp("aten::linalg_pinv", "out_rcond_tensor")
     static let op_linalg_solve_ex_ = ATenOp("aten::linalg_solve_ex", "")
+    static let op_linalg_solve_ex_out = ATenOp("aten::linalg_solve_ex", "out")
     static let op_linalg_solve_ = ATenOp("aten::linalg_solve", "")
+    static let op_linalg_solve_out = ATenOp("aten::linalg_solve", "out")
     static let op_linalg_tensorinv_ = ATenOp("aten::linalg_tensorinv", "")
+    static let op_linalg_tensorinv_out = ATenOp("aten::linalg_tensorinv", "out")
     static let op_linalg_tensorsolve_ = ATenOp("aten::linalg_tensorsolve", "")
+    static let op_linalg_tensorsolve_out = ATenOp("aten::linalg_tensorsolve", "out")
     static let op_linalg_qr_ = ATenOp("aten::linalg_qr", "")
+    static let op_linalg_qr_out = ATenOp("aten::linalg_qr", "out")
     static let op_linalg_matrix_power_ = ATenOp("aten::linalg_matrix_power", "")
+    static let op_linalg_matrix_power_out = ATenOp("aten::linalg_matrix_power", "out")
     static let op_linalg_matrix_rank_atol_rtol_tensor = ATenOp("aten::linalg_matrix_rank", "atol_rtol_tensor")
+    static let op_linalg_matrix_rank_atol_rtol_tensor_out = ATenOp("aten::linalg_matrix_rank", "atol_rtol_tensor_out")
     static let op_linalg_matrix_rank_atol_rtol_float = ATenOp("aten::linalg_matrix_rank", "atol_rtol_float")
+    static let op_linalg_matrix_rank_atol_rtol_float_out = ATenOp("aten::linalg_matrix_rank", "atol_rtol_float_out")
     static let op_linalg_matrix_rank_ = ATenOp("aten::linalg_matrix_rank", "")
+    static let op_linalg_matrix_rank_out = ATenOp("aten::linalg_matrix_rank", "out")
     static let op_linalg_matrix_rank_tol_tensor = ATenOp("aten::linalg_matrix_rank", "tol_tensor")
+    static let op_linalg_matrix_rank_out_tol_tensor = ATenOp("aten::linalg_matrix_rank", "out_tol_tensor")
     static let op_linalg_multi_dot_ = ATenOp("aten::linalg_multi_dot", "")
+    static let op_linalg_multi_dot_out = ATenOp("aten::linalg_multi_dot", "out")
 }

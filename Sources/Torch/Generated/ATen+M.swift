@@ -42,10 +42,22 @@ extension ATen {
         let op = Operators.op_matmul_backward_
         return { let r = op.tuple(.tensor(a0), .tensor(a1), .tensor(a2), .bools(a3)); return (r[0], r[1]) }()
     }
+    /// `matmul.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func matmul(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_matmul_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
+    }
     /// `matrix_power(Tensor self, int n) -> Tensor`
     public static func matrixPower(_ a0: Tensor, n a1: Int) -> Tensor {
         let op = Operators.op_matrix_power_
         return op(.tensor(a0), .int(a1))
+    }
+    /// `matrix_power.out(Tensor self, int n, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func matrixPower(_ a0: Tensor, n a1: Int, out a2: Tensor) -> Tensor {
+        let op = Operators.op_matrix_power_out
+        return op(.tensor(a0), .int(a1), .tensor(a2))
     }
     /// `matrix_exp(Tensor self) -> Tensor`
     public static func matrixExp(_ a0: Tensor) -> Tensor {
@@ -61,6 +73,12 @@ extension ATen {
     public static func max(_ a0: Tensor, dim a1: Int, keepdim a2: Bool = false) -> (values: Tensor, indices: Tensor) {
         let op = Operators.op_max_dim
         return { let r = op.tuple(.tensor(a0), .int(a1), .bool(a2)); return (r[0], r[1]) }()
+    }
+    /// `max.dim_max(Tensor self, int dim, bool keepdim=False, *, Tensor(a!) max, Tensor(b!) max_values) -> (Tensor(a!) values, Tensor(b!) indices)`
+    @discardableResult
+    public static func max(_ a0: Tensor, dim a1: Int, keepdim a2: Bool = false, max a3: Tensor, maxValues a4: Tensor) -> (values: Tensor, indices: Tensor) {
+        let op = Operators.op_max_dim_max
+        return { let r = op.tuple(.tensor(a0), .int(a1), .bool(a2), .tensor(a3), .tensor(a4)); return (r[0], r[1]) }()
     }
     /// `max_pool1d_with_indices(Tensor self, int[1] kernel_size, int[1] stride=[], int[1] padding=0, int[1] dilation=1, bool ceil_mode=False) -> (Tensor, Tensor)`
     public static func maxPool1dWithIndices(_ a0: Tensor, kernelSize a1: [Int], stride a2: [Int] = [], padding a3: [Int] = [0], dilation a4: [Int] = [1], ceilMode a5: Bool = false) -> (Tensor, Tensor) {
@@ -112,10 +130,22 @@ extension ATen {
         let op = Operators.op_mean_
         return op(.tensor(a0), a1.map { $0.opArg } ?? .none)
     }
+    /// `mean.dtype_out(Tensor self, *, ScalarType? dtype=None, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func mean(_ a0: Tensor, dtype a1: DType? = nil, out a2: Tensor) -> Tensor {
+        let op = Operators.op_mean_dtype_out
+        return op(.tensor(a0), a1.map { $0.opArg } ?? .none, .tensor(a2))
+    }
     /// `mean.dim(Tensor self, int[1]? dim, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor`
     public static func mean(_ a0: Tensor, dim a1: [Int]?, keepdim a2: Bool = false, dtype a3: DType? = nil) -> Tensor {
         let op = Operators.op_mean_dim
         return op(.tensor(a0), a1.map { .ints($0) } ?? .none, .bool(a2), a3.map { $0.opArg } ?? .none)
+    }
+    /// `mean.out(Tensor self, int[1]? dim, bool keepdim=False, *, ScalarType? dtype=None, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func mean(_ a0: Tensor, dim a1: [Int]?, keepdim a2: Bool = false, dtype a3: DType? = nil, out a4: Tensor) -> Tensor {
+        let op = Operators.op_mean_out
+        return op(.tensor(a0), a1.map { .ints($0) } ?? .none, .bool(a2), a3.map { $0.opArg } ?? .none, .tensor(a4))
     }
     /// `median(Tensor self) -> Tensor`
     public static func median(_ a0: Tensor) -> Tensor {
@@ -127,10 +157,22 @@ extension ATen {
         let op = Operators.op_median_dim
         return { let r = op.tuple(.tensor(a0), .int(a1), .bool(a2)); return (r[0], r[1]) }()
     }
+    /// `median.dim_values(Tensor self, int dim, bool keepdim=False, *, Tensor(a!) values, Tensor(b!) indices) -> (Tensor(a!) values, Tensor(b!) indices)`
+    @discardableResult
+    public static func median(_ a0: Tensor, dim a1: Int, keepdim a2: Bool = false, values a3: Tensor, indices a4: Tensor) -> (values: Tensor, indices: Tensor) {
+        let op = Operators.op_median_dim_values
+        return { let r = op.tuple(.tensor(a0), .int(a1), .bool(a2), .tensor(a3), .tensor(a4)); return (r[0], r[1]) }()
+    }
     /// `min.dim(Tensor self, int dim, bool keepdim=False) -> (Tensor values, Tensor indices)`
     public static func min(_ a0: Tensor, dim a1: Int, keepdim a2: Bool = false) -> (values: Tensor, indices: Tensor) {
         let op = Operators.op_min_dim
         return { let r = op.tuple(.tensor(a0), .int(a1), .bool(a2)); return (r[0], r[1]) }()
+    }
+    /// `min.dim_min(Tensor self, int dim, bool keepdim=False, *, Tensor(a!) min, Tensor(b!) min_indices) -> (Tensor(a!) values, Tensor(b!) indices)`
+    @discardableResult
+    public static func min(_ a0: Tensor, dim a1: Int, keepdim a2: Bool = false, min a3: Tensor, minIndices a4: Tensor) -> (values: Tensor, indices: Tensor) {
+        let op = Operators.op_min_dim_min
+        return { let r = op.tuple(.tensor(a0), .int(a1), .bool(a2), .tensor(a3), .tensor(a4)); return (r[0], r[1]) }()
     }
     /// `mps_convolution_backward(Tensor self, Tensor grad_output, Tensor weight, SymInt[] padding, SymInt[] stride, SymInt[] dilation, SymInt groups, bool[3] output_mask) -> (Tensor, Tensor, Tensor)`
     public static func mpsConvolutionBackward(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, padding a3: [Int], stride a4: [Int], dilation a5: [Int], groups a6: Int, outputMask a7: [Bool]) -> (Tensor, Tensor, Tensor) {
@@ -207,15 +249,33 @@ extension ATen {
         let op = Operators.op_mm_
         return op(.tensor(a0), .tensor(a1))
     }
+    /// `mm.out(Tensor self, Tensor mat2, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func mm(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_mm_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
+    }
     /// `mm.dtype(Tensor self, Tensor mat2, ScalarType out_dtype) -> Tensor`
     public static func mm(_ a0: Tensor, _ a1: Tensor, outDtype a2: DType) -> Tensor {
         let op = Operators.op_mm_dtype
         return op(.tensor(a0), .tensor(a1), a2.opArg)
     }
+    /// `mm.dtype_out(Tensor self, Tensor mat2, ScalarType out_dtype, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func mm(_ a0: Tensor, _ a1: Tensor, outDtype a2: DType, out a3: Tensor) -> Tensor {
+        let op = Operators.op_mm_dtype_out
+        return op(.tensor(a0), .tensor(a1), a2.opArg, .tensor(a3))
+    }
     /// `mode(Tensor self, int dim=-1, bool keepdim=False) -> (Tensor values, Tensor indices)`
     public static func mode(_ a0: Tensor, dim a1: Int = -1, keepdim a2: Bool = false) -> (values: Tensor, indices: Tensor) {
         let op = Operators.op_mode_
         return { let r = op.tuple(.tensor(a0), .int(a1), .bool(a2)); return (r[0], r[1]) }()
+    }
+    /// `mode.values(Tensor self, int dim=-1, bool keepdim=False, *, Tensor(a!) values, Tensor(b!) indices) -> (Tensor(a!) values, Tensor(b!) indices)`
+    @discardableResult
+    public static func mode(_ a0: Tensor, dim a1: Int = -1, keepdim a2: Bool = false, values a3: Tensor, indices a4: Tensor) -> (values: Tensor, indices: Tensor) {
+        let op = Operators.op_mode_values
+        return { let r = op.tuple(.tensor(a0), .int(a1), .bool(a2), .tensor(a3), .tensor(a4)); return (r[0], r[1]) }()
     }
     /// `mul.Tensor(Tensor self, Tensor other) -> Tensor`
     public static func mul(_ a0: Tensor, _ a1: Tensor) -> Tensor {
@@ -227,6 +287,12 @@ extension ATen {
     public static func mul_(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_mul__Tensor
         return op(.tensor(a0), .tensor(a1))
+    }
+    /// `mul.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func mul(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_mul_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
     }
     /// `mul.Scalar(Tensor self, Scalar other) -> Tensor`
     public static func mul(_ a0: Tensor, other a1: Scalar) -> Tensor {
@@ -250,6 +316,12 @@ extension ATen {
         let op = Operators.op_multiply__Tensor
         return op(.tensor(a0), .tensor(a1))
     }
+    /// `multiply.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func multiply(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_multiply_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
+    }
     /// `multiply.Scalar(Tensor self, Scalar other) -> Tensor`
     public static func multiply(_ a0: Tensor, other a1: Scalar) -> Tensor {
         let op = Operators.op_multiply_Scalar
@@ -265,6 +337,18 @@ extension ATen {
     public static func mv(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_mv_
         return op(.tensor(a0), .tensor(a1))
+    }
+    /// `mv.out(Tensor self, Tensor vec, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func mv(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_mv_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
+    }
+    /// `mvlgamma.out(Tensor self, int p, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func mvlgamma(_ a0: Tensor, p a1: Int, out a2: Tensor) -> Tensor {
+        let op = Operators.op_mvlgamma_out
+        return op(.tensor(a0), .int(a1), .tensor(a2))
     }
     /// `mvlgamma(Tensor self, int p) -> Tensor`
     public static func mvlgamma(_ a0: Tensor, p a1: Int) -> Tensor {
@@ -322,6 +406,12 @@ extension ATen {
     public static func mish_(_ a0: Tensor) -> Tensor {
         let op = Operators.op_mish__
         return op(.tensor(a0))
+    }
+    /// `mish.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func mish(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_mish_out
+        return op(.tensor(a0), .tensor(a1))
     }
     /// `mish_backward(Tensor grad_output, Tensor self) -> Tensor`
     public static func mishBackward(_ a0: Tensor, _ a1: Tensor) -> Tensor {
@@ -386,6 +476,12 @@ extension ATen {
         let op = Operators.op_masked_scatter_backward_
         return op(.tensor(a0), .tensor(a1), .ints(a2))
     }
+    /// `masked_select.out(Tensor self, Tensor mask, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func maskedSelect(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_masked_select_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
+    }
     /// `masked_select(Tensor self, Tensor mask) -> Tensor`
     public static func maskedSelect(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_masked_select_
@@ -395,6 +491,12 @@ extension ATen {
     public static func maskedSelectBackward(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor) -> Tensor {
         let op = Operators.op_masked_select_backward_
         return op(.tensor(a0), .tensor(a1), .tensor(a2))
+    }
+    /// `multinomial.out(Tensor self, SymInt num_samples, bool replacement=False, *, Generator? generator=None, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func multinomial(_ a0: Tensor, numSamples a1: Int, replacement a2: Bool = false, generator a3: Generator? = nil, out a4: Tensor) -> Tensor {
+        let op = Operators.op_multinomial_out
+        return op(.tensor(a0), .int(a1), .bool(a2), a3.map { .generator($0) } ?? .none, .tensor(a4))
     }
     /// `multinomial(Tensor self, SymInt num_samples, bool replacement=False, *, Generator? generator=None) -> Tensor`
     public static func multinomial(_ a0: Tensor, numSamples a1: Int, replacement a2: Bool = false, generator a3: Generator? = nil) -> Tensor {
@@ -406,6 +508,12 @@ extension ATen {
         let op = Operators.op_min_
         return op(.tensor(a0))
     }
+    /// `min.unary_out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func min(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_min_unary_out
+        return op(.tensor(a0), .tensor(a1))
+    }
     /// `max(Tensor self) -> Tensor`
     public static func max(_ a0: Tensor) -> Tensor {
         let op = Operators.op_max_
@@ -416,9 +524,27 @@ extension ATen {
         let op = Operators.op_maximum_
         return op(.tensor(a0), .tensor(a1))
     }
+    /// `maximum.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func maximum(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_maximum_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
+    }
     /// `max.other(Tensor self, Tensor other) -> Tensor`
     public static func max(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_max_other
+        return op(.tensor(a0), .tensor(a1))
+    }
+    /// `max.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func max(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_max_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
+    }
+    /// `max.unary_out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func max(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_max_unary_out
         return op(.tensor(a0), .tensor(a1))
     }
     /// `minimum(Tensor self, Tensor other) -> Tensor`
@@ -426,9 +552,27 @@ extension ATen {
         let op = Operators.op_minimum_
         return op(.tensor(a0), .tensor(a1))
     }
+    /// `minimum.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func minimum(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_minimum_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
+    }
+    /// `min.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func min(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_min_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
+    }
     /// `min.other(Tensor self, Tensor other) -> Tensor`
     public static func min(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_min_other
+        return op(.tensor(a0), .tensor(a1))
+    }
+    /// `msort.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func msort(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_msort_out
         return op(.tensor(a0), .tensor(a1))
     }
     /// `msort(Tensor self) -> Tensor`
@@ -436,35 +580,77 @@ extension ATen {
         let op = Operators.op_msort_
         return op(.tensor(a0))
     }
+    /// `mse_loss.out(Tensor self, Tensor target, int reduction=Mean, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func mseLoss(_ a0: Tensor, _ a1: Tensor, reduction a2: Int = 1, out a3: Tensor) -> Tensor {
+        let op = Operators.op_mse_loss_out
+        return op(.tensor(a0), .tensor(a1), .int(a2), .tensor(a3))
+    }
     /// `mse_loss(Tensor self, Tensor target, int reduction=Mean) -> Tensor`
     public static func mseLoss(_ a0: Tensor, _ a1: Tensor, reduction a2: Int = 1) -> Tensor {
         let op = Operators.op_mse_loss_
         return op(.tensor(a0), .tensor(a1), .int(a2))
+    }
+    /// `mse_loss_backward.grad_input(Tensor grad_output, Tensor self, Tensor target, int reduction, *, Tensor(a!) grad_input) -> Tensor(a!)`
+    @discardableResult
+    public static func mseLossBackward(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, reduction a3: Int, gradInput a4: Tensor) -> Tensor {
+        let op = Operators.op_mse_loss_backward_grad_input
+        return op(.tensor(a0), .tensor(a1), .tensor(a2), .int(a3), .tensor(a4))
     }
     /// `mse_loss_backward(Tensor grad_output, Tensor self, Tensor target, int reduction) -> Tensor`
     public static func mseLossBackward(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, reduction a3: Int) -> Tensor {
         let op = Operators.op_mse_loss_backward_
         return op(.tensor(a0), .tensor(a1), .tensor(a2), .int(a3))
     }
+    /// `multi_margin_loss.out(Tensor self, Tensor target, Scalar p=1, Scalar margin=1, Tensor? weight=None, int reduction=Mean, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func multiMarginLoss(_ a0: Tensor, _ a1: Tensor, p a2: Scalar = 1, margin a3: Scalar = 1, weight a4: Tensor? = nil, reduction a5: Int = 1, out a6: Tensor) -> Tensor {
+        let op = Operators.op_multi_margin_loss_out
+        return op(.tensor(a0), .tensor(a1), a2.opArg, a3.opArg, a4.map { .tensor($0) } ?? .none, .int(a5), .tensor(a6))
+    }
     /// `multi_margin_loss(Tensor self, Tensor target, Scalar p=1, Scalar margin=1, Tensor? weight=None, int reduction=Mean) -> Tensor`
     public static func multiMarginLoss(_ a0: Tensor, _ a1: Tensor, p a2: Scalar = 1, margin a3: Scalar = 1, weight a4: Tensor? = nil, reduction a5: Int = 1) -> Tensor {
         let op = Operators.op_multi_margin_loss_
         return op(.tensor(a0), .tensor(a1), a2.opArg, a3.opArg, a4.map { .tensor($0) } ?? .none, .int(a5))
+    }
+    /// `multi_margin_loss_backward.grad_input(Tensor grad_output, Tensor self, Tensor target, Scalar p, Scalar margin, Tensor? weight=None, int reduction=Mean, *, Tensor(a!) grad_input) -> Tensor(a!)`
+    @discardableResult
+    public static func multiMarginLossBackward(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, p a3: Scalar, margin a4: Scalar, weight a5: Tensor? = nil, reduction a6: Int = 1, gradInput a7: Tensor) -> Tensor {
+        let op = Operators.op_multi_margin_loss_backward_grad_input
+        return op(.tensor(a0), .tensor(a1), .tensor(a2), a3.opArg, a4.opArg, a5.map { .tensor($0) } ?? .none, .int(a6), .tensor(a7))
     }
     /// `multi_margin_loss_backward(Tensor grad_output, Tensor self, Tensor target, Scalar p, Scalar margin, Tensor? weight=None, int reduction=Mean) -> Tensor`
     public static func multiMarginLossBackward(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, p a3: Scalar, margin a4: Scalar, weight a5: Tensor? = nil, reduction a6: Int = 1) -> Tensor {
         let op = Operators.op_multi_margin_loss_backward_
         return op(.tensor(a0), .tensor(a1), .tensor(a2), a3.opArg, a4.opArg, a5.map { .tensor($0) } ?? .none, .int(a6))
     }
+    /// `multilabel_margin_loss.out(Tensor self, Tensor target, int reduction=Mean, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func multilabelMarginLoss(_ a0: Tensor, _ a1: Tensor, reduction a2: Int = 1, out a3: Tensor) -> Tensor {
+        let op = Operators.op_multilabel_margin_loss_out
+        return op(.tensor(a0), .tensor(a1), .int(a2), .tensor(a3))
+    }
     /// `multilabel_margin_loss(Tensor self, Tensor target, int reduction=Mean) -> Tensor`
     public static func multilabelMarginLoss(_ a0: Tensor, _ a1: Tensor, reduction a2: Int = 1) -> Tensor {
         let op = Operators.op_multilabel_margin_loss_
         return op(.tensor(a0), .tensor(a1), .int(a2))
     }
+    /// `multilabel_margin_loss_forward.output(Tensor self, Tensor target, int reduction, *, Tensor(a!) output, Tensor(b!) is_target) -> (Tensor(a!), Tensor(b!))`
+    @discardableResult
+    public static func multilabelMarginLossForward(_ a0: Tensor, _ a1: Tensor, reduction a2: Int, output a3: Tensor, isTarget a4: Tensor) -> (Tensor, Tensor) {
+        let op = Operators.op_multilabel_margin_loss_forward_output
+        return { let r = op.tuple(.tensor(a0), .tensor(a1), .int(a2), .tensor(a3), .tensor(a4)); return (r[0], r[1]) }()
+    }
     /// `multilabel_margin_loss_forward(Tensor self, Tensor target, int reduction) -> (Tensor output, Tensor is_target)`
     public static func multilabelMarginLossForward(_ a0: Tensor, _ a1: Tensor, reduction a2: Int) -> (output: Tensor, isTarget: Tensor) {
         let op = Operators.op_multilabel_margin_loss_forward_
         return { let r = op.tuple(.tensor(a0), .tensor(a1), .int(a2)); return (r[0], r[1]) }()
+    }
+    /// `multilabel_margin_loss_backward.grad_input(Tensor grad_output, Tensor self, Tensor target, int reduction, Tensor is_target, *, Tensor(a!) grad_input) -> Tensor(a!)`
+    @discardableResult
+    public static func multilabelMarginLossBackward(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, reduction a3: Int, isTarget a4: Tensor, gradInput a5: Tensor) -> Tensor {
+        let op = Operators.op_multilabel_margin_loss_backward_grad_input
+        return op(.tensor(a0), .tensor(a1), .tensor(a2), .int(a3), .tensor(a4), .tensor(a5))
     }
     /// `multilabel_margin_loss_backward(Tensor grad_output, Tensor self, Tensor target, int reduction, Tensor is_target) -> Tensor`
     public static func multilabelMarginLossBackward(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, reduction a3: Int, isTarget a4: Tensor) -> Tensor {
@@ -476,35 +662,77 @@ extension ATen {
         let op = Operators.op_mkldnn_adaptive_avg_pool2d_
         return op(.tensor(a0), .ints(a1))
     }
+    /// `mkldnn_adaptive_avg_pool2d.out(Tensor self, int[2] output_size, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func mkldnnAdaptiveAvgPool2d(_ a0: Tensor, outputSize a1: [Int], out a2: Tensor) -> Tensor {
+        let op = Operators.op_mkldnn_adaptive_avg_pool2d_out
+        return op(.tensor(a0), .ints(a1), .tensor(a2))
+    }
     /// `mkldnn_adaptive_avg_pool2d_backward(Tensor grad_output, Tensor self) -> Tensor`
     public static func mkldnnAdaptiveAvgPool2dBackward(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_mkldnn_adaptive_avg_pool2d_backward_
         return op(.tensor(a0), .tensor(a1))
+    }
+    /// `max_pool2d_with_indices.out(Tensor self, int[2] kernel_size, int[2] stride=[], int[2] padding=0, int[2] dilation=1, bool ceil_mode=False, *, Tensor(a!) out, Tensor(b!) indices) -> (Tensor(a!), Tensor(b!))`
+    @discardableResult
+    public static func maxPool2dWithIndices(_ a0: Tensor, kernelSize a1: [Int], stride a2: [Int] = [], padding a3: [Int] = [0, 0], dilation a4: [Int] = [1, 1], ceilMode a5: Bool = false, out a6: Tensor, indices a7: Tensor) -> (Tensor, Tensor) {
+        let op = Operators.op_max_pool2d_with_indices_out
+        return { let r = op.tuple(.tensor(a0), .ints(a1), .ints(a2), .ints(a3), .ints(a4), .bool(a5), .tensor(a6), .tensor(a7)); return (r[0], r[1]) }()
     }
     /// `max_pool2d_with_indices(Tensor self, int[2] kernel_size, int[2] stride=[], int[2] padding=0, int[2] dilation=1, bool ceil_mode=False) -> (Tensor, Tensor)`
     public static func maxPool2dWithIndices(_ a0: Tensor, kernelSize a1: [Int], stride a2: [Int] = [], padding a3: [Int] = [0, 0], dilation a4: [Int] = [1, 1], ceilMode a5: Bool = false) -> (Tensor, Tensor) {
         let op = Operators.op_max_pool2d_with_indices_
         return { let r = op.tuple(.tensor(a0), .ints(a1), .ints(a2), .ints(a3), .ints(a4), .bool(a5)); return (r[0], r[1]) }()
     }
+    /// `max_pool2d_with_indices_backward.grad_input(Tensor grad_output, Tensor self, int[2] kernel_size, int[2] stride, int[2] padding, int[2] dilation, bool ceil_mode, Tensor indices, *, Tensor(a!) grad_input) -> Tensor(a!)`
+    @discardableResult
+    public static func maxPool2dWithIndicesBackward(_ a0: Tensor, _ a1: Tensor, kernelSize a2: [Int], stride a3: [Int], padding a4: [Int], dilation a5: [Int], ceilMode a6: Bool, indices a7: Tensor, gradInput a8: Tensor) -> Tensor {
+        let op = Operators.op_max_pool2d_with_indices_backward_grad_input
+        return op(.tensor(a0), .tensor(a1), .ints(a2), .ints(a3), .ints(a4), .ints(a5), .bool(a6), .tensor(a7), .tensor(a8))
+    }
     /// `max_pool2d_with_indices_backward(Tensor grad_output, Tensor self, int[2] kernel_size, int[2] stride, int[2] padding, int[2] dilation, bool ceil_mode, Tensor indices) -> Tensor`
     public static func maxPool2dWithIndicesBackward(_ a0: Tensor, _ a1: Tensor, kernelSize a2: [Int], stride a3: [Int], padding a4: [Int], dilation a5: [Int], ceilMode a6: Bool, indices a7: Tensor) -> Tensor {
         let op = Operators.op_max_pool2d_with_indices_backward_
         return op(.tensor(a0), .tensor(a1), .ints(a2), .ints(a3), .ints(a4), .ints(a5), .bool(a6), .tensor(a7))
+    }
+    /// `max_pool3d_with_indices.out(Tensor self, int[3] kernel_size, int[3] stride=[], int[3] padding=0, int[3] dilation=1, bool ceil_mode=False, *, Tensor(a!) out, Tensor(b!) indices) -> (Tensor(a!), Tensor(b!))`
+    @discardableResult
+    public static func maxPool3dWithIndices(_ a0: Tensor, kernelSize a1: [Int], stride a2: [Int] = [], padding a3: [Int] = [0, 0, 0], dilation a4: [Int] = [1, 1, 1], ceilMode a5: Bool = false, out a6: Tensor, indices a7: Tensor) -> (Tensor, Tensor) {
+        let op = Operators.op_max_pool3d_with_indices_out
+        return { let r = op.tuple(.tensor(a0), .ints(a1), .ints(a2), .ints(a3), .ints(a4), .bool(a5), .tensor(a6), .tensor(a7)); return (r[0], r[1]) }()
     }
     /// `max_pool3d_with_indices(Tensor self, int[3] kernel_size, int[3] stride=[], int[3] padding=0, int[3] dilation=1, bool ceil_mode=False) -> (Tensor, Tensor)`
     public static func maxPool3dWithIndices(_ a0: Tensor, kernelSize a1: [Int], stride a2: [Int] = [], padding a3: [Int] = [0, 0, 0], dilation a4: [Int] = [1, 1, 1], ceilMode a5: Bool = false) -> (Tensor, Tensor) {
         let op = Operators.op_max_pool3d_with_indices_
         return { let r = op.tuple(.tensor(a0), .ints(a1), .ints(a2), .ints(a3), .ints(a4), .bool(a5)); return (r[0], r[1]) }()
     }
+    /// `max_pool3d_with_indices_backward.grad_input(Tensor grad_output, Tensor self, int[3] kernel_size, int[3] stride, int[3] padding, int[3] dilation, bool ceil_mode, Tensor indices, *, Tensor(a!) grad_input) -> Tensor(a!)`
+    @discardableResult
+    public static func maxPool3dWithIndicesBackward(_ a0: Tensor, _ a1: Tensor, kernelSize a2: [Int], stride a3: [Int], padding a4: [Int], dilation a5: [Int], ceilMode a6: Bool, indices a7: Tensor, gradInput a8: Tensor) -> Tensor {
+        let op = Operators.op_max_pool3d_with_indices_backward_grad_input
+        return op(.tensor(a0), .tensor(a1), .ints(a2), .ints(a3), .ints(a4), .ints(a5), .bool(a6), .tensor(a7), .tensor(a8))
+    }
     /// `max_pool3d_with_indices_backward(Tensor grad_output, Tensor self, int[3] kernel_size, int[3] stride, int[3] padding, int[3] dilation, bool ceil_mode, Tensor indices) -> Tensor`
     public static func maxPool3dWithIndicesBackward(_ a0: Tensor, _ a1: Tensor, kernelSize a2: [Int], stride a3: [Int], padding a4: [Int], dilation a5: [Int], ceilMode a6: Bool, indices a7: Tensor) -> Tensor {
         let op = Operators.op_max_pool3d_with_indices_backward_
         return op(.tensor(a0), .tensor(a1), .ints(a2), .ints(a3), .ints(a4), .ints(a5), .bool(a6), .tensor(a7))
     }
+    /// `max_unpool2d.out(Tensor self, Tensor indices, SymInt[2] output_size, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func maxUnpool2d(_ a0: Tensor, _ a1: Tensor, outputSize a2: [Int], out a3: Tensor) -> Tensor {
+        let op = Operators.op_max_unpool2d_out
+        return op(.tensor(a0), .tensor(a1), .ints(a2), .tensor(a3))
+    }
     /// `max_unpool2d(Tensor self, Tensor indices, SymInt[2] output_size) -> Tensor`
     public static func maxUnpool2d(_ a0: Tensor, _ a1: Tensor, outputSize a2: [Int]) -> Tensor {
         let op = Operators.op_max_unpool2d_
         return op(.tensor(a0), .tensor(a1), .ints(a2))
+    }
+    /// `max_unpool3d.out(Tensor self, Tensor indices, SymInt[3] output_size, int[3] stride, int[3] padding, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func maxUnpool3d(_ a0: Tensor, _ a1: Tensor, outputSize a2: [Int], stride a3: [Int], padding a4: [Int], out a5: Tensor) -> Tensor {
+        let op = Operators.op_max_unpool3d_out
+        return op(.tensor(a0), .tensor(a1), .ints(a2), .ints(a3), .ints(a4), .tensor(a5))
     }
     /// `max_unpool3d(Tensor self, Tensor indices, SymInt[3] output_size, int[3] stride, int[3] padding) -> Tensor`
     public static func maxUnpool3d(_ a0: Tensor, _ a1: Tensor, outputSize a2: [Int], stride a3: [Int], padding a4: [Int]) -> Tensor {
@@ -522,10 +750,13 @@ extension Operators {
     static let op_margin_ranking_loss_ = ATenOp("aten::margin_ranking_loss", "")
     static let op_matmul_ = ATenOp("aten::matmul", "")
     static let op_matmul_backward_ = ATenOp("aten::matmul_backward", "")
+    static let op_matmul_out = ATenOp("aten::matmul", "out")
     static let op_matrix_power_ = ATenOp("aten::matrix_power", "")
+    static let op_matrix_power_out = ATenOp("aten::matrix_power", "out")
     static let op_matrix_exp_ = ATenOp("aten::matrix_exp", "")
     static let op_matrix_exp_backward_ = ATenOp("aten::matrix_exp_backward", "")
     static let op_max_dim = ATenOp("aten::max", "dim")
+    static let op_max_dim_max = ATenOp("aten::max", "dim_max")
     static let op_max_pool1d_with_indices_ = ATenOp("aten::max_pool1d_with_indices", "")
     static let op_max_pool1d_ = ATenOp("aten::max_pool1d", "")
     static let op_max_pool2d_ = ATenOp("aten::max_pool2d", "")
@@ -536,10 +767,14 @@ extension Operators {
     static let op_mkldnn_max_pool3d_backward_ = ATenOp("aten::mkldnn_max_pool3d_backward", "")
     static let op_max_pool3d_ = ATenOp("aten::max_pool3d", "")
     static let op_mean_ = ATenOp("aten::mean", "")
+    static let op_mean_dtype_out = ATenOp("aten::mean", "dtype_out")
     static let op_mean_dim = ATenOp("aten::mean", "dim")
+    static let op_mean_out = ATenOp("aten::mean", "out")
     static let op_median_ = ATenOp("aten::median", "")
     static let op_median_dim = ATenOp("aten::median", "dim")
+    static let op_median_dim_values = ATenOp("aten::median", "dim_values")
     static let op_min_dim = ATenOp("aten::min", "dim")
+    static let op_min_dim_min = ATenOp("aten::min", "dim_min")
     static let op_mps_convolution_backward_ = ATenOp("aten::mps_convolution_backward", "")
     static let op_mkldnn_convolution_ = ATenOp("aten::mkldnn_convolution", "")
     static let op_mkldnn_rnn_layer_ = ATenOp("aten::mkldnn_rnn_layer", "")
@@ -555,17 +790,24 @@ extension Operators {
     static let op_miopen_ctc_loss_ = ATenOp("aten::miopen_ctc_loss", "")
     static let op_miopen_ctc_loss_Tensor = ATenOp("aten::miopen_ctc_loss", "Tensor")
     static let op_mm_ = ATenOp("aten::mm", "")
+    static let op_mm_out = ATenOp("aten::mm", "out")
     static let op_mm_dtype = ATenOp("aten::mm", "dtype")
+    static let op_mm_dtype_out = ATenOp("aten::mm", "dtype_out")
     static let op_mode_ = ATenOp("aten::mode", "")
+    static let op_mode_values = ATenOp("aten::mode", "values")
     static let op_mul_Tensor = ATenOp("aten::mul", "Tensor")
     static let op_mul__Tensor = ATenOp("aten::mul_", "Tensor")
+    static let op_mul_out = ATenOp("aten::mul", "out")
     static let op_mul_Scalar = ATenOp("aten::mul", "Scalar")
     static let op_mul__Scalar = ATenOp("aten::mul_", "Scalar")
     static let op_multiply_Tensor = ATenOp("aten::multiply", "Tensor")
     static let op_multiply__Tensor = ATenOp("aten::multiply_", "Tensor")
+    static let op_multiply_out = ATenOp("aten::multiply", "out")
     static let op_multiply_Scalar = ATenOp("aten::multiply", "Scalar")
     static let op_multiply__Scalar = ATenOp("aten::multiply_", "Scalar")
     static let op_mv_ = ATenOp("aten::mv", "")
+    static let op_mv_out = ATenOp("aten::mv", "out")
+    static let op_mvlgamma_out = ATenOp("aten::mvlgamma", "out")
     static let op_mvlgamma_ = ATenOp("aten::mvlgamma", "")
     static let op_mvlgamma__ = ATenOp("aten::mvlgamma_", "")
     static let op_movedim_intlist = ATenOp("aten::movedim", "intlist")
@@ -577,6 +819,7 @@ extension Operators {
     static let op_mH_ = ATenOp("aten::mH", "")
     static let op_mish_ = ATenOp("aten::mish", "")
     static let op_mish__ = ATenOp("aten::mish_", "")
+    static let op_mish_out = ATenOp("aten::mish", "out")
     static let op_mish_backward_ = ATenOp("aten::mish_backward", "")
     static let op_mkldnn_reorder_conv2d_weight_ = ATenOp("aten::mkldnn_reorder_conv2d_weight", "")
     static let op_mkldnn_reorder_conv3d_weight_ = ATenOp("aten::mkldnn_reorder_conv3d_weight", "")
@@ -589,29 +832,52 @@ extension Operators {
     static let op_masked_scatter__ = ATenOp("aten::masked_scatter_", "")
     static let op_masked_scatter_ = ATenOp("aten::masked_scatter", "")
     static let op_masked_scatter_backward_ = ATenOp("aten::masked_scatter_backward", "")
+    static let op_masked_select_out = ATenOp("aten::masked_select", "out")
     static let op_masked_select_ = ATenOp("aten::masked_select", "")
     static let op_masked_select_backward_ = ATenOp("aten::masked_select_backward", "")
+    static let op_multinomial_out = ATenOp("aten::multinomial", "out")
     static let op_multinomial_ = ATenOp("aten::multinomial", "")
     static let op_min_ = ATenOp("aten::min", "")
+    static let op_min_unary_out = ATenOp("aten::min", "unary_out")
     static let op_max_ = ATenOp("aten::max", "")
     static let op_maximum_ = ATenOp("aten::maximum", "")
+    static let op_maximum_out = ATenOp("aten::maximum", "out")
     static let op_max_other = ATenOp("aten::max", "other")
+    static let op_max_out = ATenOp("aten::max", "out")
+    static let op_max_unary_out = ATenOp("aten::max", "unary_out")
     static let op_minimum_ = ATenOp("aten::minimum", "")
+    static let op_minimum_out = ATenOp("aten::minimum", "out")
+    static let op_min_out = ATenOp("aten::min", "out")
     static let op_min_other = ATenOp("aten::min", "other")
+    static let op_msort_out = ATenOp("aten::msort", "out")
     static let op_msort_ = ATenOp("aten::msort", "")
+    static let op_mse_loss_out = ATenOp("aten::mse_loss", "out")
     static let op_mse_loss_ = ATenOp("aten::mse_loss", "")
+    static let op_mse_loss_backward_grad_input = ATenOp("aten::mse_loss_backward", "grad_input")
     static let op_mse_loss_backward_ = ATenOp("aten::mse_loss_backward", "")
+    static let op_multi_margin_loss_out = ATenOp("aten::multi_margin_loss", "out")
     static let op_multi_margin_loss_ = ATenOp("aten::multi_margin_loss", "")
+    static let op_multi_margin_loss_backward_grad_input = ATenOp("aten::multi_margin_loss_backward", "grad_input")
     static let op_multi_margin_loss_backward_ = ATenOp("aten::multi_margin_loss_backward", "")
+    static let op_multilabel_margin_loss_out = ATenOp("aten::multilabel_margin_loss", "out")
     static let op_multilabel_margin_loss_ = ATenOp("aten::multilabel_margin_loss", "")
+    static let op_multilabel_margin_loss_forward_output = ATenOp("aten::multilabel_margin_loss_forward", "output")
     static let op_multilabel_margin_loss_forward_ = ATenOp("aten::multilabel_margin_loss_forward", "")
+    static let op_multilabel_margin_loss_backward_grad_input = ATenOp("aten::multilabel_margin_loss_backward", "grad_input")
     static let op_multilabel_margin_loss_backward_ = ATenOp("aten::multilabel_margin_loss_backward", "")
     static let op_mkldnn_adaptive_avg_pool2d_ = ATenOp("aten::mkldnn_adaptive_avg_pool2d", "")
+    static let op_mkldnn_adaptive_avg_pool2d_out = ATenOp("aten::mkldnn_adaptive_avg_pool2d", "out")
     static let op_mkldnn_adaptive_avg_pool2d_backward_ = ATenOp("aten::mkldnn_adaptive_avg_pool2d_backward", "")
+    static let op_max_pool2d_with_indices_out = ATenOp("aten::max_pool2d_with_indices", "out")
     static let op_max_pool2d_with_indices_ = ATenOp("aten::max_pool2d_with_indices", "")
+    static let op_max_pool2d_with_indices_backward_grad_input = ATenOp("aten::max_pool2d_with_indices_backward", "grad_input")
     static let op_max_pool2d_with_indices_backward_ = ATenOp("aten::max_pool2d_with_indices_backward", "")
+    static let op_max_pool3d_with_indices_out = ATenOp("aten::max_pool3d_with_indices", "out")
     static let op_max_pool3d_with_indices_ = ATenOp("aten::max_pool3d_with_indices", "")
+    static let op_max_pool3d_with_indices_backward_grad_input = ATenOp("aten::max_pool3d_with_indices_backward", "grad_input")
     static let op_max_pool3d_with_indices_backward_ = ATenOp("aten::max_pool3d_with_indices_backward", "")
+    static let op_max_unpool2d_out = ATenOp("aten::max_unpool2d", "out")
     static let op_max_unpool2d_ = ATenOp("aten::max_unpool2d", "")
+    static let op_max_unpool3d_out = ATenOp("aten::max_unpool3d", "out")
     static let op_max_unpool3d_ = ATenOp("aten::max_unpool3d", "")
 }

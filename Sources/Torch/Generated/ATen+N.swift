@@ -68,10 +68,22 @@ extension ATen {
         let op = Operators.op_nan_to_num__
         return op(.tensor(a0), a1.map { .double($0) } ?? .none, a2.map { .double($0) } ?? .none, a3.map { .double($0) } ?? .none)
     }
+    /// `nan_to_num.out(Tensor self, float? nan=None, float? posinf=None, float? neginf=None, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func nanToNum(_ a0: Tensor, nan a1: Double? = nil, posinf a2: Double? = nil, neginf a3: Double? = nil, out a4: Tensor) -> Tensor {
+        let op = Operators.op_nan_to_num_out
+        return op(.tensor(a0), a1.map { .double($0) } ?? .none, a2.map { .double($0) } ?? .none, a3.map { .double($0) } ?? .none, .tensor(a4))
+    }
     /// `nanmean(Tensor self, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor`
     public static func nanmean(_ a0: Tensor, dim a1: [Int]? = nil, keepdim a2: Bool = false, dtype a3: DType? = nil) -> Tensor {
         let op = Operators.op_nanmean_
         return op(.tensor(a0), a1.map { .ints($0) } ?? .none, .bool(a2), a3.map { $0.opArg } ?? .none)
+    }
+    /// `nanmean.out(Tensor self, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func nanmean(_ a0: Tensor, dim a1: [Int]? = nil, keepdim a2: Bool = false, dtype a3: DType? = nil, out a4: Tensor) -> Tensor {
+        let op = Operators.op_nanmean_out
+        return op(.tensor(a0), a1.map { .ints($0) } ?? .none, .bool(a2), a3.map { $0.opArg } ?? .none, .tensor(a4))
     }
     /// `nanmedian(Tensor self) -> Tensor`
     public static func nanmedian(_ a0: Tensor) -> Tensor {
@@ -83,10 +95,22 @@ extension ATen {
         let op = Operators.op_nanmedian_dim
         return { let r = op.tuple(.tensor(a0), .int(a1), .bool(a2)); return (r[0], r[1]) }()
     }
+    /// `nanmedian.dim_values(Tensor self, int dim, bool keepdim=False, *, Tensor(a!) values, Tensor(b!) indices) -> (Tensor(a!) values, Tensor(b!) indices)`
+    @discardableResult
+    public static func nanmedian(_ a0: Tensor, dim a1: Int, keepdim a2: Bool = false, values a3: Tensor, indices a4: Tensor) -> (values: Tensor, indices: Tensor) {
+        let op = Operators.op_nanmedian_dim_values
+        return { let r = op.tuple(.tensor(a0), .int(a1), .bool(a2), .tensor(a3), .tensor(a4)); return (r[0], r[1]) }()
+    }
     /// `narrow_copy(Tensor self, int dim, SymInt start, SymInt length) -> Tensor`
     public static func narrowCopy(_ a0: Tensor, dim a1: Int, start a2: Int, length a3: Int) -> Tensor {
         let op = Operators.op_narrow_copy_
         return op(.tensor(a0), .int(a1), .int(a2), .int(a3))
+    }
+    /// `narrow_copy.out(Tensor self, int dim, SymInt start, SymInt length, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func narrowCopy(_ a0: Tensor, dim a1: Int, start a2: Int, length a3: Int, out a4: Tensor) -> Tensor {
+        let op = Operators.op_narrow_copy_out
+        return op(.tensor(a0), .int(a1), .int(a2), .int(a3), .tensor(a4))
     }
     /// `narrow(Tensor(a) self, int dim, SymInt start, SymInt length) -> Tensor(a)`
     public static func narrow(_ a0: Tensor, dim a1: Int, start a2: Int, length a3: Int) -> Tensor {
@@ -102,6 +126,12 @@ extension ATen {
     public static func nativeBatchNorm(_ a0: Tensor, weight a1: Tensor?, bias a2: Tensor?, runningMean a3: Tensor?, runningVar a4: Tensor?, training a5: Bool, momentum a6: Double, eps a7: Double) -> (Tensor, Tensor, Tensor) {
         let op = Operators.op_native_batch_norm_
         return { let r = op.tuple(.tensor(a0), a1.map { .tensor($0) } ?? .none, a2.map { .tensor($0) } ?? .none, a3.map { .tensor($0) } ?? .none, a4.map { .tensor($0) } ?? .none, .bool(a5), .double(a6), .double(a7)); return (r[0], r[1], r[2]) }()
+    }
+    /// `native_batch_norm.out(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float momentum, float eps, *, Tensor(a!) out, Tensor(b!) save_mean, Tensor(c!) save_invstd) -> (Tensor(a!), Tensor(b!), Tensor(c!))`
+    @discardableResult
+    public static func nativeBatchNorm(_ a0: Tensor, weight a1: Tensor?, bias a2: Tensor?, runningMean a3: Tensor?, runningVar a4: Tensor?, training a5: Bool, momentum a6: Double, eps a7: Double, out a8: Tensor, saveMean a9: Tensor, saveInvstd a10: Tensor) -> (Tensor, Tensor, Tensor) {
+        let op = Operators.op_native_batch_norm_out
+        return { let r = op.tuple(.tensor(a0), a1.map { .tensor($0) } ?? .none, a2.map { .tensor($0) } ?? .none, a3.map { .tensor($0) } ?? .none, a4.map { .tensor($0) } ?? .none, .bool(a5), .double(a6), .double(a7), .tensor(a8), .tensor(a9), .tensor(a10)); return (r[0], r[1], r[2]) }()
     }
     /// `native_batch_norm_backward(Tensor grad_out, Tensor input, Tensor? weight, Tensor? running_mean, Tensor? running_var, Tensor? save_mean, Tensor? save_invstd, bool train, float eps, bool[3] output_mask) -> (Tensor, Tensor, Tensor)`
     public static func nativeBatchNormBackward(_ a0: Tensor, _ a1: Tensor, weight a2: Tensor?, runningMean a3: Tensor?, runningVar a4: Tensor?, saveMean a5: Tensor?, saveInvstd a6: Tensor?, train a7: Bool, eps a8: Double, outputMask a9: [Bool]) -> (Tensor, Tensor, Tensor) {
@@ -129,6 +159,12 @@ extension ATen {
         let op = Operators.op_neg__
         return op(.tensor(a0))
     }
+    /// `neg.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func neg(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_neg_out
+        return op(.tensor(a0), .tensor(a1))
+    }
     /// `negative(Tensor self) -> Tensor`
     public static func negative(_ a0: Tensor) -> Tensor {
         let op = Operators.op_negative_
@@ -140,10 +176,22 @@ extension ATen {
         let op = Operators.op_negative__
         return op(.tensor(a0))
     }
+    /// `negative.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func negative(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_negative_out
+        return op(.tensor(a0), .tensor(a1))
+    }
     /// `nansum(Tensor self, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor`
     public static func nansum(_ a0: Tensor, dim a1: [Int]? = nil, keepdim a2: Bool = false, dtype a3: DType? = nil) -> Tensor {
         let op = Operators.op_nansum_
         return op(.tensor(a0), a1.map { .ints($0) } ?? .none, .bool(a2), a3.map { $0.opArg } ?? .none)
+    }
+    /// `nansum.out(Tensor self, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func nansum(_ a0: Tensor, dim a1: [Int]? = nil, keepdim a2: Bool = false, dtype a3: DType? = nil, out a4: Tensor) -> Tensor {
+        let op = Operators.op_nansum_out
+        return op(.tensor(a0), a1.map { .ints($0) } ?? .none, .bool(a2), a3.map { $0.opArg } ?? .none, .tensor(a4))
     }
     /// `norm_except_dim(Tensor v, int pow=2, int dim=0) -> Tensor`
     public static func normExceptDim(_ a0: Tensor, pow a1: Int = 2, dim a2: Int = 0) -> Tensor {
@@ -180,20 +228,56 @@ extension ATen {
         let op = Operators.op_norm_ScalarOpt_dim
         return op(.tensor(a0), a1.map { $0.opArg } ?? .none, .ints(a2), .bool(a3))
     }
+    /// `norm.dtype_out(Tensor self, Scalar? p, int[1] dim, bool keepdim, *, ScalarType dtype, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func norm(_ a0: Tensor, p a1: Scalar?, dim a2: [Int], keepdim a3: Bool, dtype a4: DType, out a5: Tensor) -> Tensor {
+        let op = Operators.op_norm_dtype_out
+        return op(.tensor(a0), a1.map { $0.opArg } ?? .none, .ints(a2), .bool(a3), a4.opArg, .tensor(a5))
+    }
+    /// `norm.out(Tensor self, Scalar? p, int[1] dim, bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func norm(_ a0: Tensor, p a1: Scalar?, dim a2: [Int], keepdim a3: Bool = false, out a4: Tensor) -> Tensor {
+        let op = Operators.op_norm_out
+        return op(.tensor(a0), a1.map { $0.opArg } ?? .none, .ints(a2), .bool(a3), .tensor(a4))
+    }
     /// `nuclear_norm(Tensor self, bool keepdim=False) -> Tensor`
     public static func nuclearNorm(_ a0: Tensor, keepdim a1: Bool = false) -> Tensor {
         let op = Operators.op_nuclear_norm_
         return op(.tensor(a0), .bool(a1))
+    }
+    /// `nuclear_norm.out(Tensor self, bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func nuclearNorm(_ a0: Tensor, keepdim a1: Bool = false, out a2: Tensor) -> Tensor {
+        let op = Operators.op_nuclear_norm_out
+        return op(.tensor(a0), .bool(a1), .tensor(a2))
     }
     /// `nuclear_norm.dim(Tensor self, int[2] dim, bool keepdim=False) -> Tensor`
     public static func nuclearNorm(_ a0: Tensor, dim a1: [Int], keepdim a2: Bool = false) -> Tensor {
         let op = Operators.op_nuclear_norm_dim
         return op(.tensor(a0), .ints(a1), .bool(a2))
     }
+    /// `nuclear_norm.dim_out(Tensor self, int[2] dim, bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func nuclearNorm(_ a0: Tensor, dim a1: [Int], keepdim a2: Bool = false, out a3: Tensor) -> Tensor {
+        let op = Operators.op_nuclear_norm_dim_out
+        return op(.tensor(a0), .ints(a1), .bool(a2), .tensor(a3))
+    }
+    /// `ne.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func ne(_ a0: Tensor, other a1: Scalar, out a2: Tensor) -> Tensor {
+        let op = Operators.op_ne_Scalar_out
+        return op(.tensor(a0), a1.opArg, .tensor(a2))
+    }
     /// `ne.Scalar(Tensor self, Scalar other) -> Tensor`
     public static func ne(_ a0: Tensor, other a1: Scalar) -> Tensor {
         let op = Operators.op_ne_Scalar
         return op(.tensor(a0), a1.opArg)
+    }
+    /// `ne.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func ne(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_ne_Tensor_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
     }
     /// `ne.Tensor(Tensor self, Tensor other) -> Tensor`
     public static func ne(_ a0: Tensor, _ a1: Tensor) -> Tensor {
@@ -212,10 +296,22 @@ extension ATen {
         let op = Operators.op_ne__Tensor
         return op(.tensor(a0), .tensor(a1))
     }
+    /// `not_equal.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func notEqual(_ a0: Tensor, other a1: Scalar, out a2: Tensor) -> Tensor {
+        let op = Operators.op_not_equal_Scalar_out
+        return op(.tensor(a0), a1.opArg, .tensor(a2))
+    }
     /// `not_equal.Scalar(Tensor self, Scalar other) -> Tensor`
     public static func notEqual(_ a0: Tensor, other a1: Scalar) -> Tensor {
         let op = Operators.op_not_equal_Scalar
         return op(.tensor(a0), a1.opArg)
+    }
+    /// `not_equal.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func notEqual(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_not_equal_Tensor_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
     }
     /// `not_equal.Tensor(Tensor self, Tensor other) -> Tensor`
     public static func notEqual(_ a0: Tensor, _ a1: Tensor) -> Tensor {
@@ -234,10 +330,22 @@ extension ATen {
         let op = Operators.op_not_equal__Tensor
         return op(.tensor(a0), .tensor(a1))
     }
+    /// `nonzero.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func nonzero(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_nonzero_out
+        return op(.tensor(a0), .tensor(a1))
+    }
     /// `nonzero(Tensor self) -> Tensor`
     public static func nonzero(_ a0: Tensor) -> Tensor {
         let op = Operators.op_nonzero_
         return op(.tensor(a0))
+    }
+    /// `nonzero_static.out(Tensor self, *, SymInt size, int fill_value=-1, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func nonzeroStatic(_ a0: Tensor, size a1: Int, fillValue a2: Int = -1, out a3: Tensor) -> Tensor {
+        let op = Operators.op_nonzero_static_out
+        return op(.tensor(a0), .int(a1), .int(a2), .tensor(a3))
     }
     /// `nonzero_static(Tensor self, *, SymInt size, int fill_value=-1) -> Tensor`
     public static func nonzeroStatic(_ a0: Tensor, size a1: Int, fillValue a2: Int = -1) -> Tensor {
@@ -248,6 +356,12 @@ extension ATen {
     public static func nonzeroNumpy(_ a0: Tensor) -> [Tensor] {
         let op = Operators.op_nonzero_numpy_
         return op.list(.tensor(a0))
+    }
+    /// `nextafter.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func nextafter(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_nextafter_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
     }
     /// `nextafter(Tensor self, Tensor other) -> Tensor`
     public static func nextafter(_ a0: Tensor, _ a1: Tensor) -> Tensor {
@@ -265,10 +379,22 @@ extension ATen {
         let op = Operators.op_nanquantile_
         return op(.tensor(a0), .tensor(a1), a2.map { .int($0) } ?? .none, .bool(a3), .string(a4))
     }
+    /// `nanquantile.out(Tensor self, Tensor q, int? dim=None, bool keepdim=False, *, str interpolation='linear', Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func nanquantile(_ a0: Tensor, _ a1: Tensor, dim a2: Int? = nil, keepdim a3: Bool = false, interpolation a4: String = "linear", out a5: Tensor) -> Tensor {
+        let op = Operators.op_nanquantile_out
+        return op(.tensor(a0), .tensor(a1), a2.map { .int($0) } ?? .none, .bool(a3), .string(a4), .tensor(a5))
+    }
     /// `nanquantile.scalar(Tensor self, float q, int? dim=None, bool keepdim=False, *, str interpolation='linear') -> Tensor`
     public static func nanquantile(_ a0: Tensor, q a1: Double, dim a2: Int? = nil, keepdim a3: Bool = false, interpolation a4: String = "linear") -> Tensor {
         let op = Operators.op_nanquantile_scalar
         return op(.tensor(a0), .double(a1), a2.map { .int($0) } ?? .none, .bool(a3), .string(a4))
+    }
+    /// `nanquantile.scalar_out(Tensor self, float q, int? dim=None, bool keepdim=False, *, str interpolation='linear', Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func nanquantile(_ a0: Tensor, q a1: Double, dim a2: Int? = nil, keepdim a3: Bool = false, interpolation a4: String = "linear", out a5: Tensor) -> Tensor {
+        let op = Operators.op_nanquantile_scalar_out
+        return op(.tensor(a0), .double(a1), a2.map { .int($0) } ?? .none, .bool(a3), .string(a4), .tensor(a5))
     }
     /// `normal_(Tensor(a!) self, float mean=0, float std=1, *, Generator? generator=None) -> Tensor(a!)`
     @discardableResult
@@ -281,10 +407,28 @@ extension ATen {
         let op = Operators.op_normal_
         return op(.tensor(a0), .double(a1), .double(a2), a3.map { .generator($0) } ?? .none)
     }
+    /// `normal.Tensor_float_out(Tensor mean, float std=1, *, Generator? generator=None, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func normal(_ a0: Tensor, std a1: Double = 1.0, generator a2: Generator? = nil, out a3: Tensor) -> Tensor {
+        let op = Operators.op_normal_Tensor_float_out
+        return op(.tensor(a0), .double(a1), a2.map { .generator($0) } ?? .none, .tensor(a3))
+    }
+    /// `normal.float_Tensor_out(float mean, Tensor std, *, Generator? generator=None, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func normal(mean a0: Double, std a1: Tensor, generator a2: Generator? = nil, out a3: Tensor) -> Tensor {
+        let op = Operators.op_normal_float_Tensor_out
+        return op(.double(a0), .tensor(a1), a2.map { .generator($0) } ?? .none, .tensor(a3))
+    }
     /// `normal.float_Tensor(float mean, Tensor std, *, Generator? generator=None) -> Tensor`
     public static func normal(mean a0: Double, std a1: Tensor, generator a2: Generator? = nil) -> Tensor {
         let op = Operators.op_normal_float_Tensor
         return op(.double(a0), .tensor(a1), a2.map { .generator($0) } ?? .none)
+    }
+    /// `normal.Tensor_Tensor_out(Tensor mean, Tensor std, *, Generator? generator=None, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func normal(_ a0: Tensor, _ a1: Tensor, generator a2: Generator? = nil, out a3: Tensor) -> Tensor {
+        let op = Operators.op_normal_Tensor_Tensor_out
+        return op(.tensor(a0), .tensor(a1), a2.map { .generator($0) } ?? .none, .tensor(a3))
     }
     /// `normal.Tensor_Tensor(Tensor mean, Tensor std, *, Generator? generator=None) -> Tensor`
     public static func normal(_ a0: Tensor, _ a1: Tensor, generator a2: Generator? = nil) -> Tensor {
@@ -296,6 +440,18 @@ extension ATen {
         let op = Operators.op_normal_float_float
         return op(.double(a0), .double(a1), .ints(a2), a3.map { .generator($0) } ?? .none, a4.map { $0.opArg } ?? .none, a5.map { $0.opArg } ?? .none, a6.map { .device($0) } ?? .none, a7.map { .bool($0) } ?? .none)
     }
+    /// `normal.float_float_out(float mean, float std, SymInt[] size, *, Generator? generator=None, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func normal(mean a0: Double, std a1: Double, size a2: [Int], generator a3: Generator? = nil, out a4: Tensor) -> Tensor {
+        let op = Operators.op_normal_float_float_out
+        return op(.double(a0), .double(a1), .ints(a2), a3.map { .generator($0) } ?? .none, .tensor(a4))
+    }
+    /// `nll_loss.out(Tensor self, Tensor target, Tensor? weight=None, int reduction=Mean, SymInt ignore_index=-100, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func nllLoss(_ a0: Tensor, _ a1: Tensor, weight a2: Tensor? = nil, reduction a3: Int = 1, ignoreIndex a4: Int = -100, out a5: Tensor) -> Tensor {
+        let op = Operators.op_nll_loss_out
+        return op(.tensor(a0), .tensor(a1), a2.map { .tensor($0) } ?? .none, .int(a3), .int(a4), .tensor(a5))
+    }
     /// `nll_loss_nd(Tensor self, Tensor target, Tensor? weight=None, int reduction=Mean, SymInt ignore_index=-100) -> Tensor`
     public static func nllLossNd(_ a0: Tensor, _ a1: Tensor, weight a2: Tensor? = nil, reduction a3: Int = 1, ignoreIndex a4: Int = -100) -> Tensor {
         let op = Operators.op_nll_loss_nd_
@@ -306,25 +462,55 @@ extension ATen {
         let op = Operators.op_nll_loss_
         return op(.tensor(a0), .tensor(a1), a2.map { .tensor($0) } ?? .none, .int(a3), .int(a4))
     }
+    /// `nll_loss_forward.output(Tensor self, Tensor target, Tensor? weight, int reduction, SymInt ignore_index, *, Tensor(a!) output, Tensor(b!) total_weight) -> (Tensor(a!), Tensor(b!))`
+    @discardableResult
+    public static func nllLossForward(_ a0: Tensor, _ a1: Tensor, weight a2: Tensor?, reduction a3: Int, ignoreIndex a4: Int, output a5: Tensor, totalWeight a6: Tensor) -> (Tensor, Tensor) {
+        let op = Operators.op_nll_loss_forward_output
+        return { let r = op.tuple(.tensor(a0), .tensor(a1), a2.map { .tensor($0) } ?? .none, .int(a3), .int(a4), .tensor(a5), .tensor(a6)); return (r[0], r[1]) }()
+    }
     /// `nll_loss_forward(Tensor self, Tensor target, Tensor? weight, int reduction, SymInt ignore_index) -> (Tensor output, Tensor total_weight)`
     public static func nllLossForward(_ a0: Tensor, _ a1: Tensor, weight a2: Tensor?, reduction a3: Int, ignoreIndex a4: Int) -> (output: Tensor, totalWeight: Tensor) {
         let op = Operators.op_nll_loss_forward_
         return { let r = op.tuple(.tensor(a0), .tensor(a1), a2.map { .tensor($0) } ?? .none, .int(a3), .int(a4)); return (r[0], r[1]) }()
+    }
+    /// `nll_loss_backward.grad_input(Tensor grad_output, Tensor self, Tensor target, Tensor? weight, int reduction, SymInt ignore_index, Tensor total_weight, *, Tensor(a!) grad_input) -> Tensor(a!)`
+    @discardableResult
+    public static func nllLossBackward(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, weight a3: Tensor?, reduction a4: Int, ignoreIndex a5: Int, totalWeight a6: Tensor, gradInput a7: Tensor) -> Tensor {
+        let op = Operators.op_nll_loss_backward_grad_input
+        return op(.tensor(a0), .tensor(a1), .tensor(a2), a3.map { .tensor($0) } ?? .none, .int(a4), .int(a5), .tensor(a6), .tensor(a7))
     }
     /// `nll_loss_backward(Tensor grad_output, Tensor self, Tensor target, Tensor? weight, int reduction, SymInt ignore_index, Tensor total_weight) -> Tensor`
     public static func nllLossBackward(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, weight a3: Tensor?, reduction a4: Int, ignoreIndex a5: Int, totalWeight a6: Tensor) -> Tensor {
         let op = Operators.op_nll_loss_backward_
         return op(.tensor(a0), .tensor(a1), .tensor(a2), a3.map { .tensor($0) } ?? .none, .int(a4), .int(a5), .tensor(a6))
     }
+    /// `nll_loss2d.out(Tensor self, Tensor target, Tensor? weight=None, int reduction=Mean, SymInt ignore_index=-100, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func nllLoss2d(_ a0: Tensor, _ a1: Tensor, weight a2: Tensor? = nil, reduction a3: Int = 1, ignoreIndex a4: Int = -100, out a5: Tensor) -> Tensor {
+        let op = Operators.op_nll_loss2d_out
+        return op(.tensor(a0), .tensor(a1), a2.map { .tensor($0) } ?? .none, .int(a3), .int(a4), .tensor(a5))
+    }
     /// `nll_loss2d(Tensor self, Tensor target, Tensor? weight=None, int reduction=Mean, SymInt ignore_index=-100) -> Tensor`
     public static func nllLoss2d(_ a0: Tensor, _ a1: Tensor, weight a2: Tensor? = nil, reduction a3: Int = 1, ignoreIndex a4: Int = -100) -> Tensor {
         let op = Operators.op_nll_loss2d_
         return op(.tensor(a0), .tensor(a1), a2.map { .tensor($0) } ?? .none, .int(a3), .int(a4))
     }
+    /// `nll_loss2d_forward.output(Tensor self, Tensor target, Tensor? weight, int reduction, SymInt ignore_index, *, Tensor(a!) output, Tensor(b!) total_weight) -> (Tensor(a!), Tensor(b!))`
+    @discardableResult
+    public static func nllLoss2dForward(_ a0: Tensor, _ a1: Tensor, weight a2: Tensor?, reduction a3: Int, ignoreIndex a4: Int, output a5: Tensor, totalWeight a6: Tensor) -> (Tensor, Tensor) {
+        let op = Operators.op_nll_loss2d_forward_output
+        return { let r = op.tuple(.tensor(a0), .tensor(a1), a2.map { .tensor($0) } ?? .none, .int(a3), .int(a4), .tensor(a5), .tensor(a6)); return (r[0], r[1]) }()
+    }
     /// `nll_loss2d_forward(Tensor self, Tensor target, Tensor? weight, int reduction, SymInt ignore_index) -> (Tensor output, Tensor total_weight)`
     public static func nllLoss2dForward(_ a0: Tensor, _ a1: Tensor, weight a2: Tensor?, reduction a3: Int, ignoreIndex a4: Int) -> (output: Tensor, totalWeight: Tensor) {
         let op = Operators.op_nll_loss2d_forward_
         return { let r = op.tuple(.tensor(a0), .tensor(a1), a2.map { .tensor($0) } ?? .none, .int(a3), .int(a4)); return (r[0], r[1]) }()
+    }
+    /// `nll_loss2d_backward.grad_input(Tensor grad_output, Tensor self, Tensor target, Tensor? weight, int reduction, SymInt ignore_index, Tensor total_weight, *, Tensor(a!) grad_input) -> Tensor(a!)`
+    @discardableResult
+    public static func nllLoss2dBackward(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, weight a3: Tensor?, reduction a4: Int, ignoreIndex a5: Int, totalWeight a6: Tensor, gradInput a7: Tensor) -> Tensor {
+        let op = Operators.op_nll_loss2d_backward_grad_input
+        return op(.tensor(a0), .tensor(a1), .tensor(a2), a3.map { .tensor($0) } ?? .none, .int(a4), .int(a5), .tensor(a6), .tensor(a7))
     }
     /// `nll_loss2d_backward(Tensor grad_output, Tensor self, Tensor target, Tensor? weight, int reduction, SymInt ignore_index, Tensor total_weight) -> Tensor`
     public static func nllLoss2dBackward(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, weight a3: Tensor?, reduction a4: Int, ignoreIndex a5: Int, totalWeight a6: Tensor) -> Tensor {
@@ -352,21 +538,29 @@ extension Operators {
     static let op_native_layer_norm_backward_ = ATenOp("aten::native_layer_norm_backward", "")
     static let op_nan_to_num_ = ATenOp("aten::nan_to_num", "")
     static let op_nan_to_num__ = ATenOp("aten::nan_to_num_", "")
+    static let op_nan_to_num_out = ATenOp("aten::nan_to_num", "out")
     static let op_nanmean_ = ATenOp("aten::nanmean", "")
+    static let op_nanmean_out = ATenOp("aten::nanmean", "out")
     static let op_nanmedian_ = ATenOp("aten::nanmedian", "")
     static let op_nanmedian_dim = ATenOp("aten::nanmedian", "dim")
+    static let op_nanmedian_dim_values = ATenOp("aten::nanmedian", "dim_values")
     static let op_narrow_copy_ = ATenOp("aten::narrow_copy", "")
+    static let op_narrow_copy_out = ATenOp("aten::narrow_copy", "out")
     static let op_narrow_ = ATenOp("aten::narrow", "")
     static let op_narrow_Tensor = ATenOp("aten::narrow", "Tensor")
     static let op_native_batch_norm_ = ATenOp("aten::native_batch_norm", "")
+    static let op_native_batch_norm_out = ATenOp("aten::native_batch_norm", "out")
     static let op_native_batch_norm_backward_ = ATenOp("aten::native_batch_norm_backward", "")
     static let op_numpy_T_ = ATenOp("aten::numpy_T", "")
     static let op_native_channel_shuffle_ = ATenOp("aten::native_channel_shuffle", "")
     static let op_neg_ = ATenOp("aten::neg", "")
     static let op_neg__ = ATenOp("aten::neg_", "")
+    static let op_neg_out = ATenOp("aten::neg", "out")
     static let op_negative_ = ATenOp("aten::negative", "")
     static let op_negative__ = ATenOp("aten::negative_", "")
+    static let op_negative_out = ATenOp("aten::negative", "out")
     static let op_nansum_ = ATenOp("aten::nansum", "")
+    static let op_nansum_out = ATenOp("aten::nansum", "out")
     static let op_norm_except_dim_ = ATenOp("aten::norm_except_dim", "")
     static let op_native_norm_ = ATenOp("aten::native_norm", "")
     static let op_native_norm_ScalarOpt_dim_dtype = ATenOp("aten::native_norm", "ScalarOpt_dim_dtype")
@@ -374,34 +568,57 @@ extension Operators {
     static let op_norm_Scalar = ATenOp("aten::norm", "Scalar")
     static let op_norm_ScalarOpt_dim_dtype = ATenOp("aten::norm", "ScalarOpt_dim_dtype")
     static let op_norm_ScalarOpt_dim = ATenOp("aten::norm", "ScalarOpt_dim")
+    static let op_norm_dtype_out = ATenOp("aten::norm", "dtype_out")
+    static let op_norm_out = ATenOp("aten::norm", "out")
     static let op_nuclear_norm_ = ATenOp("aten::nuclear_norm", "")
+    static let op_nuclear_norm_out = ATenOp("aten::nuclear_norm", "out")
     static let op_nuclear_norm_dim = ATenOp("aten::nuclear_norm", "dim")
+    static let op_nuclear_norm_dim_out = ATenOp("aten::nuclear_norm", "dim_out")
+    static let op_ne_Scalar_out = ATenOp("aten::ne", "Scalar_out")
     static let op_ne_Scalar = ATenOp("aten::ne", "Scalar")
+    static let op_ne_Tensor_out = ATenOp("aten::ne", "Tensor_out")
     static let op_ne_Tensor = ATenOp("aten::ne", "Tensor")
     static let op_ne__Scalar = ATenOp("aten::ne_", "Scalar")
     static let op_ne__Tensor = ATenOp("aten::ne_", "Tensor")
+    static let op_not_equal_Scalar_out = ATenOp("aten::not_equal", "Scalar_out")
     static let op_not_equal_Scalar = ATenOp("aten::not_equal", "Scalar")
+    static let op_not_equal_Tensor_out = ATenOp("aten::not_equal", "Tensor_out")
     static let op_not_equal_Tensor = ATenOp("aten::not_equal", "Tensor")
     static let op_not_equal__Scalar = ATenOp("aten::not_equal_", "Scalar")
     static let op_not_equal__Tensor = ATenOp("aten::not_equal_", "Tensor")
+    static let op_nonzero_out = ATenOp("aten::nonzero", "out")
     static let op_nonzero_ = ATenOp("aten::nonzero", "")
+    static let op_nonzero_static_out = ATenOp("aten::nonzero_static", "out")
     static let op_nonzero_static_ = ATenOp("aten::nonzero_static", "")
     static let op_nonzero_numpy_ = ATenOp("aten::nonzero_numpy", "")
+    static let op_nextafter_out = ATenOp("aten::nextafter", "out")
     static let op_nextafter_ = ATenOp("aten::nextafter", "")
     static let op_nextafter__ = ATenOp("aten::nextafter_", "")
     static let op_nanquantile_ = ATenOp("aten::nanquantile", "")
+    static let op_nanquantile_out = ATenOp("aten::nanquantile", "out")
     static let op_nanquantile_scalar = ATenOp("aten::nanquantile", "scalar")
+    static let op_nanquantile_scalar_out = ATenOp("aten::nanquantile", "scalar_out")
     static let op_normal__ = ATenOp("aten::normal_", "")
     static let op_normal_ = ATenOp("aten::normal_functional", "")
+    static let op_normal_Tensor_float_out = ATenOp("aten::normal", "Tensor_float_out")
+    static let op_normal_float_Tensor_out = ATenOp("aten::normal", "float_Tensor_out")
     static let op_normal_float_Tensor = ATenOp("aten::normal", "float_Tensor")
+    static let op_normal_Tensor_Tensor_out = ATenOp("aten::normal", "Tensor_Tensor_out")
     static let op_normal_Tensor_Tensor = ATenOp("aten::normal", "Tensor_Tensor")
     static let op_normal_float_float = ATenOp("aten::normal", "float_float")
+    static let op_normal_float_float_out = ATenOp("aten::normal", "float_float_out")
+    static let op_nll_loss_out = ATenOp("aten::nll_loss", "out")
     static let op_nll_loss_nd_ = ATenOp("aten::nll_loss_nd", "")
     static let op_nll_loss_ = ATenOp("aten::nll_loss", "")
+    static let op_nll_loss_forward_output = ATenOp("aten::nll_loss_forward", "output")
     static let op_nll_loss_forward_ = ATenOp("aten::nll_loss_forward", "")
+    static let op_nll_loss_backward_grad_input = ATenOp("aten::nll_loss_backward", "grad_input")
     static let op_nll_loss_backward_ = ATenOp("aten::nll_loss_backward", "")
+    static let op_nll_loss2d_out = ATenOp("aten::nll_loss2d", "out")
     static let op_nll_loss2d_ = ATenOp("aten::nll_loss2d", "")
+    static let op_nll_loss2d_forward_output = ATenOp("aten::nll_loss2d_forward", "output")
     static let op_nll_loss2d_forward_ = ATenOp("aten::nll_loss2d_forward", "")
+    static let op_nll_loss2d_backward_grad_input = ATenOp("aten::nll_loss2d_backward", "grad_input")
     static let op_nll_loss2d_backward_ = ATenOp("aten::nll_loss2d_backward", "")
     static let op_nested_to_padded_tensor_ = ATenOp("aten::nested_to_padded_tensor", "")
 }

@@ -12,6 +12,12 @@ extension ATen {
         let op = Operators.op_ones_
         return op(.ints(a0), a1.map { $0.opArg } ?? .none, a2.map { $0.opArg } ?? .none, a3.map { .device($0) } ?? .none, a4.map { .bool($0) } ?? .none)
     }
+    /// `ones.out(SymInt[] size, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func ones(size a0: [Int], out a1: Tensor) -> Tensor {
+        let op = Operators.op_ones_out
+        return op(.ints(a0), .tensor(a1))
+    }
     /// `ones_like(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor`
     public static func onesLike(_ a0: Tensor, dtype a1: DType? = nil, layout a2: Layout? = nil, device a3: Device? = nil, pinMemory a4: Bool? = nil, memoryFormat a5: MemoryFormat? = nil) -> Tensor {
         let op = Operators.op_ones_like_
@@ -49,6 +55,18 @@ extension ATen {
         let op = Operators.op_orgqr_
         return op(.tensor(a0), .tensor(a1))
     }
+    /// `orgqr.out(Tensor self, Tensor input2, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func orgqr(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_orgqr_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
+    }
+    /// `ormqr.out(Tensor self, Tensor input2, Tensor input3, bool left=True, bool transpose=False, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func ormqr(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, left a3: Bool = true, transpose a4: Bool = false, out a5: Tensor) -> Tensor {
+        let op = Operators.op_ormqr_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2), .bool(a3), .bool(a4), .tensor(a5))
+    }
     /// `ormqr(Tensor self, Tensor input2, Tensor input3, bool left=True, bool transpose=False) -> Tensor`
     public static func ormqr(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, left a3: Bool = true, transpose a4: Bool = false) -> Tensor {
         let op = Operators.op_ormqr_
@@ -59,11 +77,18 @@ extension ATen {
         let op = Operators.op_outer_
         return op(.tensor(a0), .tensor(a1))
     }
+    /// `outer.out(Tensor self, Tensor vec2, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func outer(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_outer_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
+    }
 }
 
 extension Operators {
     static let op_output_nr_ = ATenOp("aten::output_nr", "")
     static let op_ones_ = ATenOp("aten::ones", "")
+    static let op_ones_out = ATenOp("aten::ones", "out")
     static let op_ones_like_ = ATenOp("aten::ones_like", "")
     static let op_one_hot_ = ATenOp("aten::one_hot", "")
     static let op_or_Scalar = ATenOp("aten::__or__", "Scalar")
@@ -71,6 +96,9 @@ extension Operators {
     static let op_or__Scalar = ATenOp("aten::__ior__", "Scalar")
     static let op_or__Tensor = ATenOp("aten::__ior__", "Tensor")
     static let op_orgqr_ = ATenOp("aten::orgqr", "")
+    static let op_orgqr_out = ATenOp("aten::orgqr", "out")
+    static let op_ormqr_out = ATenOp("aten::ormqr", "out")
     static let op_ormqr_ = ATenOp("aten::ormqr", "")
     static let op_outer_ = ATenOp("aten::outer", "")
+    static let op_outer_out = ATenOp("aten::outer", "out")
 }

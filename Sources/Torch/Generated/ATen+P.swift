@@ -7,6 +7,12 @@ extension ATen {
         let op = Operators.op_polar_
         return op(.tensor(a0), .tensor(a1))
     }
+    /// `polar.out(Tensor abs, Tensor angle, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func polar(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_polar_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
+    }
     /// `pairwise_distance(Tensor x1, Tensor x2, float p=2, float eps=1e-06, bool keepdim=False) -> Tensor`
     public static func pairwiseDistance(_ a0: Tensor, _ a1: Tensor, p a2: Double = 2.0, eps a3: Double = 1e-06, keepdim a4: Bool = false) -> Tensor {
         let op = Operators.op_pairwise_distance_
@@ -62,6 +68,12 @@ extension ATen {
         let op = Operators.op_prod_dim_int
         return op(.tensor(a0), .int(a1), .bool(a2), a3.map { $0.opArg } ?? .none)
     }
+    /// `prod.int_out(Tensor self, int dim, bool keepdim=False, *, ScalarType? dtype=None, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func prod(_ a0: Tensor, dim a1: Int, keepdim a2: Bool = false, dtype a3: DType? = nil, out a4: Tensor) -> Tensor {
+        let op = Operators.op_prod_int_out
+        return op(.tensor(a0), .int(a1), .bool(a2), a3.map { $0.opArg } ?? .none, .tensor(a4))
+    }
     /// `poisson(Tensor self, Generator? generator=None) -> Tensor`
     public static func poisson(_ a0: Tensor, generator a1: Generator? = nil) -> Tensor {
         let op = Operators.op_poisson_
@@ -83,6 +95,12 @@ extension ATen {
         let op = Operators.op_put_
         return op(.tensor(a0), .tensor(a1), .tensor(a2), .bool(a3))
     }
+    /// `polygamma.out(int n, Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func polygamma(n a0: Int, `self` a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_polygamma_out
+        return op(.int(a0), .tensor(a1), .tensor(a2))
+    }
     /// `polygamma(int n, Tensor self) -> Tensor`
     public static func polygamma(n a0: Int, `self` a1: Tensor) -> Tensor {
         let op = Operators.op_polygamma_
@@ -94,15 +112,33 @@ extension ATen {
         let op = Operators.op_polygamma__
         return op(.tensor(a0), .int(a1))
     }
+    /// `pow.Tensor_Tensor_out(Tensor self, Tensor exponent, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func pow(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_pow_Tensor_Tensor_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
+    }
     /// `pow.Tensor_Tensor(Tensor self, Tensor exponent) -> Tensor`
     public static func pow(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_pow_Tensor_Tensor
         return op(.tensor(a0), .tensor(a1))
     }
+    /// `pow.Scalar_out(Scalar self, Tensor exponent, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func pow(`self` a0: Scalar, exponent a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_pow_Scalar_out
+        return op(a0.opArg, .tensor(a1), .tensor(a2))
+    }
     /// `pow.Scalar(Scalar self, Tensor exponent) -> Tensor`
     public static func pow(`self` a0: Scalar, exponent a1: Tensor) -> Tensor {
         let op = Operators.op_pow_Scalar
         return op(a0.opArg, .tensor(a1))
+    }
+    /// `pow.Tensor_Scalar_out(Tensor self, Scalar exponent, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func pow(_ a0: Tensor, exponent a1: Scalar, out a2: Tensor) -> Tensor {
+        let op = Operators.op_pow_Tensor_Scalar_out
+        return op(.tensor(a0), a1.opArg, .tensor(a2))
     }
     /// `pow.Tensor_Scalar(Tensor self, Scalar exponent) -> Tensor`
     public static func pow(_ a0: Tensor, exponent a1: Scalar) -> Tensor {
@@ -140,6 +176,7 @@ extension ATen {
 
 extension Operators {
     static let op_polar_ = ATenOp("aten::polar", "")
+    static let op_polar_out = ATenOp("aten::polar", "out")
     static let op_pairwise_distance_ = ATenOp("aten::pairwise_distance", "")
     static let op_pdist_ = ATenOp("aten::pdist", "")
     static let op_permute_ = ATenOp("aten::permute", "")
@@ -151,14 +188,19 @@ extension Operators {
     static let op_prelu_ = ATenOp("aten::prelu", "")
     static let op_prod_ = ATenOp("aten::prod", "")
     static let op_prod_dim_int = ATenOp("aten::prod", "dim_int")
+    static let op_prod_int_out = ATenOp("aten::prod", "int_out")
     static let op_poisson_ = ATenOp("aten::poisson", "")
     static let op_positive_ = ATenOp("aten::positive", "")
     static let op_put__ = ATenOp("aten::put_", "")
     static let op_put_ = ATenOp("aten::put", "")
+    static let op_polygamma_out = ATenOp("aten::polygamma", "out")
     static let op_polygamma_ = ATenOp("aten::polygamma", "")
     static let op_polygamma__ = ATenOp("aten::polygamma_", "")
+    static let op_pow_Tensor_Tensor_out = ATenOp("aten::pow", "Tensor_Tensor_out")
     static let op_pow_Tensor_Tensor = ATenOp("aten::pow", "Tensor_Tensor")
+    static let op_pow_Scalar_out = ATenOp("aten::pow", "Scalar_out")
     static let op_pow_Scalar = ATenOp("aten::pow", "Scalar")
+    static let op_pow_Tensor_Scalar_out = ATenOp("aten::pow", "Tensor_Scalar_out")
     static let op_pow_Tensor_Scalar = ATenOp("aten::pow", "Tensor_Scalar")
     static let op_pow__Scalar = ATenOp("aten::pow_", "Scalar")
     static let op_pow__Tensor = ATenOp("aten::pow_", "Tensor")

@@ -92,6 +92,12 @@ extension ATen {
         let op = Operators.op_quantized_rnn_tanh_cell_
         return op(.tensor(a0), .tensor(a1), .tensor(a2), .tensor(a3), .tensor(a4), .tensor(a5), .tensor(a6), .tensor(a7), .tensor(a8), .tensor(a9), a10.opArg, a11.opArg, a12.opArg, a13.opArg)
     }
+    /// `qr.Q(Tensor self, bool some=True, *, Tensor(a!) Q, Tensor(b!) R) -> (Tensor(a!) Q, Tensor(b!) R)`
+    @discardableResult
+    public static func qr(_ a0: Tensor, some a1: Bool = true, Q a2: Tensor, R a3: Tensor) -> (Q: Tensor, R: Tensor) {
+        let op = Operators.op_qr_Q
+        return { let r = op.tuple(.tensor(a0), .bool(a1), .tensor(a2), .tensor(a3)); return (r[0], r[1]) }()
+    }
     /// `qr(Tensor self, bool some=True) -> (Tensor Q, Tensor R)`
     public static func qr(_ a0: Tensor, some a1: Bool = true) -> (Q: Tensor, R: Tensor) {
         let op = Operators.op_qr_
@@ -102,10 +108,22 @@ extension ATen {
         let op = Operators.op_quantile_
         return op(.tensor(a0), .tensor(a1), a2.map { .int($0) } ?? .none, .bool(a3), .string(a4))
     }
+    /// `quantile.out(Tensor self, Tensor q, int? dim=None, bool keepdim=False, *, str interpolation='linear', Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func quantile(_ a0: Tensor, _ a1: Tensor, dim a2: Int? = nil, keepdim a3: Bool = false, interpolation a4: String = "linear", out a5: Tensor) -> Tensor {
+        let op = Operators.op_quantile_out
+        return op(.tensor(a0), .tensor(a1), a2.map { .int($0) } ?? .none, .bool(a3), .string(a4), .tensor(a5))
+    }
     /// `quantile.scalar(Tensor self, float q, int? dim=None, bool keepdim=False, *, str interpolation='linear') -> Tensor`
     public static func quantile(_ a0: Tensor, q a1: Double, dim a2: Int? = nil, keepdim a3: Bool = false, interpolation a4: String = "linear") -> Tensor {
         let op = Operators.op_quantile_scalar
         return op(.tensor(a0), .double(a1), a2.map { .int($0) } ?? .none, .bool(a3), .string(a4))
+    }
+    /// `quantile.scalar_out(Tensor self, float q, int? dim=None, bool keepdim=False, *, str interpolation='linear', Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func quantile(_ a0: Tensor, q a1: Double, dim a2: Int? = nil, keepdim a3: Bool = false, interpolation a4: String = "linear", out a5: Tensor) -> Tensor {
+        let op = Operators.op_quantile_scalar_out
+        return op(.tensor(a0), .double(a1), a2.map { .int($0) } ?? .none, .bool(a3), .string(a4), .tensor(a5))
     }
 }
 
@@ -128,7 +146,10 @@ extension Operators {
     static let op_quantized_gru_cell_ = ATenOp("aten::quantized_gru_cell", "")
     static let op_quantized_rnn_relu_cell_ = ATenOp("aten::quantized_rnn_relu_cell", "")
     static let op_quantized_rnn_tanh_cell_ = ATenOp("aten::quantized_rnn_tanh_cell", "")
+    static let op_qr_Q = ATenOp("aten::qr", "Q")
     static let op_qr_ = ATenOp("aten::qr", "")
     static let op_quantile_ = ATenOp("aten::quantile", "")
+    static let op_quantile_out = ATenOp("aten::quantile", "out")
     static let op_quantile_scalar = ATenOp("aten::quantile", "scalar")
+    static let op_quantile_scalar_out = ATenOp("aten::quantile", "scalar_out")
 }

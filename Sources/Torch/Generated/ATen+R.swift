@@ -38,6 +38,12 @@ extension ATen {
         let op = Operators.op_row_stack_
         return op(.tensors(a0))
     }
+    /// `row_stack.out(Tensor[] tensors, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func rowStack(tensors a0: [Tensor], out a1: Tensor) -> Tensor {
+        let op = Operators.op_row_stack_out
+        return op(.tensors(a0), .tensor(a1))
+    }
     /// `resize_(Tensor(a!) self, SymInt[] size, *, MemoryFormat? memory_format=None) -> Tensor(a!)`
     @discardableResult
     public static func resize_(_ a0: Tensor, size a1: [Int], memoryFormat a2: MemoryFormat? = nil) -> Tensor {
@@ -60,6 +66,12 @@ extension ATen {
         let op = Operators.op_rad2deg__
         return op(.tensor(a0))
     }
+    /// `rad2deg.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func rad2deg(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_rad2deg_out
+        return op(.tensor(a0), .tensor(a1))
+    }
     /// `rand(SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
     public static func rand(size a0: [Int], dtype a1: DType? = nil, layout a2: Layout? = nil, device a3: Device? = nil, pinMemory a4: Bool? = nil) -> Tensor {
         let op = Operators.op_rand_
@@ -69,6 +81,18 @@ extension ATen {
     public static func rand(size a0: [Int], generator a1: Generator?, dtype a2: DType? = nil, layout a3: Layout? = nil, device a4: Device? = nil, pinMemory a5: Bool? = nil) -> Tensor {
         let op = Operators.op_rand_generator
         return op(.ints(a0), a1.map { .generator($0) } ?? .none, a2.map { $0.opArg } ?? .none, a3.map { $0.opArg } ?? .none, a4.map { .device($0) } ?? .none, a5.map { .bool($0) } ?? .none)
+    }
+    /// `rand.out(SymInt[] size, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func rand(size a0: [Int], out a1: Tensor) -> Tensor {
+        let op = Operators.op_rand_out
+        return op(.ints(a0), .tensor(a1))
+    }
+    /// `rand.generator_out(SymInt[] size, *, Generator? generator, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func rand(size a0: [Int], generator a1: Generator?, out a2: Tensor) -> Tensor {
+        let op = Operators.op_rand_generator_out
+        return op(.ints(a0), a1.map { .generator($0) } ?? .none, .tensor(a2))
     }
     /// `rand_like(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor`
     public static func randLike(_ a0: Tensor, dtype a1: DType? = nil, layout a2: Layout? = nil, device a3: Device? = nil, pinMemory a4: Bool? = nil, memoryFormat a5: MemoryFormat? = nil) -> Tensor {
@@ -99,6 +123,30 @@ extension ATen {
     public static func randint(low a0: Int, high a1: Int, size a2: [Int], generator a3: Generator?, dtype a4: DType? = .int64, layout a5: Layout? = nil, device a6: Device? = nil, pinMemory a7: Bool? = nil) -> Tensor {
         let op = Operators.op_randint_low_generator
         return op(.int(a0), .int(a1), .ints(a2), a3.map { .generator($0) } ?? .none, a4.map { $0.opArg } ?? .none, a5.map { $0.opArg } ?? .none, a6.map { .device($0) } ?? .none, a7.map { .bool($0) } ?? .none)
+    }
+    /// `randint.out(SymInt high, SymInt[] size, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func randint(high a0: Int, size a1: [Int], out a2: Tensor) -> Tensor {
+        let op = Operators.op_randint_out
+        return op(.int(a0), .ints(a1), .tensor(a2))
+    }
+    /// `randint.generator_out(SymInt high, SymInt[] size, *, Generator? generator, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func randint(high a0: Int, size a1: [Int], generator a2: Generator?, out a3: Tensor) -> Tensor {
+        let op = Operators.op_randint_generator_out
+        return op(.int(a0), .ints(a1), a2.map { .generator($0) } ?? .none, .tensor(a3))
+    }
+    /// `randint.low_out(SymInt low, SymInt high, SymInt[] size, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func randint(low a0: Int, high a1: Int, size a2: [Int], out a3: Tensor) -> Tensor {
+        let op = Operators.op_randint_low_out
+        return op(.int(a0), .int(a1), .ints(a2), .tensor(a3))
+    }
+    /// `randint.low_generator_out(SymInt low, SymInt high, SymInt[] size, *, Generator? generator, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func randint(low a0: Int, high a1: Int, size a2: [Int], generator a3: Generator?, out a4: Tensor) -> Tensor {
+        let op = Operators.op_randint_low_generator_out
+        return op(.int(a0), .int(a1), .ints(a2), a3.map { .generator($0) } ?? .none, .tensor(a4))
     }
     /// `randint_like(Tensor self, SymInt high, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor`
     public static func randintLike(_ a0: Tensor, high a1: Int, dtype a2: DType? = nil, layout a3: Layout? = nil, device a4: Device? = nil, pinMemory a5: Bool? = nil, memoryFormat a6: MemoryFormat? = nil) -> Tensor {
@@ -140,6 +188,18 @@ extension ATen {
         let op = Operators.op_randn_generator
         return op(.ints(a0), a1.map { .generator($0) } ?? .none, a2.map { $0.opArg } ?? .none, a3.map { $0.opArg } ?? .none, a4.map { .device($0) } ?? .none, a5.map { .bool($0) } ?? .none)
     }
+    /// `randn.out(SymInt[] size, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func randn(size a0: [Int], out a1: Tensor) -> Tensor {
+        let op = Operators.op_randn_out
+        return op(.ints(a0), .tensor(a1))
+    }
+    /// `randn.generator_out(SymInt[] size, *, Generator? generator, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func randn(size a0: [Int], generator a1: Generator?, out a2: Tensor) -> Tensor {
+        let op = Operators.op_randn_generator_out
+        return op(.ints(a0), a1.map { .generator($0) } ?? .none, .tensor(a2))
+    }
     /// `randn_like(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor`
     public static func randnLike(_ a0: Tensor, dtype a1: DType? = nil, layout a2: Layout? = nil, device a3: Device? = nil, pinMemory a4: Bool? = nil, memoryFormat a5: MemoryFormat? = nil) -> Tensor {
         let op = Operators.op_randn_like_
@@ -160,10 +220,34 @@ extension ATen {
         let op = Operators.op_randperm_generator
         return op(.int(a0), a1.map { .generator($0) } ?? .none, a2.map { $0.opArg } ?? .none, a3.map { $0.opArg } ?? .none, a4.map { .device($0) } ?? .none, a5.map { .bool($0) } ?? .none)
     }
+    /// `randperm.out(SymInt n, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func randperm(n a0: Int, out a1: Tensor) -> Tensor {
+        let op = Operators.op_randperm_out
+        return op(.int(a0), .tensor(a1))
+    }
+    /// `randperm.generator_out(SymInt n, *, Generator? generator, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func randperm(n a0: Int, generator a1: Generator?, out a2: Tensor) -> Tensor {
+        let op = Operators.op_randperm_generator_out
+        return op(.int(a0), a1.map { .generator($0) } ?? .none, .tensor(a2))
+    }
     /// `range.step(Scalar start, Scalar end, Scalar step=1, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
     public static func range(start a0: Scalar, end a1: Scalar, step a2: Scalar = 1, dtype a3: DType? = nil, layout a4: Layout? = nil, device a5: Device? = nil, pinMemory a6: Bool? = nil) -> Tensor {
         let op = Operators.op_range_step
         return op(a0.opArg, a1.opArg, a2.opArg, a3.map { $0.opArg } ?? .none, a4.map { $0.opArg } ?? .none, a5.map { .device($0) } ?? .none, a6.map { .bool($0) } ?? .none)
+    }
+    /// `range.out_(Scalar start, Scalar end, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func range(start a0: Scalar, end a1: Scalar, out a2: Tensor) -> Tensor {
+        let op = Operators.op_range_out_
+        return op(a0.opArg, a1.opArg, .tensor(a2))
+    }
+    /// `range.out(Scalar start, Scalar end, Scalar step=1, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func range(start a0: Scalar, end a1: Scalar, step a2: Scalar, out a3: Tensor) -> Tensor {
+        let op = Operators.op_range_out
+        return op(a0.opArg, a1.opArg, a2.opArg, .tensor(a3))
     }
     /// `ravel(Tensor(a) self) -> Tensor(a)`
     public static func ravel(_ a0: Tensor) -> Tensor {
@@ -180,6 +264,12 @@ extension ATen {
     public static func reciprocal_(_ a0: Tensor) -> Tensor {
         let op = Operators.op_reciprocal__
         return op(.tensor(a0))
+    }
+    /// `reciprocal.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func reciprocal(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_reciprocal_out
+        return op(.tensor(a0), .tensor(a1))
     }
     /// `repeat(Tensor self, SymInt[] repeats) -> Tensor`
     public static func `repeat`(_ a0: Tensor, repeats a1: [Int]) -> Tensor {
@@ -222,6 +312,12 @@ extension ATen {
         let op = Operators.op_round__
         return op(.tensor(a0))
     }
+    /// `round.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func round(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_round_out
+        return op(.tensor(a0), .tensor(a1))
+    }
     /// `round.decimals(Tensor self, *, int decimals) -> Tensor`
     public static func round(_ a0: Tensor, decimals a1: Int) -> Tensor {
         let op = Operators.op_round_decimals
@@ -232,6 +328,12 @@ extension ATen {
     public static func round_(_ a0: Tensor, decimals a1: Int) -> Tensor {
         let op = Operators.op_round__decimals
         return op(.tensor(a0), .int(a1))
+    }
+    /// `round.decimals_out(Tensor self, *, int decimals, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func round(_ a0: Tensor, decimals a1: Int, out a2: Tensor) -> Tensor {
+        let op = Operators.op_round_decimals_out
+        return op(.tensor(a0), .int(a1), .tensor(a2))
     }
     /// `rrelu(Tensor self, Scalar lower=0.125, Scalar upper=0.3333333333333333, bool training=False, Generator? generator=None) -> Tensor`
     public static func rrelu(_ a0: Tensor, lower a1: Scalar = 0.125, upper a2: Scalar = 0.3333333333333333, training a3: Bool = false, generator a4: Generator? = nil) -> Tensor {
@@ -276,6 +378,12 @@ extension ATen {
     public static func rsqrt_(_ a0: Tensor) -> Tensor {
         let op = Operators.op_rsqrt__
         return op(.tensor(a0))
+    }
+    /// `rsqrt.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func rsqrt(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_rsqrt_out
+        return op(.tensor(a0), .tensor(a1))
     }
     /// `roll(Tensor self, SymInt[1] shifts, int[1] dims=[]) -> Tensor`
     public static func roll(_ a0: Tensor, shifts a1: [Int], dims a2: [Int] = []) -> Tensor {
@@ -384,6 +492,12 @@ extension ATen {
         let op = Operators.op_random__
         return op(.tensor(a0), a1.map { .generator($0) } ?? .none)
     }
+    /// `remainder.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func remainder(_ a0: Tensor, other a1: Scalar, out a2: Tensor) -> Tensor {
+        let op = Operators.op_remainder_Scalar_out
+        return op(.tensor(a0), a1.opArg, .tensor(a2))
+    }
     /// `remainder.Scalar(Tensor self, Scalar other) -> Tensor`
     public static func remainder(_ a0: Tensor, other a1: Scalar) -> Tensor {
         let op = Operators.op_remainder_Scalar
@@ -394,6 +508,12 @@ extension ATen {
     public static func remainder_(_ a0: Tensor, other a1: Scalar) -> Tensor {
         let op = Operators.op_remainder__Scalar
         return op(.tensor(a0), a1.opArg)
+    }
+    /// `remainder.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func remainder(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_remainder_Tensor_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
     }
     /// `remainder.Tensor(Tensor self, Tensor other) -> Tensor`
     public static func remainder(_ a0: Tensor, _ a1: Tensor) -> Tensor {
@@ -411,6 +531,12 @@ extension ATen {
         let op = Operators.op_remainder_Scalar_Tensor
         return op(a0.opArg, .tensor(a1))
     }
+    /// `renorm.out(Tensor self, Scalar p, int dim, Scalar maxnorm, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func renorm(_ a0: Tensor, p a1: Scalar, dim a2: Int, maxnorm a3: Scalar, out a4: Tensor) -> Tensor {
+        let op = Operators.op_renorm_out
+        return op(.tensor(a0), a1.opArg, .int(a2), a3.opArg, .tensor(a4))
+    }
     /// `renorm(Tensor self, Scalar p, int dim, Scalar maxnorm) -> Tensor`
     public static func renorm(_ a0: Tensor, p a1: Scalar, dim a2: Int, maxnorm a3: Scalar) -> Tensor {
         let op = Operators.op_renorm_
@@ -421,6 +547,12 @@ extension ATen {
     public static func renorm_(_ a0: Tensor, p a1: Scalar, dim a2: Int, maxnorm a3: Scalar) -> Tensor {
         let op = Operators.op_renorm__
         return op(.tensor(a0), a1.opArg, .int(a2), a3.opArg)
+    }
+    /// `rrelu_with_noise.out(Tensor self, Tensor(b!) noise, Scalar lower=0.125, Scalar upper=0.3333333333333333, bool training=False, Generator? generator=None, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func rreluWithNoise(_ a0: Tensor, _ a1: Tensor, lower a2: Scalar = 0.125, upper a3: Scalar = 0.3333333333333333, training a4: Bool = false, generator a5: Generator? = nil, out a6: Tensor) -> Tensor {
+        let op = Operators.op_rrelu_with_noise_out
+        return op(.tensor(a0), .tensor(a1), a2.opArg, a3.opArg, .bool(a4), a5.map { .generator($0) } ?? .none, .tensor(a6))
     }
     /// `rrelu_with_noise(Tensor self, Tensor(b!) noise, Scalar lower=0.125, Scalar upper=0.3333333333333333, bool training=False, Generator? generator=None) -> Tensor`
     @discardableResult
@@ -439,60 +571,132 @@ extension ATen {
         let op = Operators.op_rrelu_with_noise__
         return op(.tensor(a0), .tensor(a1), a2.opArg, a3.opArg, .bool(a4), a5.map { .generator($0) } ?? .none)
     }
+    /// `reflection_pad1d.out(Tensor self, SymInt[2] padding, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func reflectionPad1d(_ a0: Tensor, padding a1: [Int], out a2: Tensor) -> Tensor {
+        let op = Operators.op_reflection_pad1d_out
+        return op(.tensor(a0), .ints(a1), .tensor(a2))
+    }
     /// `reflection_pad1d(Tensor self, SymInt[2] padding) -> Tensor`
     public static func reflectionPad1d(_ a0: Tensor, padding a1: [Int]) -> Tensor {
         let op = Operators.op_reflection_pad1d_
         return op(.tensor(a0), .ints(a1))
+    }
+    /// `reflection_pad1d_backward.grad_input(Tensor grad_output, Tensor self, SymInt[2] padding, *, Tensor(a!) grad_input) -> Tensor(a!)`
+    @discardableResult
+    public static func reflectionPad1dBackward(_ a0: Tensor, _ a1: Tensor, padding a2: [Int], gradInput a3: Tensor) -> Tensor {
+        let op = Operators.op_reflection_pad1d_backward_grad_input
+        return op(.tensor(a0), .tensor(a1), .ints(a2), .tensor(a3))
     }
     /// `reflection_pad1d_backward(Tensor grad_output, Tensor self, SymInt[2] padding) -> Tensor`
     public static func reflectionPad1dBackward(_ a0: Tensor, _ a1: Tensor, padding a2: [Int]) -> Tensor {
         let op = Operators.op_reflection_pad1d_backward_
         return op(.tensor(a0), .tensor(a1), .ints(a2))
     }
+    /// `reflection_pad2d.out(Tensor self, SymInt[4] padding, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func reflectionPad2d(_ a0: Tensor, padding a1: [Int], out a2: Tensor) -> Tensor {
+        let op = Operators.op_reflection_pad2d_out
+        return op(.tensor(a0), .ints(a1), .tensor(a2))
+    }
     /// `reflection_pad2d(Tensor self, SymInt[4] padding) -> Tensor`
     public static func reflectionPad2d(_ a0: Tensor, padding a1: [Int]) -> Tensor {
         let op = Operators.op_reflection_pad2d_
         return op(.tensor(a0), .ints(a1))
+    }
+    /// `reflection_pad2d_backward.grad_input(Tensor grad_output, Tensor self, SymInt[4] padding, *, Tensor(a!) grad_input) -> Tensor(a!)`
+    @discardableResult
+    public static func reflectionPad2dBackward(_ a0: Tensor, _ a1: Tensor, padding a2: [Int], gradInput a3: Tensor) -> Tensor {
+        let op = Operators.op_reflection_pad2d_backward_grad_input
+        return op(.tensor(a0), .tensor(a1), .ints(a2), .tensor(a3))
     }
     /// `reflection_pad2d_backward(Tensor grad_output, Tensor self, SymInt[4] padding) -> Tensor`
     public static func reflectionPad2dBackward(_ a0: Tensor, _ a1: Tensor, padding a2: [Int]) -> Tensor {
         let op = Operators.op_reflection_pad2d_backward_
         return op(.tensor(a0), .tensor(a1), .ints(a2))
     }
+    /// `reflection_pad3d.out(Tensor self, SymInt[6] padding, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func reflectionPad3d(_ a0: Tensor, padding a1: [Int], out a2: Tensor) -> Tensor {
+        let op = Operators.op_reflection_pad3d_out
+        return op(.tensor(a0), .ints(a1), .tensor(a2))
+    }
     /// `reflection_pad3d(Tensor self, SymInt[6] padding) -> Tensor`
     public static func reflectionPad3d(_ a0: Tensor, padding a1: [Int]) -> Tensor {
         let op = Operators.op_reflection_pad3d_
         return op(.tensor(a0), .ints(a1))
+    }
+    /// `reflection_pad3d_backward.grad_input(Tensor grad_output, Tensor self, SymInt[6] padding, *, Tensor(a!) grad_input) -> Tensor(a!)`
+    @discardableResult
+    public static func reflectionPad3dBackward(_ a0: Tensor, _ a1: Tensor, padding a2: [Int], gradInput a3: Tensor) -> Tensor {
+        let op = Operators.op_reflection_pad3d_backward_grad_input
+        return op(.tensor(a0), .tensor(a1), .ints(a2), .tensor(a3))
     }
     /// `reflection_pad3d_backward(Tensor grad_output, Tensor self, SymInt[6] padding) -> Tensor`
     public static func reflectionPad3dBackward(_ a0: Tensor, _ a1: Tensor, padding a2: [Int]) -> Tensor {
         let op = Operators.op_reflection_pad3d_backward_
         return op(.tensor(a0), .tensor(a1), .ints(a2))
     }
+    /// `replication_pad1d.out(Tensor self, SymInt[2] padding, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func replicationPad1d(_ a0: Tensor, padding a1: [Int], out a2: Tensor) -> Tensor {
+        let op = Operators.op_replication_pad1d_out
+        return op(.tensor(a0), .ints(a1), .tensor(a2))
+    }
     /// `replication_pad1d(Tensor self, SymInt[2] padding) -> Tensor`
     public static func replicationPad1d(_ a0: Tensor, padding a1: [Int]) -> Tensor {
         let op = Operators.op_replication_pad1d_
         return op(.tensor(a0), .ints(a1))
+    }
+    /// `replication_pad1d_backward.grad_input(Tensor grad_output, Tensor self, SymInt[2] padding, *, Tensor(a!) grad_input) -> Tensor(a!)`
+    @discardableResult
+    public static func replicationPad1dBackward(_ a0: Tensor, _ a1: Tensor, padding a2: [Int], gradInput a3: Tensor) -> Tensor {
+        let op = Operators.op_replication_pad1d_backward_grad_input
+        return op(.tensor(a0), .tensor(a1), .ints(a2), .tensor(a3))
     }
     /// `replication_pad1d_backward(Tensor grad_output, Tensor self, SymInt[2] padding) -> Tensor`
     public static func replicationPad1dBackward(_ a0: Tensor, _ a1: Tensor, padding a2: [Int]) -> Tensor {
         let op = Operators.op_replication_pad1d_backward_
         return op(.tensor(a0), .tensor(a1), .ints(a2))
     }
+    /// `replication_pad2d.out(Tensor self, SymInt[4] padding, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func replicationPad2d(_ a0: Tensor, padding a1: [Int], out a2: Tensor) -> Tensor {
+        let op = Operators.op_replication_pad2d_out
+        return op(.tensor(a0), .ints(a1), .tensor(a2))
+    }
     /// `replication_pad2d(Tensor self, SymInt[4] padding) -> Tensor`
     public static func replicationPad2d(_ a0: Tensor, padding a1: [Int]) -> Tensor {
         let op = Operators.op_replication_pad2d_
         return op(.tensor(a0), .ints(a1))
+    }
+    /// `replication_pad2d_backward.grad_input(Tensor grad_output, Tensor self, SymInt[4] padding, *, Tensor(a!) grad_input) -> Tensor(a!)`
+    @discardableResult
+    public static func replicationPad2dBackward(_ a0: Tensor, _ a1: Tensor, padding a2: [Int], gradInput a3: Tensor) -> Tensor {
+        let op = Operators.op_replication_pad2d_backward_grad_input
+        return op(.tensor(a0), .tensor(a1), .ints(a2), .tensor(a3))
     }
     /// `replication_pad2d_backward(Tensor grad_output, Tensor self, SymInt[4] padding) -> Tensor`
     public static func replicationPad2dBackward(_ a0: Tensor, _ a1: Tensor, padding a2: [Int]) -> Tensor {
         let op = Operators.op_replication_pad2d_backward_
         return op(.tensor(a0), .tensor(a1), .ints(a2))
     }
+    /// `replication_pad3d.out(Tensor self, SymInt[6] padding, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func replicationPad3d(_ a0: Tensor, padding a1: [Int], out a2: Tensor) -> Tensor {
+        let op = Operators.op_replication_pad3d_out
+        return op(.tensor(a0), .ints(a1), .tensor(a2))
+    }
     /// `replication_pad3d(Tensor self, SymInt[6] padding) -> Tensor`
     public static func replicationPad3d(_ a0: Tensor, padding a1: [Int]) -> Tensor {
         let op = Operators.op_replication_pad3d_
         return op(.tensor(a0), .ints(a1))
+    }
+    /// `replication_pad3d_backward.grad_input(Tensor grad_output, Tensor self, SymInt[6] padding, *, Tensor(a!) grad_input) -> Tensor(a!)`
+    @discardableResult
+    public static func replicationPad3dBackward(_ a0: Tensor, _ a1: Tensor, padding a2: [Int], gradInput a3: Tensor) -> Tensor {
+        let op = Operators.op_replication_pad3d_backward_grad_input
+        return op(.tensor(a0), .tensor(a1), .ints(a2), .tensor(a3))
     }
     /// `replication_pad3d_backward(Tensor grad_output, Tensor self, SymInt[6] padding) -> Tensor`
     public static func replicationPad3dBackward(_ a0: Tensor, _ a1: Tensor, padding a2: [Int]) -> Tensor {
@@ -514,18 +718,26 @@ extension Operators {
     static let op_resolve_conj_ = ATenOp("aten::resolve_conj", "")
     static let op_resolve_neg_ = ATenOp("aten::resolve_neg", "")
     static let op_row_stack_ = ATenOp("aten::row_stack", "")
+    static let op_row_stack_out = ATenOp("aten::row_stack", "out")
     static let op_resize__ = ATenOp("aten::resize_", "")
     static let op_rms_norm_ = ATenOp("aten::rms_norm", "")
     static let op_rad2deg_ = ATenOp("aten::rad2deg", "")
     static let op_rad2deg__ = ATenOp("aten::rad2deg_", "")
+    static let op_rad2deg_out = ATenOp("aten::rad2deg", "out")
     static let op_rand_ = ATenOp("aten::rand", "")
     static let op_rand_generator = ATenOp("aten::rand", "generator")
+    static let op_rand_out = ATenOp("aten::rand", "out")
+    static let op_rand_generator_out = ATenOp("aten::rand", "generator_out")
     static let op_rand_like_ = ATenOp("aten::rand_like", "")
     static let op_rand_like_generator = ATenOp("aten::rand_like", "generator")
     static let op_randint_ = ATenOp("aten::randint", "")
     static let op_randint_generator = ATenOp("aten::randint", "generator")
     static let op_randint_low = ATenOp("aten::randint", "low")
     static let op_randint_low_generator = ATenOp("aten::randint", "low_generator")
+    static let op_randint_out = ATenOp("aten::randint", "out")
+    static let op_randint_generator_out = ATenOp("aten::randint", "generator_out")
+    static let op_randint_low_out = ATenOp("aten::randint", "low_out")
+    static let op_randint_low_generator_out = ATenOp("aten::randint", "low_generator_out")
     static let op_randint_like_ = ATenOp("aten::randint_like", "")
     static let op_randint_like_generator = ATenOp("aten::randint_like", "generator")
     static let op_randint_like_Tensor = ATenOp("aten::randint_like", "Tensor")
@@ -534,14 +746,21 @@ extension Operators {
     static let op_randint_like_low_generator_dtype = ATenOp("aten::randint_like", "low_generator_dtype")
     static let op_randn_ = ATenOp("aten::randn", "")
     static let op_randn_generator = ATenOp("aten::randn", "generator")
+    static let op_randn_out = ATenOp("aten::randn", "out")
+    static let op_randn_generator_out = ATenOp("aten::randn", "generator_out")
     static let op_randn_like_ = ATenOp("aten::randn_like", "")
     static let op_randn_like_generator = ATenOp("aten::randn_like", "generator")
     static let op_randperm_ = ATenOp("aten::randperm", "")
     static let op_randperm_generator = ATenOp("aten::randperm", "generator")
+    static let op_randperm_out = ATenOp("aten::randperm", "out")
+    static let op_randperm_generator_out = ATenOp("aten::randperm", "generator_out")
     static let op_range_step = ATenOp("aten::range", "step")
+    static let op_range_out_ = ATenOp("aten::range", "out_")
+    static let op_range_out = ATenOp("aten::range", "out")
     static let op_ravel_ = ATenOp("aten::ravel", "")
     static let op_reciprocal_ = ATenOp("aten::reciprocal", "")
     static let op_reciprocal__ = ATenOp("aten::reciprocal_", "")
+    static let op_reciprocal_out = ATenOp("aten::reciprocal", "out")
     static let op_repeat_ = ATenOp("aten::repeat", "")
     static let op_repeat_interleave_Tensor = ATenOp("aten::repeat_interleave", "Tensor")
     static let op_repeat_interleave_self_Tensor = ATenOp("aten::repeat_interleave", "self_Tensor")
@@ -550,8 +769,10 @@ extension Operators {
     static let op_reshape_as_ = ATenOp("aten::reshape_as", "")
     static let op_round_ = ATenOp("aten::round", "")
     static let op_round__ = ATenOp("aten::round_", "")
+    static let op_round_out = ATenOp("aten::round", "out")
     static let op_round_decimals = ATenOp("aten::round", "decimals")
     static let op_round__decimals = ATenOp("aten::round_", "decimals")
+    static let op_round_decimals_out = ATenOp("aten::round", "decimals_out")
     static let op_rrelu_ = ATenOp("aten::rrelu", "")
     static let op_rrelu__ = ATenOp("aten::rrelu_", "")
     static let op_relu_ = ATenOp("aten::relu", "")
@@ -560,6 +781,7 @@ extension Operators {
     static let op_relu6__ = ATenOp("aten::relu6_", "")
     static let op_rsqrt_ = ATenOp("aten::rsqrt", "")
     static let op_rsqrt__ = ATenOp("aten::rsqrt_", "")
+    static let op_rsqrt_out = ATenOp("aten::rsqrt", "out")
     static let op_roll_ = ATenOp("aten::roll", "")
     static let op_rot90_ = ATenOp("aten::rot90", "")
     static let op_resize_as__ = ATenOp("aten::resize_as_", "")
@@ -580,27 +802,43 @@ extension Operators {
     static let op_random__from = ATenOp("aten::random_", "from")
     static let op_random__to = ATenOp("aten::random_", "to")
     static let op_random__ = ATenOp("aten::random_", "")
+    static let op_remainder_Scalar_out = ATenOp("aten::remainder", "Scalar_out")
     static let op_remainder_Scalar = ATenOp("aten::remainder", "Scalar")
     static let op_remainder__Scalar = ATenOp("aten::remainder_", "Scalar")
+    static let op_remainder_Tensor_out = ATenOp("aten::remainder", "Tensor_out")
     static let op_remainder_Tensor = ATenOp("aten::remainder", "Tensor")
     static let op_remainder__Tensor = ATenOp("aten::remainder_", "Tensor")
     static let op_remainder_Scalar_Tensor = ATenOp("aten::remainder", "Scalar_Tensor")
+    static let op_renorm_out = ATenOp("aten::renorm", "out")
     static let op_renorm_ = ATenOp("aten::renorm", "")
     static let op_renorm__ = ATenOp("aten::renorm_", "")
+    static let op_rrelu_with_noise_out = ATenOp("aten::rrelu_with_noise", "out")
     static let op_rrelu_with_noise_ = ATenOp("aten::rrelu_with_noise", "")
     static let op_rrelu_with_noise_backward_ = ATenOp("aten::rrelu_with_noise_backward", "")
     static let op_rrelu_with_noise__ = ATenOp("aten::rrelu_with_noise_", "")
+    static let op_reflection_pad1d_out = ATenOp("aten::reflection_pad1d", "out")
     static let op_reflection_pad1d_ = ATenOp("aten::reflection_pad1d", "")
+    static let op_reflection_pad1d_backward_grad_input = ATenOp("aten::reflection_pad1d_backward", "grad_input")
     static let op_reflection_pad1d_backward_ = ATenOp("aten::reflection_pad1d_backward", "")
+    static let op_reflection_pad2d_out = ATenOp("aten::reflection_pad2d", "out")
     static let op_reflection_pad2d_ = ATenOp("aten::reflection_pad2d", "")
+    static let op_reflection_pad2d_backward_grad_input = ATenOp("aten::reflection_pad2d_backward", "grad_input")
     static let op_reflection_pad2d_backward_ = ATenOp("aten::reflection_pad2d_backward", "")
+    static let op_reflection_pad3d_out = ATenOp("aten::reflection_pad3d", "out")
     static let op_reflection_pad3d_ = ATenOp("aten::reflection_pad3d", "")
+    static let op_reflection_pad3d_backward_grad_input = ATenOp("aten::reflection_pad3d_backward", "grad_input")
     static let op_reflection_pad3d_backward_ = ATenOp("aten::reflection_pad3d_backward", "")
+    static let op_replication_pad1d_out = ATenOp("aten::replication_pad1d", "out")
     static let op_replication_pad1d_ = ATenOp("aten::replication_pad1d", "")
+    static let op_replication_pad1d_backward_grad_input = ATenOp("aten::replication_pad1d_backward", "grad_input")
     static let op_replication_pad1d_backward_ = ATenOp("aten::replication_pad1d_backward", "")
+    static let op_replication_pad2d_out = ATenOp("aten::replication_pad2d", "out")
     static let op_replication_pad2d_ = ATenOp("aten::replication_pad2d", "")
+    static let op_replication_pad2d_backward_grad_input = ATenOp("aten::replication_pad2d_backward", "grad_input")
     static let op_replication_pad2d_backward_ = ATenOp("aten::replication_pad2d_backward", "")
+    static let op_replication_pad3d_out = ATenOp("aten::replication_pad3d", "out")
     static let op_replication_pad3d_ = ATenOp("aten::replication_pad3d", "")
+    static let op_replication_pad3d_backward_grad_input = ATenOp("aten::replication_pad3d_backward", "grad_input")
     static let op_replication_pad3d_backward_ = ATenOp("aten::replication_pad3d_backward", "")
     static let op_row_indices_copy_ = ATenOp("aten::row_indices_copy", "")
 }

@@ -28,6 +28,12 @@ extension ATen {
         let op = Operators.op_sgn__
         return op(.tensor(a0))
     }
+    /// `sgn.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func sgn(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_sgn_out
+        return op(.tensor(a0), .tensor(a1))
+    }
     /// `scalar_tensor(Scalar s, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
     public static func scalarTensor(s a0: Scalar, dtype a1: DType? = nil, layout a2: Layout? = nil, device a3: Device? = nil, pinMemory a4: Bool? = nil) -> Tensor {
         let op = Operators.op_scalar_tensor_
@@ -65,6 +71,18 @@ extension ATen {
         let op = Operators.op_silu__
         return op(.tensor(a0))
     }
+    /// `silu.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func silu(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_silu_out
+        return op(.tensor(a0), .tensor(a1))
+    }
+    /// `silu_backward.grad_input(Tensor grad_output, Tensor self, *, Tensor(a!) grad_input) -> Tensor(a!)`
+    @discardableResult
+    public static func siluBackward(_ a0: Tensor, _ a1: Tensor, gradInput a2: Tensor) -> Tensor {
+        let op = Operators.op_silu_backward_grad_input
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
+    }
     /// `silu_backward(Tensor grad_output, Tensor self) -> Tensor`
     public static func siluBackward(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_silu_backward_
@@ -81,6 +99,12 @@ extension ATen {
         let op = Operators.op_sigmoid__
         return op(.tensor(a0))
     }
+    /// `sigmoid.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func sigmoid(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_sigmoid_out
+        return op(.tensor(a0), .tensor(a1))
+    }
     /// `sin(Tensor self) -> Tensor`
     public static func sin(_ a0: Tensor) -> Tensor {
         let op = Operators.op_sin_
@@ -91,6 +115,12 @@ extension ATen {
     public static func sin_(_ a0: Tensor) -> Tensor {
         let op = Operators.op_sin__
         return op(.tensor(a0))
+    }
+    /// `sin.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func sin(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_sin_out
+        return op(.tensor(a0), .tensor(a1))
     }
     /// `sinc(Tensor self) -> Tensor`
     public static func sinc(_ a0: Tensor) -> Tensor {
@@ -103,6 +133,12 @@ extension ATen {
         let op = Operators.op_sinc__
         return op(.tensor(a0))
     }
+    /// `sinc.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func sinc(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_sinc_out
+        return op(.tensor(a0), .tensor(a1))
+    }
     /// `sinh(Tensor self) -> Tensor`
     public static func sinh(_ a0: Tensor) -> Tensor {
         let op = Operators.op_sinh_
@@ -113,6 +149,12 @@ extension ATen {
     public static func sinh_(_ a0: Tensor) -> Tensor {
         let op = Operators.op_sinh__
         return op(.tensor(a0))
+    }
+    /// `sinh.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func sinh(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_sinh_out
+        return op(.tensor(a0), .tensor(a1))
     }
     /// `size.int(Tensor self, int dim) -> int`
     public static func size(_ a0: Tensor, dim a1: Int) -> Int {
@@ -169,6 +211,12 @@ extension ATen {
         let op = Operators.op_softmax_int
         return op(.tensor(a0), .int(a1), a2.map { $0.opArg } ?? .none)
     }
+    /// `softmax.int_out(Tensor self, int dim, ScalarType? dtype=None, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func softmax(_ a0: Tensor, dim a1: Int, dtype a2: DType? = nil, out a3: Tensor) -> Tensor {
+        let op = Operators.op_softmax_int_out
+        return op(.tensor(a0), .int(a1), a2.map { $0.opArg } ?? .none, .tensor(a3))
+    }
     /// `split.Tensor(Tensor(a -> *) self, SymInt split_size, int dim=0) -> Tensor(a)[]`
     public static func split(_ a0: Tensor, splitSize a1: Int, dim a2: Int = 0) -> [Tensor] {
         let op = Operators.op_split_Tensor
@@ -222,10 +270,22 @@ extension ATen {
         let op = Operators.op_sspaddmm_
         return op(.tensor(a0), .tensor(a1), .tensor(a2), a3.opArg, a4.opArg)
     }
+    /// `sspaddmm.out(Tensor self, Tensor mat1, Tensor mat2, *, Scalar beta=1, Scalar alpha=1, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func sspaddmm(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, beta a3: Scalar = 1, alpha a4: Scalar = 1, out a5: Tensor) -> Tensor {
+        let op = Operators.op_sspaddmm_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2), a3.opArg, a4.opArg, .tensor(a5))
+    }
     /// `stack(Tensor[] tensors, int dim=0) -> Tensor`
     public static func stack(tensors a0: [Tensor], dim a1: Int = 0) -> Tensor {
         let op = Operators.op_stack_
         return op(.tensors(a0), .int(a1))
+    }
+    /// `stack.out(Tensor[] tensors, int dim=0, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func stack(tensors a0: [Tensor], dim a1: Int = 0, out a2: Tensor) -> Tensor {
+        let op = Operators.op_stack_out
+        return op(.tensors(a0), .int(a1), .tensor(a2))
     }
     /// `stft(Tensor self, int n_fft, int? hop_length=None, int? win_length=None, Tensor? window=None, bool normalized=False, bool? onesided=None, bool? return_complex=None, bool? align_to_window=None) -> Tensor`
     public static func stft(_ a0: Tensor, nFft a1: Int, hopLength a2: Int? = nil, winLength a3: Int? = nil, window a4: Tensor? = nil, normalized a5: Bool = false, onesided a6: Bool? = nil, returnComplex a7: Bool? = nil, alignToWindow a8: Bool? = nil) -> Tensor {
@@ -257,6 +317,12 @@ extension ATen {
         let op = Operators.op_sum_dim_IntList
         return op(.tensor(a0), a1.map { .ints($0) } ?? .none, .bool(a2), a3.map { $0.opArg } ?? .none)
     }
+    /// `sum.IntList_out(Tensor self, int[1]? dim, bool keepdim=False, *, ScalarType? dtype=None, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func sum(_ a0: Tensor, dim a1: [Int]?, keepdim a2: Bool = false, dtype a3: DType? = nil, out a4: Tensor) -> Tensor {
+        let op = Operators.op_sum_IntList_out
+        return op(.tensor(a0), a1.map { .ints($0) } ?? .none, .bool(a2), a3.map { $0.opArg } ?? .none, .tensor(a4))
+    }
     /// `sum_to_size(Tensor self, SymInt[] size) -> Tensor`
     public static func sumToSize(_ a0: Tensor, size a1: [Int]) -> Tensor {
         let op = Operators.op_sum_to_size_
@@ -273,6 +339,12 @@ extension ATen {
         let op = Operators.op_sqrt__
         return op(.tensor(a0))
     }
+    /// `sqrt.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func sqrt(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_sqrt_out
+        return op(.tensor(a0), .tensor(a1))
+    }
     /// `square(Tensor self) -> Tensor`
     public static func square(_ a0: Tensor) -> Tensor {
         let op = Operators.op_square_
@@ -283,6 +355,12 @@ extension ATen {
     public static func square_(_ a0: Tensor) -> Tensor {
         let op = Operators.op_square__
         return op(.tensor(a0))
+    }
+    /// `square.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func square(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_square_out
+        return op(.tensor(a0), .tensor(a1))
     }
     /// `std(Tensor self, bool unbiased=True) -> Tensor`
     public static func std(_ a0: Tensor, unbiased a1: Bool = true) -> Tensor {
@@ -314,6 +392,24 @@ extension ATen {
         let op = Operators.op_std_mean_correction
         return { let r = op.tuple(.tensor(a0), a1.map { .ints($0) } ?? .none, a2.map { $0.opArg } ?? .none, .bool(a3)); return (r[0], r[1]) }()
     }
+    /// `std.out(Tensor self, int[1]? dim, bool unbiased=True, bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func std(_ a0: Tensor, dim a1: [Int]?, unbiased a2: Bool = true, keepdim a3: Bool = false, out a4: Tensor) -> Tensor {
+        let op = Operators.op_std_out
+        return op(.tensor(a0), a1.map { .ints($0) } ?? .none, .bool(a2), .bool(a3), .tensor(a4))
+    }
+    /// `std.correction_out(Tensor self, int[1]? dim=None, *, Scalar? correction=None, bool keepdim=False, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func std(_ a0: Tensor, dim a1: [Int]? = nil, correction a2: Scalar? = nil, keepdim a3: Bool = false, out a4: Tensor) -> Tensor {
+        let op = Operators.op_std_correction_out
+        return op(.tensor(a0), a1.map { .ints($0) } ?? .none, a2.map { $0.opArg } ?? .none, .bool(a3), .tensor(a4))
+    }
+    /// `sub.out(Tensor self, Tensor other, *, Scalar alpha=1, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func sub(_ a0: Tensor, _ a1: Tensor, alpha a2: Scalar = 1, out a3: Tensor) -> Tensor {
+        let op = Operators.op_sub_out
+        return op(.tensor(a0), .tensor(a1), a2.opArg, .tensor(a3))
+    }
     /// `sub.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) -> Tensor`
     public static func sub(_ a0: Tensor, _ a1: Tensor, alpha a2: Scalar = 1) -> Tensor {
         let op = Operators.op_sub_Tensor
@@ -336,6 +432,12 @@ extension ATen {
         let op = Operators.op_sub__Scalar
         return op(.tensor(a0), a1.opArg, a2.opArg)
     }
+    /// `subtract.out(Tensor self, Tensor other, *, Scalar alpha=1, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func subtract(_ a0: Tensor, _ a1: Tensor, alpha a2: Scalar = 1, out a3: Tensor) -> Tensor {
+        let op = Operators.op_subtract_out
+        return op(.tensor(a0), .tensor(a1), a2.opArg, .tensor(a3))
+    }
     /// `subtract.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) -> Tensor`
     public static func subtract(_ a0: Tensor, _ a1: Tensor, alpha a2: Scalar = 1) -> Tensor {
         let op = Operators.op_subtract_Tensor
@@ -357,6 +459,12 @@ extension ATen {
     public static func subtract_(_ a0: Tensor, other a1: Scalar, alpha a2: Scalar = 1) -> Tensor {
         let op = Operators.op_subtract__Scalar
         return op(.tensor(a0), a1.opArg, a2.opArg)
+    }
+    /// `sparse_sampled_addmm.out(Tensor self, Tensor mat1, Tensor mat2, *, Scalar beta=1, Scalar alpha=1, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func sparseSampledAddmm(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, beta a3: Scalar = 1, alpha a4: Scalar = 1, out a5: Tensor) -> Tensor {
+        let op = Operators.op_sparse_sampled_addmm_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2), a3.opArg, a4.opArg, .tensor(a5))
     }
     /// `sparse_sampled_addmm(Tensor self, Tensor mat1, Tensor mat2, *, Scalar beta=1, Scalar alpha=1) -> Tensor`
     public static func sparseSampledAddmm(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, beta a3: Scalar = 1, alpha a4: Scalar = 1) -> Tensor {
@@ -479,6 +587,12 @@ extension ATen {
         let op = Operators.op_scatter__src
         return op(.tensor(a0), .int(a1), .tensor(a2), .tensor(a3))
     }
+    /// `scatter.src_out(Tensor self, int dim, Tensor index, Tensor src, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func scatter(_ a0: Tensor, dim a1: Int, index a2: Tensor, src a3: Tensor, out a4: Tensor) -> Tensor {
+        let op = Operators.op_scatter_src_out
+        return op(.tensor(a0), .int(a1), .tensor(a2), .tensor(a3), .tensor(a4))
+    }
     /// `scatter.value(Tensor self, int dim, Tensor index, Scalar value) -> Tensor`
     public static func scatter(_ a0: Tensor, dim a1: Int, index a2: Tensor, value a3: Scalar) -> Tensor {
         let op = Operators.op_scatter_value
@@ -489,6 +603,12 @@ extension ATen {
     public static func scatter_(_ a0: Tensor, dim a1: Int, index a2: Tensor, value a3: Scalar) -> Tensor {
         let op = Operators.op_scatter__value
         return op(.tensor(a0), .int(a1), .tensor(a2), a3.opArg)
+    }
+    /// `scatter.value_out(Tensor self, int dim, Tensor index, Scalar value, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func scatter(_ a0: Tensor, dim a1: Int, index a2: Tensor, value a3: Scalar, out a4: Tensor) -> Tensor {
+        let op = Operators.op_scatter_value_out
+        return op(.tensor(a0), .int(a1), .tensor(a2), a3.opArg, .tensor(a4))
     }
     /// `scatter.reduce(Tensor self, int dim, Tensor index, Tensor src, *, str reduce) -> Tensor`
     public static func scatter(_ a0: Tensor, dim a1: Int, index a2: Tensor, src a3: Tensor, reduce a4: String) -> Tensor {
@@ -501,6 +621,12 @@ extension ATen {
         let op = Operators.op_scatter__reduce
         return op(.tensor(a0), .int(a1), .tensor(a2), .tensor(a3), .string(a4))
     }
+    /// `scatter.reduce_out(Tensor self, int dim, Tensor index, Tensor src, *, str reduce, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func scatter(_ a0: Tensor, dim a1: Int, index a2: Tensor, src a3: Tensor, reduce a4: String, out a5: Tensor) -> Tensor {
+        let op = Operators.op_scatter_reduce_out
+        return op(.tensor(a0), .int(a1), .tensor(a2), .tensor(a3), .string(a4), .tensor(a5))
+    }
     /// `scatter.value_reduce(Tensor self, int dim, Tensor index, Scalar value, *, str reduce) -> Tensor`
     public static func scatter(_ a0: Tensor, dim a1: Int, index a2: Tensor, value a3: Scalar, reduce a4: String) -> Tensor {
         let op = Operators.op_scatter_value_reduce
@@ -511,6 +637,12 @@ extension ATen {
     public static func scatter_(_ a0: Tensor, dim a1: Int, index a2: Tensor, value a3: Scalar, reduce a4: String) -> Tensor {
         let op = Operators.op_scatter__value_reduce
         return op(.tensor(a0), .int(a1), .tensor(a2), a3.opArg, .string(a4))
+    }
+    /// `scatter.value_reduce_out(Tensor self, int dim, Tensor index, Scalar value, *, str reduce, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func scatter(_ a0: Tensor, dim a1: Int, index a2: Tensor, value a3: Scalar, reduce a4: String, out a5: Tensor) -> Tensor {
+        let op = Operators.op_scatter_value_reduce_out
+        return op(.tensor(a0), .int(a1), .tensor(a2), a3.opArg, .string(a4), .tensor(a5))
     }
     /// `scatter_add(Tensor self, int dim, Tensor index, Tensor src) -> Tensor`
     public static func scatterAdd(_ a0: Tensor, dim a1: Int, index a2: Tensor, src a3: Tensor) -> Tensor {
@@ -523,6 +655,12 @@ extension ATen {
         let op = Operators.op_scatter_add__
         return op(.tensor(a0), .int(a1), .tensor(a2), .tensor(a3))
     }
+    /// `scatter_add.out(Tensor self, int dim, Tensor index, Tensor src, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func scatterAdd(_ a0: Tensor, dim a1: Int, index a2: Tensor, src a3: Tensor, out a4: Tensor) -> Tensor {
+        let op = Operators.op_scatter_add_out
+        return op(.tensor(a0), .int(a1), .tensor(a2), .tensor(a3), .tensor(a4))
+    }
     /// `scatter_reduce.two(Tensor self, int dim, Tensor index, Tensor src, str reduce, *, bool include_self=True) -> Tensor`
     public static func scatterReduce(_ a0: Tensor, dim a1: Int, index a2: Tensor, src a3: Tensor, reduce a4: String, includeSelf a5: Bool = true) -> Tensor {
         let op = Operators.op_scatter_reduce_two
@@ -533,6 +671,18 @@ extension ATen {
     public static func scatterReduce_(_ a0: Tensor, dim a1: Int, index a2: Tensor, src a3: Tensor, reduce a4: String, includeSelf a5: Bool = true) -> Tensor {
         let op = Operators.op_scatter_reduce__two
         return op(.tensor(a0), .int(a1), .tensor(a2), .tensor(a3), .string(a4), .bool(a5))
+    }
+    /// `scatter_reduce.two_out(Tensor self, int dim, Tensor index, Tensor src, str reduce, *, bool include_self=True, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func scatterReduce(_ a0: Tensor, dim a1: Int, index a2: Tensor, src a3: Tensor, reduce a4: String, includeSelf a5: Bool = true, out a6: Tensor) -> Tensor {
+        let op = Operators.op_scatter_reduce_two_out
+        return op(.tensor(a0), .int(a1), .tensor(a2), .tensor(a3), .string(a4), .bool(a5), .tensor(a6))
+    }
+    /// `svd.U(Tensor self, bool some=True, bool compute_uv=True, *, Tensor(a!) U, Tensor(b!) S, Tensor(c!) V) -> (Tensor(a!) U, Tensor(b!) S, Tensor(c!) V)`
+    @discardableResult
+    public static func svd(_ a0: Tensor, some a1: Bool = true, computeUv a2: Bool = true, U a3: Tensor, S a4: Tensor, V a5: Tensor) -> (U: Tensor, S: Tensor, V: Tensor) {
+        let op = Operators.op_svd_U
+        return { let r = op.tuple(.tensor(a0), .bool(a1), .bool(a2), .tensor(a3), .tensor(a4), .tensor(a5)); return (r[0], r[1], r[2]) }()
     }
     /// `svd(Tensor self, bool some=True, bool compute_uv=True) -> (Tensor U, Tensor S, Tensor V)`
     public static func svd(_ a0: Tensor, some a1: Bool = true, computeUv a2: Bool = true) -> (U: Tensor, S: Tensor, V: Tensor) {
@@ -572,10 +722,34 @@ extension ATen {
         let op = Operators.op_sign__
         return op(.tensor(a0))
     }
+    /// `sign.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func sign(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_sign_out
+        return op(.tensor(a0), .tensor(a1))
+    }
     /// `signbit(Tensor self) -> Tensor`
     public static func signbit(_ a0: Tensor) -> Tensor {
         let op = Operators.op_signbit_
         return op(.tensor(a0))
+    }
+    /// `signbit.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func signbit(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_signbit_out
+        return op(.tensor(a0), .tensor(a1))
+    }
+    /// `sort.values(Tensor self, int dim=-1, bool descending=False, *, Tensor(a!) values, Tensor(b!) indices) -> (Tensor(a!) values, Tensor(b!) indices)`
+    @discardableResult
+    public static func sort(_ a0: Tensor, dim a1: Int = -1, descending a2: Bool = false, values a3: Tensor, indices a4: Tensor) -> (values: Tensor, indices: Tensor) {
+        let op = Operators.op_sort_values
+        return { let r = op.tuple(.tensor(a0), .int(a1), .bool(a2), .tensor(a3), .tensor(a4)); return (r[0], r[1]) }()
+    }
+    /// `sort.values_stable(Tensor self, *, bool? stable, int dim=-1, bool descending=False, Tensor(a!) values, Tensor(b!) indices) -> (Tensor(a!) values, Tensor(b!) indices)`
+    @discardableResult
+    public static func sort(_ a0: Tensor, stable a1: Bool?, dim a2: Int = -1, descending a3: Bool = false, values a4: Tensor, indices a5: Tensor) -> (values: Tensor, indices: Tensor) {
+        let op = Operators.op_sort_values_stable
+        return { let r = op.tuple(.tensor(a0), a1.map { .bool($0) } ?? .none, .int(a2), .bool(a3), .tensor(a4), .tensor(a5)); return (r[0], r[1]) }()
     }
     /// `sort(Tensor self, int dim=-1, bool descending=False) -> (Tensor values, Tensor indices)`
     public static func sort(_ a0: Tensor, dim a1: Int = -1, descending a2: Bool = false) -> (values: Tensor, indices: Tensor) {
@@ -592,70 +766,160 @@ extension ATen {
         let op = Operators.op_searchsorted_Tensor
         return op(.tensor(a0), .tensor(a1), .bool(a2), .bool(a3), a4.map { .string($0) } ?? .none, a5.map { .tensor($0) } ?? .none)
     }
+    /// `searchsorted.Tensor_out(Tensor sorted_sequence, Tensor self, *, bool out_int32=False, bool right=False, str? side=None, Tensor? sorter=None, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func searchsorted(_ a0: Tensor, _ a1: Tensor, outInt32 a2: Bool = false, right a3: Bool = false, side a4: String? = nil, sorter a5: Tensor? = nil, out a6: Tensor) -> Tensor {
+        let op = Operators.op_searchsorted_Tensor_out
+        return op(.tensor(a0), .tensor(a1), .bool(a2), .bool(a3), a4.map { .string($0) } ?? .none, a5.map { .tensor($0) } ?? .none, .tensor(a6))
+    }
     /// `searchsorted.Scalar(Tensor sorted_sequence, Scalar self, *, bool out_int32=False, bool right=False, str? side=None, Tensor? sorter=None) -> Tensor`
     public static func searchsorted(_ a0: Tensor, `self` a1: Scalar, outInt32 a2: Bool = false, right a3: Bool = false, side a4: String? = nil, sorter a5: Tensor? = nil) -> Tensor {
         let op = Operators.op_searchsorted_Scalar
         return op(.tensor(a0), a1.opArg, .bool(a2), .bool(a3), a4.map { .string($0) } ?? .none, a5.map { .tensor($0) } ?? .none)
+    }
+    /// `searchsorted.Scalar_out(Tensor sorted_sequence, Scalar self, *, bool out_int32=False, bool right=False, str? side=None, Tensor? sorter=None, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func searchsorted(_ a0: Tensor, `self` a1: Scalar, outInt32 a2: Bool = false, right a3: Bool = false, side a4: String? = nil, sorter a5: Tensor? = nil, out a6: Tensor) -> Tensor {
+        let op = Operators.op_searchsorted_Scalar_out
+        return op(.tensor(a0), a1.opArg, .bool(a2), .bool(a3), a4.map { .string($0) } ?? .none, a5.map { .tensor($0) } ?? .none, .tensor(a6))
+    }
+    /// `smooth_l1_loss.out(Tensor self, Tensor target, int reduction=Mean, float beta=1.0, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func smoothL1Loss(_ a0: Tensor, _ a1: Tensor, reduction a2: Int = 1, beta a3: Double = 1.0, out a4: Tensor) -> Tensor {
+        let op = Operators.op_smooth_l1_loss_out
+        return op(.tensor(a0), .tensor(a1), .int(a2), .double(a3), .tensor(a4))
     }
     /// `smooth_l1_loss(Tensor self, Tensor target, int reduction=Mean, float beta=1.0) -> Tensor`
     public static func smoothL1Loss(_ a0: Tensor, _ a1: Tensor, reduction a2: Int = 1, beta a3: Double = 1.0) -> Tensor {
         let op = Operators.op_smooth_l1_loss_
         return op(.tensor(a0), .tensor(a1), .int(a2), .double(a3))
     }
+    /// `smooth_l1_loss_backward.grad_input(Tensor grad_output, Tensor self, Tensor target, int reduction, float beta, *, Tensor(a!) grad_input) -> Tensor(a!)`
+    @discardableResult
+    public static func smoothL1LossBackward(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, reduction a3: Int, beta a4: Double, gradInput a5: Tensor) -> Tensor {
+        let op = Operators.op_smooth_l1_loss_backward_grad_input
+        return op(.tensor(a0), .tensor(a1), .tensor(a2), .int(a3), .double(a4), .tensor(a5))
+    }
     /// `smooth_l1_loss_backward(Tensor grad_output, Tensor self, Tensor target, int reduction, float beta) -> Tensor`
     public static func smoothL1LossBackward(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, reduction a3: Int, beta a4: Double) -> Tensor {
         let op = Operators.op_smooth_l1_loss_backward_
         return op(.tensor(a0), .tensor(a1), .tensor(a2), .int(a3), .double(a4))
+    }
+    /// `soft_margin_loss.out(Tensor self, Tensor target, int reduction=Mean, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func softMarginLoss(_ a0: Tensor, _ a1: Tensor, reduction a2: Int = 1, out a3: Tensor) -> Tensor {
+        let op = Operators.op_soft_margin_loss_out
+        return op(.tensor(a0), .tensor(a1), .int(a2), .tensor(a3))
     }
     /// `soft_margin_loss(Tensor self, Tensor target, int reduction=Mean) -> Tensor`
     public static func softMarginLoss(_ a0: Tensor, _ a1: Tensor, reduction a2: Int = 1) -> Tensor {
         let op = Operators.op_soft_margin_loss_
         return op(.tensor(a0), .tensor(a1), .int(a2))
     }
+    /// `soft_margin_loss_backward.grad_input(Tensor grad_output, Tensor self, Tensor target, int reduction, *, Tensor(a!) grad_input) -> Tensor(a!)`
+    @discardableResult
+    public static func softMarginLossBackward(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, reduction a3: Int, gradInput a4: Tensor) -> Tensor {
+        let op = Operators.op_soft_margin_loss_backward_grad_input
+        return op(.tensor(a0), .tensor(a1), .tensor(a2), .int(a3), .tensor(a4))
+    }
     /// `soft_margin_loss_backward(Tensor grad_output, Tensor self, Tensor target, int reduction) -> Tensor`
     public static func softMarginLossBackward(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, reduction a3: Int) -> Tensor {
         let op = Operators.op_soft_margin_loss_backward_
         return op(.tensor(a0), .tensor(a1), .tensor(a2), .int(a3))
+    }
+    /// `softplus.out(Tensor self, Scalar beta=1, Scalar threshold=20, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func softplus(_ a0: Tensor, beta a1: Scalar = 1, threshold a2: Scalar = 20, out a3: Tensor) -> Tensor {
+        let op = Operators.op_softplus_out
+        return op(.tensor(a0), a1.opArg, a2.opArg, .tensor(a3))
     }
     /// `softplus(Tensor self, Scalar beta=1, Scalar threshold=20) -> Tensor`
     public static func softplus(_ a0: Tensor, beta a1: Scalar = 1, threshold a2: Scalar = 20) -> Tensor {
         let op = Operators.op_softplus_
         return op(.tensor(a0), a1.opArg, a2.opArg)
     }
+    /// `softplus_backward.grad_input(Tensor grad_output, Tensor self, Scalar beta, Scalar threshold, *, Tensor(a!) grad_input) -> Tensor(a!)`
+    @discardableResult
+    public static func softplusBackward(_ a0: Tensor, _ a1: Tensor, beta a2: Scalar, threshold a3: Scalar, gradInput a4: Tensor) -> Tensor {
+        let op = Operators.op_softplus_backward_grad_input
+        return op(.tensor(a0), .tensor(a1), a2.opArg, a3.opArg, .tensor(a4))
+    }
     /// `softplus_backward(Tensor grad_output, Tensor self, Scalar beta, Scalar threshold) -> Tensor`
     public static func softplusBackward(_ a0: Tensor, _ a1: Tensor, beta a2: Scalar, threshold a3: Scalar) -> Tensor {
         let op = Operators.op_softplus_backward_
         return op(.tensor(a0), .tensor(a1), a2.opArg, a3.opArg)
+    }
+    /// `softshrink.out(Tensor self, Scalar lambd=0.5, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func softshrink(_ a0: Tensor, lambd a1: Scalar = 0.5, out a2: Tensor) -> Tensor {
+        let op = Operators.op_softshrink_out
+        return op(.tensor(a0), a1.opArg, .tensor(a2))
     }
     /// `softshrink(Tensor self, Scalar lambd=0.5) -> Tensor`
     public static func softshrink(_ a0: Tensor, lambd a1: Scalar = 0.5) -> Tensor {
         let op = Operators.op_softshrink_
         return op(.tensor(a0), a1.opArg)
     }
+    /// `softshrink_backward.grad_input(Tensor grad_output, Tensor self, Scalar lambd, *, Tensor(a!) grad_input) -> Tensor(a!)`
+    @discardableResult
+    public static func softshrinkBackward(_ a0: Tensor, _ a1: Tensor, lambd a2: Scalar, gradInput a3: Tensor) -> Tensor {
+        let op = Operators.op_softshrink_backward_grad_input
+        return op(.tensor(a0), .tensor(a1), a2.opArg, .tensor(a3))
+    }
     /// `softshrink_backward(Tensor grad_output, Tensor self, Scalar lambd) -> Tensor`
     public static func softshrinkBackward(_ a0: Tensor, _ a1: Tensor, lambd a2: Scalar) -> Tensor {
         let op = Operators.op_softshrink_backward_
         return op(.tensor(a0), .tensor(a1), a2.opArg)
+    }
+    /// `sigmoid_backward.grad_input(Tensor grad_output, Tensor output, *, Tensor(a!) grad_input) -> Tensor(a!)`
+    @discardableResult
+    public static func sigmoidBackward(_ a0: Tensor, _ a1: Tensor, gradInput a2: Tensor) -> Tensor {
+        let op = Operators.op_sigmoid_backward_grad_input
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
     }
     /// `sigmoid_backward(Tensor grad_output, Tensor output) -> Tensor`
     public static func sigmoidBackward(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_sigmoid_backward_
         return op(.tensor(a0), .tensor(a1))
     }
+    /// `slow_conv_transpose2d.out(Tensor self, Tensor weight, SymInt[2] kernel_size, Tensor? bias=None, SymInt[2] stride=1, SymInt[2] padding=0, SymInt[2] output_padding=0, SymInt[2] dilation=1, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func slowConvTranspose2d(_ a0: Tensor, _ a1: Tensor, kernelSize a2: [Int], bias a3: Tensor? = nil, stride a4: [Int] = [1, 1], padding a5: [Int] = [0, 0], outputPadding a6: [Int] = [0, 0], dilation a7: [Int] = [1, 1], out a8: Tensor) -> Tensor {
+        let op = Operators.op_slow_conv_transpose2d_out
+        return op(.tensor(a0), .tensor(a1), .ints(a2), a3.map { .tensor($0) } ?? .none, .ints(a4), .ints(a5), .ints(a6), .ints(a7), .tensor(a8))
+    }
     /// `slow_conv_transpose2d(Tensor self, Tensor weight, SymInt[2] kernel_size, Tensor? bias=None, SymInt[2] stride=1, SymInt[2] padding=0, SymInt[2] output_padding=0, SymInt[2] dilation=1) -> Tensor`
     public static func slowConvTranspose2d(_ a0: Tensor, _ a1: Tensor, kernelSize a2: [Int], bias a3: Tensor? = nil, stride a4: [Int] = [1, 1], padding a5: [Int] = [0, 0], outputPadding a6: [Int] = [0, 0], dilation a7: [Int] = [1, 1]) -> Tensor {
         let op = Operators.op_slow_conv_transpose2d_
         return op(.tensor(a0), .tensor(a1), .ints(a2), a3.map { .tensor($0) } ?? .none, .ints(a4), .ints(a5), .ints(a6), .ints(a7))
+    }
+    /// `slow_conv_transpose3d.out(Tensor self, Tensor weight, SymInt[3] kernel_size, Tensor? bias=None, SymInt[3] stride=1, SymInt[3] padding=0, SymInt[3] output_padding=0, SymInt[3] dilation=1, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func slowConvTranspose3d(_ a0: Tensor, _ a1: Tensor, kernelSize a2: [Int], bias a3: Tensor? = nil, stride a4: [Int] = [1, 1, 1], padding a5: [Int] = [0, 0, 0], outputPadding a6: [Int] = [0, 0, 0], dilation a7: [Int] = [1, 1, 1], out a8: Tensor) -> Tensor {
+        let op = Operators.op_slow_conv_transpose3d_out
+        return op(.tensor(a0), .tensor(a1), .ints(a2), a3.map { .tensor($0) } ?? .none, .ints(a4), .ints(a5), .ints(a6), .ints(a7), .tensor(a8))
     }
     /// `slow_conv_transpose3d(Tensor self, Tensor weight, SymInt[3] kernel_size, Tensor? bias=None, SymInt[3] stride=1, SymInt[3] padding=0, SymInt[3] output_padding=0, SymInt[3] dilation=1) -> Tensor`
     public static func slowConvTranspose3d(_ a0: Tensor, _ a1: Tensor, kernelSize a2: [Int], bias a3: Tensor? = nil, stride a4: [Int] = [1, 1, 1], padding a5: [Int] = [0, 0, 0], outputPadding a6: [Int] = [0, 0, 0], dilation a7: [Int] = [1, 1, 1]) -> Tensor {
         let op = Operators.op_slow_conv_transpose3d_
         return op(.tensor(a0), .tensor(a1), .ints(a2), a3.map { .tensor($0) } ?? .none, .ints(a4), .ints(a5), .ints(a6), .ints(a7))
     }
+    /// `slow_conv3d.out(Tensor self, Tensor weight, SymInt[3] kernel_size, Tensor? bias=None, SymInt[3] stride=1, SymInt[3] padding=0, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func slowConv3d(_ a0: Tensor, _ a1: Tensor, kernelSize a2: [Int], bias a3: Tensor? = nil, stride a4: [Int] = [1, 1, 1], padding a5: [Int] = [0, 0, 0], out a6: Tensor) -> Tensor {
+        let op = Operators.op_slow_conv3d_out
+        return op(.tensor(a0), .tensor(a1), .ints(a2), a3.map { .tensor($0) } ?? .none, .ints(a4), .ints(a5), .tensor(a6))
+    }
     /// `slow_conv3d(Tensor self, Tensor weight, SymInt[3] kernel_size, Tensor? bias=None, SymInt[3] stride=1, SymInt[3] padding=0) -> Tensor`
     public static func slowConv3d(_ a0: Tensor, _ a1: Tensor, kernelSize a2: [Int], bias a3: Tensor? = nil, stride a4: [Int] = [1, 1, 1], padding a5: [Int] = [0, 0, 0]) -> Tensor {
         let op = Operators.op_slow_conv3d_
         return op(.tensor(a0), .tensor(a1), .ints(a2), a3.map { .tensor($0) } ?? .none, .ints(a4), .ints(a5))
+    }
+    /// `slow_conv3d_forward.output(Tensor self, Tensor weight, SymInt[3] kernel_size, Tensor? bias, SymInt[3] stride, SymInt[3] padding, *, Tensor(a!) output) -> Tensor(a!)`
+    @discardableResult
+    public static func slowConv3dForward(_ a0: Tensor, _ a1: Tensor, kernelSize a2: [Int], bias a3: Tensor?, stride a4: [Int], padding a5: [Int], output a6: Tensor) -> Tensor {
+        let op = Operators.op_slow_conv3d_forward_output
+        return op(.tensor(a0), .tensor(a1), .ints(a2), a3.map { .tensor($0) } ?? .none, .ints(a4), .ints(a5), .tensor(a6))
     }
     /// `slow_conv3d_forward(Tensor self, Tensor weight, SymInt[3] kernel_size, Tensor? bias, SymInt[3] stride, SymInt[3] padding) -> Tensor`
     public static func slowConv3dForward(_ a0: Tensor, _ a1: Tensor, kernelSize a2: [Int], bias a3: Tensor?, stride a4: [Int], padding a5: [Int]) -> Tensor {
@@ -677,65 +941,143 @@ extension ATen {
         let op = Operators.op_special_entr_
         return op(.tensor(a0))
     }
+    /// `special_entr.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialEntr(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_special_entr_out
+        return op(.tensor(a0), .tensor(a1))
+    }
     /// `special_ndtri(Tensor self) -> Tensor`
     public static func specialNdtri(_ a0: Tensor) -> Tensor {
         let op = Operators.op_special_ndtri_
         return op(.tensor(a0))
+    }
+    /// `special_ndtri.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialNdtri(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_special_ndtri_out
+        return op(.tensor(a0), .tensor(a1))
     }
     /// `special_log_ndtr(Tensor self) -> Tensor`
     public static func specialLogNdtr(_ a0: Tensor) -> Tensor {
         let op = Operators.op_special_log_ndtr_
         return op(.tensor(a0))
     }
+    /// `special_log_ndtr.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialLogNdtr(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_special_log_ndtr_out
+        return op(.tensor(a0), .tensor(a1))
+    }
     /// `special_expm1(Tensor self) -> Tensor`
     public static func specialExpm1(_ a0: Tensor) -> Tensor {
         let op = Operators.op_special_expm1_
         return op(.tensor(a0))
+    }
+    /// `special_expm1.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialExpm1(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_special_expm1_out
+        return op(.tensor(a0), .tensor(a1))
     }
     /// `special_exp2(Tensor self) -> Tensor`
     public static func specialExp2(_ a0: Tensor) -> Tensor {
         let op = Operators.op_special_exp2_
         return op(.tensor(a0))
     }
+    /// `special_exp2.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialExp2(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_special_exp2_out
+        return op(.tensor(a0), .tensor(a1))
+    }
     /// `special_psi(Tensor self) -> Tensor`
     public static func specialPsi(_ a0: Tensor) -> Tensor {
         let op = Operators.op_special_psi_
         return op(.tensor(a0))
+    }
+    /// `special_psi.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialPsi(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_special_psi_out
+        return op(.tensor(a0), .tensor(a1))
     }
     /// `special_digamma(Tensor self) -> Tensor`
     public static func specialDigamma(_ a0: Tensor) -> Tensor {
         let op = Operators.op_special_digamma_
         return op(.tensor(a0))
     }
+    /// `special_digamma.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialDigamma(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_special_digamma_out
+        return op(.tensor(a0), .tensor(a1))
+    }
     /// `special_gammaln(Tensor self) -> Tensor`
     public static func specialGammaln(_ a0: Tensor) -> Tensor {
         let op = Operators.op_special_gammaln_
         return op(.tensor(a0))
+    }
+    /// `special_gammaln.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialGammaln(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_special_gammaln_out
+        return op(.tensor(a0), .tensor(a1))
     }
     /// `special_erf(Tensor self) -> Tensor`
     public static func specialErf(_ a0: Tensor) -> Tensor {
         let op = Operators.op_special_erf_
         return op(.tensor(a0))
     }
+    /// `special_erf.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialErf(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_special_erf_out
+        return op(.tensor(a0), .tensor(a1))
+    }
     /// `special_erfc(Tensor self) -> Tensor`
     public static func specialErfc(_ a0: Tensor) -> Tensor {
         let op = Operators.op_special_erfc_
         return op(.tensor(a0))
+    }
+    /// `special_erfc.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialErfc(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_special_erfc_out
+        return op(.tensor(a0), .tensor(a1))
     }
     /// `special_erfcx(Tensor self) -> Tensor`
     public static func specialErfcx(_ a0: Tensor) -> Tensor {
         let op = Operators.op_special_erfcx_
         return op(.tensor(a0))
     }
+    /// `special_erfcx.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialErfcx(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_special_erfcx_out
+        return op(.tensor(a0), .tensor(a1))
+    }
     /// `special_erfinv(Tensor self) -> Tensor`
     public static func specialErfinv(_ a0: Tensor) -> Tensor {
         let op = Operators.op_special_erfinv_
         return op(.tensor(a0))
     }
+    /// `special_erfinv.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialErfinv(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_special_erfinv_out
+        return op(.tensor(a0), .tensor(a1))
+    }
     /// `special_ndtr(Tensor self) -> Tensor`
     public static func specialNdtr(_ a0: Tensor) -> Tensor {
         let op = Operators.op_special_ndtr_
         return op(.tensor(a0))
+    }
+    /// `special_ndtr.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialNdtr(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_special_ndtr_out
+        return op(.tensor(a0), .tensor(a1))
     }
     /// `special_xlog1py(Tensor self, Tensor other) -> Tensor`
     public static func specialXlog1py(_ a0: Tensor, _ a1: Tensor) -> Tensor {
@@ -752,6 +1094,24 @@ extension ATen {
         let op = Operators.op_special_xlog1py_other_scalar
         return op(.tensor(a0), a1.opArg)
     }
+    /// `special_xlog1py.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialXlog1py(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_special_xlog1py_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
+    }
+    /// `special_xlog1py.self_scalar_out(Scalar self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialXlog1py(`self` a0: Scalar, other a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_special_xlog1py_self_scalar_out
+        return op(a0.opArg, .tensor(a1), .tensor(a2))
+    }
+    /// `special_xlog1py.other_scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialXlog1py(_ a0: Tensor, other a1: Scalar, out a2: Tensor) -> Tensor {
+        let op = Operators.op_special_xlog1py_other_scalar_out
+        return op(.tensor(a0), a1.opArg, .tensor(a2))
+    }
     /// `special_xlogy(Tensor self, Tensor other) -> Tensor`
     public static func specialXlogy(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_special_xlogy_
@@ -766,6 +1126,24 @@ extension ATen {
     public static func specialXlogy(_ a0: Tensor, other a1: Scalar) -> Tensor {
         let op = Operators.op_special_xlogy_other_scalar
         return op(.tensor(a0), a1.opArg)
+    }
+    /// `special_xlogy.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialXlogy(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_special_xlogy_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
+    }
+    /// `special_xlogy.self_scalar_out(Scalar self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialXlogy(`self` a0: Scalar, other a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_special_xlogy_self_scalar_out
+        return op(a0.opArg, .tensor(a1), .tensor(a2))
+    }
+    /// `special_xlogy.other_scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialXlogy(_ a0: Tensor, other a1: Scalar, out a2: Tensor) -> Tensor {
+        let op = Operators.op_special_xlogy_other_scalar_out
+        return op(.tensor(a0), a1.opArg, .tensor(a2))
     }
     /// `special_zeta(Tensor self, Tensor other) -> Tensor`
     public static func specialZeta(_ a0: Tensor, _ a1: Tensor) -> Tensor {
@@ -782,70 +1160,166 @@ extension ATen {
         let op = Operators.op_special_zeta_other_scalar
         return op(.tensor(a0), a1.opArg)
     }
+    /// `special_zeta.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialZeta(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_special_zeta_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
+    }
+    /// `special_zeta.self_scalar_out(Scalar self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialZeta(`self` a0: Scalar, other a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_special_zeta_self_scalar_out
+        return op(a0.opArg, .tensor(a1), .tensor(a2))
+    }
+    /// `special_zeta.other_scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialZeta(_ a0: Tensor, other a1: Scalar, out a2: Tensor) -> Tensor {
+        let op = Operators.op_special_zeta_other_scalar_out
+        return op(.tensor(a0), a1.opArg, .tensor(a2))
+    }
     /// `special_i0(Tensor self) -> Tensor`
     public static func specialI0(_ a0: Tensor) -> Tensor {
         let op = Operators.op_special_i0_
         return op(.tensor(a0))
+    }
+    /// `special_i0.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialI0(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_special_i0_out
+        return op(.tensor(a0), .tensor(a1))
     }
     /// `special_i0e(Tensor self) -> Tensor`
     public static func specialI0e(_ a0: Tensor) -> Tensor {
         let op = Operators.op_special_i0e_
         return op(.tensor(a0))
     }
+    /// `special_i0e.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialI0e(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_special_i0e_out
+        return op(.tensor(a0), .tensor(a1))
+    }
     /// `special_i1(Tensor self) -> Tensor`
     public static func specialI1(_ a0: Tensor) -> Tensor {
         let op = Operators.op_special_i1_
         return op(.tensor(a0))
+    }
+    /// `special_i1.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialI1(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_special_i1_out
+        return op(.tensor(a0), .tensor(a1))
     }
     /// `special_i1e(Tensor self) -> Tensor`
     public static func specialI1e(_ a0: Tensor) -> Tensor {
         let op = Operators.op_special_i1e_
         return op(.tensor(a0))
     }
+    /// `special_i1e.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialI1e(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_special_i1e_out
+        return op(.tensor(a0), .tensor(a1))
+    }
     /// `special_logit(Tensor self, float? eps=None) -> Tensor`
     public static func specialLogit(_ a0: Tensor, eps a1: Double? = nil) -> Tensor {
         let op = Operators.op_special_logit_
         return op(.tensor(a0), a1.map { .double($0) } ?? .none)
+    }
+    /// `special_logit.out(Tensor self, float? eps=None, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialLogit(_ a0: Tensor, eps a1: Double? = nil, out a2: Tensor) -> Tensor {
+        let op = Operators.op_special_logit_out
+        return op(.tensor(a0), a1.map { .double($0) } ?? .none, .tensor(a2))
     }
     /// `special_polygamma(int n, Tensor self) -> Tensor`
     public static func specialPolygamma(n a0: Int, `self` a1: Tensor) -> Tensor {
         let op = Operators.op_special_polygamma_
         return op(.int(a0), .tensor(a1))
     }
+    /// `special_polygamma.out(int n, Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialPolygamma(n a0: Int, `self` a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_special_polygamma_out
+        return op(.int(a0), .tensor(a1), .tensor(a2))
+    }
     /// `special_logsumexp(Tensor self, int[1] dim, bool keepdim=False) -> Tensor`
     public static func specialLogsumexp(_ a0: Tensor, dim a1: [Int], keepdim a2: Bool = false) -> Tensor {
         let op = Operators.op_special_logsumexp_
         return op(.tensor(a0), .ints(a1), .bool(a2))
+    }
+    /// `special_logsumexp.out(Tensor self, int[1] dim, bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialLogsumexp(_ a0: Tensor, dim a1: [Int], keepdim a2: Bool = false, out a3: Tensor) -> Tensor {
+        let op = Operators.op_special_logsumexp_out
+        return op(.tensor(a0), .ints(a1), .bool(a2), .tensor(a3))
     }
     /// `special_expit(Tensor self) -> Tensor`
     public static func specialExpit(_ a0: Tensor) -> Tensor {
         let op = Operators.op_special_expit_
         return op(.tensor(a0))
     }
+    /// `special_expit.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialExpit(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_special_expit_out
+        return op(.tensor(a0), .tensor(a1))
+    }
     /// `special_sinc(Tensor self) -> Tensor`
     public static func specialSinc(_ a0: Tensor) -> Tensor {
         let op = Operators.op_special_sinc_
         return op(.tensor(a0))
+    }
+    /// `special_sinc.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialSinc(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_special_sinc_out
+        return op(.tensor(a0), .tensor(a1))
     }
     /// `special_round(Tensor self, *, int decimals=0) -> Tensor`
     public static func specialRound(_ a0: Tensor, decimals a1: Int = 0) -> Tensor {
         let op = Operators.op_special_round_
         return op(.tensor(a0), .int(a1))
     }
+    /// `special_round.out(Tensor self, *, int decimals=0, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialRound(_ a0: Tensor, decimals a1: Int = 0, out a2: Tensor) -> Tensor {
+        let op = Operators.op_special_round_out
+        return op(.tensor(a0), .int(a1), .tensor(a2))
+    }
     /// `special_log1p(Tensor self) -> Tensor`
     public static func specialLog1p(_ a0: Tensor) -> Tensor {
         let op = Operators.op_special_log1p_
         return op(.tensor(a0))
+    }
+    /// `special_log1p.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialLog1p(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_special_log1p_out
+        return op(.tensor(a0), .tensor(a1))
     }
     /// `special_log_softmax(Tensor self, int dim, *, ScalarType? dtype=None) -> Tensor`
     public static func specialLogSoftmax(_ a0: Tensor, dim a1: Int, dtype a2: DType? = nil) -> Tensor {
         let op = Operators.op_special_log_softmax_
         return op(.tensor(a0), .int(a1), a2.map { $0.opArg } ?? .none)
     }
+    /// `special_gammainc.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialGammainc(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_special_gammainc_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
+    }
     /// `special_gammainc(Tensor self, Tensor other) -> Tensor`
     public static func specialGammainc(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_special_gammainc_
         return op(.tensor(a0), .tensor(a1))
+    }
+    /// `special_gammaincc.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialGammaincc(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_special_gammaincc_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
     }
     /// `special_gammaincc(Tensor self, Tensor other) -> Tensor`
     public static func specialGammaincc(_ a0: Tensor, _ a1: Tensor) -> Tensor {
@@ -857,6 +1331,12 @@ extension ATen {
         let op = Operators.op_special_multigammaln_
         return op(.tensor(a0), .int(a1))
     }
+    /// `special_multigammaln.out(Tensor self, int p, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialMultigammaln(_ a0: Tensor, p a1: Int, out a2: Tensor) -> Tensor {
+        let op = Operators.op_special_multigammaln_out
+        return op(.tensor(a0), .int(a1), .tensor(a2))
+    }
     /// `special_softmax(Tensor self, int dim, ScalarType? dtype=None) -> Tensor`
     public static func specialSoftmax(_ a0: Tensor, dim a1: Int, dtype a2: DType? = nil) -> Tensor {
         let op = Operators.op_special_softmax_
@@ -866,6 +1346,12 @@ extension ATen {
     public static func slogdet(_ a0: Tensor) -> (sign: Tensor, logabsdet: Tensor) {
         let op = Operators.op_slogdet_
         return { let r = op.tuple(.tensor(a0)); return (r[0], r[1]) }()
+    }
+    /// `slogdet.out(Tensor self, *, Tensor(a!) sign, Tensor(b!) logabsdet) -> (Tensor(a!) sign, Tensor(b!) logabsdet)`
+    @discardableResult
+    public static func slogdet(_ a0: Tensor, sign a1: Tensor, logabsdet a2: Tensor) -> (sign: Tensor, logabsdet: Tensor) {
+        let op = Operators.op_slogdet_out
+        return { let r = op.tuple(.tensor(a0), .tensor(a1), .tensor(a2)); return (r[0], r[1]) }()
     }
     /// `segment_reduce(Tensor data, str reduce, *, Tensor? lengths=None, Tensor? indices=None, Tensor? offsets=None, int axis=0, bool unsafe=False, Scalar? initial=None) -> Tensor`
     public static func segmentReduce(_ a0: Tensor, reduce a1: String, lengths a2: Tensor? = nil, indices a3: Tensor? = nil, offsets a4: Tensor? = nil, axis a5: Int = 0, unsafe a6: Bool = false, initial a7: Scalar? = nil) -> Tensor {
@@ -907,6 +1393,16 @@ extension ATen {
         let op = Operators.op_squeeze_copy_dims
         return op(.tensor(a0), .ints(a1))
     }
+    /// `split_copy.Tensor_out(Tensor self, SymInt split_size, int dim=0, *, Tensor(a!)[] out) -> ()`
+    public static func splitCopy(_ a0: Tensor, splitSize a1: Int, dim a2: Int = 0, out a3: [Tensor]) -> Void {
+        let op = Operators.op_split_copy_Tensor_out
+        op(.tensor(a0), .int(a1), .int(a2), .tensors(a3))
+    }
+    /// `split_with_sizes_copy.out(Tensor self, SymInt[] split_sizes, int dim=0, *, Tensor(a!)[] out) -> ()`
+    public static func splitWithSizesCopy(_ a0: Tensor, splitSizes a1: [Int], dim a2: Int = 0, out a3: [Tensor]) -> Void {
+        let op = Operators.op_split_with_sizes_copy_out
+        op(.tensor(a0), .ints(a1), .int(a2), .tensors(a3))
+    }
     /// `scaled_dot_product_attention(Tensor query, Tensor key, Tensor value, Tensor? attn_mask=None, float dropout_p=0.0, bool is_causal=False, *, float? scale=None, bool enable_gqa=False) -> Tensor`
     public static func scaledDotProductAttention(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, attnMask a3: Tensor? = nil, dropoutP a4: Double = 0.0, isCausal a5: Bool = false, scale a6: Double? = nil, enableGqa a7: Bool = false) -> Tensor {
         let op = Operators.op_scaled_dot_product_attention_
@@ -917,25 +1413,55 @@ extension ATen {
         let op = Operators.op_special_airy_ai_
         return op(.tensor(a0))
     }
+    /// `special_airy_ai.out(Tensor x, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialAiryAi(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_special_airy_ai_out
+        return op(.tensor(a0), .tensor(a1))
+    }
     /// `special_bessel_j0(Tensor self) -> Tensor`
     public static func specialBesselJ0(_ a0: Tensor) -> Tensor {
         let op = Operators.op_special_bessel_j0_
         return op(.tensor(a0))
+    }
+    /// `special_bessel_j0.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialBesselJ0(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_special_bessel_j0_out
+        return op(.tensor(a0), .tensor(a1))
     }
     /// `special_bessel_j1(Tensor self) -> Tensor`
     public static func specialBesselJ1(_ a0: Tensor) -> Tensor {
         let op = Operators.op_special_bessel_j1_
         return op(.tensor(a0))
     }
+    /// `special_bessel_j1.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialBesselJ1(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_special_bessel_j1_out
+        return op(.tensor(a0), .tensor(a1))
+    }
     /// `special_bessel_y0(Tensor self) -> Tensor`
     public static func specialBesselY0(_ a0: Tensor) -> Tensor {
         let op = Operators.op_special_bessel_y0_
         return op(.tensor(a0))
     }
+    /// `special_bessel_y0.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialBesselY0(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_special_bessel_y0_out
+        return op(.tensor(a0), .tensor(a1))
+    }
     /// `special_bessel_y1(Tensor self) -> Tensor`
     public static func specialBesselY1(_ a0: Tensor) -> Tensor {
         let op = Operators.op_special_bessel_y1_
         return op(.tensor(a0))
+    }
+    /// `special_bessel_y1.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialBesselY1(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_special_bessel_y1_out
+        return op(.tensor(a0), .tensor(a1))
     }
     /// `special_chebyshev_polynomial_t(Tensor x, Tensor n) -> Tensor`
     public static func specialChebyshevPolynomialT(_ a0: Tensor, _ a1: Tensor) -> Tensor {
@@ -952,6 +1478,24 @@ extension ATen {
         let op = Operators.op_special_chebyshev_polynomial_t_n_scalar
         return op(.tensor(a0), a1.opArg)
     }
+    /// `special_chebyshev_polynomial_t.out(Tensor x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialChebyshevPolynomialT(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_special_chebyshev_polynomial_t_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
+    }
+    /// `special_chebyshev_polynomial_t.x_scalar_out(Scalar x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialChebyshevPolynomialT(x a0: Scalar, n a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_special_chebyshev_polynomial_t_x_scalar_out
+        return op(a0.opArg, .tensor(a1), .tensor(a2))
+    }
+    /// `special_chebyshev_polynomial_t.n_scalar_out(Tensor x, Scalar n, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialChebyshevPolynomialT(_ a0: Tensor, n a1: Scalar, out a2: Tensor) -> Tensor {
+        let op = Operators.op_special_chebyshev_polynomial_t_n_scalar_out
+        return op(.tensor(a0), a1.opArg, .tensor(a2))
+    }
     /// `special_chebyshev_polynomial_u(Tensor x, Tensor n) -> Tensor`
     public static func specialChebyshevPolynomialU(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_special_chebyshev_polynomial_u_
@@ -966,6 +1510,24 @@ extension ATen {
     public static func specialChebyshevPolynomialU(_ a0: Tensor, n a1: Scalar) -> Tensor {
         let op = Operators.op_special_chebyshev_polynomial_u_n_scalar
         return op(.tensor(a0), a1.opArg)
+    }
+    /// `special_chebyshev_polynomial_u.out(Tensor x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialChebyshevPolynomialU(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_special_chebyshev_polynomial_u_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
+    }
+    /// `special_chebyshev_polynomial_u.x_scalar_out(Scalar x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialChebyshevPolynomialU(x a0: Scalar, n a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_special_chebyshev_polynomial_u_x_scalar_out
+        return op(a0.opArg, .tensor(a1), .tensor(a2))
+    }
+    /// `special_chebyshev_polynomial_u.n_scalar_out(Tensor x, Scalar n, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialChebyshevPolynomialU(_ a0: Tensor, n a1: Scalar, out a2: Tensor) -> Tensor {
+        let op = Operators.op_special_chebyshev_polynomial_u_n_scalar_out
+        return op(.tensor(a0), a1.opArg, .tensor(a2))
     }
     /// `special_chebyshev_polynomial_v(Tensor x, Tensor n) -> Tensor`
     public static func specialChebyshevPolynomialV(_ a0: Tensor, _ a1: Tensor) -> Tensor {
@@ -982,6 +1544,24 @@ extension ATen {
         let op = Operators.op_special_chebyshev_polynomial_v_n_scalar
         return op(.tensor(a0), a1.opArg)
     }
+    /// `special_chebyshev_polynomial_v.out(Tensor x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialChebyshevPolynomialV(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_special_chebyshev_polynomial_v_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
+    }
+    /// `special_chebyshev_polynomial_v.x_scalar_out(Scalar x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialChebyshevPolynomialV(x a0: Scalar, n a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_special_chebyshev_polynomial_v_x_scalar_out
+        return op(a0.opArg, .tensor(a1), .tensor(a2))
+    }
+    /// `special_chebyshev_polynomial_v.n_scalar_out(Tensor x, Scalar n, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialChebyshevPolynomialV(_ a0: Tensor, n a1: Scalar, out a2: Tensor) -> Tensor {
+        let op = Operators.op_special_chebyshev_polynomial_v_n_scalar_out
+        return op(.tensor(a0), a1.opArg, .tensor(a2))
+    }
     /// `special_chebyshev_polynomial_w(Tensor x, Tensor n) -> Tensor`
     public static func specialChebyshevPolynomialW(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_special_chebyshev_polynomial_w_
@@ -996,6 +1576,24 @@ extension ATen {
     public static func specialChebyshevPolynomialW(_ a0: Tensor, n a1: Scalar) -> Tensor {
         let op = Operators.op_special_chebyshev_polynomial_w_n_scalar
         return op(.tensor(a0), a1.opArg)
+    }
+    /// `special_chebyshev_polynomial_w.out(Tensor x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialChebyshevPolynomialW(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_special_chebyshev_polynomial_w_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
+    }
+    /// `special_chebyshev_polynomial_w.x_scalar_out(Scalar x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialChebyshevPolynomialW(x a0: Scalar, n a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_special_chebyshev_polynomial_w_x_scalar_out
+        return op(a0.opArg, .tensor(a1), .tensor(a2))
+    }
+    /// `special_chebyshev_polynomial_w.n_scalar_out(Tensor x, Scalar n, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialChebyshevPolynomialW(_ a0: Tensor, n a1: Scalar, out a2: Tensor) -> Tensor {
+        let op = Operators.op_special_chebyshev_polynomial_w_n_scalar_out
+        return op(.tensor(a0), a1.opArg, .tensor(a2))
     }
     /// `special_hermite_polynomial_h(Tensor x, Tensor n) -> Tensor`
     public static func specialHermitePolynomialH(_ a0: Tensor, _ a1: Tensor) -> Tensor {
@@ -1012,6 +1610,24 @@ extension ATen {
         let op = Operators.op_special_hermite_polynomial_h_n_scalar
         return op(.tensor(a0), a1.opArg)
     }
+    /// `special_hermite_polynomial_h.out(Tensor x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialHermitePolynomialH(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_special_hermite_polynomial_h_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
+    }
+    /// `special_hermite_polynomial_h.x_scalar_out(Scalar x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialHermitePolynomialH(x a0: Scalar, n a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_special_hermite_polynomial_h_x_scalar_out
+        return op(a0.opArg, .tensor(a1), .tensor(a2))
+    }
+    /// `special_hermite_polynomial_h.n_scalar_out(Tensor x, Scalar n, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialHermitePolynomialH(_ a0: Tensor, n a1: Scalar, out a2: Tensor) -> Tensor {
+        let op = Operators.op_special_hermite_polynomial_h_n_scalar_out
+        return op(.tensor(a0), a1.opArg, .tensor(a2))
+    }
     /// `special_hermite_polynomial_he(Tensor x, Tensor n) -> Tensor`
     public static func specialHermitePolynomialHe(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_special_hermite_polynomial_he_
@@ -1026,6 +1642,24 @@ extension ATen {
     public static func specialHermitePolynomialHe(_ a0: Tensor, n a1: Scalar) -> Tensor {
         let op = Operators.op_special_hermite_polynomial_he_n_scalar
         return op(.tensor(a0), a1.opArg)
+    }
+    /// `special_hermite_polynomial_he.out(Tensor x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialHermitePolynomialHe(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_special_hermite_polynomial_he_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
+    }
+    /// `special_hermite_polynomial_he.x_scalar_out(Scalar x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialHermitePolynomialHe(x a0: Scalar, n a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_special_hermite_polynomial_he_x_scalar_out
+        return op(a0.opArg, .tensor(a1), .tensor(a2))
+    }
+    /// `special_hermite_polynomial_he.n_scalar_out(Tensor x, Scalar n, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialHermitePolynomialHe(_ a0: Tensor, n a1: Scalar, out a2: Tensor) -> Tensor {
+        let op = Operators.op_special_hermite_polynomial_he_n_scalar_out
+        return op(.tensor(a0), a1.opArg, .tensor(a2))
     }
     /// `special_laguerre_polynomial_l(Tensor x, Tensor n) -> Tensor`
     public static func specialLaguerrePolynomialL(_ a0: Tensor, _ a1: Tensor) -> Tensor {
@@ -1042,6 +1676,24 @@ extension ATen {
         let op = Operators.op_special_laguerre_polynomial_l_n_scalar
         return op(.tensor(a0), a1.opArg)
     }
+    /// `special_laguerre_polynomial_l.out(Tensor x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialLaguerrePolynomialL(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_special_laguerre_polynomial_l_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
+    }
+    /// `special_laguerre_polynomial_l.x_scalar_out(Scalar x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialLaguerrePolynomialL(x a0: Scalar, n a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_special_laguerre_polynomial_l_x_scalar_out
+        return op(a0.opArg, .tensor(a1), .tensor(a2))
+    }
+    /// `special_laguerre_polynomial_l.n_scalar_out(Tensor x, Scalar n, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialLaguerrePolynomialL(_ a0: Tensor, n a1: Scalar, out a2: Tensor) -> Tensor {
+        let op = Operators.op_special_laguerre_polynomial_l_n_scalar_out
+        return op(.tensor(a0), a1.opArg, .tensor(a2))
+    }
     /// `special_legendre_polynomial_p(Tensor x, Tensor n) -> Tensor`
     public static func specialLegendrePolynomialP(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_special_legendre_polynomial_p_
@@ -1057,35 +1709,89 @@ extension ATen {
         let op = Operators.op_special_legendre_polynomial_p_n_scalar
         return op(.tensor(a0), a1.opArg)
     }
+    /// `special_legendre_polynomial_p.out(Tensor x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialLegendrePolynomialP(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_special_legendre_polynomial_p_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
+    }
+    /// `special_legendre_polynomial_p.x_scalar_out(Scalar x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialLegendrePolynomialP(x a0: Scalar, n a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_special_legendre_polynomial_p_x_scalar_out
+        return op(a0.opArg, .tensor(a1), .tensor(a2))
+    }
+    /// `special_legendre_polynomial_p.n_scalar_out(Tensor x, Scalar n, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialLegendrePolynomialP(_ a0: Tensor, n a1: Scalar, out a2: Tensor) -> Tensor {
+        let op = Operators.op_special_legendre_polynomial_p_n_scalar_out
+        return op(.tensor(a0), a1.opArg, .tensor(a2))
+    }
     /// `special_modified_bessel_i0(Tensor self) -> Tensor`
     public static func specialModifiedBesselI0(_ a0: Tensor) -> Tensor {
         let op = Operators.op_special_modified_bessel_i0_
         return op(.tensor(a0))
+    }
+    /// `special_modified_bessel_i0.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialModifiedBesselI0(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_special_modified_bessel_i0_out
+        return op(.tensor(a0), .tensor(a1))
     }
     /// `special_modified_bessel_i1(Tensor self) -> Tensor`
     public static func specialModifiedBesselI1(_ a0: Tensor) -> Tensor {
         let op = Operators.op_special_modified_bessel_i1_
         return op(.tensor(a0))
     }
+    /// `special_modified_bessel_i1.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialModifiedBesselI1(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_special_modified_bessel_i1_out
+        return op(.tensor(a0), .tensor(a1))
+    }
     /// `special_modified_bessel_k0(Tensor self) -> Tensor`
     public static func specialModifiedBesselK0(_ a0: Tensor) -> Tensor {
         let op = Operators.op_special_modified_bessel_k0_
         return op(.tensor(a0))
+    }
+    /// `special_modified_bessel_k0.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialModifiedBesselK0(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_special_modified_bessel_k0_out
+        return op(.tensor(a0), .tensor(a1))
     }
     /// `special_modified_bessel_k1(Tensor self) -> Tensor`
     public static func specialModifiedBesselK1(_ a0: Tensor) -> Tensor {
         let op = Operators.op_special_modified_bessel_k1_
         return op(.tensor(a0))
     }
+    /// `special_modified_bessel_k1.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialModifiedBesselK1(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_special_modified_bessel_k1_out
+        return op(.tensor(a0), .tensor(a1))
+    }
     /// `special_scaled_modified_bessel_k0(Tensor x) -> Tensor`
     public static func specialScaledModifiedBesselK0(_ a0: Tensor) -> Tensor {
         let op = Operators.op_special_scaled_modified_bessel_k0_
         return op(.tensor(a0))
     }
+    /// `special_scaled_modified_bessel_k0.out(Tensor x, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialScaledModifiedBesselK0(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_special_scaled_modified_bessel_k0_out
+        return op(.tensor(a0), .tensor(a1))
+    }
     /// `special_scaled_modified_bessel_k1(Tensor x) -> Tensor`
     public static func specialScaledModifiedBesselK1(_ a0: Tensor) -> Tensor {
         let op = Operators.op_special_scaled_modified_bessel_k1_
         return op(.tensor(a0))
+    }
+    /// `special_scaled_modified_bessel_k1.out(Tensor x, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialScaledModifiedBesselK1(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_special_scaled_modified_bessel_k1_out
+        return op(.tensor(a0), .tensor(a1))
     }
     /// `special_shifted_chebyshev_polynomial_t(Tensor x, Tensor n) -> Tensor`
     public static func specialShiftedChebyshevPolynomialT(_ a0: Tensor, _ a1: Tensor) -> Tensor {
@@ -1102,6 +1808,24 @@ extension ATen {
         let op = Operators.op_special_shifted_chebyshev_polynomial_t_n_scalar
         return op(.tensor(a0), a1.opArg)
     }
+    /// `special_shifted_chebyshev_polynomial_t.out(Tensor x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialShiftedChebyshevPolynomialT(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_special_shifted_chebyshev_polynomial_t_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
+    }
+    /// `special_shifted_chebyshev_polynomial_t.x_scalar_out(Scalar x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialShiftedChebyshevPolynomialT(x a0: Scalar, n a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_special_shifted_chebyshev_polynomial_t_x_scalar_out
+        return op(a0.opArg, .tensor(a1), .tensor(a2))
+    }
+    /// `special_shifted_chebyshev_polynomial_t.n_scalar_out(Tensor x, Scalar n, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialShiftedChebyshevPolynomialT(_ a0: Tensor, n a1: Scalar, out a2: Tensor) -> Tensor {
+        let op = Operators.op_special_shifted_chebyshev_polynomial_t_n_scalar_out
+        return op(.tensor(a0), a1.opArg, .tensor(a2))
+    }
     /// `special_shifted_chebyshev_polynomial_u(Tensor x, Tensor n) -> Tensor`
     public static func specialShiftedChebyshevPolynomialU(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_special_shifted_chebyshev_polynomial_u_
@@ -1116,6 +1840,24 @@ extension ATen {
     public static func specialShiftedChebyshevPolynomialU(_ a0: Tensor, n a1: Scalar) -> Tensor {
         let op = Operators.op_special_shifted_chebyshev_polynomial_u_n_scalar
         return op(.tensor(a0), a1.opArg)
+    }
+    /// `special_shifted_chebyshev_polynomial_u.out(Tensor x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialShiftedChebyshevPolynomialU(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_special_shifted_chebyshev_polynomial_u_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
+    }
+    /// `special_shifted_chebyshev_polynomial_u.x_scalar_out(Scalar x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialShiftedChebyshevPolynomialU(x a0: Scalar, n a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_special_shifted_chebyshev_polynomial_u_x_scalar_out
+        return op(a0.opArg, .tensor(a1), .tensor(a2))
+    }
+    /// `special_shifted_chebyshev_polynomial_u.n_scalar_out(Tensor x, Scalar n, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialShiftedChebyshevPolynomialU(_ a0: Tensor, n a1: Scalar, out a2: Tensor) -> Tensor {
+        let op = Operators.op_special_shifted_chebyshev_polynomial_u_n_scalar_out
+        return op(.tensor(a0), a1.opArg, .tensor(a2))
     }
     /// `special_shifted_chebyshev_polynomial_v(Tensor x, Tensor n) -> Tensor`
     public static func specialShiftedChebyshevPolynomialV(_ a0: Tensor, _ a1: Tensor) -> Tensor {
@@ -1132,6 +1874,24 @@ extension ATen {
         let op = Operators.op_special_shifted_chebyshev_polynomial_v_n_scalar
         return op(.tensor(a0), a1.opArg)
     }
+    /// `special_shifted_chebyshev_polynomial_v.out(Tensor x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialShiftedChebyshevPolynomialV(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_special_shifted_chebyshev_polynomial_v_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
+    }
+    /// `special_shifted_chebyshev_polynomial_v.x_scalar_out(Scalar x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialShiftedChebyshevPolynomialV(x a0: Scalar, n a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_special_shifted_chebyshev_polynomial_v_x_scalar_out
+        return op(a0.opArg, .tensor(a1), .tensor(a2))
+    }
+    /// `special_shifted_chebyshev_polynomial_v.n_scalar_out(Tensor x, Scalar n, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialShiftedChebyshevPolynomialV(_ a0: Tensor, n a1: Scalar, out a2: Tensor) -> Tensor {
+        let op = Operators.op_special_shifted_chebyshev_polynomial_v_n_scalar_out
+        return op(.tensor(a0), a1.opArg, .tensor(a2))
+    }
     /// `special_shifted_chebyshev_polynomial_w(Tensor x, Tensor n) -> Tensor`
     public static func specialShiftedChebyshevPolynomialW(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_special_shifted_chebyshev_polynomial_w_
@@ -1147,10 +1907,34 @@ extension ATen {
         let op = Operators.op_special_shifted_chebyshev_polynomial_w_n_scalar
         return op(.tensor(a0), a1.opArg)
     }
+    /// `special_shifted_chebyshev_polynomial_w.out(Tensor x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialShiftedChebyshevPolynomialW(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_special_shifted_chebyshev_polynomial_w_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
+    }
+    /// `special_shifted_chebyshev_polynomial_w.x_scalar_out(Scalar x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialShiftedChebyshevPolynomialW(x a0: Scalar, n a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_special_shifted_chebyshev_polynomial_w_x_scalar_out
+        return op(a0.opArg, .tensor(a1), .tensor(a2))
+    }
+    /// `special_shifted_chebyshev_polynomial_w.n_scalar_out(Tensor x, Scalar n, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialShiftedChebyshevPolynomialW(_ a0: Tensor, n a1: Scalar, out a2: Tensor) -> Tensor {
+        let op = Operators.op_special_shifted_chebyshev_polynomial_w_n_scalar_out
+        return op(.tensor(a0), a1.opArg, .tensor(a2))
+    }
     /// `special_spherical_bessel_j0(Tensor x) -> Tensor`
     public static func specialSphericalBesselJ0(_ a0: Tensor) -> Tensor {
         let op = Operators.op_special_spherical_bessel_j0_
         return op(.tensor(a0))
+    }
+    /// `special_spherical_bessel_j0.out(Tensor x, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func specialSphericalBesselJ0(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_special_spherical_bessel_j0_out
+        return op(.tensor(a0), .tensor(a1))
     }
 }
 
@@ -1160,6 +1944,7 @@ extension Operators {
     static let op_sym_constrain_range_for_size_ = ATenOp("aten::sym_constrain_range_for_size", "")
     static let op_sgn_ = ATenOp("aten::sgn", "")
     static let op_sgn__ = ATenOp("aten::sgn_", "")
+    static let op_sgn_out = ATenOp("aten::sgn", "out")
     static let op_scalar_tensor_ = ATenOp("aten::scalar_tensor", "")
     static let op_select_int = ATenOp("aten::select", "int")
     static let op_select_backward_ = ATenOp("aten::select_backward", "")
@@ -1167,15 +1952,21 @@ extension Operators {
     static let op_selu__ = ATenOp("aten::selu_", "")
     static let op_silu_ = ATenOp("aten::silu", "")
     static let op_silu__ = ATenOp("aten::silu_", "")
+    static let op_silu_out = ATenOp("aten::silu", "out")
+    static let op_silu_backward_grad_input = ATenOp("aten::silu_backward", "grad_input")
     static let op_silu_backward_ = ATenOp("aten::silu_backward", "")
     static let op_sigmoid_ = ATenOp("aten::sigmoid", "")
     static let op_sigmoid__ = ATenOp("aten::sigmoid_", "")
+    static let op_sigmoid_out = ATenOp("aten::sigmoid", "out")
     static let op_sin_ = ATenOp("aten::sin", "")
     static let op_sin__ = ATenOp("aten::sin_", "")
+    static let op_sin_out = ATenOp("aten::sin", "out")
     static let op_sinc_ = ATenOp("aten::sinc", "")
     static let op_sinc__ = ATenOp("aten::sinc_", "")
+    static let op_sinc_out = ATenOp("aten::sinc", "out")
     static let op_sinh_ = ATenOp("aten::sinh", "")
     static let op_sinh__ = ATenOp("aten::sinh_", "")
+    static let op_sinh_out = ATenOp("aten::sinh", "out")
     static let op_size_int = ATenOp("aten::size", "int")
     static let op_sym_size_int = ATenOp("aten::sym_size", "int")
     static let op_sym_numel_ = ATenOp("aten::sym_numel", "")
@@ -1187,6 +1978,7 @@ extension Operators {
     static let op_select_scatter_ = ATenOp("aten::select_scatter", "")
     static let op_smm_ = ATenOp("aten::smm", "")
     static let op_softmax_int = ATenOp("aten::softmax", "int")
+    static let op_softmax_int_out = ATenOp("aten::softmax", "int_out")
     static let op_split_Tensor = ATenOp("aten::split", "Tensor")
     static let op_split_sizes = ATenOp("aten::split", "sizes")
     static let op_split_with_sizes_ = ATenOp("aten::split_with_sizes", "")
@@ -1197,32 +1989,42 @@ extension Operators {
     static let op_squeeze__dim = ATenOp("aten::squeeze_", "dim")
     static let op_squeeze__dims = ATenOp("aten::squeeze_", "dims")
     static let op_sspaddmm_ = ATenOp("aten::sspaddmm", "")
+    static let op_sspaddmm_out = ATenOp("aten::sspaddmm", "out")
     static let op_stack_ = ATenOp("aten::stack", "")
+    static let op_stack_out = ATenOp("aten::stack", "out")
     static let op_stft_ = ATenOp("aten::stft", "")
     static let op_stft_center = ATenOp("aten::stft", "center")
     static let op_stride_int = ATenOp("aten::stride", "int")
     static let op_sym_stride_int = ATenOp("aten::sym_stride", "int")
     static let op_sum_ = ATenOp("aten::sum", "")
     static let op_sum_dim_IntList = ATenOp("aten::sum", "dim_IntList")
+    static let op_sum_IntList_out = ATenOp("aten::sum", "IntList_out")
     static let op_sum_to_size_ = ATenOp("aten::sum_to_size", "")
     static let op_sqrt_ = ATenOp("aten::sqrt", "")
     static let op_sqrt__ = ATenOp("aten::sqrt_", "")
+    static let op_sqrt_out = ATenOp("aten::sqrt", "out")
     static let op_square_ = ATenOp("aten::square", "")
     static let op_square__ = ATenOp("aten::square_", "")
+    static let op_square_out = ATenOp("aten::square", "out")
     static let op_std_ = ATenOp("aten::std", "")
     static let op_std_dim = ATenOp("aten::std", "dim")
     static let op_std_correction = ATenOp("aten::std", "correction")
     static let op_std_mean_ = ATenOp("aten::std_mean", "")
     static let op_std_mean_dim = ATenOp("aten::std_mean", "dim")
     static let op_std_mean_correction = ATenOp("aten::std_mean", "correction")
+    static let op_std_out = ATenOp("aten::std", "out")
+    static let op_std_correction_out = ATenOp("aten::std", "correction_out")
+    static let op_sub_out = ATenOp("aten::sub", "out")
     static let op_sub_Tensor = ATenOp("aten::sub", "Tensor")
     static let op_sub__Tensor = ATenOp("aten::sub_", "Tensor")
     static let op_sub_Scalar = ATenOp("aten::sub", "Scalar")
     static let op_sub__Scalar = ATenOp("aten::sub_", "Scalar")
+    static let op_subtract_out = ATenOp("aten::subtract", "out")
     static let op_subtract_Tensor = ATenOp("aten::subtract", "Tensor")
     static let op_subtract__Tensor = ATenOp("aten::subtract_", "Tensor")
     static let op_subtract_Scalar = ATenOp("aten::subtract", "Scalar")
     static let op_subtract__Scalar = ATenOp("aten::subtract_", "Scalar")
+    static let op_sparse_sampled_addmm_out = ATenOp("aten::sparse_sampled_addmm", "out")
     static let op_sparse_sampled_addmm_ = ATenOp("aten::sparse_sampled_addmm", "")
     static let op_sparse_compressed_tensor_comp_plain_value_size = ATenOp("aten::sparse_compressed_tensor", "comp_plain_value_size")
     static let op_sparse_csr_tensor_crow_col_value_size = ATenOp("aten::sparse_csr_tensor", "crow_col_value_size")
@@ -1246,16 +2048,23 @@ extension Operators {
     static let op_set__ = ATenOp("aten::set_", "")
     static let op_scatter_src = ATenOp("aten::scatter", "src")
     static let op_scatter__src = ATenOp("aten::scatter_", "src")
+    static let op_scatter_src_out = ATenOp("aten::scatter", "src_out")
     static let op_scatter_value = ATenOp("aten::scatter", "value")
     static let op_scatter__value = ATenOp("aten::scatter_", "value")
+    static let op_scatter_value_out = ATenOp("aten::scatter", "value_out")
     static let op_scatter_reduce = ATenOp("aten::scatter", "reduce")
     static let op_scatter__reduce = ATenOp("aten::scatter_", "reduce")
+    static let op_scatter_reduce_out = ATenOp("aten::scatter", "reduce_out")
     static let op_scatter_value_reduce = ATenOp("aten::scatter", "value_reduce")
     static let op_scatter__value_reduce = ATenOp("aten::scatter_", "value_reduce")
+    static let op_scatter_value_reduce_out = ATenOp("aten::scatter", "value_reduce_out")
     static let op_scatter_add_ = ATenOp("aten::scatter_add", "")
     static let op_scatter_add__ = ATenOp("aten::scatter_add_", "")
+    static let op_scatter_add_out = ATenOp("aten::scatter_add", "out")
     static let op_scatter_reduce_two = ATenOp("aten::scatter_reduce", "two")
     static let op_scatter_reduce__two = ATenOp("aten::scatter_reduce_", "two")
+    static let op_scatter_reduce_two_out = ATenOp("aten::scatter_reduce", "two_out")
+    static let op_svd_U = ATenOp("aten::svd", "U")
     static let op_svd_ = ATenOp("aten::svd", "")
     static let op_swapaxes_ = ATenOp("aten::swapaxes", "")
     static let op_swapaxes__ = ATenOp("aten::swapaxes_", "")
@@ -1263,65 +2072,121 @@ extension Operators {
     static let op_swapdims__ = ATenOp("aten::swapdims_", "")
     static let op_sign_ = ATenOp("aten::sign", "")
     static let op_sign__ = ATenOp("aten::sign_", "")
+    static let op_sign_out = ATenOp("aten::sign", "out")
     static let op_signbit_ = ATenOp("aten::signbit", "")
+    static let op_signbit_out = ATenOp("aten::signbit", "out")
+    static let op_sort_values = ATenOp("aten::sort", "values")
+    static let op_sort_values_stable = ATenOp("aten::sort", "values_stable")
     static let op_sort_ = ATenOp("aten::sort", "")
     static let op_sort_stable = ATenOp("aten::sort", "stable")
     static let op_searchsorted_Tensor = ATenOp("aten::searchsorted", "Tensor")
+    static let op_searchsorted_Tensor_out = ATenOp("aten::searchsorted", "Tensor_out")
     static let op_searchsorted_Scalar = ATenOp("aten::searchsorted", "Scalar")
+    static let op_searchsorted_Scalar_out = ATenOp("aten::searchsorted", "Scalar_out")
+    static let op_smooth_l1_loss_out = ATenOp("aten::smooth_l1_loss", "out")
     static let op_smooth_l1_loss_ = ATenOp("aten::smooth_l1_loss", "")
+    static let op_smooth_l1_loss_backward_grad_input = ATenOp("aten::smooth_l1_loss_backward", "grad_input")
     static let op_smooth_l1_loss_backward_ = ATenOp("aten::smooth_l1_loss_backward", "")
+    static let op_soft_margin_loss_out = ATenOp("aten::soft_margin_loss", "out")
     static let op_soft_margin_loss_ = ATenOp("aten::soft_margin_loss", "")
+    static let op_soft_margin_loss_backward_grad_input = ATenOp("aten::soft_margin_loss_backward", "grad_input")
     static let op_soft_margin_loss_backward_ = ATenOp("aten::soft_margin_loss_backward", "")
+    static let op_softplus_out = ATenOp("aten::softplus", "out")
     static let op_softplus_ = ATenOp("aten::softplus", "")
+    static let op_softplus_backward_grad_input = ATenOp("aten::softplus_backward", "grad_input")
     static let op_softplus_backward_ = ATenOp("aten::softplus_backward", "")
+    static let op_softshrink_out = ATenOp("aten::softshrink", "out")
     static let op_softshrink_ = ATenOp("aten::softshrink", "")
+    static let op_softshrink_backward_grad_input = ATenOp("aten::softshrink_backward", "grad_input")
     static let op_softshrink_backward_ = ATenOp("aten::softshrink_backward", "")
+    static let op_sigmoid_backward_grad_input = ATenOp("aten::sigmoid_backward", "grad_input")
     static let op_sigmoid_backward_ = ATenOp("aten::sigmoid_backward", "")
+    static let op_slow_conv_transpose2d_out = ATenOp("aten::slow_conv_transpose2d", "out")
     static let op_slow_conv_transpose2d_ = ATenOp("aten::slow_conv_transpose2d", "")
+    static let op_slow_conv_transpose3d_out = ATenOp("aten::slow_conv_transpose3d", "out")
     static let op_slow_conv_transpose3d_ = ATenOp("aten::slow_conv_transpose3d", "")
+    static let op_slow_conv3d_out = ATenOp("aten::slow_conv3d", "out")
     static let op_slow_conv3d_ = ATenOp("aten::slow_conv3d", "")
+    static let op_slow_conv3d_forward_output = ATenOp("aten::slow_conv3d_forward", "output")
     static let op_slow_conv3d_forward_ = ATenOp("aten::slow_conv3d_forward", "")
     static let op_slow_conv_dilated2d_ = ATenOp("aten::slow_conv_dilated2d", "")
     static let op_slow_conv_dilated3d_ = ATenOp("aten::slow_conv_dilated3d", "")
     static let op_special_entr_ = ATenOp("aten::special_entr", "")
+    static let op_special_entr_out = ATenOp("aten::special_entr", "out")
     static let op_special_ndtri_ = ATenOp("aten::special_ndtri", "")
+    static let op_special_ndtri_out = ATenOp("aten::special_ndtri", "out")
     static let op_special_log_ndtr_ = ATenOp("aten::special_log_ndtr", "")
+    static let op_special_log_ndtr_out = ATenOp("aten::special_log_ndtr", "out")
     static let op_special_expm1_ = ATenOp("aten::special_expm1", "")
+    static let op_special_expm1_out = ATenOp("aten::special_expm1", "out")
     static let op_special_exp2_ = ATenOp("aten::special_exp2", "")
+    static let op_special_exp2_out = ATenOp("aten::special_exp2", "out")
     static let op_special_psi_ = ATenOp("aten::special_psi", "")
+    static let op_special_psi_out = ATenOp("aten::special_psi", "out")
     static let op_special_digamma_ = ATenOp("aten::special_digamma", "")
+    static let op_special_digamma_out = ATenOp("aten::special_digamma", "out")
     static let op_special_gammaln_ = ATenOp("aten::special_gammaln", "")
+    static let op_special_gammaln_out = ATenOp("aten::special_gammaln", "out")
     static let op_special_erf_ = ATenOp("aten::special_erf", "")
+    static let op_special_erf_out = ATenOp("aten::special_erf", "out")
     static let op_special_erfc_ = ATenOp("aten::special_erfc", "")
+    static let op_special_erfc_out = ATenOp("aten::special_erfc", "out")
     static let op_special_erfcx_ = ATenOp("aten::special_erfcx", "")
+    static let op_special_erfcx_out = ATenOp("aten::special_erfcx", "out")
     static let op_special_erfinv_ = ATenOp("aten::special_erfinv", "")
+    static let op_special_erfinv_out = ATenOp("aten::special_erfinv", "out")
     static let op_special_ndtr_ = ATenOp("aten::special_ndtr", "")
+    static let op_special_ndtr_out = ATenOp("aten::special_ndtr", "out")
     static let op_special_xlog1py_ = ATenOp("aten::special_xlog1py", "")
     static let op_special_xlog1py_self_scalar = ATenOp("aten::special_xlog1py", "self_scalar")
     static let op_special_xlog1py_other_scalar = ATenOp("aten::special_xlog1py", "other_scalar")
+    static let op_special_xlog1py_out = ATenOp("aten::special_xlog1py", "out")
+    static let op_special_xlog1py_self_scalar_out = ATenOp("aten::special_xlog1py", "self_scalar_out")
+    static let op_special_xlog1py_other_scalar_out = ATenOp("aten::special_xlog1py", "other_scalar_out")
     static let op_special_xlogy_ = ATenOp("aten::special_xlogy", "")
     static let op_special_xlogy_self_scalar = ATenOp("aten::special_xlogy", "self_scalar")
     static let op_special_xlogy_other_scalar = ATenOp("aten::special_xlogy", "other_scalar")
+    static let op_special_xlogy_out = ATenOp("aten::special_xlogy", "out")
+    static let op_special_xlogy_self_scalar_out = ATenOp("aten::special_xlogy", "self_scalar_out")
+    static let op_special_xlogy_other_scalar_out = ATenOp("aten::special_xlogy", "other_scalar_out")
     static let op_special_zeta_ = ATenOp("aten::special_zeta", "")
     static let op_special_zeta_self_scalar = ATenOp("aten::special_zeta", "self_scalar")
     static let op_special_zeta_other_scalar = ATenOp("aten::special_zeta", "other_scalar")
+    static let op_special_zeta_out = ATenOp("aten::special_zeta", "out")
+    static let op_special_zeta_self_scalar_out = ATenOp("aten::special_zeta", "self_scalar_out")
+    static let op_special_zeta_other_scalar_out = ATenOp("aten::special_zeta", "other_scalar_out")
     static let op_special_i0_ = ATenOp("aten::special_i0", "")
+    static let op_special_i0_out = ATenOp("aten::special_i0", "out")
     static let op_special_i0e_ = ATenOp("aten::special_i0e", "")
+    static let op_special_i0e_out = ATenOp("aten::special_i0e", "out")
     static let op_special_i1_ = ATenOp("aten::special_i1", "")
+    static let op_special_i1_out = ATenOp("aten::special_i1", "out")
     static let op_special_i1e_ = ATenOp("aten::special_i1e", "")
+    static let op_special_i1e_out = ATenOp("aten::special_i1e", "out")
     static let op_special_logit_ = ATenOp("aten::special_logit", "")
+    static let op_special_logit_out = ATenOp("aten::special_logit", "out")
     static let op_special_polygamma_ = ATenOp("aten::special_polygamma", "")
+    static let op_special_polygamma_out = ATenOp("aten::special_polygamma", "out")
     static let op_special_logsumexp_ = ATenOp("aten::special_logsumexp", "")
+    static let op_special_logsumexp_out = ATenOp("aten::special_logsumexp", "out")
     static let op_special_expit_ = ATenOp("aten::special_expit", "")
+    static let op_special_expit_out = ATenOp("aten::special_expit", "out")
     static let op_special_sinc_ = ATenOp("aten::special_sinc", "")
+    static let op_special_sinc_out = ATenOp("aten::special_sinc", "out")
     static let op_special_round_ = ATenOp("aten::special_round", "")
+    static let op_special_round_out = ATenOp("aten::special_round", "out")
     static let op_special_log1p_ = ATenOp("aten::special_log1p", "")
+    static let op_special_log1p_out = ATenOp("aten::special_log1p", "out")
     static let op_special_log_softmax_ = ATenOp("aten::special_log_softmax", "")
+    static let op_special_gammainc_out = ATenOp("aten::special_gammainc", "out")
     static let op_special_gammainc_ = ATenOp("aten::special_gammainc", "")
+    static let op_special_gammaincc_out = ATenOp("aten::special_gammaincc", "out")
     static let op_special_gammaincc_ = ATenOp("aten::special_gammaincc", "")
     static let op_special_multigammaln_ = ATenOp("aten::special_multigammaln", "")
+    static let op_special_multigammaln_out = ATenOp("aten::special_multigammaln", "out")
     static let op_special_softmax_ = ATenOp("aten::special_softmax", "")
     static let op_slogdet_ = ATenOp("aten::slogdet", "")
+    static let op_slogdet_out = ATenOp("aten::slogdet", "out")
     static let op_segment_reduce_ = ATenOp("aten::segment_reduce", "")
     static let op_select_copy_int = ATenOp("aten::select_copy", "int")
     static let op_slice_copy_Tensor = ATenOp("aten::slice_copy", "Tensor")
@@ -1330,53 +2195,103 @@ extension Operators {
     static let op_squeeze_copy_ = ATenOp("aten::squeeze_copy", "")
     static let op_squeeze_copy_dim = ATenOp("aten::squeeze_copy", "dim")
     static let op_squeeze_copy_dims = ATenOp("aten::squeeze_copy", "dims")
+    static let op_split_copy_Tensor_out = ATenOp("aten::split_copy", "Tensor_out")
+    static let op_split_with_sizes_copy_out = ATenOp("aten::split_with_sizes_copy", "out")
     static let op_scaled_dot_product_attention_ = ATenOp("aten::scaled_dot_product_attention", "")
     static let op_special_airy_ai_ = ATenOp("aten::special_airy_ai", "")
+    static let op_special_airy_ai_out = ATenOp("aten::special_airy_ai", "out")
     static let op_special_bessel_j0_ = ATenOp("aten::special_bessel_j0", "")
+    static let op_special_bessel_j0_out = ATenOp("aten::special_bessel_j0", "out")
     static let op_special_bessel_j1_ = ATenOp("aten::special_bessel_j1", "")
+    static let op_special_bessel_j1_out = ATenOp("aten::special_bessel_j1", "out")
     static let op_special_bessel_y0_ = ATenOp("aten::special_bessel_y0", "")
+    static let op_special_bessel_y0_out = ATenOp("aten::special_bessel_y0", "out")
     static let op_special_bessel_y1_ = ATenOp("aten::special_bessel_y1", "")
+    static let op_special_bessel_y1_out = ATenOp("aten::special_bessel_y1", "out")
     static let op_special_chebyshev_polynomial_t_ = ATenOp("aten::special_chebyshev_polynomial_t", "")
     static let op_special_chebyshev_polynomial_t_x_scalar = ATenOp("aten::special_chebyshev_polynomial_t", "x_scalar")
     static let op_special_chebyshev_polynomial_t_n_scalar = ATenOp("aten::special_chebyshev_polynomial_t", "n_scalar")
+    static let op_special_chebyshev_polynomial_t_out = ATenOp("aten::special_chebyshev_polynomial_t", "out")
+    static let op_special_chebyshev_polynomial_t_x_scalar_out = ATenOp("aten::special_chebyshev_polynomial_t", "x_scalar_out")
+    static let op_special_chebyshev_polynomial_t_n_scalar_out = ATenOp("aten::special_chebyshev_polynomial_t", "n_scalar_out")
     static let op_special_chebyshev_polynomial_u_ = ATenOp("aten::special_chebyshev_polynomial_u", "")
     static let op_special_chebyshev_polynomial_u_x_scalar = ATenOp("aten::special_chebyshev_polynomial_u", "x_scalar")
     static let op_special_chebyshev_polynomial_u_n_scalar = ATenOp("aten::special_chebyshev_polynomial_u", "n_scalar")
+    static let op_special_chebyshev_polynomial_u_out = ATenOp("aten::special_chebyshev_polynomial_u", "out")
+    static let op_special_chebyshev_polynomial_u_x_scalar_out = ATenOp("aten::special_chebyshev_polynomial_u", "x_scalar_out")
+    static let op_special_chebyshev_polynomial_u_n_scalar_out = ATenOp("aten::special_chebyshev_polynomial_u", "n_scalar_out")
     static let op_special_chebyshev_polynomial_v_ = ATenOp("aten::special_chebyshev_polynomial_v", "")
     static let op_special_chebyshev_polynomial_v_x_scalar = ATenOp("aten::special_chebyshev_polynomial_v", "x_scalar")
     static let op_special_chebyshev_polynomial_v_n_scalar = ATenOp("aten::special_chebyshev_polynomial_v", "n_scalar")
+    static let op_special_chebyshev_polynomial_v_out = ATenOp("aten::special_chebyshev_polynomial_v", "out")
+    static let op_special_chebyshev_polynomial_v_x_scalar_out = ATenOp("aten::special_chebyshev_polynomial_v", "x_scalar_out")
+    static let op_special_chebyshev_polynomial_v_n_scalar_out = ATenOp("aten::special_chebyshev_polynomial_v", "n_scalar_out")
     static let op_special_chebyshev_polynomial_w_ = ATenOp("aten::special_chebyshev_polynomial_w", "")
     static let op_special_chebyshev_polynomial_w_x_scalar = ATenOp("aten::special_chebyshev_polynomial_w", "x_scalar")
     static let op_special_chebyshev_polynomial_w_n_scalar = ATenOp("aten::special_chebyshev_polynomial_w", "n_scalar")
+    static let op_special_chebyshev_polynomial_w_out = ATenOp("aten::special_chebyshev_polynomial_w", "out")
+    static let op_special_chebyshev_polynomial_w_x_scalar_out = ATenOp("aten::special_chebyshev_polynomial_w", "x_scalar_out")
+    static let op_special_chebyshev_polynomial_w_n_scalar_out = ATenOp("aten::special_chebyshev_polynomial_w", "n_scalar_out")
     static let op_special_hermite_polynomial_h_ = ATenOp("aten::special_hermite_polynomial_h", "")
     static let op_special_hermite_polynomial_h_x_scalar = ATenOp("aten::special_hermite_polynomial_h", "x_scalar")
     static let op_special_hermite_polynomial_h_n_scalar = ATenOp("aten::special_hermite_polynomial_h", "n_scalar")
+    static let op_special_hermite_polynomial_h_out = ATenOp("aten::special_hermite_polynomial_h", "out")
+    static let op_special_hermite_polynomial_h_x_scalar_out = ATenOp("aten::special_hermite_polynomial_h", "x_scalar_out")
+    static let op_special_hermite_polynomial_h_n_scalar_out = ATenOp("aten::special_hermite_polynomial_h", "n_scalar_out")
     static let op_special_hermite_polynomial_he_ = ATenOp("aten::special_hermite_polynomial_he", "")
     static let op_special_hermite_polynomial_he_x_scalar = ATenOp("aten::special_hermite_polynomial_he", "x_scalar")
     static let op_special_hermite_polynomial_he_n_scalar = ATenOp("aten::special_hermite_polynomial_he", "n_scalar")
+    static let op_special_hermite_polynomial_he_out = ATenOp("aten::special_hermite_polynomial_he", "out")
+    static let op_special_hermite_polynomial_he_x_scalar_out = ATenOp("aten::special_hermite_polynomial_he", "x_scalar_out")
+    static let op_special_hermite_polynomial_he_n_scalar_out = ATenOp("aten::special_hermite_polynomial_he", "n_scalar_out")
     static let op_special_laguerre_polynomial_l_ = ATenOp("aten::special_laguerre_polynomial_l", "")
     static let op_special_laguerre_polynomial_l_x_scalar = ATenOp("aten::special_laguerre_polynomial_l", "x_scalar")
     static let op_special_laguerre_polynomial_l_n_scalar = ATenOp("aten::special_laguerre_polynomial_l", "n_scalar")
+    static let op_special_laguerre_polynomial_l_out = ATenOp("aten::special_laguerre_polynomial_l", "out")
+    static let op_special_laguerre_polynomial_l_x_scalar_out = ATenOp("aten::special_laguerre_polynomial_l", "x_scalar_out")
+    static let op_special_laguerre_polynomial_l_n_scalar_out = ATenOp("aten::special_laguerre_polynomial_l", "n_scalar_out")
     static let op_special_legendre_polynomial_p_ = ATenOp("aten::special_legendre_polynomial_p", "")
     static let op_special_legendre_polynomial_p_x_scalar = ATenOp("aten::special_legendre_polynomial_p", "x_scalar")
     static let op_special_legendre_polynomial_p_n_scalar = ATenOp("aten::special_legendre_polynomial_p", "n_scalar")
+    static let op_special_legendre_polynomial_p_out = ATenOp("aten::special_legendre_polynomial_p", "out")
+    static let op_special_legendre_polynomial_p_x_scalar_out = ATenOp("aten::special_legendre_polynomial_p", "x_scalar_out")
+    static let op_special_legendre_polynomial_p_n_scalar_out = ATenOp("aten::special_legendre_polynomial_p", "n_scalar_out")
     static let op_special_modified_bessel_i0_ = ATenOp("aten::special_modified_bessel_i0", "")
+    static let op_special_modified_bessel_i0_out = ATenOp("aten::special_modified_bessel_i0", "out")
     static let op_special_modified_bessel_i1_ = ATenOp("aten::special_modified_bessel_i1", "")
+    static let op_special_modified_bessel_i1_out = ATenOp("aten::special_modified_bessel_i1", "out")
     static let op_special_modified_bessel_k0_ = ATenOp("aten::special_modified_bessel_k0", "")
+    static let op_special_modified_bessel_k0_out = ATenOp("aten::special_modified_bessel_k0", "out")
     static let op_special_modified_bessel_k1_ = ATenOp("aten::special_modified_bessel_k1", "")
+    static let op_special_modified_bessel_k1_out = ATenOp("aten::special_modified_bessel_k1", "out")
     static let op_special_scaled_modified_bessel_k0_ = ATenOp("aten::special_scaled_modified_bessel_k0", "")
+    static let op_special_scaled_modified_bessel_k0_out = ATenOp("aten::special_scaled_modified_bessel_k0", "out")
     static let op_special_scaled_modified_bessel_k1_ = ATenOp("aten::special_scaled_modified_bessel_k1", "")
+    static let op_special_scaled_modified_bessel_k1_out = ATenOp("aten::special_scaled_modified_bessel_k1", "out")
     static let op_special_shifted_chebyshev_polynomial_t_ = ATenOp("aten::special_shifted_chebyshev_polynomial_t", "")
     static let op_special_shifted_chebyshev_polynomial_t_x_scalar = ATenOp("aten::special_shifted_chebyshev_polynomial_t", "x_scalar")
     static let op_special_shifted_chebyshev_polynomial_t_n_scalar = ATenOp("aten::special_shifted_chebyshev_polynomial_t", "n_scalar")
+    static let op_special_shifted_chebyshev_polynomial_t_out = ATenOp("aten::special_shifted_chebyshev_polynomial_t", "out")
+    static let op_special_shifted_chebyshev_polynomial_t_x_scalar_out = ATenOp("aten::special_shifted_chebyshev_polynomial_t", "x_scalar_out")
+    static let op_special_shifted_chebyshev_polynomial_t_n_scalar_out = ATenOp("aten::special_shifted_chebyshev_polynomial_t", "n_scalar_out")
     static let op_special_shifted_chebyshev_polynomial_u_ = ATenOp("aten::special_shifted_chebyshev_polynomial_u", "")
     static let op_special_shifted_chebyshev_polynomial_u_x_scalar = ATenOp("aten::special_shifted_chebyshev_polynomial_u", "x_scalar")
     static let op_special_shifted_chebyshev_polynomial_u_n_scalar = ATenOp("aten::special_shifted_chebyshev_polynomial_u", "n_scalar")
+    static let op_special_shifted_chebyshev_polynomial_u_out = ATenOp("aten::special_shifted_chebyshev_polynomial_u", "out")
+    static let op_special_shifted_chebyshev_polynomial_u_x_scalar_out = ATenOp("aten::special_shifted_chebyshev_polynomial_u", "x_scalar_out")
+    static let op_special_shifted_chebyshev_polynomial_u_n_scalar_out = ATenOp("aten::special_shifted_chebyshev_polynomial_u", "n_scalar_out")
     static let op_special_shifted_chebyshev_polynomial_v_ = ATenOp("aten::special_shifted_chebyshev_polynomial_v", "")
     static let op_special_shifted_chebyshev_polynomial_v_x_scalar = ATenOp("aten::special_shifted_chebyshev_polynomial_v", "x_scalar")
     static let op_special_shifted_chebyshev_polynomial_v_n_scalar = ATenOp("aten::special_shifted_chebyshev_polynomial_v", "n_scalar")
+    static let op_special_shifted_chebyshev_polynomial_v_out = ATenOp("aten::special_shifted_chebyshev_polynomial_v", "out")
+    static let op_special_shifted_chebyshev_polynomial_v_x_scalar_out = ATenOp("aten::special_shifted_chebyshev_polynomial_v", "x_scalar_out")
+    static let op_special_shifted_chebyshev_polynomial_v_n_scalar_out = ATenOp("aten::special_shifted_chebyshev_polynomial_v", "n_scalar_out")
     static let op_special_shifted_chebyshev_polynomial_w_ = ATenOp("aten::special_shifted_chebyshev_polynomial_w", "")
     static let op_special_shifted_chebyshev_polynomial_w_x_scalar = ATenOp("aten::special_shifted_chebyshev_polynomial_w", "x_scalar")
     static let op_special_shifted_chebyshev_polynomial_w_n_scalar = ATenOp("aten::special_shifted_chebyshev_polynomial_w", "n_scalar")
+    static let op_special_shifted_chebyshev_polynomial_w_out = ATenOp("aten::special_shifted_chebyshev_polynomial_w", "out")
+    static let op_special_shifted_chebyshev_polynomial_w_x_scalar_out = ATenOp("aten::special_shifted_chebyshev_polynomial_w", "x_scalar_out")
+    static let op_special_shifted_chebyshev_polynomial_w_n_scalar_out = ATenOp("aten::special_shifted_chebyshev_polynomial_w", "n_scalar_out")
     static let op_special_spherical_bessel_j0_ = ATenOp("aten::special_spherical_bessel_j0", "")
+    static let op_special_spherical_bessel_j0_out = ATenOp("aten::special_spherical_bessel_j0", "out")
 }

@@ -28,6 +28,12 @@ extension ATen {
         let op = Operators.op_true_divide__Tensor
         return op(.tensor(a0), .tensor(a1))
     }
+    /// `true_divide.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func trueDivide(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_true_divide_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
+    }
     /// `true_divide.Scalar(Tensor self, Scalar other) -> Tensor`
     public static func trueDivide(_ a0: Tensor, other a1: Scalar) -> Tensor {
         let op = Operators.op_true_divide_Scalar
@@ -61,6 +67,12 @@ extension ATen {
         let op = Operators.op_tan__
         return op(.tensor(a0))
     }
+    /// `tan.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func tan(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_tan_out
+        return op(.tensor(a0), .tensor(a1))
+    }
     /// `tanh(Tensor self) -> Tensor`
     public static func tanh(_ a0: Tensor) -> Tensor {
         let op = Operators.op_tanh_
@@ -72,10 +84,22 @@ extension ATen {
         let op = Operators.op_tanh__
         return op(.tensor(a0))
     }
+    /// `tanh.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func tanh(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_tanh_out
+        return op(.tensor(a0), .tensor(a1))
+    }
     /// `tensordot(Tensor self, Tensor other, int[] dims_self, int[] dims_other) -> Tensor`
     public static func tensordot(_ a0: Tensor, _ a1: Tensor, dimsSelf a2: [Int], dimsOther a3: [Int]) -> Tensor {
         let op = Operators.op_tensordot_
         return op(.tensor(a0), .tensor(a1), .ints(a2), .ints(a3))
+    }
+    /// `tensordot.out(Tensor self, Tensor other, int[] dims_self, int[] dims_other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func tensordot(_ a0: Tensor, _ a1: Tensor, dimsSelf a2: [Int], dimsOther a3: [Int], out a4: Tensor) -> Tensor {
+        let op = Operators.op_tensordot_out
+        return op(.tensor(a0), .tensor(a1), .ints(a2), .ints(a3), .tensor(a4))
     }
     /// `threshold(Tensor self, Scalar threshold, Scalar value) -> Tensor`
     public static func threshold(_ a0: Tensor, threshold a1: Scalar, value a2: Scalar) -> Tensor {
@@ -87,6 +111,18 @@ extension ATen {
     public static func threshold_(_ a0: Tensor, threshold a1: Scalar, value a2: Scalar) -> Tensor {
         let op = Operators.op_threshold__
         return op(.tensor(a0), a1.opArg, a2.opArg)
+    }
+    /// `threshold.out(Tensor self, Scalar threshold, Scalar value, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func threshold(_ a0: Tensor, threshold a1: Scalar, value a2: Scalar, out a3: Tensor) -> Tensor {
+        let op = Operators.op_threshold_out
+        return op(.tensor(a0), a1.opArg, a2.opArg, .tensor(a3))
+    }
+    /// `threshold_backward.grad_input(Tensor grad_output, Tensor self, Scalar threshold, *, Tensor(a!) grad_input) -> Tensor(a!)`
+    @discardableResult
+    public static func thresholdBackward(_ a0: Tensor, _ a1: Tensor, threshold a2: Scalar, gradInput a3: Tensor) -> Tensor {
+        let op = Operators.op_threshold_backward_grad_input
+        return op(.tensor(a0), .tensor(a1), a2.opArg, .tensor(a3))
     }
     /// `threshold_backward(Tensor grad_output, Tensor self, Scalar threshold) -> Tensor`
     public static func thresholdBackward(_ a0: Tensor, _ a1: Tensor, threshold a2: Scalar) -> Tensor {
@@ -144,6 +180,12 @@ extension ATen {
     public static func trunc_(_ a0: Tensor) -> Tensor {
         let op = Operators.op_trunc__
         return op(.tensor(a0))
+    }
+    /// `trunc.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func trunc(_ a0: Tensor, out a1: Tensor) -> Tensor {
+        let op = Operators.op_trunc_out
+        return op(.tensor(a0), .tensor(a1))
     }
     /// `type_as(Tensor self, Tensor other) -> Tensor`
     public static func typeAs(_ a0: Tensor, _ a1: Tensor) -> Tensor {
@@ -232,10 +274,22 @@ extension ATen {
         let op = Operators.op_triu__
         return op(.tensor(a0), .int(a1))
     }
+    /// `triu.out(Tensor self, SymInt diagonal=0, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func triu(_ a0: Tensor, diagonal a1: Int = 0, out a2: Tensor) -> Tensor {
+        let op = Operators.op_triu_out
+        return op(.tensor(a0), .int(a1), .tensor(a2))
+    }
     /// `triu(Tensor self, SymInt diagonal=0) -> Tensor`
     public static func triu(_ a0: Tensor, diagonal a1: Int = 0) -> Tensor {
         let op = Operators.op_triu_
         return op(.tensor(a0), .int(a1))
+    }
+    /// `tril.out(Tensor self, SymInt diagonal=0, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func tril(_ a0: Tensor, diagonal a1: Int = 0, out a2: Tensor) -> Tensor {
+        let op = Operators.op_tril_out
+        return op(.tensor(a0), .int(a1), .tensor(a2))
     }
     /// `tril(Tensor self, SymInt diagonal=0) -> Tensor`
     public static func tril(_ a0: Tensor, diagonal a1: Int = 0) -> Tensor {
@@ -262,30 +316,66 @@ extension ATen {
         let op = Operators.op_trace_backward_
         return op(.tensor(a0), .ints(a1))
     }
+    /// `take.out(Tensor self, Tensor index, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func take(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_take_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
+    }
     /// `take(Tensor self, Tensor index) -> Tensor`
     public static func take(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_take_
         return op(.tensor(a0), .tensor(a1))
+    }
+    /// `take_along_dim.out(Tensor self, Tensor indices, int? dim=None, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func takeAlongDim(_ a0: Tensor, _ a1: Tensor, dim a2: Int? = nil, out a3: Tensor) -> Tensor {
+        let op = Operators.op_take_along_dim_out
+        return op(.tensor(a0), .tensor(a1), a2.map { .int($0) } ?? .none, .tensor(a3))
     }
     /// `take_along_dim(Tensor self, Tensor indices, int? dim=None) -> Tensor`
     public static func takeAlongDim(_ a0: Tensor, _ a1: Tensor, dim a2: Int? = nil) -> Tensor {
         let op = Operators.op_take_along_dim_
         return op(.tensor(a0), .tensor(a1), a2.map { .int($0) } ?? .none)
     }
+    /// `triangular_solve.X(Tensor self, Tensor A, bool upper=True, bool transpose=False, bool unitriangular=False, *, Tensor(a!) X, Tensor(b!) M) -> (Tensor(a!) solution, Tensor(b!) cloned_coefficient)`
+    @discardableResult
+    public static func triangularSolve(_ a0: Tensor, _ a1: Tensor, upper a2: Bool = true, transpose a3: Bool = false, unitriangular a4: Bool = false, X a5: Tensor, M a6: Tensor) -> (solution: Tensor, clonedCoefficient: Tensor) {
+        let op = Operators.op_triangular_solve_X
+        return { let r = op.tuple(.tensor(a0), .tensor(a1), .bool(a2), .bool(a3), .bool(a4), .tensor(a5), .tensor(a6)); return (r[0], r[1]) }()
+    }
     /// `triangular_solve(Tensor self, Tensor A, bool upper=True, bool transpose=False, bool unitriangular=False) -> (Tensor solution, Tensor cloned_coefficient)`
     public static func triangularSolve(_ a0: Tensor, _ a1: Tensor, upper a2: Bool = true, transpose a3: Bool = false, unitriangular a4: Bool = false) -> (solution: Tensor, clonedCoefficient: Tensor) {
         let op = Operators.op_triangular_solve_
         return { let r = op.tuple(.tensor(a0), .tensor(a1), .bool(a2), .bool(a3), .bool(a4)); return (r[0], r[1]) }()
+    }
+    /// `topk.values(Tensor self, SymInt k, int dim=-1, bool largest=True, bool sorted=True, *, Tensor(a!) values, Tensor(b!) indices) -> (Tensor(a!) values, Tensor(b!) indices)`
+    @discardableResult
+    public static func topk(_ a0: Tensor, k a1: Int, dim a2: Int = -1, largest a3: Bool = true, sorted a4: Bool = true, values a5: Tensor, indices a6: Tensor) -> (values: Tensor, indices: Tensor) {
+        let op = Operators.op_topk_values
+        return { let r = op.tuple(.tensor(a0), .int(a1), .int(a2), .bool(a3), .bool(a4), .tensor(a5), .tensor(a6)); return (r[0], r[1]) }()
     }
     /// `topk(Tensor self, SymInt k, int dim=-1, bool largest=True, bool sorted=True) -> (Tensor values, Tensor indices)`
     public static func topk(_ a0: Tensor, k a1: Int, dim a2: Int = -1, largest a3: Bool = true, sorted a4: Bool = true) -> (values: Tensor, indices: Tensor) {
         let op = Operators.op_topk_
         return { let r = op.tuple(.tensor(a0), .int(a1), .int(a2), .bool(a3), .bool(a4)); return (r[0], r[1]) }()
     }
+    /// `tanh_backward.grad_input(Tensor grad_output, Tensor output, *, Tensor(a!) grad_input) -> Tensor(a!)`
+    @discardableResult
+    public static func tanhBackward(_ a0: Tensor, _ a1: Tensor, gradInput a2: Tensor) -> Tensor {
+        let op = Operators.op_tanh_backward_grad_input
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
+    }
     /// `tanh_backward(Tensor grad_output, Tensor output) -> Tensor`
     public static func tanhBackward(_ a0: Tensor, _ a1: Tensor) -> Tensor {
         let op = Operators.op_tanh_backward_
         return op(.tensor(a0), .tensor(a1))
+    }
+    /// `thnn_conv2d.out(Tensor self, Tensor weight, SymInt[2] kernel_size, Tensor? bias=None, SymInt[2] stride=1, SymInt[2] padding=0, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func thnnConv2d(_ a0: Tensor, _ a1: Tensor, kernelSize a2: [Int], bias a3: Tensor? = nil, stride a4: [Int] = [1, 1], padding a5: [Int] = [0, 0], out a6: Tensor) -> Tensor {
+        let op = Operators.op_thnn_conv2d_out
+        return op(.tensor(a0), .tensor(a1), .ints(a2), a3.map { .tensor($0) } ?? .none, .ints(a4), .ints(a5), .tensor(a6))
     }
     /// `thnn_conv2d(Tensor self, Tensor weight, SymInt[2] kernel_size, Tensor? bias=None, SymInt[2] stride=1, SymInt[2] padding=0) -> Tensor`
     public static func thnnConv2d(_ a0: Tensor, _ a1: Tensor, kernelSize a2: [Int], bias a3: Tensor? = nil, stride a4: [Int] = [1, 1], padding a5: [Int] = [0, 0]) -> Tensor {
@@ -315,17 +405,23 @@ extension Operators {
     static let op_tensor_split_tensor_indices_or_sections = ATenOp("aten::tensor_split", "tensor_indices_or_sections")
     static let op_true_divide_Tensor = ATenOp("aten::true_divide", "Tensor")
     static let op_true_divide__Tensor = ATenOp("aten::true_divide_", "Tensor")
+    static let op_true_divide_out = ATenOp("aten::true_divide", "out")
     static let op_true_divide_Scalar = ATenOp("aten::true_divide", "Scalar")
     static let op_true_divide__Scalar = ATenOp("aten::true_divide_", "Scalar")
     static let op_t_ = ATenOp("aten::t", "")
     static let op_t__ = ATenOp("aten::t_", "")
     static let op_tan_ = ATenOp("aten::tan", "")
     static let op_tan__ = ATenOp("aten::tan_", "")
+    static let op_tan_out = ATenOp("aten::tan", "out")
     static let op_tanh_ = ATenOp("aten::tanh", "")
     static let op_tanh__ = ATenOp("aten::tanh_", "")
+    static let op_tanh_out = ATenOp("aten::tanh", "out")
     static let op_tensordot_ = ATenOp("aten::tensordot", "")
+    static let op_tensordot_out = ATenOp("aten::tensordot", "out")
     static let op_threshold_ = ATenOp("aten::threshold", "")
     static let op_threshold__ = ATenOp("aten::threshold_", "")
+    static let op_threshold_out = ATenOp("aten::threshold", "out")
+    static let op_threshold_backward_grad_input = ATenOp("aten::threshold_backward", "grad_input")
     static let op_threshold_backward_ = ATenOp("aten::threshold_backward", "")
     static let op_tile_ = ATenOp("aten::tile", "")
     static let op_transpose_int = ATenOp("aten::transpose", "int")
@@ -337,6 +433,7 @@ extension Operators {
     static let op_triplet_margin_loss_ = ATenOp("aten::triplet_margin_loss", "")
     static let op_trunc_ = ATenOp("aten::trunc", "")
     static let op_trunc__ = ATenOp("aten::trunc_", "")
+    static let op_trunc_out = ATenOp("aten::trunc", "out")
     static let op_type_as_ = ATenOp("aten::type_as", "")
     static let op_to_dense_ = ATenOp("aten::to_dense", "")
     static let op_to_dense_backward_ = ATenOp("aten::to_dense_backward", "")
@@ -354,17 +451,25 @@ extension Operators {
     static let op_to_other = ATenOp("aten::to", "other")
     static let op_tril__ = ATenOp("aten::tril_", "")
     static let op_triu__ = ATenOp("aten::triu_", "")
+    static let op_triu_out = ATenOp("aten::triu", "out")
     static let op_triu_ = ATenOp("aten::triu", "")
+    static let op_tril_out = ATenOp("aten::tril", "out")
     static let op_tril_ = ATenOp("aten::tril", "")
     static let op_tril_indices_ = ATenOp("aten::tril_indices", "")
     static let op_triu_indices_ = ATenOp("aten::triu_indices", "")
     static let op_trace_ = ATenOp("aten::trace", "")
     static let op_trace_backward_ = ATenOp("aten::trace_backward", "")
+    static let op_take_out = ATenOp("aten::take", "out")
     static let op_take_ = ATenOp("aten::take", "")
+    static let op_take_along_dim_out = ATenOp("aten::take_along_dim", "out")
     static let op_take_along_dim_ = ATenOp("aten::take_along_dim", "")
+    static let op_triangular_solve_X = ATenOp("aten::triangular_solve", "X")
     static let op_triangular_solve_ = ATenOp("aten::triangular_solve", "")
+    static let op_topk_values = ATenOp("aten::topk", "values")
     static let op_topk_ = ATenOp("aten::topk", "")
+    static let op_tanh_backward_grad_input = ATenOp("aten::tanh_backward", "grad_input")
     static let op_tanh_backward_ = ATenOp("aten::tanh_backward", "")
+    static let op_thnn_conv2d_out = ATenOp("aten::thnn_conv2d", "out")
     static let op_thnn_conv2d_ = ATenOp("aten::thnn_conv2d", "")
     static let op_t_copy_ = ATenOp("aten::t_copy", "")
     static let op_transpose_copy_int = ATenOp("aten::transpose_copy", "int")

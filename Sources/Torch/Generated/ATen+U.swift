@@ -104,70 +104,154 @@ extension ATen {
         let op = Operators.op_upsample_nearest3d_vec
         return op(.tensor(a0), a1.map { .ints($0) } ?? .none, a2.map { .doubles($0) } ?? .none)
     }
+    /// `upsample_linear1d.out(Tensor self, SymInt[1] output_size, bool align_corners, float? scales=None, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func upsampleLinear1d(_ a0: Tensor, outputSize a1: [Int], alignCorners a2: Bool, scales a3: Double? = nil, out a4: Tensor) -> Tensor {
+        let op = Operators.op_upsample_linear1d_out
+        return op(.tensor(a0), .ints(a1), .bool(a2), a3.map { .double($0) } ?? .none, .tensor(a4))
+    }
     /// `upsample_linear1d(Tensor self, SymInt[1] output_size, bool align_corners, float? scales=None) -> Tensor`
     public static func upsampleLinear1d(_ a0: Tensor, outputSize a1: [Int], alignCorners a2: Bool, scales a3: Double? = nil) -> Tensor {
         let op = Operators.op_upsample_linear1d_
         return op(.tensor(a0), .ints(a1), .bool(a2), a3.map { .double($0) } ?? .none)
+    }
+    /// `upsample_linear1d_backward.grad_input(Tensor grad_output, SymInt[1] output_size, SymInt[3] input_size, bool align_corners, float? scales=None, *, Tensor(a!) grad_input) -> Tensor(a!)`
+    @discardableResult
+    public static func upsampleLinear1dBackward(_ a0: Tensor, outputSize a1: [Int], inputSize a2: [Int], alignCorners a3: Bool, scales a4: Double? = nil, gradInput a5: Tensor) -> Tensor {
+        let op = Operators.op_upsample_linear1d_backward_grad_input
+        return op(.tensor(a0), .ints(a1), .ints(a2), .bool(a3), a4.map { .double($0) } ?? .none, .tensor(a5))
     }
     /// `upsample_linear1d_backward(Tensor grad_output, SymInt[1] output_size, SymInt[3] input_size, bool align_corners, float? scales=None) -> Tensor`
     public static func upsampleLinear1dBackward(_ a0: Tensor, outputSize a1: [Int], inputSize a2: [Int], alignCorners a3: Bool, scales a4: Double? = nil) -> Tensor {
         let op = Operators.op_upsample_linear1d_backward_
         return op(.tensor(a0), .ints(a1), .ints(a2), .bool(a3), a4.map { .double($0) } ?? .none)
     }
+    /// `upsample_bilinear2d.out(Tensor self, SymInt[2] output_size, bool align_corners, float? scales_h=None, float? scales_w=None, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func upsampleBilinear2d(_ a0: Tensor, outputSize a1: [Int], alignCorners a2: Bool, scalesH a3: Double? = nil, scalesW a4: Double? = nil, out a5: Tensor) -> Tensor {
+        let op = Operators.op_upsample_bilinear2d_out
+        return op(.tensor(a0), .ints(a1), .bool(a2), a3.map { .double($0) } ?? .none, a4.map { .double($0) } ?? .none, .tensor(a5))
+    }
     /// `upsample_bilinear2d(Tensor self, SymInt[2] output_size, bool align_corners, float? scales_h=None, float? scales_w=None) -> Tensor`
     public static func upsampleBilinear2d(_ a0: Tensor, outputSize a1: [Int], alignCorners a2: Bool, scalesH a3: Double? = nil, scalesW a4: Double? = nil) -> Tensor {
         let op = Operators.op_upsample_bilinear2d_
         return op(.tensor(a0), .ints(a1), .bool(a2), a3.map { .double($0) } ?? .none, a4.map { .double($0) } ?? .none)
+    }
+    /// `upsample_bilinear2d_backward.grad_input(Tensor grad_output, SymInt[2] output_size, SymInt[4] input_size, bool align_corners, float? scales_h=None, float? scales_w=None, *, Tensor(a!) grad_input) -> Tensor(a!)`
+    @discardableResult
+    public static func upsampleBilinear2dBackward(_ a0: Tensor, outputSize a1: [Int], inputSize a2: [Int], alignCorners a3: Bool, scalesH a4: Double? = nil, scalesW a5: Double? = nil, gradInput a6: Tensor) -> Tensor {
+        let op = Operators.op_upsample_bilinear2d_backward_grad_input
+        return op(.tensor(a0), .ints(a1), .ints(a2), .bool(a3), a4.map { .double($0) } ?? .none, a5.map { .double($0) } ?? .none, .tensor(a6))
     }
     /// `upsample_bilinear2d_backward(Tensor grad_output, SymInt[2] output_size, SymInt[4] input_size, bool align_corners, float? scales_h=None, float? scales_w=None) -> Tensor`
     public static func upsampleBilinear2dBackward(_ a0: Tensor, outputSize a1: [Int], inputSize a2: [Int], alignCorners a3: Bool, scalesH a4: Double? = nil, scalesW a5: Double? = nil) -> Tensor {
         let op = Operators.op_upsample_bilinear2d_backward_
         return op(.tensor(a0), .ints(a1), .ints(a2), .bool(a3), a4.map { .double($0) } ?? .none, a5.map { .double($0) } ?? .none)
     }
+    /// `upsample_bicubic2d.out(Tensor self, SymInt[2] output_size, bool align_corners, float? scales_h=None, float? scales_w=None, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func upsampleBicubic2d(_ a0: Tensor, outputSize a1: [Int], alignCorners a2: Bool, scalesH a3: Double? = nil, scalesW a4: Double? = nil, out a5: Tensor) -> Tensor {
+        let op = Operators.op_upsample_bicubic2d_out
+        return op(.tensor(a0), .ints(a1), .bool(a2), a3.map { .double($0) } ?? .none, a4.map { .double($0) } ?? .none, .tensor(a5))
+    }
     /// `upsample_bicubic2d(Tensor self, SymInt[2] output_size, bool align_corners, float? scales_h=None, float? scales_w=None) -> Tensor`
     public static func upsampleBicubic2d(_ a0: Tensor, outputSize a1: [Int], alignCorners a2: Bool, scalesH a3: Double? = nil, scalesW a4: Double? = nil) -> Tensor {
         let op = Operators.op_upsample_bicubic2d_
         return op(.tensor(a0), .ints(a1), .bool(a2), a3.map { .double($0) } ?? .none, a4.map { .double($0) } ?? .none)
+    }
+    /// `upsample_bicubic2d_backward.grad_input(Tensor grad_output, SymInt[2] output_size, SymInt[4] input_size, bool align_corners, float? scales_h=None, float? scales_w=None, *, Tensor(a!) grad_input) -> Tensor(a!)`
+    @discardableResult
+    public static func upsampleBicubic2dBackward(_ a0: Tensor, outputSize a1: [Int], inputSize a2: [Int], alignCorners a3: Bool, scalesH a4: Double? = nil, scalesW a5: Double? = nil, gradInput a6: Tensor) -> Tensor {
+        let op = Operators.op_upsample_bicubic2d_backward_grad_input
+        return op(.tensor(a0), .ints(a1), .ints(a2), .bool(a3), a4.map { .double($0) } ?? .none, a5.map { .double($0) } ?? .none, .tensor(a6))
     }
     /// `upsample_bicubic2d_backward(Tensor grad_output, SymInt[2] output_size, SymInt[4] input_size, bool align_corners, float? scales_h=None, float? scales_w=None) -> Tensor`
     public static func upsampleBicubic2dBackward(_ a0: Tensor, outputSize a1: [Int], inputSize a2: [Int], alignCorners a3: Bool, scalesH a4: Double? = nil, scalesW a5: Double? = nil) -> Tensor {
         let op = Operators.op_upsample_bicubic2d_backward_
         return op(.tensor(a0), .ints(a1), .ints(a2), .bool(a3), a4.map { .double($0) } ?? .none, a5.map { .double($0) } ?? .none)
     }
+    /// `upsample_trilinear3d.out(Tensor self, SymInt[3] output_size, bool align_corners, float? scales_d=None, float? scales_h=None, float? scales_w=None, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func upsampleTrilinear3d(_ a0: Tensor, outputSize a1: [Int], alignCorners a2: Bool, scalesD a3: Double? = nil, scalesH a4: Double? = nil, scalesW a5: Double? = nil, out a6: Tensor) -> Tensor {
+        let op = Operators.op_upsample_trilinear3d_out
+        return op(.tensor(a0), .ints(a1), .bool(a2), a3.map { .double($0) } ?? .none, a4.map { .double($0) } ?? .none, a5.map { .double($0) } ?? .none, .tensor(a6))
+    }
     /// `upsample_trilinear3d(Tensor self, SymInt[3] output_size, bool align_corners, float? scales_d=None, float? scales_h=None, float? scales_w=None) -> Tensor`
     public static func upsampleTrilinear3d(_ a0: Tensor, outputSize a1: [Int], alignCorners a2: Bool, scalesD a3: Double? = nil, scalesH a4: Double? = nil, scalesW a5: Double? = nil) -> Tensor {
         let op = Operators.op_upsample_trilinear3d_
         return op(.tensor(a0), .ints(a1), .bool(a2), a3.map { .double($0) } ?? .none, a4.map { .double($0) } ?? .none, a5.map { .double($0) } ?? .none)
+    }
+    /// `upsample_trilinear3d_backward.grad_input(Tensor grad_output, SymInt[3] output_size, SymInt[5] input_size, bool align_corners, float? scales_d=None, float? scales_h=None, float? scales_w=None, *, Tensor(a!) grad_input) -> Tensor(a!)`
+    @discardableResult
+    public static func upsampleTrilinear3dBackward(_ a0: Tensor, outputSize a1: [Int], inputSize a2: [Int], alignCorners a3: Bool, scalesD a4: Double? = nil, scalesH a5: Double? = nil, scalesW a6: Double? = nil, gradInput a7: Tensor) -> Tensor {
+        let op = Operators.op_upsample_trilinear3d_backward_grad_input
+        return op(.tensor(a0), .ints(a1), .ints(a2), .bool(a3), a4.map { .double($0) } ?? .none, a5.map { .double($0) } ?? .none, a6.map { .double($0) } ?? .none, .tensor(a7))
     }
     /// `upsample_trilinear3d_backward(Tensor grad_output, SymInt[3] output_size, SymInt[5] input_size, bool align_corners, float? scales_d=None, float? scales_h=None, float? scales_w=None) -> Tensor`
     public static func upsampleTrilinear3dBackward(_ a0: Tensor, outputSize a1: [Int], inputSize a2: [Int], alignCorners a3: Bool, scalesD a4: Double? = nil, scalesH a5: Double? = nil, scalesW a6: Double? = nil) -> Tensor {
         let op = Operators.op_upsample_trilinear3d_backward_
         return op(.tensor(a0), .ints(a1), .ints(a2), .bool(a3), a4.map { .double($0) } ?? .none, a5.map { .double($0) } ?? .none, a6.map { .double($0) } ?? .none)
     }
+    /// `upsample_nearest1d.out(Tensor self, SymInt[1] output_size, float? scales=None, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func upsampleNearest1d(_ a0: Tensor, outputSize a1: [Int], scales a2: Double? = nil, out a3: Tensor) -> Tensor {
+        let op = Operators.op_upsample_nearest1d_out
+        return op(.tensor(a0), .ints(a1), a2.map { .double($0) } ?? .none, .tensor(a3))
+    }
     /// `upsample_nearest1d(Tensor self, SymInt[1] output_size, float? scales=None) -> Tensor`
     public static func upsampleNearest1d(_ a0: Tensor, outputSize a1: [Int], scales a2: Double? = nil) -> Tensor {
         let op = Operators.op_upsample_nearest1d_
         return op(.tensor(a0), .ints(a1), a2.map { .double($0) } ?? .none)
+    }
+    /// `upsample_nearest1d_backward.grad_input(Tensor grad_output, SymInt[1] output_size, SymInt[3] input_size, float? scales=None, *, Tensor(a!) grad_input) -> Tensor(a!)`
+    @discardableResult
+    public static func upsampleNearest1dBackward(_ a0: Tensor, outputSize a1: [Int], inputSize a2: [Int], scales a3: Double? = nil, gradInput a4: Tensor) -> Tensor {
+        let op = Operators.op_upsample_nearest1d_backward_grad_input
+        return op(.tensor(a0), .ints(a1), .ints(a2), a3.map { .double($0) } ?? .none, .tensor(a4))
     }
     /// `upsample_nearest1d_backward(Tensor grad_output, SymInt[1] output_size, SymInt[3] input_size, float? scales=None) -> Tensor`
     public static func upsampleNearest1dBackward(_ a0: Tensor, outputSize a1: [Int], inputSize a2: [Int], scales a3: Double? = nil) -> Tensor {
         let op = Operators.op_upsample_nearest1d_backward_
         return op(.tensor(a0), .ints(a1), .ints(a2), a3.map { .double($0) } ?? .none)
     }
+    /// `upsample_nearest2d.out(Tensor self, SymInt[2] output_size, float? scales_h=None, float? scales_w=None, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func upsampleNearest2d(_ a0: Tensor, outputSize a1: [Int], scalesH a2: Double? = nil, scalesW a3: Double? = nil, out a4: Tensor) -> Tensor {
+        let op = Operators.op_upsample_nearest2d_out
+        return op(.tensor(a0), .ints(a1), a2.map { .double($0) } ?? .none, a3.map { .double($0) } ?? .none, .tensor(a4))
+    }
     /// `upsample_nearest2d(Tensor self, SymInt[2] output_size, float? scales_h=None, float? scales_w=None) -> Tensor`
     public static func upsampleNearest2d(_ a0: Tensor, outputSize a1: [Int], scalesH a2: Double? = nil, scalesW a3: Double? = nil) -> Tensor {
         let op = Operators.op_upsample_nearest2d_
         return op(.tensor(a0), .ints(a1), a2.map { .double($0) } ?? .none, a3.map { .double($0) } ?? .none)
+    }
+    /// `upsample_nearest2d_backward.grad_input(Tensor grad_output, SymInt[2] output_size, SymInt[4] input_size, float? scales_h=None, float? scales_w=None, *, Tensor(a!) grad_input) -> Tensor(a!)`
+    @discardableResult
+    public static func upsampleNearest2dBackward(_ a0: Tensor, outputSize a1: [Int], inputSize a2: [Int], scalesH a3: Double? = nil, scalesW a4: Double? = nil, gradInput a5: Tensor) -> Tensor {
+        let op = Operators.op_upsample_nearest2d_backward_grad_input
+        return op(.tensor(a0), .ints(a1), .ints(a2), a3.map { .double($0) } ?? .none, a4.map { .double($0) } ?? .none, .tensor(a5))
     }
     /// `upsample_nearest2d_backward(Tensor grad_output, SymInt[2] output_size, SymInt[4] input_size, float? scales_h=None, float? scales_w=None) -> Tensor`
     public static func upsampleNearest2dBackward(_ a0: Tensor, outputSize a1: [Int], inputSize a2: [Int], scalesH a3: Double? = nil, scalesW a4: Double? = nil) -> Tensor {
         let op = Operators.op_upsample_nearest2d_backward_
         return op(.tensor(a0), .ints(a1), .ints(a2), a3.map { .double($0) } ?? .none, a4.map { .double($0) } ?? .none)
     }
+    /// `upsample_nearest3d.out(Tensor self, SymInt[3] output_size, float? scales_d=None, float? scales_h=None, float? scales_w=None, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func upsampleNearest3d(_ a0: Tensor, outputSize a1: [Int], scalesD a2: Double? = nil, scalesH a3: Double? = nil, scalesW a4: Double? = nil, out a5: Tensor) -> Tensor {
+        let op = Operators.op_upsample_nearest3d_out
+        return op(.tensor(a0), .ints(a1), a2.map { .double($0) } ?? .none, a3.map { .double($0) } ?? .none, a4.map { .double($0) } ?? .none, .tensor(a5))
+    }
     /// `upsample_nearest3d(Tensor self, SymInt[3] output_size, float? scales_d=None, float? scales_h=None, float? scales_w=None) -> Tensor`
     public static func upsampleNearest3d(_ a0: Tensor, outputSize a1: [Int], scalesD a2: Double? = nil, scalesH a3: Double? = nil, scalesW a4: Double? = nil) -> Tensor {
         let op = Operators.op_upsample_nearest3d_
         return op(.tensor(a0), .ints(a1), a2.map { .double($0) } ?? .none, a3.map { .double($0) } ?? .none, a4.map { .double($0) } ?? .none)
+    }
+    /// `upsample_nearest3d_backward.grad_input(Tensor grad_output, SymInt[3] output_size, SymInt[5] input_size, float? scales_d=None, float? scales_h=None, float? scales_w=None, *, Tensor(a!) grad_input) -> Tensor(a!)`
+    @discardableResult
+    public static func upsampleNearest3dBackward(_ a0: Tensor, outputSize a1: [Int], inputSize a2: [Int], scalesD a3: Double? = nil, scalesH a4: Double? = nil, scalesW a5: Double? = nil, gradInput a6: Tensor) -> Tensor {
+        let op = Operators.op_upsample_nearest3d_backward_grad_input
+        return op(.tensor(a0), .ints(a1), .ints(a2), a3.map { .double($0) } ?? .none, a4.map { .double($0) } ?? .none, a5.map { .double($0) } ?? .none, .tensor(a6))
     }
     /// `upsample_nearest3d_backward(Tensor grad_output, SymInt[3] output_size, SymInt[5] input_size, float? scales_d=None, float? scales_h=None, float? scales_w=None) -> Tensor`
     public static func upsampleNearest3dBackward(_ a0: Tensor, outputSize a1: [Int], inputSize a2: [Int], scalesD a3: Double? = nil, scalesH a4: Double? = nil, scalesW a5: Double? = nil) -> Tensor {
@@ -188,6 +272,11 @@ extension ATen {
     public static func unbindCopy(_ a0: Tensor, dim a1: Int = 0) -> [Tensor] {
         let op = Operators.op_unbind_copy_int
         return op.list(.tensor(a0), .int(a1))
+    }
+    /// `unbind_copy.int_out(Tensor self, int dim=0, *, Tensor(a!)[] out) -> ()`
+    public static func unbindCopy(_ a0: Tensor, dim a1: Int = 0, out a2: [Tensor]) -> Void {
+        let op = Operators.op_unbind_copy_int_out
+        op(.tensor(a0), .int(a1), .tensors(a2))
     }
     /// `unfold_copy(Tensor self, int dimension, int size, int step) -> Tensor`
     public static func unfoldCopy(_ a0: Tensor, dimension a1: Int, size a2: Int, step a3: Int) -> Tensor {
@@ -217,22 +306,37 @@ extension Operators {
     static let op_upsample_nearest1d_vec = ATenOp("aten::upsample_nearest1d", "vec")
     static let op_upsample_nearest2d_vec = ATenOp("aten::upsample_nearest2d", "vec")
     static let op_upsample_nearest3d_vec = ATenOp("aten::upsample_nearest3d", "vec")
+    static let op_upsample_linear1d_out = ATenOp("aten::upsample_linear1d", "out")
     static let op_upsample_linear1d_ = ATenOp("aten::upsample_linear1d", "")
+    static let op_upsample_linear1d_backward_grad_input = ATenOp("aten::upsample_linear1d_backward", "grad_input")
     static let op_upsample_linear1d_backward_ = ATenOp("aten::upsample_linear1d_backward", "")
+    static let op_upsample_bilinear2d_out = ATenOp("aten::upsample_bilinear2d", "out")
     static let op_upsample_bilinear2d_ = ATenOp("aten::upsample_bilinear2d", "")
+    static let op_upsample_bilinear2d_backward_grad_input = ATenOp("aten::upsample_bilinear2d_backward", "grad_input")
     static let op_upsample_bilinear2d_backward_ = ATenOp("aten::upsample_bilinear2d_backward", "")
+    static let op_upsample_bicubic2d_out = ATenOp("aten::upsample_bicubic2d", "out")
     static let op_upsample_bicubic2d_ = ATenOp("aten::upsample_bicubic2d", "")
+    static let op_upsample_bicubic2d_backward_grad_input = ATenOp("aten::upsample_bicubic2d_backward", "grad_input")
     static let op_upsample_bicubic2d_backward_ = ATenOp("aten::upsample_bicubic2d_backward", "")
+    static let op_upsample_trilinear3d_out = ATenOp("aten::upsample_trilinear3d", "out")
     static let op_upsample_trilinear3d_ = ATenOp("aten::upsample_trilinear3d", "")
+    static let op_upsample_trilinear3d_backward_grad_input = ATenOp("aten::upsample_trilinear3d_backward", "grad_input")
     static let op_upsample_trilinear3d_backward_ = ATenOp("aten::upsample_trilinear3d_backward", "")
+    static let op_upsample_nearest1d_out = ATenOp("aten::upsample_nearest1d", "out")
     static let op_upsample_nearest1d_ = ATenOp("aten::upsample_nearest1d", "")
+    static let op_upsample_nearest1d_backward_grad_input = ATenOp("aten::upsample_nearest1d_backward", "grad_input")
     static let op_upsample_nearest1d_backward_ = ATenOp("aten::upsample_nearest1d_backward", "")
+    static let op_upsample_nearest2d_out = ATenOp("aten::upsample_nearest2d", "out")
     static let op_upsample_nearest2d_ = ATenOp("aten::upsample_nearest2d", "")
+    static let op_upsample_nearest2d_backward_grad_input = ATenOp("aten::upsample_nearest2d_backward", "grad_input")
     static let op_upsample_nearest2d_backward_ = ATenOp("aten::upsample_nearest2d_backward", "")
+    static let op_upsample_nearest3d_out = ATenOp("aten::upsample_nearest3d", "out")
     static let op_upsample_nearest3d_ = ATenOp("aten::upsample_nearest3d", "")
+    static let op_upsample_nearest3d_backward_grad_input = ATenOp("aten::upsample_nearest3d_backward", "grad_input")
     static let op_upsample_nearest3d_backward_ = ATenOp("aten::upsample_nearest3d_backward", "")
     static let op_unflatten_dense_tensors_ = ATenOp("aten::unflatten_dense_tensors", "")
     static let op_unsqueeze_copy_ = ATenOp("aten::unsqueeze_copy", "")
     static let op_unbind_copy_int = ATenOp("aten::unbind_copy", "int")
+    static let op_unbind_copy_int_out = ATenOp("aten::unbind_copy", "int_out")
     static let op_unfold_copy_ = ATenOp("aten::unfold_copy", "")
 }

@@ -17,6 +17,12 @@ extension ATen {
         let op = Operators.op_vdot_
         return op(.tensor(a0), .tensor(a1))
     }
+    /// `vdot.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func vdot(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_vdot_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
+    }
     /// `value_selecting_reduction_backward(Tensor grad, int dim, Tensor indices, SymInt[] sizes, bool keepdim) -> Tensor`
     public static func valueSelectingReductionBackward(_ a0: Tensor, dim a1: Int, indices a2: Tensor, sizes a3: [Int], keepdim a4: Bool) -> Tensor {
         let op = Operators.op_value_selecting_reduction_backward_
@@ -37,6 +43,12 @@ extension ATen {
         let op = Operators.op_vstack_
         return op(.tensors(a0))
     }
+    /// `vstack.out(Tensor[] tensors, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func vstack(tensors a0: [Tensor], out a1: Tensor) -> Tensor {
+        let op = Operators.op_vstack_out
+        return op(.tensors(a0), .tensor(a1))
+    }
     /// `vander(Tensor x, int? N=None, bool increasing=False) -> Tensor`
     public static func vander(_ a0: Tensor, N a1: Int? = nil, increasing a2: Bool = false) -> Tensor {
         let op = Operators.op_vander_
@@ -56,6 +68,18 @@ extension ATen {
     public static func `var`(_ a0: Tensor, dim a1: [Int]?, correction a2: Scalar?, keepdim a3: Bool) -> Tensor {
         let op = Operators.op_var_correction
         return op(.tensor(a0), a1.map { .ints($0) } ?? .none, a2.map { $0.opArg } ?? .none, .bool(a3))
+    }
+    /// `var.out(Tensor self, int[1]? dim, bool unbiased=True, bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func `var`(_ a0: Tensor, dim a1: [Int]?, unbiased a2: Bool = true, keepdim a3: Bool = false, out a4: Tensor) -> Tensor {
+        let op = Operators.op_var_out
+        return op(.tensor(a0), a1.map { .ints($0) } ?? .none, .bool(a2), .bool(a3), .tensor(a4))
+    }
+    /// `var.correction_out(Tensor self, int[1]? dim=None, *, Scalar? correction=None, bool keepdim=False, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func `var`(_ a0: Tensor, dim a1: [Int]? = nil, correction a2: Scalar? = nil, keepdim a3: Bool = false, out a4: Tensor) -> Tensor {
+        let op = Operators.op_var_correction_out
+        return op(.tensor(a0), a1.map { .ints($0) } ?? .none, a2.map { $0.opArg } ?? .none, .bool(a3), .tensor(a4))
     }
     /// `var_mean(Tensor self, bool unbiased=True) -> (Tensor, Tensor)`
     public static func varMean(_ a0: Tensor, unbiased a1: Bool = true) -> (Tensor, Tensor) {
@@ -123,14 +147,18 @@ extension Operators {
     static let op_view_as_real_ = ATenOp("aten::view_as_real", "")
     static let op_view_as_complex_ = ATenOp("aten::view_as_complex", "")
     static let op_vdot_ = ATenOp("aten::vdot", "")
+    static let op_vdot_out = ATenOp("aten::vdot", "out")
     static let op_value_selecting_reduction_backward_ = ATenOp("aten::value_selecting_reduction_backward", "")
     static let op_vsplit_int = ATenOp("aten::vsplit", "int")
     static let op_vsplit_array = ATenOp("aten::vsplit", "array")
     static let op_vstack_ = ATenOp("aten::vstack", "")
+    static let op_vstack_out = ATenOp("aten::vstack", "out")
     static let op_vander_ = ATenOp("aten::vander", "")
     static let op_var_ = ATenOp("aten::var", "")
     static let op_var_dim = ATenOp("aten::var", "dim")
     static let op_var_correction = ATenOp("aten::var", "correction")
+    static let op_var_out = ATenOp("aten::var", "out")
+    static let op_var_correction_out = ATenOp("aten::var", "correction_out")
     static let op_var_mean_ = ATenOp("aten::var_mean", "")
     static let op_var_mean_dim = ATenOp("aten::var_mean", "dim")
     static let op_var_mean_correction = ATenOp("aten::var_mean", "correction")

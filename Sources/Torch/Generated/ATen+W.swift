@@ -7,6 +7,12 @@ extension ATen {
         let op = Operators.op_where_self
         return op(.tensor(a0), .tensor(a1), .tensor(a2))
     }
+    /// `where.self_out(Tensor condition, Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func `where`(_ a0: Tensor, _ a1: Tensor, _ a2: Tensor, out a3: Tensor) -> Tensor {
+        let op = Operators.op_where_self_out
+        return op(.tensor(a0), .tensor(a1), .tensor(a2), .tensor(a3))
+    }
     /// `where.ScalarSelf(Tensor condition, Scalar self, Tensor other) -> Tensor`
     public static func `where`(_ a0: Tensor, `self` a1: Scalar, other a2: Tensor) -> Tensor {
         let op = Operators.op_where_ScalarSelf
@@ -31,6 +37,7 @@ extension ATen {
 
 extension Operators {
     static let op_where_self = ATenOp("aten::where", "self")
+    static let op_where_self_out = ATenOp("aten::where", "self_out")
     static let op_where_ScalarSelf = ATenOp("aten::where", "ScalarSelf")
     static let op_where_ScalarOther = ATenOp("aten::where", "ScalarOther")
     static let op_where_Scalar = ATenOp("aten::where", "Scalar")

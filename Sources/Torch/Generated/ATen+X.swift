@@ -29,6 +29,24 @@ extension ATen {
         let op = Operators.op_xlogy__Scalar_Other
         return op(.tensor(a0), a1.opArg)
     }
+    /// `xlogy.OutTensor(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func xlogy(_ a0: Tensor, _ a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_xlogy_OutTensor
+        return op(.tensor(a0), .tensor(a1), .tensor(a2))
+    }
+    /// `xlogy.OutScalar_Self(Scalar self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func xlogy(`self` a0: Scalar, other a1: Tensor, out a2: Tensor) -> Tensor {
+        let op = Operators.op_xlogy_OutScalar_Self
+        return op(a0.opArg, .tensor(a1), .tensor(a2))
+    }
+    /// `xlogy.OutScalar_Other(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func xlogy(_ a0: Tensor, other a1: Scalar, out a2: Tensor) -> Tensor {
+        let op = Operators.op_xlogy_OutScalar_Other
+        return op(.tensor(a0), a1.opArg, .tensor(a2))
+    }
     /// `__xor__.Scalar(Tensor self, Scalar other) -> Tensor`
     public static func xor(_ a0: Tensor, other a1: Scalar) -> Tensor {
         let op = Operators.op_xor_Scalar
@@ -59,6 +77,9 @@ extension Operators {
     static let op_xlogy_Scalar_Other = ATenOp("aten::xlogy", "Scalar_Other")
     static let op_xlogy__Tensor = ATenOp("aten::xlogy_", "Tensor")
     static let op_xlogy__Scalar_Other = ATenOp("aten::xlogy_", "Scalar_Other")
+    static let op_xlogy_OutTensor = ATenOp("aten::xlogy", "OutTensor")
+    static let op_xlogy_OutScalar_Self = ATenOp("aten::xlogy", "OutScalar_Self")
+    static let op_xlogy_OutScalar_Other = ATenOp("aten::xlogy", "OutScalar_Other")
     static let op_xor_Scalar = ATenOp("aten::__xor__", "Scalar")
     static let op_xor_Tensor = ATenOp("aten::__xor__", "Tensor")
     static let op_xor__Scalar = ATenOp("aten::__ixor__", "Scalar")

@@ -7,6 +7,12 @@ extension ATen {
         let op = Operators.op_zeros_
         return op(.ints(a0), a1.map { $0.opArg } ?? .none, a2.map { $0.opArg } ?? .none, a3.map { .device($0) } ?? .none, a4.map { .bool($0) } ?? .none)
     }
+    /// `zeros.out(SymInt[] size, *, Tensor(a!) out) -> Tensor(a!)`
+    @discardableResult
+    public static func zeros(size a0: [Int], out a1: Tensor) -> Tensor {
+        let op = Operators.op_zeros_out
+        return op(.ints(a0), .tensor(a1))
+    }
     /// `zeros_like(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor`
     public static func zerosLike(_ a0: Tensor, dtype a1: DType? = nil, layout a2: Layout? = nil, device a3: Device? = nil, pinMemory a4: Bool? = nil, memoryFormat a5: MemoryFormat? = nil) -> Tensor {
         let op = Operators.op_zeros_like_
@@ -22,6 +28,7 @@ extension ATen {
 
 extension Operators {
     static let op_zeros_ = ATenOp("aten::zeros", "")
+    static let op_zeros_out = ATenOp("aten::zeros", "out")
     static let op_zeros_like_ = ATenOp("aten::zeros_like", "")
     static let op_zero__ = ATenOp("aten::zero_", "")
 }

@@ -218,6 +218,15 @@ extension Tensor {
     public func arctan_() -> Tensor {
         return ATen.arctan_(self)
     }
+    /// `baddbmm(Tensor self, Tensor batch1, Tensor batch2, *, Scalar beta=1, Scalar alpha=1) -> Tensor`
+    public func baddbmm(_ a1: Tensor, _ a2: Tensor, beta a3: Scalar = 1, alpha a4: Scalar = 1) -> Tensor {
+        return ATen.baddbmm(self, a1, a2, beta: a3, alpha: a4)
+    }
+    /// `baddbmm_(Tensor(a!) self, Tensor batch1, Tensor batch2, *, Scalar beta=1, Scalar alpha=1) -> Tensor(a!)`
+    @discardableResult
+    public func baddbmm_(_ a1: Tensor, _ a2: Tensor, beta a3: Scalar = 1, alpha a4: Scalar = 1) -> Tensor {
+        return ATen.baddbmm_(self, a1, a2, beta: a3, alpha: a4)
+    }
     /// `bincount(Tensor self, Tensor? weights=None, SymInt minlength=0) -> Tensor`
     public func bincount(weights a1: Tensor? = nil, minlength a2: Int = 0) -> Tensor {
         return ATen.bincount(self, weights: a1, minlength: a2)

@@ -107,7 +107,7 @@ public enum Init {
         let l = normCdf((a - mean) / std), u = normCdf((b - mean) / std)
         return withNoGrad {
             t.uniform_(from: 2 * l - 1, to: 2 * u - 1, generator: generator)
-            InitOps.erfinv(.tensor(t))
+            ATen.erfinv_(t)
             t.mul_(std * (2.0).squareRoot())
             t.add_(Tensor(mean).to(dtype: t.dtype))
             return t.clamp_(min: a, max: b)
@@ -126,18 +126,11 @@ public enum Init {
         return withNoGrad {
             var flattened = Tensor.empty([rows, cols], dtype: t.dtype).normal_(generator: generator)
             if rows < cols { flattened = flattened.t() }
-            let qr = InitOps.qr.tuple(.tensor(flattened), .string("reduced"))
-            var q = qr[0] * InitOps.diag(.tensor(qr[1]), .int(0)).sign()
+            let (q0, r) = ATen.linalgQr(flattened, mode: "reduced")
+            var q = q0 * ATen.diag(r, diagonal: 0).sign()
             if rows < cols { q = q.t() }
             t.view(q.shape).copy_(q)
             return t.mul_(gain)
         }
     }
-}
-
-/// ATen operators used by the initialisers.
-enum InitOps {
-    static let erfinv = ATenOp("aten::erfinv_")
-    static let qr = ATenOp("aten::linalg_qr")
-    static let diag = ATenOp("aten::diag")
 }

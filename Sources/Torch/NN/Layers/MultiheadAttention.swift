@@ -98,7 +98,7 @@ public final class MultiheadAttention: Module {
         if needWeights {
             let qScaled = q * (1.0 / Double(q.size(-1))).squareRoot()
             let kt = k.transpose(-2, -1)
-            var weights = (mask.map { MHAOps.baddbmm(.tensor($0), .tensor(qScaled), .tensor(kt)) } ?? qScaled.bmm(kt))
+            var weights = (mask.map { ATen.baddbmm($0, qScaled, kt) } ?? qScaled.bmm(kt))
                 .softmax(dim: -1)
             if dropoutP > 0 { weights = F.dropout(weights, p: dropoutP) }
             var out = weights.bmm(v).transpose(0, 1).contiguous().view([tgtLen * bsz, embedDim])
@@ -118,13 +118,7 @@ public final class MultiheadAttention: Module {
     }
 }
 
-/// ATen operators used by attention layers.
-enum MHAOps {
-    static let baddbmm = ATenOp("aten::baddbmm")
-    static let unflatten = ATenOp("aten::unflatten", "int")
-}
-
 extension Tensor {
     /// Splits dimension `dim` into `sizes`.
-    public func unflatten(dim: Int, sizes: [Int]) -> Tensor { MHAOps.unflatten(.tensor(self), .int(dim), .ints(sizes)) }
+    public func unflatten(dim: Int, sizes: [Int]) -> Tensor { ATen.unflatten(self, dim: dim, sizes: sizes) }
 }

@@ -203,13 +203,8 @@ struct PickleReader {
         guard offset >= 0, size.allSatisfy({ $0 >= 0 }), size.contains(0) || extent < storage.numel else {
             throw fail("tensor of size \(size) and stride \(stride) at offset \(offset) overruns its storage of \(storage.numel) elements")
         }
-        let t = TensorStorageOps.asStrided(.tensor(storage), .ints(size), .ints(stride), .int(offset)).clone()
+        let t = ATen.asStrided(storage, size: size, stride: stride, storageOffset: offset).clone()
         if args.count > 4, args[4].boolValue == true { t.requiresGrad = true }
         return t
     }
-}
-
-/// ATen operator used to view a storage as a tensor.
-enum TensorStorageOps {
-    static let asStrided = ATenOp("aten::as_strided")
 }
