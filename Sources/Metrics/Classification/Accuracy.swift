@@ -4,31 +4,17 @@ import Torch
 /// samples whose class is predicted (`.micro`) or the mean per-class recall (`.macro`); for
 /// multilabel tasks the share of right decisions.
 public final class Accuracy: StatScoresMetric {
-    public init(task: ClassificationTask, numClasses: Int? = nil, numLabels: Int? = nil, threshold: Double = 0.5,
-                average: AverageMethod = .micro, topK: Int = 1, ignoreIndex: Int? = nil) {
-        super.init(ClassificationOptions(task: task, numClasses: numClasses, numLabels: numLabels, threshold: threshold,
-                                         topK: topK, ignoreIndex: ignoreIndex), average: average)
-    }
+    public override func result() -> Tensor { reduce(score, topK: options.topK) }
+}
 
-    public override func result() -> Tensor {
-        let decisions = options.task != .multiclass
-        return reduce({ tp, fp, tn, fn in decisions ? safeDivide(tp + tn, tp + tn + fp + fn) : safeDivide(tp, tp + fn) },
-                      topK: options.topK)
+extension StatScoresMetric {
+    /// The share of right decisions (multilabel, binary) or of found samples (multiclass).
+    func score(_ tp: Tensor, _ fp: Tensor, _ tn: Tensor, _ fn: Tensor) -> Tensor {
+        options.task != .multiclass ? safeDivide(tp + tn, tp + tn + fp + fn) : safeDivide(tp, tp + fn)
     }
 }
 
 /// The share of wrong decisions (`torchmetrics.HammingDistance`): one minus `Accuracy`.
 public final class HammingDistance: StatScoresMetric {
-    public init(task: ClassificationTask, numClasses: Int? = nil, numLabels: Int? = nil, threshold: Double = 0.5,
-                average: AverageMethod = .micro, topK: Int = 1, ignoreIndex: Int? = nil) {
-        super.init(ClassificationOptions(task: task, numClasses: numClasses, numLabels: numLabels, threshold: threshold,
-                                         topK: topK, ignoreIndex: ignoreIndex), average: average)
-    }
-
-    public override func result() -> Tensor {
-        let decisions = options.task != .multiclass
-        return reduce({ tp, fp, tn, fn in
-            1 - (decisions ? safeDivide(tp + tn, tp + tn + fp + fn) : safeDivide(tp, tp + fn))
-        }, topK: options.topK)
-    }
+    public override func result() -> Tensor { reduce({ 1 - score($0, $1, $2, $3) }, topK: options.topK) }
 }

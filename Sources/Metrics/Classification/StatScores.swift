@@ -7,6 +7,14 @@ open class StatScoresMetric: Metric {
     public let options: ClassificationOptions
     public let average: AverageMethod
 
+    /// A metric of `task` (see `ClassificationOptions` for how inputs are read); `average`
+    /// combines the per-class values of multiclass and multilabel tasks.
+    public convenience init(task: ClassificationTask, numClasses: Int? = nil, numLabels: Int? = nil, threshold: Double = 0.5,
+                            average: AverageMethod = .micro, topK: Int = 1, ignoreIndex: Int? = nil) {
+        self.init(ClassificationOptions(task: task, numClasses: numClasses, numLabels: numLabels, threshold: threshold,
+                                        topK: topK, ignoreIndex: ignoreIndex), average: average)
+    }
+
     public init(_ options: ClassificationOptions, average: AverageMethod) {
         (self.options, self.average) = (options, average)
         super.init()
@@ -45,11 +53,6 @@ open class StatScoresMetric: Metric {
 /// The counts themselves (`torchmetrics.StatScores`): [tp, fp, tn, fn, support], per class with
 /// `.none`, summed with `.micro`, averaged otherwise.
 public final class StatScores: StatScoresMetric {
-    public init(task: ClassificationTask, numClasses: Int? = nil, numLabels: Int? = nil, threshold: Double = 0.5,
-                average: AverageMethod = .micro, topK: Int = 1, ignoreIndex: Int? = nil) {
-        super.init(ClassificationOptions(task: task, numClasses: numClasses, numLabels: numLabels, threshold: threshold,
-                                         topK: topK, ignoreIndex: ignoreIndex), average: average)
-    }
 
     public override func result() -> Tensor {
         let (tp, fp, tn, fn) = counts
