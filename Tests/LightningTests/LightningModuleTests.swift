@@ -350,14 +350,19 @@ final class LightningModuleTests: XCTestCase {
         XCTAssertNoThrow(try resumed.test(TinyClassifier(), DataLoader(classificationData(), batchSize: 8), ckptPath: .best))
     }
 
-    func testSIGTERMAlsoSavesAndStops() throws {
+    /// As Lightning 2.x: SIGTERM saves `last.ckpt`, then `fit` fails, so the program exits with a
+    /// failure status and a scheduler or torchrun's agent does not take the job for finished.
+    func testSIGTERMSavesAndThenFailsTheFit() throws {
         final class Terminate: Callback {
             func onTrainBatchEnd(_ trainer: Trainer, _ module: LightningModuleBase, loss: Tensor?, batch: Any, batchIdx: Int) throws {
                 if batchIdx == 2 { raise(SIGTERM) }
             }
         }
         let trainer = try makeTrainer(try temporaryDirectory()) { try Trainer(maxEpochs: 5, defaultRootDir: $0, callbacks: [Terminate()]) }
-        try trainer.fit(TinyClassifier(), train: DataLoader(classificationData(), batchSize: 8))
+        XCTAssertThrowsError(try trainer.fit(TinyClassifier(), train: DataLoader(classificationData(), batchSize: 8))) { error in
+            guard case TrainerError.interrupted(let signal, _) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(signal, "SIGTERM")
+        }
         XCTAssertTrue(trainer.interrupted)
         XCTAssertEqual(trainer.globalStep, 3)
         XCTAssertTrue(FileManager.default.fileExists(atPath: trainer.checkpointDirectory + "/last.ckpt"))

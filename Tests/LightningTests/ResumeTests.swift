@@ -38,7 +38,10 @@ final class ResumeTests: XCTestCase {
             let recorder = Recorder()
             recorder.interruptAtBatch = interruptAt
             let t1 = try trainer(dir, callbacks: [recorder])
-            try t1.fit(first, train: loader())
+            XCTAssertThrowsError(try t1.fit(first, train: loader())) { error in
+                XCTAssertEqual("\(error)", "fit was stopped by SIGINT after saving \(t1.checkpointDirectory)/last.ckpt; "
+                               + "fit(ckptPath: .last) continues from it")
+            }
             XCTAssertTrue(t1.interrupted, "interrupt at \(interruptAt)")
             XCTAssertTrue(FileManager.default.fileExists(atPath: t1.checkpointDirectory + "/last.ckpt"))
 

@@ -96,6 +96,45 @@ final class TorchFileTests: XCTestCase {
         XCTAssertThrowsError(try TorchFile.loadStateDict(dir + "/missing.pt"))
     }
 
+    /// Flipped bytes inside a tensor's data, in a file Swift or Python wrote, are refused on load
+    /// (each record against the CRC-32 the archive holds), where PyTorch itself loads them.
+    func testCorruptTensorBytesAreDetectedOnLoad() throws {
+        let dir = try temporaryDirectory()
+        let weights = Tensor.arange(0, 4096.0)
+        try TorchFile.save(StateDict([("w", weights)]), to: dir + "/swift.pt")
+        let python = try runProcess(packageRoot + "/.venv/bin/python",
+                                    ["-c", "import torch, sys; torch.save({'w': torch.arange(4096.0)}, sys.argv[1])", dir + "/python.pt"])
+        XCTAssertEqual(python.status, 0, python.stderr)
+        for name in ["swift", "python"] {
+            var bytes = try Data(contentsOf: URL(fileURLWithPath: "\(dir)/\(name).pt"))
+            let raw = weights.rawBytes()
+            let start = try XCTUnwrap(bytes.range(of: Data(raw.prefix(64)))).lowerBound
+            for i in 0..<64 { bytes[start + 8000 + i] ^= 0xFF }
+            try bytes.write(to: URL(fileURLWithPath: "\(dir)/\(name)-flipped.pt"))
+            XCTAssertEqual(try TorchFile.loadStateDict("\(dir)/\(name).pt")["w"]?.equal(weights), true)
+            XCTAssertThrowsError(try TorchFile.load("\(dir)/\(name)-flipped.pt")) {
+                XCTAssertTrue("\($0)".contains("record 'data/0' cannot be read: record data/0 is corrupt: its bytes have CRC-32"), "\($0)")
+            }
+        }
+    }
+
+    /// A save killed mid-way leaves its temporary file; the next save into that folder removes it
+    /// (files of saves still running, in live processes, stay).
+    func testTemporaryFilesOfKilledSavesAreRemovedByTheNextSave() throws {
+        let dir = try temporaryDirectory()
+        let dead = Process()
+        dead.executableURL = URL(fileURLWithPath: "/bin/true")
+        try dead.run()
+        dead.waitUntilExit()
+        let stale = dir + "/epoch=1.ckpt.tmp-\(dead.processIdentifier)-77"
+        let running = dir + "/epoch=2.ckpt.tmp-\(getpid())-78"
+        for path in [stale, running] { FileManager.default.createFile(atPath: path, contents: Data([1, 2, 3])) }
+        try TorchFile.save(Linear(2, 2).stateDict(), to: dir + "/last.ckpt")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: stale))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: running))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/last.ckpt"))
+    }
+
     func testUnsafeGlobalsAreRefused() throws {
         let dir = try temporaryDirectory()
         let script = """

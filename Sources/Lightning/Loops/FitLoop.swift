@@ -108,7 +108,6 @@ struct FitLoop<Batch> {
                 TrainerSignals.pending = false
                 try t.saveCheckpoint(to: t.checkpointDirectory + "/last.ckpt")
                 t.interrupted = true
-                t.printer("Received an interrupt: saved \(t.checkpointDirectory)/last.ckpt; fit(ckptPath: .last) continues from it.")
                 return false
             }
             if atBoundary, t.batchIdx < limit, try stopsWithinEpoch() {

@@ -198,6 +198,9 @@ extension Trainer {
         model.teardown(stage: stage)
         try callHook { try $0.teardown(self, model, stage: stage) }
         if let profiler { printer(profiler.summary()) }
+        if interrupted {
+            throw TrainerError.interrupted(signal: TrainerSignals.receivedName, checkpoint: checkpointDirectory + "/last.ckpt")
+        }
     }
 
     /// Calls `configureOptimizers` (again, after a tool changed the model's hyper-parameters).

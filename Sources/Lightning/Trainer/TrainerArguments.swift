@@ -178,6 +178,9 @@ public enum TrainerError: Error, CustomStringConvertible {
     case stepFailed(step: String, epoch: Int, batchIdx: Int, message: String, location: String?)
     /// Something the run needs is missing or inconsistent.
     case misconfiguration(String)
+    /// `fit` was stopped by SIGINT or SIGTERM after saving `checkpoint` (thrown, so that the
+    /// program exits with a failure status, as Lightning's does, and a scheduler requeues it).
+    case interrupted(signal: String, checkpoint: String)
 
     public var description: String {
         switch self {
@@ -185,6 +188,8 @@ public enum TrainerError: Error, CustomStringConvertible {
         case .stepFailed(let step, let epoch, let batchIdx, let message, let location):
             return "\(step) failed at epoch \(epoch), batch \(batchIdx)\(location.map { " (\($0))" } ?? ""): \(message)"
         case .misconfiguration(let message): return message
+        case .interrupted(let signal, let checkpoint):
+            return "fit was stopped by \(signal) after saving \(checkpoint); fit(ckptPath: .last) continues from it"
         }
     }
 }

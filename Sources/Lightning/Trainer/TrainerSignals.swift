@@ -1,9 +1,14 @@
 import Foundation
 
-/// SIGINT and SIGTERM during `fit`: the handler only raises a flag; the loop finishes the
-/// current optimizer step, saves `last.ckpt` and returns.
+/// SIGINT and SIGTERM during `fit`: the handler only notes the signal; the loop finishes the
+/// current optimizer step, saves `last.ckpt`, and `fit` throws `TrainerError.interrupted`.
 enum TrainerSignals {
     nonisolated(unsafe) static var pending = false
+    /// The signal that arrived.
+    nonisolated(unsafe) static var received: Int32 = 0
+
+    /// The name of the signal that arrived.
+    static var receivedName: String { received == SIGTERM ? "SIGTERM" : "SIGINT" }
 
     /// The handlers that were there before, to put back.
     struct Previous {
@@ -16,7 +21,10 @@ enum TrainerSignals {
 
     static func install() -> Previous {
         pending = false
-        let handler: @convention(c) (Int32) -> Void = { _ in TrainerSignals.pending = true }
+        let handler: @convention(c) (Int32) -> Void = { signal in
+            TrainerSignals.received = signal
+            TrainerSignals.pending = true
+        }
         return Previous(interrupt: signal(SIGINT, handler), terminate: signal(SIGTERM, handler))
     }
 }

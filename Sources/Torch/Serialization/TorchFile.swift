@@ -7,8 +7,10 @@ import Foundation
 /// numbers, strings and containers, `TorchFile.load` reads.
 public enum TorchFile {
     /// Writes `value` atomically: to a temporary file beside `path`, flushed to disk, then
-    /// renamed, so a crash mid-save leaves the previous file intact.
+    /// renamed, so a crash mid-save leaves the previous file intact. Temporary files that saves
+    /// killed mid-way left in that folder are removed first.
     public static func save(_ value: StateValue, to path: String) throws {
+        removeStaleTemporaries(beside: path)
         var pickle = PickleWriter()
         try pickle.write(value)
         pickle.finish()
@@ -34,6 +36,20 @@ public enum TorchFile {
         guard rename(temporary, path) == 0 else {
             unlink(temporary)
             throw SerializationError(path: path, "cannot be written: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// Removes the `<file>.tmp-<pid>-<n>` files in `path`'s folder whose process is gone.
+    static func removeStaleTemporaries(beside path: String) {
+        let folder = (path as NSString).deletingLastPathComponent
+        let directory = folder.isEmpty ? "." : folder
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+        for name in names {
+            guard let range = name.range(of: ".tmp-", options: .backwards),
+                let pid = Int32(name[range.upperBound...].split(separator: "-").first ?? ""), pid > 0,
+                kill(pid, 0) != 0, errno == ESRCH
+            else { continue }
+            unlink(directory + "/" + name)
         }
     }
 
