@@ -112,7 +112,12 @@ public struct LightningCLI<Batch, Model: LightningModule<Batch> & CLIConfigurabl
         let trainer = try Trainer(options: options, callbacks: callbacks())
         trainer.printer = { [printer] text in if trainer.isGlobalZero { printer(text) } }
         let ckpt = (sections["ckpt_path"]?["value"] as? String).map { text -> CheckpointPath in
-            text == "last" ? .last : text == "best" ? .best : .path(text)
+            switch text {
+            case "last": return .last
+            case "best": return .best
+            case "auto": return .auto
+            default: return .path(text)
+            }
         }
         var metrics: [String: Double] = [:]
         var predictions: [Tensor] = []

@@ -13,6 +13,8 @@ let out = options["out"] ?? FileManager.default.currentDirectoryPath
 let devices = option("devices", 2), numNodes = option("num-nodes", 1)
 let batchSize = option("batch", 8), epochs = option("epochs", 2), maxSteps = option("max-steps", -1)
 let failRank = option("fail-rank", -1), failStep = option("fail-step", -1), sleepMs = option("sleep-ms", 0)
+/// `--crash-rank R --crash-step S`: rank R kills itself (SIGKILL) once at step S, leaving `crashed` in --out.
+let crashRank = option("crash-rank", -1), crashStep = option("crash-step", -1)
 let hiddenLayers = option("hidden-layers", 0), width = option("width", 16)
 let activationCheckpointing = options["activation-checkpointing"] != nil
 /// With `--branch`, odd batches go through one more layer: the set of unused parameters changes every step.
@@ -71,7 +73,14 @@ final class Worker: LightningModule<(Tensor, Tensor, Tensor)> {
 
     override func trainingStep(_ batch: (Tensor, Tensor, Tensor), batchIdx: Int) -> Tensor? {
         let trainer = self.trainer!
-        if sleepMs > 0 { usleep(UInt32(sleepMs * 1000)) }
+        if sleepMs > 0 {
+            if batchIdx == 0 { FileManager.default.createFile(atPath: "\(out)/training-rank\(trainer.globalRank)", contents: nil) }
+            usleep(UInt32(sleepMs * 1000))
+        }
+        if trainer.globalRank == crashRank, trainer.globalStep == crashStep, !FileManager.default.fileExists(atPath: "\(out)/crashed") {
+            FileManager.default.createFile(atPath: "\(out)/crashed", contents: nil)
+            kill(getpid(), SIGKILL)
+        }
         seen += batch.2.scalars(as: Int64.self).map(Int.init)
         let x = trainer.globalRank == failRank && trainer.globalStep == failStep ? batch.0[TensorIndex.all, 0..<3] : batch.0
         let output = branch && batchIdx % 2 == 1 ? branchHead(forward(x)) : forward(x)
@@ -294,7 +303,7 @@ do {
     try "\(getpid())".write(toFile: "\(out)/pid-rank\(rank)", atomically: true, encoding: .utf8)
     let model: any Reporting = options["model"] == "gan" ? GANWorker() : Worker(sleepMs: sleepMs, failRank: failRank, failStep: failStep)
     try trainer.fit(model, train: train, val: options["validate"] != nil ? val : nil,
-                    ckptPath: options["ckpt"].map { CheckpointPath.path($0) })
+                    ckptPath: options["ckpt"].map { $0 == "auto" ? .auto : .path($0) })
     try Safetensors.save(model.stateDict(), to: "\(out)/weights-rank\(rank).safetensors")
     // `--second-timeout S`: a second Trainer in the same process, with a timeout of its own.
     var timeouts = [(trainer.strategyPlugin as? any ParallelStrategy)?.context.group?.timeout ?? 0]

@@ -7,11 +7,14 @@ struct AcceleratorConnector {
     let accelerator: AcceleratorPlugin
     let strategy: StrategyPlugin
     let precision: PrecisionPlugin
+    /// SLURM's auto-requeue: detected in a SLURM batch job, or as `plugins` set it.
+    let slurmRequeue: SLURMRequeue?
 
     init(accelerator: Accelerator, devices: Devices, strategy: Strategy, numNodes: Int, precision: Precision,
          gradientClipVal: Double?, plugins: [TrainerPlugin]) throws {
         func invalid(_ name: String, _ message: String) -> TrainerError { .invalidArgument(name, message) }
         var givenAccelerator: AcceleratorPlugin?, givenPrecision: PrecisionPlugin?, givenEnvironment: ClusterEnvironment?
+        var requeue = SLURMRequeue.detect()
         for plugin in plugins {
             switch plugin {
             case .accelerator(let a):
@@ -24,11 +27,14 @@ struct AcceleratorConnector {
                     throw invalid("plugins", "a precision plug-in was given with precision: \"\(precision.rawValue)\" or another one; give one of them")
                 }
                 givenPrecision = p
+            case .slurmRequeue(let given):
+                requeue = given
             case .clusterEnvironment(let e):
                 if givenEnvironment != nil { throw invalid("plugins", "more than one cluster environment was given") }
                 givenEnvironment = e
             }
         }
+        slurmRequeue = requeue
         switch (givenAccelerator, accelerator) {
         case (let given?, _): self.accelerator = given
         case (nil, .cpu): self.accelerator = CPUAccelerator()

@@ -104,12 +104,7 @@ struct FitLoop<Batch> {
                 try runValidation(val, limit: valLimit)
             }
             let atBoundary = !module.automaticOptimization || t.batchIdx % t.accumulateGradBatches == 0
-            if atBoundary && TrainerSignals.pending {
-                TrainerSignals.pending = false
-                try t.saveCheckpoint(to: t.checkpointDirectory + "/last.ckpt")
-                t.interrupted = true
-                return false
-            }
+            if atBoundary, try t.stopsForSignal() { return false }
             if atBoundary, t.batchIdx < limit, try stopsWithinEpoch() {
                 t.stoppedWithinEpoch = true
                 return false

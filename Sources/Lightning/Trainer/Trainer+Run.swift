@@ -18,7 +18,7 @@ extension Trainer {
             let trainLoader = try distributed(userTrainLoader, training: true)
             let valLoader = try (val ?? datamodule?.valDataloader() ?? model.valDataloader()).map { try distributed($0, training: false) }
             try configureOptimizers(model)
-            if let path = try resolve(ckptPath) { try restore(from: path, model: model, datamodule: datamodule, loader: trainLoader) }
+            if let path = try fitCheckpoint(ckptPath) { try restore(from: path, model: model, datamodule: datamodule, loader: trainLoader) }
             if let seed = (trainLoader as? any SeededSampling)?.samplerSeed { trainSamplerSeed = seed }
             trainingSteps = { [unowned self] count, before, after in
                 var done = 0
@@ -161,7 +161,8 @@ extension Trainer {
         fitProgress.batchEndPending = false
         shouldStop = false
         agreedShouldStop = false
-        let signals = stage == .fit && strategyPlugin.worldSize == 1 ? TrainerSignals.install() : nil
+        interruption = nil
+        let signals = stage == .fit ? TrainerSignals.install(extra: slurmRequeue?.signal) : nil
         defer { signals?.restore() }
         do {
             precisionPlugin.convertModule(model)
@@ -198,9 +199,7 @@ extension Trainer {
         model.teardown(stage: stage)
         try callHook { try $0.teardown(self, model, stage: stage) }
         if let profiler { printer(profiler.summary()) }
-        if interrupted {
-            throw TrainerError.interrupted(signal: TrainerSignals.receivedName, checkpoint: checkpointDirectory + "/last.ckpt")
-        }
+        if let interruption { throw interruption }
     }
 
     /// Calls `configureOptimizers` (again, after a tool changed the model's hyper-parameters).
@@ -230,7 +229,19 @@ extension Trainer {
         lightningOptimizers = config.optimizers.map { LightningOptimizer($0, trainer: self) }
     }
 
-    /// The checkpoint file a `CheckpointPath` names, or nil to start fresh.
+    /// The checkpoint `fit` starts from: the newest preemption checkpoint (`hpc_ckpt_<n>.ckpt`)
+    /// in the root folder when there is one, so that a requeued SLURM job resumes by itself (as
+    /// Lightning's), else what `ckptPath` names.
+    private func fitCheckpoint(_ ckptPath: CheckpointPath?) throws -> String? {
+        let preemption = try strategyPlugin.broadcast(SLURMRequeue.checkpoints(in: options.defaultRootDir).last?.path ?? "")
+        guard preemption.isEmpty else {
+            printer("Resuming from the preemption checkpoint \(preemption).")
+            return preemption
+        }
+        return try resolve(ckptPath)
+    }
+
+    /// The checkpoint file a `CheckpointPath` names, or nil to start fresh; rank 0's choice on every rank.
     private func resolve(_ ckptPath: CheckpointPath?) throws -> String? {
         switch ckptPath {
         case nil: return nil
@@ -241,29 +252,40 @@ extension Trainer {
             }
             return best
         case .last:
-            if let path = newestLastCheckpoint() { return path }
+            let path = try strategyPlugin.broadcast(newestCheckpoint { $0.hasPrefix("last") } ?? "")
+            if !path.isEmpty { return path }
             printer("ckptPath: .last found no last*.ckpt under \(options.defaultRootDir); starting from scratch.")
+            return nil
+        case .auto:
+            let path = try strategyPlugin.broadcast(newestCheckpoint { _ in true } ?? "")
+            if !path.isEmpty {
+                printer("ckptPath: .auto resumes from \(path).")
+                return path
+            }
+            printer("ckptPath: .auto found no checkpoint under \(options.defaultRootDir); starting from scratch.")
             return nil
         }
     }
 
-    /// The most recent `last*.ckpt` in the checkpoint folder or in any run's under the root.
-    private func newestLastCheckpoint() -> String? {
+    /// The most recently written `.ckpt` whose name passes `accepts`, in the checkpoint folder, in
+    /// any run's under the root, or in the root itself. Saves are atomic renames, so each is complete.
+    private func newestCheckpoint(_ accepts: (String) -> Bool) -> String? {
         let fm = FileManager.default
-        var folders = [checkpointDirectory]
-        let logs = (options.defaultRootDir as NSString).appendingPathComponent("lightning_logs")
+        let root = options.defaultRootDir
+        var folders = [checkpointDirectory, root]
+        let logs = (root as NSString).appendingPathComponent("lightning_logs")
         for version in (try? fm.contentsOfDirectory(atPath: logs)) ?? [] {
             folders.append("\(logs)/\(version)/checkpoints")
         }
-        folders.append((options.defaultRootDir as NSString).appendingPathComponent("checkpoints"))
-        let candidates = folders.flatMap { folder in
-            ((try? fm.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasPrefix("last") && $0.hasSuffix(".ckpt") }
+        folders.append((root as NSString).appendingPathComponent("checkpoints"))
+        let candidates = Set(folders.map { ($0 as NSString).standardizingPath }).flatMap { folder in
+            ((try? fm.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".ckpt") && accepts($0) }
                 .map { "\(folder)/\($0)" }
         }
         return candidates.max { a, b in
             let da = (try? fm.attributesOfItem(atPath: a)[.modificationDate] as? Date) ?? .distantPast
             let db = (try? fm.attributesOfItem(atPath: b)[.modificationDate] as? Date) ?? .distantPast
-            return da < db
+            return (da, a) < (db, b)
         }
     }
 

@@ -54,8 +54,12 @@ public final class Trainer {
     public var batchIdx: Int { fitProgress.batchesDone }
     /// Set to end fitting at the next step boundary (respecting `minEpochs`).
     public var shouldStop = false
-    /// Whether the last run was interrupted by SIGINT or SIGTERM (and saved `last.ckpt`).
+    /// Whether the last run was interrupted by a signal (and saved a checkpoint first).
     public internal(set) var interrupted = false
+    /// What `fit` throws after an interruption: the signal and the checkpoint it saved.
+    var interruption: TrainerError?
+    /// SLURM's auto-requeue, when this is a SLURM batch job or `plugins` asked for it.
+    let slurmRequeue: SLURMRequeue?
     /// Whether validation is running as the sanity check before training.
     public internal(set) var sanityChecking = false
     /// The latest value of every logged metric (epoch means at epoch ends).
@@ -144,6 +148,7 @@ public final class Trainer {
                                                  numNodes: given.numNodes, precision: given.precision,
                                                  gradientClipVal: given.gradientClipVal, plugins: plugins)
         (acceleratorPlugin, strategyPlugin, precisionPlugin) = (connector.accelerator, connector.strategy, connector.precision)
+        slurmRequeue = connector.slurmRequeue
         let globalZero = strategyPlugin.isGlobalZero
         var o = given
         let devRun = given.fastDevRun != .off

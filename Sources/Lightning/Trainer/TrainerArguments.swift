@@ -146,11 +146,19 @@ public enum GradientClipAlgorithm: String, Sendable {
     case norm, value
 }
 
-/// A checkpoint to start from: a path, the newest "last" checkpoint, or the best one.
+/// A checkpoint to start from: a path, the newest "last" checkpoint, the best one, or the
+/// newest of any kind (for jobs a launcher restarts).
 public enum CheckpointPath: Sendable, Equatable, ExpressibleByStringLiteral {
+    /// This file.
     case path(String)
+    /// The newest `last*.ckpt` in the checkpoint folder or any run's under the root.
     case last
+    /// The best checkpoint of this Trainer's `ModelCheckpoint`.
     case best
+    /// The newest complete checkpoint of any name under the root (`last`, top-k, step and
+    /// preemption checkpoints), or none on a first start: what a job restarted by torchrun's
+    /// `--max-restarts` or a scheduler passes to resume wherever it was stopped.
+    case auto
 
     public init(stringLiteral value: String) { self = .path(value) }
 }
@@ -178,9 +186,12 @@ public enum TrainerError: Error, CustomStringConvertible {
     case stepFailed(step: String, epoch: Int, batchIdx: Int, message: String, location: String?)
     /// Something the run needs is missing or inconsistent.
     case misconfiguration(String)
-    /// `fit` was stopped by SIGINT or SIGTERM after saving `checkpoint` (thrown, so that the
-    /// program exits with a failure status, as Lightning's does, and a scheduler requeues it).
+    /// `fit` was stopped by a signal (SIGINT, SIGTERM) after saving `checkpoint` (thrown, so that
+    /// the program exits with a failure status, as Lightning's does, and a scheduler requeues it).
     case interrupted(signal: String, checkpoint: String)
+    /// `fit` was stopped by SLURM's requeue signal after saving `checkpoint`, and SLURM `job` was
+    /// requeued: the requeued job's `fit` resumes from the checkpoint by itself.
+    case requeued(signal: String, checkpoint: String, job: String)
 
     public var description: String {
         switch self {
@@ -189,7 +200,10 @@ public enum TrainerError: Error, CustomStringConvertible {
             return "\(step) failed at epoch \(epoch), batch \(batchIdx)\(location.map { " (\($0))" } ?? ""): \(message)"
         case .misconfiguration(let message): return message
         case .interrupted(let signal, let checkpoint):
-            return "fit was stopped by \(signal) after saving \(checkpoint); fit(ckptPath: .last) continues from it"
+            let resume = checkpoint.hasSuffix("/last.ckpt") ? "fit(ckptPath: .last)" : "fit in the same root folder"
+            return "fit was stopped by \(signal) after saving \(checkpoint); \(resume) continues from it"
+        case .requeued(let signal, let checkpoint, let job):
+            return "fit was stopped by \(signal) after saving \(checkpoint); SLURM job \(job) was requeued and resumes from it"
         }
     }
 }
@@ -204,6 +218,9 @@ public struct TrainerStop: Error {
 public enum TrainerPlugin {
     /// The hardware (in place of `accelerator:`).
     case accelerator(AcceleratorPlugin)
+    /// SLURM's auto-requeue on another signal than SIGUSR1, or `nil` to turn it off (it is on by
+    /// default in SLURM batch jobs, as Lightning's `SLURMEnvironment(auto_requeue:requeue_signal:)`).
+    case slurmRequeue(SLURMRequeue?)
     /// The numeric precision (in place of `precision:`).
     case precision(PrecisionPlugin)
     /// Where this process sits in the job and where the job meets (in place of detecting it

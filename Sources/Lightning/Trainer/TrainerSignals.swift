@@ -1,30 +1,73 @@
 import Foundation
+import Torch
 
-/// SIGINT and SIGTERM during `fit`: the handler only notes the signal; the loop finishes the
-/// current optimizer step, saves `last.ckpt`, and `fit` throws `TrainerError.interrupted`.
+/// SIGINT, SIGTERM and SLURM's requeue signal during `fit`: the handler only notes the signal;
+/// at the next optimizer-step boundary (agreed on by every rank) the fit loop saves a checkpoint
+/// and `fit` throws `TrainerError.interrupted` or `.requeued`.
 enum TrainerSignals {
-    nonisolated(unsafe) static var pending = false
-    /// The signal that arrived.
-    nonisolated(unsafe) static var received: Int32 = 0
+    /// The signal that arrived and is not handled yet, or 0.
+    nonisolated(unsafe) static var pending: Int32 = 0
 
-    /// The name of the signal that arrived.
-    static var receivedName: String { received == SIGTERM ? "SIGTERM" : "SIGINT" }
-
-    /// The handlers that were there before, to put back.
-    struct Previous {
-        let interrupt: sighandler_t?, terminate: sighandler_t?
-        func restore() {
-            signal(SIGINT, interrupt)
-            signal(SIGTERM, terminate)
+    /// A signal's name for messages.
+    static func name(_ signal: Int32) -> String {
+        switch signal {
+        case SIGINT: return "SIGINT"
+        case SIGTERM: return "SIGTERM"
+        case SIGUSR1: return "SIGUSR1"
+        case SIGUSR2: return "SIGUSR2"
+        case SIGHUP: return "SIGHUP"
+        default: return "signal \(signal)"
         }
     }
 
-    static func install() -> Previous {
-        pending = false
-        let handler: @convention(c) (Int32) -> Void = { signal in
-            TrainerSignals.received = signal
-            TrainerSignals.pending = true
+    /// The handlers that were there before, to put back.
+    struct Previous {
+        let handlers: [(Int32, sighandler_t?)]
+        func restore() {
+            for (number, handler) in handlers { signal(number, handler) }
         }
-        return Previous(interrupt: signal(SIGINT, handler), terminate: signal(SIGTERM, handler))
+    }
+
+    /// Notes SIGINT, SIGTERM and `extra` (SLURM's requeue signal) until the returned handlers are restored.
+    static func install(extra: Int32? = nil) -> Previous {
+        pending = 0
+        let handler: @convention(c) (Int32) -> Void = { signal in TrainerSignals.pending = signal }
+        let numbers = [SIGINT, SIGTERM] + (extra.map { [$0] } ?? [])
+        return Previous(handlers: numbers.map { ($0, signal($0, handler)) })
+    }
+}
+
+extension Trainer {
+    /// At an optimizer-step boundary: whether a signal arrived on any rank (every rank takes the
+    /// same decision, SLURM's requeue signal before the others); if one did, the checkpoint it
+    /// asks for is saved (and the job requeued) and fitting stops.
+    func stopsForSignal() throws -> Bool {
+        let requeueSignal = slurmRequeue?.signal
+        var received = TrainerSignals.pending
+        if strategyPlugin.worldSize > 1 {
+            let code: Int64 = received == 0 ? 0 : received == requeueSignal ? 1000 + Int64(received) : Int64(received)
+            let vote = Tensor([code])
+            try strategyPlugin.allReduce(vote, op: .max)
+            let agreed = vote.item(as: Int64.self)
+            received = Int32(agreed >= 1000 ? agreed - 1000 : agreed)
+        }
+        guard received != 0 else { return false }
+        TrainerSignals.pending = 0
+        interrupted = true
+        let name = TrainerSignals.name(received)
+        guard let requeue = slurmRequeue, received == requeue.signal else {
+            let path = checkpointDirectory + "/last.ckpt"
+            try saveCheckpoint(to: path)
+            interruption = .interrupted(signal: name, checkpoint: path)
+            return true
+        }
+        let path = try strategyPlugin.broadcast(SLURMRequeue.nextCheckpoint(in: options.defaultRootDir))
+        try saveCheckpoint(to: path)
+        interruption = .requeued(signal: name, checkpoint: path, job: SLURMRequeue.jobID() ?? "?")
+        if strategyPlugin.isGlobalZero, let failure = requeue.requeue() {
+            interruption = .interrupted(signal: name, checkpoint: path)
+            printer("Requeueing the SLURM job failed (\(failure)); submit it again and fit resumes from \(path).")
+        }
+        return true
     }
 }
