@@ -96,7 +96,7 @@ let package = Package(
                           path: "Examples/Fabric", exclude: ["README.md"]),
         .executableTarget(name: "BenchOpOverhead", dependencies: ["Torch"], path: "bench/OpOverhead/Swift"),
         .executableTarget(name: "BenchMetrics", dependencies: ["Metrics", "Torch"], path: "bench/Metrics/Swift"),
-        .executableTarget(name: "BenchCheckpoint", dependencies: ["Torch"], path: "bench/Checkpoint"),
+        .executableTarget(name: "BenchCheckpoint", dependencies: ["Lightning", "Torch"], path: "bench/Checkpoint"),
         .executableTarget(name: "BenchDataLoader", dependencies: ["Lightning", "Torch"], path: "bench/DataLoader/Swift"),
         .executableTarget(name: "BenchProgressBar", dependencies: ["Lightning", "Torch"], path: "bench/ProgressBar"),
         .executableTarget(name: "BenchWorkloads", dependencies: ["Lightning", "Torch"], path: "bench/Workloads/Swift"),

@@ -292,6 +292,7 @@ do {
                                                                   localWorldSize: world, mainAddress: "127.0.0.1",
                                                                   mainPort: Int(env["WORKER_PORT"] ?? "") ?? 0)))
     }
+    if options["async-checkpoints"] != nil { plugins.append(.checkpointIO(AsyncCheckpointIO())) }
     let finder = options["lr-find"].map { _ in LearningRateFinder(minLr: 1e-4, maxLr: 1, numTraining: option("lr-find", 8), earlyStopThreshold: nil) }
     if let finder { callbacks.append(finder) }
     let trainer = try Trainer(devices: .count(devices), strategy: strategy, numNodes: numNodes, precision: precision,

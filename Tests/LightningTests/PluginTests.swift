@@ -10,6 +10,7 @@ final class PluginTests: XCTestCase {
     /// A single-process strategy that records what the Trainer asks of it and writes its
     /// checkpoints itself (with a marker entry of its own).
     final class RecordingStrategy: StrategyPlugin {
+        var checkpointIO: CheckpointIO = TorchCheckpointIO()
         var calls: [String] = []
         var saved: [String] = []
         var removed: [String] = []

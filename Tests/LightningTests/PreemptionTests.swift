@@ -111,4 +111,26 @@ final class PreemptionTests: XCTestCase {
             for (key, value) in a { XCTAssertTrue(value.equal(b[key]!), "rank \(rank): \(key) differs from the uninterrupted run") }
         }
     }
+
+    /// A process killed (SIGKILL) while `AsyncCheckpointIO` writes in the background leaves
+    /// every checkpoint file whole (the one in flight is a temporary file, removed by the next
+    /// save), and `ckptPath: .auto` resumes to the uninterrupted run's weights.
+    func testAKillDuringAnAsyncWriteLeavesThePreviousCheckpointsWhole() throws {
+        let options = ["devices": "1", "batch": "16", "epochs": "2", "width": "1024", "hidden-layers": "4",
+                       "save-every": "1", "async-checkpoints": "1"]
+        let whole = try DistributedTests.run(options)
+        XCTAssertEqual(whole.result?.status, 0, whole.result?.stderr ?? "")
+        let dir = try temporaryDirectory()
+        let killed = try DistributedTests.run(options.merging(["crash-rank": "0", "crash-step": "4"]) { $1 }, dir: dir)
+        XCTAssertEqual(killed.result?.status, SIGKILL, "killed: \(killed.result?.stderr ?? "")")
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir + "/checkpoints")
+        XCTAssertTrue(names.contains("epoch=0-step=3.ckpt"), "\(names): the save of step 4 waited for step 3's write")
+        for name in names where name.hasSuffix(".ckpt") {
+            XCTAssertNoThrow(try TorchFile.load("\(dir)/checkpoints/\(name)"), name)
+        }
+        let resumed = try DistributedTests.run(options.merging(["ckpt": "auto"]) { $1 }, dir: dir)
+        XCTAssertEqual(resumed.result?.status, 0, resumed.result?.stderr ?? "")
+        let (a, b) = (try resumed.weights(), try whole.weights())
+        for (key, value) in a { XCTAssertTrue(value.equal(b[key]!), "\(key) differs from the uninterrupted run") }
+    }
 }

@@ -15,6 +15,7 @@ struct AcceleratorConnector {
         func invalid(_ name: String, _ message: String) -> TrainerError { .invalidArgument(name, message) }
         var givenAccelerator: AcceleratorPlugin?, givenPrecision: PrecisionPlugin?, givenEnvironment: ClusterEnvironment?
         var requeue = SLURMRequeue.detect()
+        var givenIO: CheckpointIO?
         for plugin in plugins {
             switch plugin {
             case .accelerator(let a):
@@ -29,6 +30,9 @@ struct AcceleratorConnector {
                 givenPrecision = p
             case .slurmRequeue(let given):
                 requeue = given
+            case .checkpointIO(let io):
+                if givenIO != nil { throw invalid("plugins", "more than one checkpoint I/O plug-in was given") }
+                givenIO = io
             case .clusterEnvironment(let e):
                 if givenEnvironment != nil { throw invalid("plugins", "more than one cluster environment was given") }
                 givenEnvironment = e
@@ -122,5 +126,6 @@ struct AcceleratorConnector {
         case (nil, .bf16True): self.precision = try TruePrecision(dtype: .bfloat16)
         case (nil, .true64): self.precision = try TruePrecision(dtype: .float64)
         }
+        if let givenIO { self.strategy.checkpointIO = givenIO }
     }
 }

@@ -7,6 +7,7 @@ import Torch
 /// steps that don't step the optimizer. Collectives go through NCCL for CUDA tensors and
 /// Gloo for CPU tensors.
 public final class DDPStrategy: ParallelStrategy {
+    public var checkpointIO: CheckpointIO = TorchCheckpointIO()
     /// The choices of the strategy, as `DDPStrategy(...)`'s arguments in Lightning.
     public struct Options: Sendable, Equatable {
         /// Look for parameters that took no part in the loss each step (slower; needed when some don't).

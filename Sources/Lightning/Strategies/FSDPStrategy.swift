@@ -13,6 +13,7 @@ import Torch
 /// (as every built-in layer does): a parameter kept in a local variable across other units'
 /// forwards may have been freed.
 public final class FSDPStrategy: ParallelStrategy {
+    public var checkpointIO: CheckpointIO = TorchCheckpointIO()
     /// How the model is cut into units (`auto_wrap_policy`).
     public enum WrapPolicy: Sendable, Equatable {
         /// One unit per module of these types (for example each transformer block).
@@ -307,32 +308,26 @@ public final class FSDPStrategy: ParallelStrategy {
         var entries = checkpoint
         if savesShards {
             let index = entries.firstIndex { $0.0 == "optimizer_states" }
-            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
-                                                    withIntermediateDirectories: true)
-            try TorchFile.save(.dict([("model_shards", .list(units.map { .tensor($0.shard.detach().clone()) })),
+            try checkpointIO.save(.dict([("model_shards", .list(units.map { .tensor($0.shard.detach().clone()) })),
                                       ("optimizer_states", index.map { entries[$0].1 } ?? .list([]))]),
                                to: Self.shardPath(path, rank: globalRank))
             if let index { entries[index].1 = .list([]) }
             entries.append((Self.shardsKey, .dict([("world_size", .int(worldSize)), ("units", .list(unitNames.map { .string($0) }))])))
         }
-        if isGlobalZero {
-            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
-                                                    withIntermediateDirectories: true)
-            try TorchFile.save(.dict(entries), to: path)
-        }
+        if isGlobalZero { try checkpointIO.save(.dict(entries), to: path) }
         try barrier()
     }
 
     /// Reads a checkpoint; a sharded one with this rank's shards and optimizer state in place
     /// of the whole ones.
     public func loadCheckpoint(_ path: String) throws -> StateValue {
-        let checkpoint = try TorchFile.load(path)
+        let checkpoint = try checkpointIO.load(path)
         guard let ranks = checkpoint[Self.shardsKey]?["world_size"]?.intValue else { return checkpoint }
         guard ranks == worldSize else {
             throw TrainerError.misconfiguration(
                 "\(path) is a sharded FSDP checkpoint of \(ranks) ranks; resume it with strategy .fsdp on \(ranks) processes")
         }
-        let own = try TorchFile.load(Self.shardPath(path, rank: globalRank))
+        let own = try checkpointIO.load(Self.shardPath(path, rank: globalRank))
         let replaced: Set = ["optimizer_states", "model_shards"]
         let kept = (checkpoint.dictValue ?? []).filter { !replaced.contains($0.key.stringValue ?? "") }
         return .dict(kept.compactMap { k, v in k.stringValue.map { ($0, v) } }
@@ -360,7 +355,7 @@ public final class FSDPStrategy: ParallelStrategy {
 
     /// Deletes the checkpoint and this rank's shards of it.
     public func removeCheckpoint(_ path: String) {
-        if isGlobalZero { try? FileManager.default.removeItem(atPath: path) }
-        try? FileManager.default.removeItem(atPath: Self.shardPath(path, rank: globalRank))
+        if isGlobalZero { try? checkpointIO.remove(path) }
+        try? checkpointIO.remove(Self.shardPath(path, rank: globalRank))
     }
 }

@@ -13,6 +13,7 @@ import Torch
 /// step the stages' updated weights are broadcast, so the whole model is current on every rank
 /// (validation, checkpoints and callbacks see it as in one process).
 public final class PipelineStrategy: ParallelStrategy {
+    public var checkpointIO: CheckpointIO = TorchCheckpointIO()
     /// The order of micro-batch forwards and backwards.
     public enum Schedule: String, Sendable, Equatable {
         /// All forwards, then all backwards (GPipe): simple; activations of every micro-batch live at once.

@@ -64,6 +64,9 @@ public protocol StrategyPlugin: AnyObject {
     func optimizerStateDict(_ optimizer: Optimizer) throws -> StateValue
     /// Loads an optimizer state written by `optimizerStateDict`.
     func loadOptimizerStateDict(_ optimizer: Optimizer, _ stateDict: StateValue) throws
+    /// The file I/O of checkpoints (Lightning's `Strategy.checkpoint_io`): `TorchCheckpointIO`
+    /// unless `Trainer(plugins: [.checkpointIO(...)])` gives another.
+    var checkpointIO: CheckpointIO { get set }
     /// Writes a checkpoint (Lightning's `Strategy.save_checkpoint`; every rank calls it): by
     /// default rank 0 writes the file atomically and every rank waits until it has.
     func saveCheckpoint(_ checkpoint: [(String, StateValue)], to path: String) throws
@@ -126,15 +129,11 @@ extension StrategyPlugin {
     public func loadOptimizerStateDict(_ optimizer: Optimizer, _ stateDict: StateValue) throws { try optimizer.loadStateDict(stateDict) }
 
     public func saveCheckpoint(_ checkpoint: [(String, StateValue)], to path: String) throws {
-        if isGlobalZero {
-            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
-                                                    withIntermediateDirectories: true)
-            try TorchFile.save(.dict(checkpoint), to: path)
-        }
+        if isGlobalZero { try checkpointIO.save(.dict(checkpoint), to: path) }
         try barrier()
     }
 
-    public func loadCheckpoint(_ path: String) throws -> StateValue { try TorchFile.load(path) }
+    public func loadCheckpoint(_ path: String) throws -> StateValue { try checkpointIO.load(path) }
 
     public func loadModuleState(from checkpoint: StateValue, into module: Module) throws {
         if let ranks = checkpoint[FSDPStrategy.shardsKey]?["world_size"]?.intValue {
@@ -151,7 +150,7 @@ extension StrategyPlugin {
     }
 
     public func removeCheckpoint(_ path: String) {
-        if isGlobalZero { try? FileManager.default.removeItem(atPath: path) }
+        if isGlobalZero { try? checkpointIO.remove(path) }
     }
     public var updatesAShare: Bool { false }
     public var dataParallelRank: Int { globalRank }
@@ -197,6 +196,7 @@ extension StrategyPlugin {
 
 /// Everything in this process on one device.
 public final class SingleDeviceStrategy: StrategyPlugin {
+    public var checkpointIO: CheckpointIO = TorchCheckpointIO()
     public init() {}
     public var globalRank: Int { 0 }
     public var localRank: Int { 0 }

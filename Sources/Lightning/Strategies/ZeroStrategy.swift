@@ -7,6 +7,7 @@ import Torch
 /// steps its share, then every updated share is broadcast from its owner. The weights equal
 /// DDP's; optimizer (and with stage 2 gradient) memory per rank falls to about 1/N.
 public final class ZeroStrategy: ParallelStrategy {
+    public var checkpointIO: CheckpointIO = TorchCheckpointIO()
     /// The ZeRO stage (1: optimizer state sharded).
     public let stage: Int
     /// The DDP options it runs with (its gradient reducer averages gradients at stage 1).

@@ -188,15 +188,18 @@ extension Trainer {
             for callback in callbacks { callback.onException(self, model, error: error) }
             for logger in loggers { try? logger.finalize(status: "failed") }
             strategyPlugin.onException(error)
+            try? strategyPlugin.checkpointIO.teardown()
             strategyPlugin.teardown()
             datamodule?.teardown(stage: stage)
             model.teardown(stage: stage)
             try? callHook { try $0.teardown(self, model, stage: stage) }
             throw error
         }
+        let writes = Result { try strategyPlugin.checkpointIO.teardown() }
         strategyPlugin.teardown()
         datamodule?.teardown(stage: stage)
         model.teardown(stage: stage)
+        try writes.get()
         try callHook { try $0.teardown(self, model, stage: stage) }
         if let profiler { printer(profiler.summary()) }
         if let interruption { throw interruption }

@@ -214,13 +214,17 @@ public struct TrainerStop: Error {
 }
 
 /// A plug-in of your own for `Trainer(plugins:)` (Lightning's `plugins=`): an accelerator, a
-/// precision plug-in or a cluster environment in place of the built-in one the arguments choose.
+/// precision plug-in, a cluster environment or checkpoint I/O in place of the built-in one the
+/// arguments choose, or SLURM's requeue settings.
 public enum TrainerPlugin {
     /// The hardware (in place of `accelerator:`).
     case accelerator(AcceleratorPlugin)
     /// SLURM's auto-requeue on another signal than SIGUSR1, or `nil` to turn it off (it is on by
     /// default in SLURM batch jobs, as Lightning's `SLURMEnvironment(auto_requeue:requeue_signal:)`).
     case slurmRequeue(SLURMRequeue?)
+    /// How checkpoint files are written and read (Lightning's `CheckpointIO` plug-ins), for
+    /// example `AsyncCheckpointIO()` to write them in the background.
+    case checkpointIO(CheckpointIO)
     /// The numeric precision (in place of `precision:`).
     case precision(PrecisionPlugin)
     /// Where this process sits in the job and where the job meets (in place of detecting it
