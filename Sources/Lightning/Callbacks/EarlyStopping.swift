@@ -5,7 +5,7 @@ import Torch
 /// `stoppingThreshold` (good enough) or `divergenceThreshold` (hopeless), or when it is not finite.
 public final class EarlyStopping: Callback {
     /// Whether lower or higher values are better.
-    public enum Mode: String, Sendable { case min, max }
+    public typealias Mode = MonitorMode
 
     public let monitor: String
     public let minDelta: Double

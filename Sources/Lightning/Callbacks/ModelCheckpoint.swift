@@ -13,7 +13,7 @@ import Torch
 /// folder in this run or the run it resumed, never the one the run resumed from.
 public final class ModelCheckpoint: Callback {
     /// Whether lower or higher monitored values are better.
-    public enum Mode: String, Sendable { case min, max }
+    public typealias Mode = MonitorMode
 
     /// The folder (default: the logger's `checkpoints`).
     public private(set) var dirpath: String?

@@ -45,7 +45,7 @@ public final class StochasticWeightAveraging: Callback {
         guard trainer.currentEpoch >= startEpoch else { return }
         let params = module.parameters().map { $0.detach() }
         if averaged.count != params.count { averaged = params.map { Tensor.empty(like: $0) } }
-        WeightAveraging.swa.fold(averaged, params, count: Tensor(Int64(nAveraged)))
+        AveragingFunction.swa.fold(averaged, params, count: Tensor(Int64(nAveraged)))
         nAveraged += 1
     }
 

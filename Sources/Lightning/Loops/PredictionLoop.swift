@@ -16,6 +16,7 @@ struct PredictionLoop<Batch, Output> {
         try trainer.callHook { try $0.onPredictEpochStart(trainer, module) }
         module.onPredictEpochStart()
         var outputs: [Output] = []
+        let receivers = trainer.callbacks.compactMap { $0 as? PredictionReceiver }
         let stream = loader.stream(epoch: 0, skip: 0)
         defer { stream.finish() }
         var batchIdx = 0
@@ -26,10 +27,14 @@ struct PredictionLoop<Batch, Output> {
                     return precision.forward { step(trainer.input(batch, for: module), batchIdx) }
                 }
             }
-            if let output { outputs.append(output) }
+            if let output {
+                outputs.append(output)
+                for receiver in receivers { try receiver.receive(trainer, module, prediction: output, batch: batch, batchIdx: batchIdx) }
+            }
             try trainer.callHook { try $0.onPredictBatchEnd(trainer, module, output: output as? Tensor, batch: batch, batchIdx: batchIdx) }
             batchIdx += 1
         }
+        for receiver in receivers { try receiver.predictionsEnded(trainer, module) }
         module.onPredictEpochEnd()
         try trainer.callHook { try $0.onPredictEpochEnd(trainer, module) }
         return outputs

@@ -9,11 +9,11 @@ public final class AveragedModel<Model: Module>: Module {
     /// How many updates the average holds.
     @Buffer public var nAveraged: Tensor?
     /// How updates combine.
-    public let averaging: WeightAveraging
+    public let averaging: AveragingFunction
     /// Whether buffers (batch-norm statistics) are averaged too; otherwise they are copied.
     public let useBuffers: Bool
 
-    public init(_ module: Model, averaging: WeightAveraging = .swa, useBuffers: Bool = false) {
+    public init(_ module: Model, averaging: AveragingFunction = .swa, useBuffers: Bool = false) {
         if case .ema(let decay) = averaging, !(0...1).contains(decay) {
             argumentError("AveragedModel", "Invalid decay value \(decay) provided. Please provide a value in [0,1] range.")
         }
@@ -40,7 +40,7 @@ public final class AveragedModel<Model: Module>: Module {
 }
 
 /// How a running weight average combines with the current weights.
-public enum WeightAveraging: Sendable {
+public enum AveragingFunction: Sendable {
     /// The equal-weight mean of every update (PyTorch's default, `get_swa_avg_fn`).
     case swa
     /// `decay * average + (1 - decay) * current` (`get_ema_multi_avg_fn(decay)`).
