@@ -226,8 +226,8 @@ final class TrainerFlagTests: XCTestCase {
 
         let output = OutputCapture()
         let (profiled, _) = try fit(output: output) { try Trainer(maxEpochs: 1, defaultRootDir: $0, callbacks: $1, profiler: .simple) }
-        XCTAssertEqual(profiled.profiler?.counts["run_training_batch"], 8)
-        XCTAssertEqual(profiled.profiler?.counts["optimizer_step"], 8)
+        XCTAssertEqual((profiled.profiler as? SimpleProfiler)?.counts["run_training_batch"], 8)
+        XCTAssertEqual((profiled.profiler as? SimpleProfiler)?.counts["optimizer_step"], 8)
         XCTAssertTrue(output.text.contains("Profiler report"))
     }
 }

@@ -183,6 +183,42 @@ int64_t ct_archive_reader_size(ct_archive_reader r, const char *name);
 int32_t ct_archive_reader_read(ct_archive_reader r, const char *name, void *dst, size_t size);
 void ct_archive_reader_free(ct_archive_reader r);
 
+// MARK: the Kineto profiler (torch.profiler) and record_function ranges
+
+/// What a profiling run recorded.
+typedef struct ct_profiler_result_s *ct_profiler_result;
+/// An open record_function range.
+typedef struct ct_record_function_s *ct_record_function;
+
+/// One recorded event; `name` lives as long as its result.
+typedef struct {
+    const char *name;
+    uint64_t start_ns;
+    uint64_t end_ns;
+    uint64_t thread_id;
+    /// c10::DeviceType: 0 CPU, 1 CUDA.
+    int32_t device_type;
+    int32_t device_index;
+    bool is_async;
+    uint64_t correlation_id;
+} ct_profiler_event_info;
+
+/// Warms the profiler up (torch.profiler's warmup: set up, not recording yet).
+int32_t ct_profiler_prepare(bool cuda, bool record_shapes, bool profile_memory, bool with_stack);
+/// Starts recording CPU (and CUDA) activity of this thread's operators and ranges.
+int32_t ct_profiler_start(bool cuda, bool record_shapes, bool profile_memory, bool with_stack);
+bool ct_profiler_is_running(void);
+/// Stops recording and returns what was recorded.
+ct_profiler_result ct_profiler_stop(void);
+int64_t ct_profiler_event_count(ct_profiler_result r);
+void ct_profiler_event(ct_profiler_result r, int64_t index, ct_profiler_event_info *out);
+/// Writes the Chrome/Perfetto trace JSON (what export_chrome_trace writes).
+int32_t ct_profiler_result_save(ct_profiler_result r, const char *path);
+void ct_profiler_result_free(ct_profiler_result r);
+/// Opens a user range (torch.profiler.record_function) until ct_record_function_exit.
+ct_record_function ct_record_function_enter(const char *name);
+void ct_record_function_exit(ct_record_function f);
+
 // MARK: process-wide settings
 
 void ct_set_num_threads(int32_t n);

@@ -28,6 +28,8 @@ struct AcceleratorConnector {
                     throw invalid("plugins", "a precision plug-in was given with precision: \"\(precision.rawValue)\" or another one; give one of them")
                 }
                 givenPrecision = p
+            case .profiler:
+                break
             case .slurmRequeue(let given):
                 requeue = given
             case .checkpointIO(let io):

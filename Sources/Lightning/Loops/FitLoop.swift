@@ -114,7 +114,7 @@ struct FitLoop<Batch> {
         // A checkpoint saved in a batch's end hooks resumes with what followed them.
         if t.fitProgress.batchEndPending, try !afterBatchEnd() { return false }
         while t.batchIdx < limit {
-            guard let batch = try stream.next() else { break }
+            guard let batch = try t.profile("train_dataloader_next", { try stream.next() }) else { break }
             let batchIdx = t.batchIdx
             t.currentBatch = batch
             try t.callHook { try $0.onTrainBatchStart(t, module, batch: batch, batchIdx: batchIdx) }
@@ -130,6 +130,7 @@ struct FitLoop<Batch> {
             module.onTrainBatchEnd(loss, batch: batch, batchIdx: batchIdx)
             try t.callHook { try $0.onTrainBatchEnd(t, module, loss: loss, batch: batch, batchIdx: batchIdx) }
             try t.publishStepMetrics(log: stepped && t.batchesThatStepped % t.logEveryNSteps == 0)
+            try t.profiler?.step()
             guard try afterBatchEnd() else { return false }
         }
         // The epoch's end, in phases a checkpoint records: one saved in the end-of-epoch

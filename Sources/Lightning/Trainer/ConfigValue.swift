@@ -70,7 +70,7 @@ extension GradientClipAlgorithm: ConfigValue {
 extension ProfilerKind: ConfigValue {
     init?(configValue: Any) { self.init(rawValue: configValue as? String ?? "") }
     var configValue: Any { rawValue }
-    static var expected: String { "simple" }
+    static var expected: String { "simple or pytorch" }
 }
 
 extension Precision: ConfigValue {

@@ -174,6 +174,7 @@ extension Trainer {
                 model.prepareData()
             }
             if strategyPlugin.worldSize > 1 { try strategyPlugin.barrier() }
+            try profiler?.setup(stage: stage, globalRank: globalRank, logDir: loggers.first?.logDir ?? options.defaultRootDir)
             datamodule?.setup(stage: stage)
             try callHook { try $0.setup(self, model, stage: stage) }
             model.setup(stage: stage)
@@ -189,6 +190,7 @@ extension Trainer {
             for logger in loggers { try? logger.finalize(status: "failed") }
             strategyPlugin.onException(error)
             try? strategyPlugin.checkpointIO.teardown()
+            try? profiler?.teardown()
             strategyPlugin.teardown()
             datamodule?.teardown(stage: stage)
             model.teardown(stage: stage)
@@ -196,10 +198,12 @@ extension Trainer {
             throw error
         }
         let writes = Result { try strategyPlugin.checkpointIO.teardown() }
+        let profiled = Result { try profiler?.teardown() }
         strategyPlugin.teardown()
         datamodule?.teardown(stage: stage)
         model.teardown(stage: stage)
         try writes.get()
+        try profiled.get()
         try callHook { try $0.teardown(self, model, stage: stage) }
         if let profiler { printer(profiler.summary()) }
         if let interruption { throw interruption }

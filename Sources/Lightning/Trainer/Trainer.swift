@@ -25,8 +25,8 @@ public final class Trainer {
     public private(set) var callbacks: [Callback]
     /// Where logged values go (none on ranks other than 0).
     public let loggers: [Logger]
-    /// The simple profiler, when `profiler: .simple`.
-    public let profiler: Profiler?
+    /// The profiler, when `profiler:` or `plugins` asks for one.
+    public let profiler: (any Profiler)?
 
     // MARK: plug-ins
 
@@ -170,7 +170,18 @@ public final class Trainer {
         o.benchmark = benchmark
         options = o
         accumulateGradBatches = o.accumulateGradBatches
-        profiler = o.profiler.map { _ in Profiler() }
+        let givenProfilers = plugins.compactMap { plugin -> (any Profiler)? in
+            if case .profiler(let p) = plugin { return p }
+            return nil
+        }
+        if givenProfilers.count + (o.profiler == nil ? 0 : 1) > 1 {
+            throw TrainerError.invalidArgument("plugins", "a profiler plug-in was given with profiler: or another one; give one of them")
+        }
+        switch o.profiler {
+        case .simple: profiler = SimpleProfiler()
+        case .pytorch: profiler = PyTorchProfiler()
+        case nil: profiler = givenProfilers.first
+        }
         self.loggers = o.logger ? loggers ?? [CSVLogger(root: o.defaultRootDir)] : []
         if !globalZero { printer = { _ in } }
         var callbacks = callbacks

@@ -174,7 +174,10 @@ public enum FastDevRun: Sendable, Equatable, ExpressibleByBooleanLiteral, Expres
 
 /// Timing of the Trainer's actions.
 public enum ProfilerKind: String, Sendable {
+    /// Wall time per action (`SimpleProfiler`).
     case simple
+    /// libtorch's operators inside each action, with traces (`PyTorchProfiler` with its defaults).
+    case pytorch
 }
 
 /// An argument the Trainer cannot run with, or a failure during a run.
@@ -225,6 +228,8 @@ public enum TrainerPlugin {
     /// How checkpoint files are written and read (Lightning's `CheckpointIO` plug-ins), for
     /// example `AsyncCheckpointIO()` to write them in the background.
     case checkpointIO(CheckpointIO)
+    /// A configured profiler (in place of `profiler:`), such as `PyTorchProfiler(schedule: ...)`.
+    case profiler(Profiler)
     /// The numeric precision (in place of `precision:`).
     case precision(PrecisionPlugin)
     /// Where this process sits in the job and where the job meets (in place of detecting it

@@ -1,12 +1,13 @@
 import Foundation
 
-/// Wall time of the Trainer's actions (`SimpleProfiler`): a table of count, mean and total
-/// per action at the end of a run.
-public final class Profiler {
+/// Wall time of the Trainer's actions (Lightning's `SimpleProfiler`): a table of count, mean and
+/// total per action at the end of a run.
+public final class SimpleProfiler: Profiler {
     private var records: [String: (count: Int, total: Double)] = [:]
 
-    /// Times `body` under `action`.
-    func measure<T>(_ action: String, _ body: () throws -> T) rethrows -> T {
+    public init() {}
+
+    public func profile<T>(_ action: String, _ body: () throws -> T) rethrows -> T {
         let start = DispatchTime.now().uptimeNanoseconds
         defer {
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
@@ -15,6 +16,10 @@ public final class Profiler {
         }
         return try body()
     }
+
+    public func setup(stage: Stage, globalRank: Int, logDir: String) throws {}
+    public func step() throws {}
+    public func teardown() throws {}
 
     /// The number of times each action ran.
     public var counts: [String: Int] { records.mapValues(\.count) }
@@ -25,13 +30,5 @@ public final class Profiler {
             String(format: "%-24@ %8d calls %12.6f s mean %12.6f s total", name as NSString, r.count, r.total / Double(r.count), r.total)
         }
         return (["Profiler report"] + lines).joined(separator: "\n")
-    }
-}
-
-extension Trainer {
-    /// Runs `body`, timed when a profiler is on.
-    func profile<T>(_ action: String, _ body: () throws -> T) rethrows -> T {
-        guard let profiler else { return try body() }
-        return try profiler.measure(action, body)
     }
 }
