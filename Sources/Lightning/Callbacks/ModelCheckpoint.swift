@@ -164,6 +164,7 @@ public final class ModelCheckpoint: Callback {
             lastModelPath = "\(dirpath)/last.ckpt"
             try trainer.saveCheckpoint(to: lastModelPath)
         }
+        for logger in trainer.loggers { try logger.afterSaveCheckpoint(self) }
     }
 
     private func keepTopK(_ trainer: Trainer, path: String, score: Double) throws {

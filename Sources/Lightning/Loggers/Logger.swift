@@ -11,6 +11,12 @@ public protocol Logger: AnyObject {
     func logHyperparams(_ params: [(String, StateValue)]) throws
     /// Writes what is buffered; called at the end of a run.
     func finalize(status: String) throws
+    /// A `ModelCheckpoint` saved a checkpoint (loggers that keep checkpoints as artifacts read its paths).
+    func afterSaveCheckpoint(_ checkpoint: ModelCheckpoint) throws
+}
+
+extension Logger {
+    public func afterSaveCheckpoint(_ checkpoint: ModelCheckpoint) throws {}
 }
 
 /// A run's folder, `root/name/version_<n>`: `version` when given, else one past the highest there.
