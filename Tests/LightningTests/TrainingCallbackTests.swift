@@ -161,3 +161,105 @@ final class ThroughputMonitorTests: XCTestCase {
         }
     }
 }
+
+final class ModelPruningTests: XCTestCase {
+    /// Half of the kept weights go at each epoch end, across both Linear layers together; the
+    /// kept ones restart from their initial values (lottery ticket); the pruning is permanent at
+    /// the end and checkpoints hold masked weights under their own names.
+    func testPruningAtEpochEndsWithTheLotteryTicketAndPermanentMasks() throws {
+        let model = TinyClassifier(dropout: 0)
+        let linears = [model.net.layers[0] as! Linear, model.net.layers[3] as! Linear]
+        let initial = linears.map { $0.weight.detach().clone() }
+        var sparsity: [Double] = [], restarted = false
+        let recorder = LambdaCallback(onTrainEpochEnd: { _, _ in
+            let weights = linears.map { $0.weight.detach() }
+            let zeros = weights.reduce(0) { $0 + ($1 .== 0).sum().item(as: Int.self) }
+            sparsity.append(Double(zeros) / Double(weights.reduce(0) { $0 + $1.numel }))
+            if sparsity.count == 1 {
+                restarted = zip(weights, initial).allSatisfy { w, start in (w .== 0).logicalOr(w .== start).all().item(as: Bool.self) }
+            }
+        })
+        let dir = try temporaryDirectory()
+        let trainer = try makeTrainer(dir) {
+            try Trainer(maxEpochs: 2, enableProgressBar: false, defaultRootDir: $0,
+                        callbacks: [ModelPruning(parameterNames: ["weight"], amount: 0.5), recorder,
+                                    ModelCheckpoint(dirpath: dir + "/ckpt", saveTopK: -1)])
+        }
+        try trainer.fit(model, train: DataLoader(classificationData(), batchSize: 8))
+        XCTAssertEqual(sparsity, [0.5, 0.75])
+        XCTAssertTrue(restarted, "kept weights back at their initial values after pruning")
+        XCTAssertFalse(Prune.isPruned(model))
+        XCTAssertEqual(model.stateDict().keys.sorted(), ["net.0.bias", "net.0.weight", "net.3.bias", "net.3.weight"])
+        let saved = try XCTUnwrap(TorchFile.load(dir + "/ckpt/epoch=0-step=8.ckpt")["state_dict"]?.stateDictValue)
+        XCTAssertEqual(saved.keys.sorted(), ["net.0.bias", "net.0.weight", "net.3.bias", "net.3.weight"])
+        let zeros = ["net.0.weight", "net.3.weight"].reduce(0) { $0 + (saved[$1]! .== 0).sum().item(as: Int.self) }
+        XCTAssertEqual(zeros, (16 * 4 + 3 * 16) / 2)
+    }
+}
+
+/// A classifier whose loader takes its batch size from the module, and that runs out of memory
+/// (a real allocation failure of the CPU allocator) on batches of more than `memoryLimit` samples.
+final class SizedClassifier: LightningModule<(Tensor, Tensor)>, BatchSizeTunable {
+    let net = Linear(4, 3)
+    var batchSize = 4
+    var memoryLimit = 24
+
+    override func trainingStep(_ batch: (Tensor, Tensor), batchIdx: Int) -> Tensor? {
+        if batch.0.shape[0] > memoryLimit { _ = Tensor.empty([1 << 50]) }
+        return F.crossEntropy(net(batch.0), batch.1)
+    }
+
+    override func trainDataloader() -> (any BatchLoader<(Tensor, Tensor)>)? {
+        DataLoader(classificationData(count: 96), batchSize: batchSize, shuffle: true, seed: 4, collate: .pair)
+    }
+
+    override func configureOptimizers() -> OptimizerConfig { .init(SGD(parameters(), lr: 0.1)) }
+}
+
+final class BatchSizeFinderTests: XCTestCase {
+    func fit(_ model: SizedClassifier, callbacks: [Callback]) throws -> Trainer {
+        _ = seedEverything(9)
+        let trainer = try makeTrainer(try temporaryDirectory()) {
+            try Trainer(maxEpochs: 1, enableCheckpointing: false, enableProgressBar: false, defaultRootDir: $0, callbacks: callbacks)
+        }
+        try trainer.fit(model)
+        return trainer
+    }
+
+    /// Power scaling doubles until a trial runs out of memory and keeps the last size that fit;
+    /// the trials leave no trace: the fit equals one run with that batch size from the start.
+    func testPowerScalingKeepsTheLastSizeThatFitAndUndoesItsTrials() throws {
+        let finder = BatchSizeFinder(mode: .power, stepsPerTrial: 2)
+        let model = SizedClassifier()
+        let plain = SizedClassifier()
+        try plain.loadStateDict(model.stateDict())
+        plain.batchSize = 16
+        let trainer = try fit(model, callbacks: [finder])
+        XCTAssertEqual(finder.trials.map(\.batchSize), [2, 4, 8, 16, 32])
+        XCTAssertEqual(finder.trials.map(\.fit), [true, true, true, true, false])
+        XCTAssertEqual(finder.optimalBatchSize, 16)
+        XCTAssertEqual(model.batchSize, 16)
+        XCTAssertEqual(trainer.globalStep, 6, "96 samples in batches of 16")
+        _ = try fit(plain, callbacks: [])
+        XCTAssertTrue(model.net.weight.equal(plain.net.weight) && model.net.bias!.equal(plain.net.bias!))
+    }
+
+    func testBinarySearchNarrowsDownToTheLargestSizeThatFits() throws {
+        let finder = BatchSizeFinder(mode: .binsearch, stepsPerTrial: 1)
+        let model = SizedClassifier()
+        _ = try fit(model, callbacks: [finder])
+        XCTAssertEqual(finder.trials.map(\.batchSize), [2, 4, 8, 16, 32, 24, 28, 26, 25])
+        XCTAssertEqual(finder.optimalBatchSize, 24)
+        XCTAssertEqual(model.batchSize, 24)
+    }
+
+    func testALoaderPassedToFitIsRefused() throws {
+        let trainer = try makeTrainer(try temporaryDirectory()) {
+            try Trainer(maxEpochs: 1, enableProgressBar: false, defaultRootDir: $0, callbacks: [BatchSizeFinder()])
+        }
+        let model = SizedClassifier()
+        XCTAssertThrowsError(try trainer.fit(model, train: model.trainDataloader())) {
+            XCTAssertTrue("\($0)".contains("not passed to fit(train:)"), "\($0)")
+        }
+    }
+}

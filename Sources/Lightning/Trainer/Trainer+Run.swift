@@ -15,7 +15,19 @@ extension Trainer {
                 throw TrainerError.misconfiguration(
                     "fit needs a training loader: pass train:, a datamodule with trainDataloader(), or override trainDataloader() in \(type(of: model))")
             }
-            let trainLoader = try distributed(userTrainLoader, training: true)
+            var trainLoader = try distributed(userTrainLoader, training: true)
+            // Tools that change the batch size (BatchSizeFinder) build the loader again from the hooks.
+            currentDatamodule = datamodule
+            if train == nil {
+                rebuildTrainLoader = { [unowned self] in
+                    guard let fresh = datamodule?.trainDataloader() ?? model.trainDataloader() else {
+                        throw TrainerError.misconfiguration("trainDataloader() returned no loader")
+                    }
+                    trainLoader = try distributed(fresh, training: true)
+                    return trainLoader.count
+                }
+            }
+            defer { (rebuildTrainLoader, currentDatamodule) = (nil, nil) }
             let valLoader = try (val ?? datamodule?.valDataloader() ?? model.valDataloader()).map { try distributed($0, training: false) }
             try configureOptimizers(model)
             if let path = try fitCheckpoint(ckptPath) { try restore(from: path, model: model, datamodule: datamodule, loader: trainLoader) }

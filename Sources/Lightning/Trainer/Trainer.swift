@@ -99,6 +99,11 @@ public final class Trainer {
     /// body with each step's index before it and the second with its loss after it until that
     /// returns false (for tools such as the learning-rate finder); set during `fit`.
     var trainingSteps: ((_ count: Int, _ before: (Int) -> Void, _ after: (Tensor) throws -> Bool) throws -> Void)?
+    /// Builds the training loader again from `trainDataloader()` and returns its number of
+    /// batches; set during a `fit` whose loader comes from the hooks.
+    var rebuildTrainLoader: (() throws -> Int)?
+    /// The datamodule of the running `fit`.
+    var currentDatamodule: AnyObject?
     /// The datamodule's state, for checkpoints.
     var datamoduleState: (() -> StateValue)?
     /// Whether `overfitBatches` is on: the same first batches every epoch.
