@@ -43,6 +43,8 @@ let package = Package(
         .library(name: "Torch", targets: ["Torch"]),
         .library(name: "Lightning", targets: ["Lightning"]),
         .library(name: "Metrics", targets: ["Metrics"]),
+        // Images: decoding and encoding (Debian's libjpeg-turbo and libpng), transforms, datasets, models.
+        .library(name: "TorchVision", targets: ["TorchVision"]),
         .library(name: "LightningCLI", targets: ["LightningCLI"]),
         .library(name: "ExampleSupport", targets: ["ExampleSupport"]),
         // Opened at run time when a job uses the NCCL backend (GPU machines); nothing links it.
@@ -81,6 +83,8 @@ let package = Package(
         ),
         .target(name: "Metrics", dependencies: ["Torch"]),
         .target(name: "Lightning", dependencies: ["Torch", "Metrics"]),
+        .target(name: "CVision", linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png")]),
+        .target(name: "TorchVision", dependencies: ["CVision", "Lightning", "Torch"]),
         .target(name: "LightningCLI", dependencies: [
             "Lightning", "Torch", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Yams", package: "Yams"),
@@ -127,6 +131,7 @@ let package = Package(
         .testTarget(name: "TorchTests", dependencies: ["Torch", "TestSupport"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Torch", "TestSupport"]),
         .testTarget(name: "LightningTests", dependencies: ["Lightning", "LightningCLI", "Metrics", "Torch", "TestSupport"]),
+        .testTarget(name: "TorchVisionTests", dependencies: ["TorchVision", "Lightning", "Torch", "TestSupport"]),
     ],
     cxxLanguageStandard: .cxx17
 )

@@ -5,15 +5,26 @@ extension Functional {
         ATen.pad(x, pad: pad, mode: mode, value: mode == "constant" ? value : nil)
     }
 
+    private static let bilinearAntialiased = ATenOp("aten::_upsample_bilinear2d_aa", "vec")
+    private static let bicubicAntialiased = ATenOp("aten::_upsample_bicubic2d_aa", "vec")
+
     /// Resizes the spatial dimensions to `size` or by `scaleFactor` (one per dimension, or one
     /// for all) with `mode` "nearest", "linear", "bilinear", "bicubic" or "trilinear"
-    /// (`F.interpolate`).
+    /// (`F.interpolate`); `antialias` filters before shrinking ("bilinear" and "bicubic").
     public static func interpolate(_ x: Tensor, size: [Int]? = nil, scaleFactor: [Double]? = nil, mode: String = "nearest",
-                                   alignCorners: Bool? = nil) -> Tensor {
+                                   alignCorners: Bool? = nil, antialias: Bool = false) -> Tensor {
         let dims = x.dim - 2
         let scales = scaleFactor.map { $0.count == 1 ? [Double](repeating: $0[0], count: dims) : $0 }
         let sizes = size.map { $0.count == 1 ? [Int](repeating: $0[0], count: dims) : $0 }
         let corners = alignCorners ?? false
+        if antialias {
+            guard dims == 2, mode == "bilinear" || mode == "bicubic" else {
+                argumentError("F.interpolate", "antialias applies to 4-D input with mode \"bilinear\" or \"bicubic\", got \"\(mode)\" on \(x.dim)-D input")
+                return x
+            }
+            let op = mode == "bilinear" ? bilinearAntialiased : bicubicAntialiased
+            return op(.tensor(x), .ints(sizes), .bool(corners), scales.map { .doubles($0) } ?? .none)
+        }
         switch (mode, dims) {
         case ("nearest", 1): return ATen.upsampleNearest1d(x, outputSize: sizes, scaleFactors: scales)
         case ("nearest", 2): return ATen.upsampleNearest2d(x, outputSize: sizes, scaleFactors: scales)
