@@ -52,6 +52,7 @@ let package = Package(
         // `swift package lightning setup-libtorch | bundle` in packages that depend on this one.
         .plugin(name: "LightningCommand", targets: ["LightningCommand"]),
         .executable(name: "example-mnist", targets: ["ExampleMNIST"]),
+        .executable(name: "example-cifar", targets: ["ExampleCIFAR"]),
         .executable(name: "example-chargpt", targets: ["ExampleCharGPT"]),
         .executable(name: "example-ddp", targets: ["ExampleDDP"]),
         .executable(name: "example-amp", targets: ["ExampleAMP"]),
@@ -91,6 +92,8 @@ let package = Package(
         ]),
         .target(name: "ExampleSupport", dependencies: ["Lightning", "LightningCLI", "Torch"], path: "Examples/Shared"),
         .executableTarget(name: "ExampleMNIST", dependencies: ["ExampleSupport", "LightningCLI"], path: "Examples/MNIST", exclude: ["README.md"]),
+        .executableTarget(name: "ExampleCIFAR", dependencies: ["ExampleSupport", "Lightning", "LightningCLI", "Metrics", "Torch", "TorchVision"],
+                          path: "Examples/CIFAR", exclude: ["README.md"]),
         .executableTarget(name: "ExampleCharGPT", dependencies: ["ExampleSupport", "LightningCLI"], path: "Examples/CharGPT", exclude: ["README.md"]),
         .executableTarget(name: "ExampleDDP", dependencies: ["ExampleSupport", "LightningCLI"], path: "Examples/DDP", exclude: ["README.md"]),
         .executableTarget(name: "ExampleAMP", dependencies: ["ExampleSupport", "LightningCLI"], path: "Examples/AMP", exclude: ["README.md"]),

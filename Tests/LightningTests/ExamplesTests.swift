@@ -32,6 +32,15 @@ final class ExamplesTests: XCTestCase {
         XCTAssertTrue(result.stdout.contains("--- generated on rank 0 ---"), result.stdout)
     }
 
+    /// Lightning's CIFAR-10 baseline on generated images, on two processes in bf16 from the command line.
+    func testCIFARExampleTrainsOnTwoProcessesInBf16() throws {
+        let result = try run("example-cifar", ["--trainer.max_steps", "2", "--data.samples", "240", "--data.num_workers", "1",
+                                               "--trainer.devices", "2", "--trainer.strategy", "ddp",
+                                               "--trainer.precision", "bf16-mixed", "--trainer.limit_val_batches", "1"])
+        XCTAssertTrue(result.stderr.contains("rank 1 of 2"), result.stderr)
+        XCTAssertTrue(result.stdout.contains("final: val_loss"), result.stdout)
+    }
+
     func testAMPExampleUsesMixedPrecisionAndAccumulation() throws {
         let out = try run("example-amp", ["--trainer.max_epochs", "1", "--data.samples", "600", "--trainer.precision", "16-mixed"]).stdout
         XCTAssertTrue(out.contains("final: val_loss"), out)

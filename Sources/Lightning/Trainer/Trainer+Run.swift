@@ -29,6 +29,7 @@ extension Trainer {
             }
             defer { (rebuildTrainLoader, currentDatamodule) = (nil, nil) }
             let valLoader = try (val ?? datamodule?.valDataloader() ?? model.valDataloader()).map { try distributed($0, training: false) }
+            trainBatchesPerEpoch = options.limitTrainBatches.batches(of: trainLoader.count)
             try configureOptimizers(model)
             if let path = try fitCheckpoint(ckptPath) { try restore(from: path, model: model, datamodule: datamodule, loader: trainLoader) }
             if let seed = (trainLoader as? any SeededSampling)?.samplerSeed { trainSamplerSeed = seed }

@@ -50,6 +50,15 @@ public final class Trainer {
     public var batchesThatStepped: Int { fitProgress.batchesThatStepped }
     /// The number of training batches an epoch runs (after limits).
     public internal(set) var trainBatchesPerEpoch = 0
+
+    /// The optimizer steps the whole fit will take (Lightning's `estimated_stepping_batches`), for
+    /// schedulers such as `OneCycleLR` built in `configureOptimizers`: the training batches per
+    /// epoch over `accumulateGradBatches`, times `maxEpochs`, capped by `maxSteps`.
+    public var estimatedSteppingBatches: Int {
+        let perEpoch = (trainBatchesPerEpoch + accumulateGradBatches - 1) / accumulateGradBatches
+        let byEpochs = options.maxEpochs.flatMap { $0 >= 0 ? $0 * perEpoch : nil } ?? Int.max
+        return options.maxSteps >= 0 ? min(byEpochs, options.maxSteps) : byEpochs
+    }
     /// The index of the training batch being run, or the number done in the current epoch.
     public var batchIdx: Int { fitProgress.batchesDone }
     /// Set to end fitting at the next step boundary (respecting `minEpochs`).

@@ -53,7 +53,10 @@ public final class ResNet: Module {
     /// The block kind and how many of each of the four stages.
     public enum Block: Sendable { case basic, bottleneck }
 
-    let conv1: Conv2d, bn1: BatchNorm2d, relu = ReLU(), maxpool = MaxPool2d(kernelSize: 3, stride: 2, padding: 1)
+    /// The stem; CIFAR-sized inputs replace it with a 3x3 convolution of stride 1 and drop `maxpool`.
+    public var conv1: Conv2d
+    public var maxpool: Module = MaxPool2d(kernelSize: 3, stride: 2, padding: 1)
+    let bn1: BatchNorm2d, relu = ReLU()
     let layer1: Sequential, layer2: Sequential, layer3: Sequential, layer4: Sequential
     let avgpool = AdaptiveAvgPool2d([1, 1])
     /// The classifier; replace it (or its output size) to fine-tune on other classes.
