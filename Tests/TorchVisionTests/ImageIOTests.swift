@@ -99,6 +99,28 @@ final class ImageIOTests: XCTestCase {
             check("random_crop_edge_\(seed)", RandomCrop([40, 60], padIfNeeded: true, paddingMode: "edge")(image, generator: Generator(seed: UInt64(seed))))
             check("hflip_\(seed)", RandomHorizontalFlip()(image, generator: Generator(seed: UInt64(seed))))
         }
+        for seed in 0..<4 {
+            let g = { Generator(seed: UInt64(seed)) }
+            check("random_resized_crop_\(seed)", RandomResizedCrop([24])(image, generator: g()))
+            check("color_jitter_\(seed)", ColorJitter(brightness: 0.4, contrast: 0.4, saturation: 0.4, hue: 0.1)(image, generator: g()))
+            check("color_jitter_float_\(seed)", ColorJitter(brightness: 0.4, contrast: 0.4, saturation: 0.4)(floating, generator: g()),
+                  tolerance: 1e-6)
+            check("random_erasing_\(seed)", RandomErasing(p: 0.9)(image, generator: g()))
+            check("random_erasing_noise_\(seed)", RandomErasing(p: 0.9, value: nil)(floating, generator: g()), tolerance: 1e-6)
+        }
+        let batch = Tensor.stack([floating, floating.flip([-1]), floating.flip([-2]), 1 - floating])
+        let labels = Tensor([0, 3, 1, 2] as [Int64])
+        for seed in 0..<3 {
+            let (mixed, mixedLabels) = MixUp(numClasses: 5)(batch, labels, generator: Generator(seed: UInt64(seed)))
+            check("mixup_\(seed)/images", mixed, tolerance: 1e-6)
+            check("mixup_\(seed)/labels", mixedLabels, tolerance: 1e-6)
+            let (cut, cutLabels) = CutMix(alpha: 0.7, numClasses: 5)(batch, labels, generator: Generator(seed: UInt64(seed)))
+            check("cutmix_\(seed)/images", cut)
+            check("cutmix_\(seed)/labels", cutLabels, tolerance: 1e-6)
+        }
+        check("grayscale", Grayscale()(image))
+        check("grayscale3", Grayscale(numOutputChannels: 3)(image))
+        check("to_uint8", ToDtype(.uint8, scale: true)(floating))
         check("normalize", Normalize(mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225])(floating), tolerance: 1e-6)
         check("to_float", ToDtype(.float32, scale: true)(image), tolerance: 1e-7)
     }

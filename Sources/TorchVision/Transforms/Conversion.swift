@@ -20,7 +20,7 @@ public struct Normalize: Transform {
 }
 
 /// Converts the image's dtype (`ToDtype`); with `scale`, `uint8` values 0-255 become 0-1 floats
-/// and floats 0-1 become 0-255 integers.
+/// and floats 0-1 become 0-255 `uint8`.
 public struct ToDtype: Transform {
     public let dtype: DType
     public let scale: Bool
@@ -31,9 +31,10 @@ public struct ToDtype: Transform {
 
     public func callAsFunction(_ image: Tensor, generator: Generator?) -> Tensor {
         guard scale, image.dtype != dtype else { return image.to(dtype: dtype) }
+        // torchvision's arithmetic: times 1/255 up, times 255.999 then truncation down.
         switch (image.dtype.isFloatingPoint, dtype.isFloatingPoint) {
-        case (false, true): return image.to(dtype: dtype) / 255
-        case (true, false): return (image * 255).clamp(min: 0, max: 255).to(dtype: dtype)
+        case (false, true): return image.to(dtype: dtype) * (1.0 / 255)
+        case (true, false): return (image * (256 - 1e-3)).to(dtype: dtype)
         default: return image.to(dtype: dtype)
         }
     }

@@ -137,3 +137,64 @@ public struct RandomVerticalFlip: Transform {
         happens(p, generator) ? image.flip([-2]) : image
     }
 }
+
+/// A uniform float in `range` drawn as torchvision draws it (`torch.empty(1).uniform_(a, b).item()`).
+func randomUniform(_ lower: Double, _ upper: Double, _ generator: Generator?) -> Double {
+    Tensor.empty([1]).uniform_(from: lower, to: upper, generator: generator).item(as: Double.self)
+}
+
+/// A region of `scale` of the image's area and an aspect ratio in `ratio` (log-uniform), tried
+/// ten times as torchvision's RandomResizedCrop and RandomErasing do: its sides
+/// `√(area·ratio)` and `√(area/ratio)`, or nil when none `fits`.
+func randomRegion(height: Int, width: Int, scale: ClosedRange<Double>, ratio: ClosedRange<Double>,
+                  fits: (Int, Int) -> Bool, _ generator: Generator?) -> (product: Int, quotient: Int)? {
+    let logRatio = Tensor([Float(ratio.lowerBound), Float(ratio.upperBound)]).log().scalars(as: Float.self)
+    for _ in 0..<10 {
+        let area = Double(height * width) * randomUniform(scale.lowerBound, scale.upperBound, generator)
+        let aspect = Tensor.empty([1]).uniform_(from: Double(logRatio[0]), to: Double(logRatio[1]), generator: generator)
+            .exp().item(as: Double.self)
+        let product = Int((area * aspect).squareRoot().rounded(.toNearestOrEven))
+        let quotient = Int((area / aspect).squareRoot().rounded(.toNearestOrEven))
+        if fits(product, quotient) { return (product, quotient) }
+    }
+    return nil
+}
+
+/// Crops a random region of `scale` of the area and aspect ratio in `ratio`, then resizes it to
+/// `size` (`RandomResizedCrop`), antialiased bilinear by default.
+public struct RandomResizedCrop: Transform {
+    public let size: [Int]
+    public let scale: ClosedRange<Double>
+    public let ratio: ClosedRange<Double>
+    public let interpolation: InterpolationMode
+    public let antialias: Bool
+
+    public init(_ size: [Int], scale: ClosedRange<Double> = 0.08...1, ratio: ClosedRange<Double> = (3.0 / 4)...(4.0 / 3),
+                interpolation: InterpolationMode = .bilinear, antialias: Bool = true) {
+        self.size = size.count == 1 ? [size[0], size[0]] : size
+        (self.scale, self.ratio, self.interpolation, self.antialias) = (scale, ratio, interpolation, antialias)
+    }
+
+    public func callAsFunction(_ image: Tensor, generator: Generator?) -> Tensor {
+        let (height, width) = (image.size(-2), image.size(-1))
+        var (top, left, h, w): (Int, Int, Int, Int)
+        if let region = randomRegion(height: height, width: width, scale: scale, ratio: ratio,
+                                     fits: { w, h in 0 < w && w <= width && 0 < h && h <= height }, generator) {
+            (w, h) = region
+            top = randomInt(below: height - h + 1, generator)
+            left = randomInt(below: width - w + 1, generator)
+        } else {
+            let inRatio = Double(width) / Double(height)
+            if inRatio < ratio.lowerBound {
+                (w, h) = (width, Int((Double(width) / ratio.lowerBound).rounded(.toNearestOrEven)))
+            } else if inRatio > ratio.upperBound {
+                (h, w) = (height, Int((Double(height) * ratio.upperBound).rounded(.toNearestOrEven)))
+            } else {
+                (h, w) = (height, width)
+            }
+            (top, left) = ((height - h) / 2, (width - w) / 2)
+        }
+        let crop = image.narrow(dim: -2, start: top, length: h).narrow(dim: -1, start: left, length: w)
+        return Resize(size, interpolation: interpolation, antialias: antialias)(crop)
+    }
+}
