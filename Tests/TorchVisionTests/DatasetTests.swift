@@ -68,3 +68,26 @@ final class DatasetTests: XCTestCase {
         XCTAssertEqual(a[0].0.dtype, .uint8)
     }
 }
+
+/// Random augmentation through a seeded DataLoader: the same batches whatever the number of
+/// worker threads, different ones each epoch.
+final class AugmentationDeterminismTests: XCTestCase {
+    func testAugmentedBatchesDoNotDependOnTheWorkerCount() throws {
+        let data = FakeData(size: 24, imageSize: [3, 12, 12], seed: 5,
+                            transform: Compose([RandomCrop([10], padding: [2]), RandomHorizontalFlip(), ColorJitter(brightness: 0.5)]))
+        func epoch(_ workers: Int, _ epoch: Int) throws -> [Tensor] {
+            let loader = DataLoader(data, batchSize: 5, shuffle: true, numWorkers: workers, seed: 3, collate: .pair)
+            let stream = loader.epoch(epoch)
+            var images: [Tensor] = []
+            while let (x, _) = try stream.next() { images.append(x) }
+            return images
+        }
+        let serial = try epoch(0, 0)
+        for workers in [1, 3] {
+            let threaded = try epoch(workers, 0)
+            XCTAssertEqual(threaded.count, serial.count)
+            for (a, b) in zip(threaded, serial) { XCTAssertTrue(a.equal(b), "\(workers) workers") }
+        }
+        XCTAssertFalse(zip(try epoch(0, 1), serial).allSatisfy { $0.equal($1) }, "another epoch, other augmentations")
+    }
+}

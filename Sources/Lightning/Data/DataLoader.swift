@@ -9,7 +9,8 @@ public struct DataLoaderError: Error, CustomStringConvertible {
 /// Batches of a dataset (`torch.utils.data.DataLoader`): shuffled per epoch by a seeded
 /// sampler, collated, and with `numWorkers > 0` made by that many threads ahead of use (at
 /// most `prefetchFactor` batches each), always delivered in order. The batches of an epoch
-/// depend only on the seed and the epoch, never on the number of workers.
+/// depend only on the seed and the epoch, never on the number of workers: with a `seed`, each
+/// sample is read with a generator of its own (`Generator.sample`) for random transforms.
 public final class DataLoader<Sample, Batch>: Sequence, @unchecked Sendable {
     public let batchSize: Int
     public let dropLast: Bool
@@ -25,6 +26,8 @@ public final class DataLoader<Sample, Batch>: Sequence, @unchecked Sendable {
     /// The number of samples.
     public let datasetCount: Int
     let fetch: @Sendable (Int) -> Sample
+    /// The seed per-sample generators come from (`Generator.sample`); nil: none are made.
+    public let seed: UInt64?
     let collate: Collate<Sample, Batch>
     /// Makes a whole batch at once (`__getitems__`): for tensor datasets, one `index_select`
     /// per tensor instead of a row fetch per sample and a stack. Same batches, fewer ops.
@@ -44,7 +47,7 @@ public final class DataLoader<Sample, Batch>: Sequence, @unchecked Sendable {
         let order = sampler ?? (shuffle ? RandomSampler(seed: seed ?? UInt64(Tensor.randint(0, Int(Int32.max), [1]).item(as: Int.self)))
                                         : SequentialSampler())
         self.init(dataset, batchSize: batchSize, dropLast: dropLast, sampler: order, batchSampler: nil, numWorkers: numWorkers,
-                  prefetchFactor: prefetchFactor, pinMemory: pinMemory, collate: collate)
+                  prefetchFactor: prefetchFactor, pinMemory: pinMemory, seed: seed, collate: collate)
         if batchSize <= 0 {
             misconfiguration = misconfiguration ?? "batchSize should be a positive integer, but got \(batchSize)"
         } else if sampler != nil && shuffle {
@@ -57,12 +60,13 @@ public final class DataLoader<Sample, Batch>: Sequence, @unchecked Sendable {
     public convenience init<D: Dataset>(_ dataset: D, batchSampler: BatchSampler, numWorkers: Int = 0, prefetchFactor: Int = 2,
                                         pinMemory: Bool = false, collate: Collate<Sample, Batch>) where D.Sample == Sample {
         self.init(dataset, batchSize: 0, dropLast: false, sampler: SequentialSampler(), batchSampler: batchSampler,
-                  numWorkers: numWorkers, prefetchFactor: prefetchFactor, pinMemory: pinMemory, collate: collate)
+                  numWorkers: numWorkers, prefetchFactor: prefetchFactor, pinMemory: pinMemory, seed: nil, collate: collate)
     }
 
     private init<D: Dataset>(_ dataset: D, batchSize: Int, dropLast: Bool, sampler: Sampler, batchSampler: BatchSampler?,
-                             numWorkers: Int, prefetchFactor: Int, pinMemory: Bool, collate: Collate<Sample, Batch>) where D.Sample == Sample {
+                             numWorkers: Int, prefetchFactor: Int, pinMemory: Bool, seed: UInt64?, collate: Collate<Sample, Batch>) where D.Sample == Sample {
         (self.batchSize, self.dropLast, self.numWorkers, self.prefetchFactor) = (batchSize, dropLast, numWorkers, Swift.max(1, prefetchFactor))
+        self.seed = seed
         (self.pinMemory, self.sampler, self.batchSampler) = (pinMemory, sampler, batchSampler)
         datasetCount = dataset.count
         fetch = { dataset[$0] }
@@ -82,7 +86,7 @@ public final class DataLoader<Sample, Batch>: Sequence, @unchecked Sendable {
 
     private init(copying other: DataLoader, sampler: Sampler) {
         (batchSize, dropLast, numWorkers, prefetchFactor) = (other.batchSize, other.dropLast, other.numWorkers, other.prefetchFactor)
-        pinMemory = other.pinMemory
+        (pinMemory, seed) = (other.pinMemory, other.seed)
         (datasetCount, fetch, collate, self.sampler) = (other.datasetCount, other.fetch, other.collate, sampler)
         (fetchBatch, batchSampler, misconfiguration) = (other.fetchBatch, other.batchSampler, other.misconfiguration)
     }
@@ -106,14 +110,14 @@ public final class DataLoader<Sample, Batch>: Sequence, @unchecked Sendable {
     /// The batches of `epoch`, starting after the first `skip` of them (to resume mid-epoch).
     public func epoch(_ epoch: Int, skip: Int = 0) -> EpochIterator {
         if let batchSampler {
-            return EpochIterator(loader: self, batches: Array(batchSampler.batches(count: datasetCount, epoch: epoch).dropFirst(skip)))
+            return EpochIterator(loader: self, epoch: epoch, batches: Array(batchSampler.batches(count: datasetCount, epoch: epoch).dropFirst(skip)))
         }
         let order = sampler.indices(count: datasetCount, epoch: epoch)
         let batches = stride(from: 0, to: order.count, by: Swift.max(batchSize, 1)).compactMap { start -> [Int]? in
             let end = Swift.min(start + batchSize, order.count)
             return dropLast && end - start < batchSize ? nil : Array(order[start..<end])
         }
-        return EpochIterator(loader: self, batches: Array(batches.dropFirst(skip)))
+        return EpochIterator(loader: self, epoch: epoch, batches: Array(batches.dropFirst(skip)))
     }
 
     /// Iterates one epoch; each new iteration is the next epoch (a new shuffle). Stops the
@@ -130,9 +134,13 @@ public final class DataLoader<Sample, Batch>: Sequence, @unchecked Sendable {
         }
     }
 
-    func make(_ indices: [Int]) throws -> Batch {
+    func make(_ indices: [Int], epoch: Int) throws -> Batch {
         try withTorchErrors {
-            let batch = fetchBatch?(indices) ?? collate.combine(indices.map(fetch))
+            let batch = fetchBatch?(indices) ?? collate.combine(indices.map { index in
+                guard let seed else { return fetch(index) }
+                let generator = Torch.Generator(seed: Torch.Generator.sampleSeed(seed, epoch: epoch, index: index))
+                return Torch.Generator.$sample.withValue(generator) { fetch(index) }
+            })
             return pinMemory ? BatchTransfer.pin(batch) : batch
         }
     }
@@ -140,6 +148,7 @@ public final class DataLoader<Sample, Batch>: Sequence, @unchecked Sendable {
     /// The batches of one epoch, made on this thread or by worker threads.
     public final class EpochIterator: @unchecked Sendable {
         let loader: DataLoader
+        let epoch: Int
         let batches: [[Int]]
         private var position = 0
         private let condition = NSCondition()
@@ -149,8 +158,8 @@ public final class DataLoader<Sample, Batch>: Sequence, @unchecked Sendable {
         /// Worker threads that have not returned yet.
         private var running = 0
 
-        init(loader: DataLoader, batches: [[Int]]) {
-            (self.loader, self.batches) = (loader, batches)
+        init(loader: DataLoader, epoch: Int, batches: [[Int]]) {
+            (self.loader, self.epoch, self.batches) = (loader, epoch, batches)
         }
 
         deinit { finish() }
@@ -175,7 +184,7 @@ public final class DataLoader<Sample, Batch>: Sequence, @unchecked Sendable {
             defer { position += 1 }
             guard loader.numWorkers > 0 else {
                 do {
-                    return try loader.make(batches[position])
+                    return try loader.make(batches[position], epoch: epoch)
                 } catch {
                     throw DataLoaderError(description: "DataLoader batch \(position): \(error)")
                 }
@@ -214,7 +223,7 @@ public final class DataLoader<Sample, Batch>: Sequence, @unchecked Sendable {
                         if stop { return }
                         let result: Result<Batch, Error>
                         do {
-                            result = .success(try withNoGrad { try loader.make(batches[b]) })
+                            result = .success(try withNoGrad { try loader.make(batches[b], epoch: epoch) })
                         } catch {
                             result = .failure(DataLoaderError(description: "DataLoader worker \(worker), batch \(b): \(error)"))
                         }

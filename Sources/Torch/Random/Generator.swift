@@ -51,3 +51,19 @@ public func manualSeed(_ seed: UInt64) {
         Generator.default(for: .cuda(index)).manualSeed(seed)
     }
 }
+
+extension Generator {
+    /// The generator of the sample being read, when a `DataLoader` with a seed reads it: seeded
+    /// from the loader's seed, the epoch and the sample's index, so that random transforms (which
+    /// draw from it when given no generator) augment each sample the same way whatever the number
+    /// of worker threads, and differently each epoch. Nil elsewhere.
+    @TaskLocal public static var sample: Generator?
+
+    /// The seed of sample `index` of `epoch` under a loader seeded with `seed` (SplitMix64 mixing).
+    public static func sampleSeed(_ seed: UInt64, epoch: Int, index: Int) -> UInt64 {
+        var z = seed &+ UInt64(truncatingIfNeeded: epoch) &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(truncatingIfNeeded: index) &* 0xD1B5_4A32_D192_ED03
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -3,7 +3,8 @@ import Torch
 
 /// Generated images for examples and tests without files (`torchvision.datasets.FakeData`):
 /// `size` random `uint8` images of `imageSize` (`[C, H, W]`) with random labels below
-/// `numClasses`, the same for the same `seed` and index, then `transform`ed.
+/// `numClasses`, the same for the same `seed` and index, then `transform`ed (random transforms
+/// drawing from the sample's generator, as for any dataset).
 public struct FakeData: Dataset {
     public let size: Int
     public let imageSize: [Int]
@@ -22,6 +23,6 @@ public struct FakeData: Dataset {
         let generator = Generator(seed: seed &+ UInt64(index))
         let image = Tensor.randint(0, 256, imageSize, generator: generator).to(dtype: .uint8)
         let label = Tensor.randint(0, numClasses, [], generator: generator)
-        return (transform.map { $0(image, generator: generator) } ?? image, label)
+        return (transform.map { $0(image) } ?? image, label)
     }
 }

@@ -8,8 +8,10 @@ public protocol Transform: Sendable {
 }
 
 extension Transform {
-    /// The transformed image, random draws from PyTorch's global generator.
-    public func callAsFunction(_ image: Tensor) -> Tensor { self(image, generator: nil) }
+    /// The transformed image, random draws from the sample's generator when a seeded
+    /// `DataLoader` reads it (`Generator.sample`: the same augmentation whatever the number of
+    /// workers), else from PyTorch's global generator.
+    public func callAsFunction(_ image: Tensor) -> Tensor { self(image, generator: Generator.sample) }
 }
 
 /// Transforms applied in order (`Compose`).
