@@ -103,6 +103,7 @@ let package = Package(
                           path: "Examples/Fabric", exclude: ["README.md"]),
         .executableTarget(name: "BenchOpOverhead", dependencies: ["Torch"], path: "bench/OpOverhead/Swift"),
         .executableTarget(name: "BenchMetrics", dependencies: ["Metrics", "Torch"], path: "bench/Metrics/Swift"),
+        .executableTarget(name: "BenchVision", dependencies: ["Lightning", "Torch", "TorchVision"], path: "bench/Vision/Swift"),
         .executableTarget(name: "BenchCheckpoint", dependencies: ["Lightning", "Torch"], path: "bench/Checkpoint"),
         .executableTarget(name: "BenchDataLoader", dependencies: ["Lightning", "Torch"], path: "bench/DataLoader/Swift"),
         .executableTarget(name: "BenchProgressBar", dependencies: ["Lightning", "Torch"], path: "bench/ProgressBar"),

@@ -21,6 +21,21 @@ extension Tensor {
         self.init(checked: handle, "Tensor(_:shape:)")
     }
 
+    /// A tensor holding a copy of `bytes`, read as `dtype` elements in row-major order, shaped
+    /// `shape` (`torch.frombuffer` followed by a copy): for pixels or records decoded elsewhere.
+    public convenience init(copying bytes: UnsafeRawBufferPointer, shape: [Int], dtype: DType) {
+        let count = shape.reduce(1, *)
+        guard shape.allSatisfy({ $0 >= 0 }), count * dtype.elementSize == bytes.count else {
+            argumentError("Tensor(copying:shape:dtype:)", "shape \(shape) of \(dtype) needs \(count * dtype.elementSize) bytes, \(bytes.count) were given")
+            self.init(owning: ct_tensor_undefined())
+            return
+        }
+        let handle = shape.map { Int64($0) }.withUnsafeBufferPointer {
+            ct_tensor_from_data(bytes.baseAddress, $0.baseAddress, Int64(shape.count), dtype.rawValue)
+        }
+        self.init(checked: handle, "Tensor(copying:shape:dtype:)")
+    }
+
     /// A zero-dimensional tensor holding one value.
     public convenience init<T: TensorElement>(_ value: T) {
         self.init([value], shape: [])

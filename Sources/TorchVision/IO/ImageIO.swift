@@ -20,12 +20,13 @@ public struct ImageError: Error, CustomStringConvertible {
     public var description: String { "\(source): \(message)" }
 }
 
-/// A `uint8` tensor of shape `[channels, height, width]` from decoded rows of interleaved channels.
+/// A `uint8` tensor of shape `[channels, height, width]` from decoded rows of interleaved
+/// channels: a channels-last view, as torchvision's decoders return.
 private func tensor(_ image: cv_image) -> Tensor {
     defer { cv_free(image.data) }
-    let count = Int(image.height) * Int(image.width) * Int(image.channels)
-    let pixels = Array(UnsafeBufferPointer(start: image.data, count: count))
-    return Tensor(pixels).reshape([Int(image.height), Int(image.width), Int(image.channels)]).permute([2, 0, 1]).contiguous()
+    let shape = [Int(image.height), Int(image.width), Int(image.channels)]
+    let pixels = UnsafeRawBufferPointer(start: image.data, count: shape.reduce(1, *))
+    return Tensor(copying: pixels, shape: shape, dtype: .uint8).permute([2, 0, 1])
 }
 
 /// Turns `image` (CHW) upright as its EXIF orientation tag says (values 2-8).
