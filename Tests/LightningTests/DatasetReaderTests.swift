@@ -44,6 +44,19 @@ final class DatasetReaderTests: XCTestCase {
         }
     }
 
+    func testCIFAR100() throws {
+        let dir = try temporaryDirectory()
+        // (coarse, fine) labels, then pixels of value 2 x fine.
+        let records = [(UInt8(4), UInt8(41)), (UInt8(19), UInt8(99))].flatMap { [$0.0, $0.1] + [UInt8](repeating: $0.1 &* 2, count: 3072) }
+        try write(records, dir + "/train.bin")
+        let fine = try CIFAR100(root: dir)
+        XCTAssertEqual(fine.count, 2)
+        XCTAssertEqual(fine[1].1.item(as: Int64.self), 99)
+        XCTAssertEqual(fine[0].0.max().item(), 82.0 / 255, accuracy: 1e-6)
+        XCTAssertEqual(try CIFAR100(root: dir, labels: .coarse)[1].1.item(as: Int64.self), 19)
+        XCTAssertThrowsError(try CIFAR100(root: dir, train: false)) { XCTAssertTrue("\($0)".contains("test.bin"), "\($0)") }
+    }
+
     func testCSV() throws {
         let dir = try temporaryDirectory()
         try "a,b,label\n1.5,2,0\n-1,0.25,2\n".write(toFile: dir + "/d.csv", atomically: true, encoding: .utf8)

@@ -79,6 +79,21 @@ for seed in range(3):
     results[f"mixup_{seed}/images"], results[f"mixup_{seed}/labels"] = v2.MixUp(num_classes=5)(batch, batch_labels)
     torch.manual_seed(seed)
     results[f"cutmix_{seed}/images"], results[f"cutmix_{seed}/labels"] = v2.CutMix(alpha=0.7, num_classes=5)(batch, batch_labels)
+for seed in range(3):
+    torch.manual_seed(seed)
+    results[f"rotation_{seed}"] = v2.RandomRotation(40)(image)
+    torch.manual_seed(seed)
+    results[f"rotation_bilinear_{seed}"] = v2.RandomRotation(40, interpolation=v2.InterpolationMode.BILINEAR, fill=[10, 20, 30])(floating)
+    torch.manual_seed(seed)
+    results[f"rotation_expand_{seed}"] = v2.RandomRotation(70, expand=True)(image)
+for seed in range(40):
+    torch.manual_seed(seed)
+    results[f"trivial_{seed}"] = v2.TrivialAugmentWide()(image)
+    torch.manual_seed(seed)
+    results[f"trivial_float_{seed}"] = v2.TrivialAugmentWide()(floating)
+for seed in range(20):
+    torch.manual_seed(seed)
+    results[f"randaugment_{seed}"] = v2.RandAugment()(image)
 results["grayscale"] = v2.Grayscale()(image)
 results["grayscale3"] = v2.Grayscale(num_output_channels=3)(image)
 results["to_uint8"] = v2.ToDtype(torch.uint8, scale=True)(floating)

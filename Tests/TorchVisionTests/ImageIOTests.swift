@@ -118,6 +118,21 @@ final class ImageIOTests: XCTestCase {
             check("cutmix_\(seed)/images", cut)
             check("cutmix_\(seed)/labels", cutLabels, tolerance: 1e-6)
         }
+        for seed in 0..<3 {
+            let g = { Generator(seed: UInt64(seed)) }
+            check("rotation_\(seed)", RandomRotation(40)(image, generator: g()))
+            check("rotation_bilinear_\(seed)", RandomRotation(40, interpolation: .bilinear, fill: [10, 20, 30])(floating, generator: g()),
+                  tolerance: 1e-5)
+            check("rotation_expand_\(seed)", RandomRotation(70, expand: true)(image, generator: g()))
+        }
+        // 40 and 20 draws cover every operation of the policies' spaces.
+        for seed in 0..<40 {
+            check("trivial_\(seed)", TrivialAugmentWide()(image, generator: Generator(seed: UInt64(seed))))
+            check("trivial_float_\(seed)", TrivialAugmentWide()(floating, generator: Generator(seed: UInt64(seed))), tolerance: 1e-5)
+        }
+        for seed in 0..<20 {
+            check("randaugment_\(seed)", RandAugment()(image, generator: Generator(seed: UInt64(seed))))
+        }
         check("grayscale", Grayscale()(image))
         check("grayscale3", Grayscale(numOutputChannels: 3)(image))
         check("to_uint8", ToDtype(.uint8, scale: true)(floating))
