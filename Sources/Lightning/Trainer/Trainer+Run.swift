@@ -174,7 +174,7 @@ extension Trainer {
         fitProgress.batchEndPending = false
         shouldStop = false
         agreedShouldStop = false
-        interruption = nil
+        (interruption, signalSchedule) = (nil, TrainerSignals.Schedule())
         let signals = stage == .fit ? TrainerSignals.install(extra: slurmRequeue?.signal) : nil
         defer { signals?.restore() }
         do {

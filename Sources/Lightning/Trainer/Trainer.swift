@@ -67,6 +67,8 @@ public final class Trainer {
     public internal(set) var interrupted = false
     /// What `fit` throws after an interruption: the signal and the checkpoint it saved.
     var interruption: TrainerError?
+    /// When the ranks next agree on signals.
+    var signalSchedule = TrainerSignals.Schedule()
     /// SLURM's auto-requeue, when this is a SLURM batch job or `plugins` asked for it.
     let slurmRequeue: SLURMRequeue?
     /// Whether validation is running as the sanity check before training.

@@ -2,11 +2,22 @@ import Foundation
 import Torch
 
 /// SIGINT, SIGTERM and SLURM's requeue signal during `fit`: the handler only notes the signal;
-/// at the next optimizer-step boundary (agreed on by every rank) the fit loop saves a checkpoint
-/// and `fit` throws `TrainerError.interrupted` or `.requeued`.
+/// at an optimizer-step boundary (one every rank agrees on) the fit loop saves a checkpoint and
+/// `fit` throws `TrainerError.interrupted` or `.requeued`.
 enum TrainerSignals {
     /// The signal that arrived and is not handled yet, or 0.
     nonisolated(unsafe) static var pending: Int32 = 0
+
+    /// When the ranks of a multi-process fit next agree on signals: agreeing is a collective, so
+    /// they do it about once a second, at a boundary count they all computed alike.
+    struct Schedule {
+        /// Step boundaries seen in this fit.
+        var boundaries = 0
+        /// The boundary at which the ranks agree next.
+        var next = 1
+        /// The boundary and time of the last agreement.
+        var last = (boundary: 0, time: Date().timeIntervalSinceReferenceDate)
+    }
 
     /// A signal's name for messages.
     static func name(_ signal: Int32) -> String {
@@ -45,11 +56,20 @@ extension Trainer {
         let requeueSignal = slurmRequeue?.signal
         var received = TrainerSignals.pending
         if strategyPlugin.worldSize > 1 {
+            signalSchedule.boundaries += 1
+            let schedule = signalSchedule
+            guard schedule.boundaries >= schedule.next else { return false }
+            // Each rank proposes the boundaries a second holds at its pace; the smallest wins.
+            let now = Date().timeIntervalSinceReferenceDate
+            let perBoundary = (now - schedule.last.time) / Double(max(schedule.boundaries - schedule.last.boundary, 1))
+            let proposal = Int64(Swift.max(1, Swift.min(1000, Int(1 / Swift.max(perBoundary, 1e-6)))))
             let code: Int64 = received == 0 ? 0 : received == requeueSignal ? 1000 + Int64(received) : Int64(received)
-            let vote = Tensor([code])
+            let vote = Tensor([code, -proposal])
             try strategyPlugin.allReduce(vote, op: .max)
-            let agreed = vote.item(as: Int64.self)
-            received = Int32(agreed >= 1000 ? agreed - 1000 : agreed)
+            let agreed = vote.scalars(as: Int64.self)
+            received = Int32(agreed[0] >= 1000 ? agreed[0] - 1000 : agreed[0])
+            signalSchedule.next = schedule.boundaries + Int(-agreed[1])
+            signalSchedule.last = (schedule.boundaries, now)
         }
         guard received != 0 else { return false }
         TrainerSignals.pending = 0
