@@ -43,14 +43,26 @@ private func oriented(_ image: Tensor, _ orientation: Int32) -> Tensor {
     }
 }
 
+/// A decoder of CVision applied to `data`, its error thrown naming `format` and `source`.
+private func decoded(_ format: String, _ source: String,
+                     _ decode: @escaping (UnsafePointer<UInt8>?, Int, UnsafeMutablePointer<cv_image>, UnsafeMutablePointer<CChar>, Int) -> Int32)
+    -> (Data) throws -> cv_image {
+    { data in
+        var image = cv_image()
+        var error = [CChar](repeating: 0, count: 512)
+        let status = data.withUnsafeBytes { bytes in
+            error.withUnsafeMutableBufferPointer { decode(bytes.bindMemory(to: UInt8.self).baseAddress, data.count, &image, $0.baseAddress!, $0.count) }
+        }
+        guard status == 0 else { throw ImageError(source: source, message: "cannot decode the \(format) image: " + String(cString: error)) }
+        return image
+    }
+}
+
 /// Decodes JPEG bytes into a `uint8` `[C, H, W]` tensor (`torchvision.io.decode_jpeg`), turned
 /// upright by its EXIF orientation when `applyExifOrientation`.
 public func decodeJPEG(_ data: Data, mode: ImageReadMode = .unchanged, applyExifOrientation: Bool = false,
                        source: String = "<bytes>") throws -> Tensor {
-    var image = cv_image()
-    var error = [CChar](repeating: 0, count: 512)
-    let status = data.withUnsafeBytes { cv_decode_jpeg($0.bindMemory(to: UInt8.self).baseAddress, data.count, mode.rawValue, &image, &error, error.count) }
-    guard status == 0 else { throw ImageError(source: source, message: "cannot decode the JPEG image: " + String(cString: error)) }
+    let image = try decoded("JPEG", source) { cv_decode_jpeg($0, $1, mode.rawValue, $2, $3, $4) }(data)
     let decoded = tensor(image)
     return applyExifOrientation ? oriented(decoded, image.orientation).contiguous() : decoded
 }
@@ -58,11 +70,7 @@ public func decodeJPEG(_ data: Data, mode: ImageReadMode = .unchanged, applyExif
 /// Decodes PNG bytes into a `uint8` `[C, H, W]` tensor (`torchvision.io.decode_png`); 16-bit
 /// images are read as 8-bit.
 public func decodePNG(_ data: Data, mode: ImageReadMode = .unchanged, source: String = "<bytes>") throws -> Tensor {
-    var image = cv_image()
-    var error = [CChar](repeating: 0, count: 512)
-    let status = data.withUnsafeBytes { cv_decode_png($0.bindMemory(to: UInt8.self).baseAddress, data.count, mode.rawValue, &image, &error, error.count) }
-    guard status == 0 else { throw ImageError(source: source, message: "cannot decode the PNG image: " + String(cString: error)) }
-    return tensor(image)
+    try tensor(decoded("PNG", source) { cv_decode_png($0, $1, mode.rawValue, $2, $3, $4) }(data))
 }
 
 /// Decodes JPEG or PNG bytes, told apart by their signature (`torchvision.io.decode_image`).
@@ -97,13 +105,9 @@ public func encodeJPEG(_ image: Tensor, quality: Int = 75) throws -> Data {
     guard (1...100).contains(quality) else { throw ImageError(source: "encodeJPEG", message: "quality must be in 1...100, got \(quality)") }
     let (pixels, height, width, channels) = try interleaved(image, "encodeJPEG", channels: 1...3)
     guard channels != 2 else { throw ImageError(source: "encodeJPEG", message: "JPEG images have 1 or 3 channels, got 2") }
-    var out: UnsafeMutablePointer<UInt8>?
-    var size = 0
-    var error = [CChar](repeating: 0, count: 512)
-    guard cv_encode_jpeg(pixels, Int32(height), Int32(width), Int32(channels), Int32(quality), &out, &size, &error, error.count) == 0,
-          let out else { throw ImageError(source: "encodeJPEG", message: String(cString: error)) }
-    defer { cv_free(out) }
-    return Data(bytes: out, count: size)
+    return try encoded("encodeJPEG") { out, size, error, capacity in
+        cv_encode_jpeg(pixels, Int32(height), Int32(width), Int32(channels), Int32(quality), out, size, error, capacity)
+    }
 }
 
 /// PNG bytes of a `uint8` `[1 to 4, H, W]` image (`torchvision.io.encode_png`), `compressionLevel` 0-9.
@@ -112,11 +116,19 @@ public func encodePNG(_ image: Tensor, compressionLevel: Int = 6) throws -> Data
         throw ImageError(source: "encodePNG", message: "compressionLevel must be in 0...9, got \(compressionLevel)")
     }
     let (pixels, height, width, channels) = try interleaved(image, "encodePNG", channels: 1...4)
+    return try encoded("encodePNG") { out, size, error, capacity in
+        cv_encode_png(pixels, Int32(height), Int32(width), Int32(channels), Int32(compressionLevel), out, size, error, capacity)
+    }
+}
+
+/// The bytes an encoder of CVision writes, or its error thrown under `name`.
+private func encoded(_ name: String, _ encode: (UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>, UnsafeMutablePointer<Int>,
+                                               UnsafeMutablePointer<CChar>, Int) -> Int32) throws -> Data {
     var out: UnsafeMutablePointer<UInt8>?
     var size = 0
     var error = [CChar](repeating: 0, count: 512)
-    guard cv_encode_png(pixels, Int32(height), Int32(width), Int32(channels), Int32(compressionLevel), &out, &size, &error, error.count) == 0,
-          let out else { throw ImageError(source: "encodePNG", message: String(cString: error)) }
+    let status = error.withUnsafeMutableBufferPointer { encode(&out, &size, $0.baseAddress!, $0.count) }
+    guard status == 0, let out else { throw ImageError(source: name, message: String(cString: error)) }
     defer { cv_free(out) }
     return Data(bytes: out, count: size)
 }
