@@ -138,8 +138,7 @@ public final class DataLoader<Sample, Batch>: Sequence, @unchecked Sendable {
         try withTorchErrors {
             let batch = fetchBatch?(indices) ?? collate.combine(indices.map { index in
                 guard let seed else { return fetch(index) }
-                let generator = Torch.Generator(seed: Torch.Generator.sampleSeed(seed, epoch: epoch, index: index))
-                return Torch.Generator.$sample.withValue(generator) { fetch(index) }
+                return Torch.Generator.withSample(seed: Torch.Generator.sampleSeed(seed, epoch: epoch, index: index)) { fetch(index) }
             })
             return pinMemory ? BatchTransfer.pin(batch) : batch
         }

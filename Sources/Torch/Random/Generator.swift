@@ -56,8 +56,23 @@ extension Generator {
     /// The generator of the sample being read, when a `DataLoader` with a seed reads it: seeded
     /// from the loader's seed, the epoch and the sample's index, so that random transforms (which
     /// draw from it when given no generator) augment each sample the same way whatever the number
-    /// of worker threads, and differently each epoch. Nil elsewhere.
-    @TaskLocal public static var sample: Generator?
+    /// of worker threads, and differently each epoch. Nil elsewhere. Made when first asked for,
+    /// so samples that draw nothing cost no generator.
+    public static var sample: Generator? { sampleSource?.generator }
+
+    /// A sample's seed and, once asked for, its generator.
+    public final class SampleSource: @unchecked Sendable {
+        let seed: UInt64
+        lazy var generator = Generator(seed: seed)
+        init(seed: UInt64) { self.seed = seed }
+    }
+
+    @TaskLocal static var sampleSource: SampleSource?
+
+    /// Runs `body` (the reading of one sample) with `sample` seeded by `seed`.
+    public static func withSample<T>(seed: UInt64, _ body: () throws -> T) rethrows -> T {
+        try $sampleSource.withValue(SampleSource(seed: seed), operation: body)
+    }
 
     /// The seed of sample `index` of `epoch` under a loader seeded with `seed` (SplitMix64 mixing).
     public static func sampleSeed(_ seed: UInt64, epoch: Int, index: Int) -> UInt64 {
