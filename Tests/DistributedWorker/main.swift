@@ -249,6 +249,38 @@ do {
     default: strategy = devices * numNodes > 1 ? .ddp(timeout: 60) : .auto
     }
     let precision = options["precision"].flatMap { Precision(lightning: $0) } ?? .true32
+    // `--tp-mlp 1`: a replicated Linear, then two split over a tensor-parallel group of every
+    // process (column- then row-parallel), three SGD steps on one batch; writes each rank's
+    // weights and shards, its first output and its losses.
+    if options["tp-mlp"] != nil {
+        let fabric = try Fabric(devices: .count(devices), strategy: .ddp(timeout: 60))
+        try fabric.launch()
+        let store = (fabric.strategyPlugin as! any ParallelStrategy).context.group!.store
+        let mesh = try DeviceMesh(store: store, rank: fabric.globalRank, dimensions: [("tensor", devices)])
+        let tp = try mesh.group("tensor")
+        _ = seedEverything(11)
+        let (pre, fc1, fc2) = (Linear(8, 8), Linear(8, 16), Linear(16, 4))
+        let (x, y) = (Tensor.randn([5, 8]), Tensor.randint(0, 4, [5]))
+        let (column, row) = (ColwiseParallelLinear(fc1, group: tp), RowwiseParallelLinear(fc2, group: tp))
+        let optimizer = SGD(pre.parameters() + column.parameters() + row.parameters(), lr: 0.1)
+        var losses: [Double] = [], first: Tensor?
+        for _ in 0..<3 {
+            let out = row(column(pre(x)).tanh())
+            if first == nil { first = out.detach() }
+            let loss = F.crossEntropy(out, y)
+            losses.append(loss.item())
+            loss.backward()
+            optimizer.step()
+            optimizer.zeroGrad()
+        }
+        let rank = fabric.globalRank
+        try Safetensors.save(["pre.weight": pre.weight, "column.weight": column.weight!, "column.bias": column.bias!, "row.weight": row.weight!,
+                              "row.bias": row.bias!, "first_output": first!], to: "\(out)/tp-rank\(rank).safetensors")
+        let bytes = (column.parameters() + row.parameters()).reduce(0) { $0 + $1.numel * $1.dtype.elementSize }
+        try JSONSerialization.data(withJSONObject: ["losses": losses, "parameter_bytes": bytes])
+            .write(to: URL(fileURLWithPath: "\(out)/report-rank\(rank).json"))
+        exit(0)
+    }
     // `--fabric true`: the Worker's training as a loop of one's own on Fabric, with the
     // Trainer's strategies; its weights, samples seen and a `Fabric.save` file are written.
     if options["fabric"] != nil {

@@ -300,6 +300,9 @@ int32_t ct_all_reduce(ct_process_group group, const ct_tensor *tensors, int32_t 
 /// The sum of `input` over the ranks as a new tensor whose gradient is the sum over the ranks of
 /// its gradients (`torch.distributed.nn.functional.all_reduce`); NULL on failure.
 ct_tensor ct_all_reduce_sum_with_grad(ct_process_group group, ct_tensor input);
+/// The sum over ranks (`forward`) or the tensor itself, whose gradient is summed over ranks
+/// (`backward`) or passed on: tensor parallelism's copy to and reduction from a parallel region.
+ct_tensor ct_all_reduce_sum_with_grad_modes(ct_process_group group, ct_tensor input, bool forward, bool backward);
 int32_t ct_broadcast(ct_process_group group, const ct_tensor *tensors, int32_t n, int32_t root);
 /// Broadcasts many tensors packed into buffers of `buffer_bytes`.
 int32_t ct_broadcast_coalesced(ct_process_group group, const ct_tensor *tensors, int32_t n, size_t buffer_bytes, int32_t root);

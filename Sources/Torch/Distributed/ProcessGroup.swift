@@ -71,6 +71,21 @@ public final class ProcessGroup: @unchecked Sendable {
         return Tensor(owning: out)
     }
 
+    /// `tensor` as it is, whose gradient is summed over the ranks: where a replicated input enters
+    /// layers each rank holds a shard of (Megatron's f; `ColwiseParallel`'s input).
+    public func copyToParallelRegion(_ tensor: Tensor) throws -> Tensor {
+        guard let out = ct_all_reduce_sum_with_grad_modes(handle, tensor.handle, false, true) else { throw DistributedError.last("copy_to_parallel_region") }
+        return Tensor(owning: out)
+    }
+
+    /// The sum of the ranks' partial results, whose gradient goes back to each rank as it is:
+    /// where sharded layers' partial outputs become the replicated output (Megatron's g;
+    /// `RowwiseParallel`'s output).
+    public func reduceFromParallelRegion(_ tensor: Tensor) throws -> Tensor {
+        guard let out = ct_all_reduce_sum_with_grad_modes(handle, tensor.handle, true, false) else { throw DistributedError.last("reduce_from_parallel_region") }
+        return Tensor(owning: out)
+    }
+
     /// Copies `root`'s `tensor` to every rank.
     public func broadcast(_ tensor: Tensor, root: Int = 0) throws {
         let handles: [ct_tensor?] = [tensor.handle]
