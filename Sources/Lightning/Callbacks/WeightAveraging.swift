@@ -15,7 +15,10 @@ open class WeightAveraging: Callback {
     /// Whether buffers (batch-norm statistics) are averaged too; otherwise they are copied.
     public let useBuffers: Bool
     /// The averaged tensors by state-dict key; empty before fit.
-    public private(set) var average = StateDict()
+    public var average: StateDict { StateDict(tracked.map { ($0.name, $0.average) }) }
+    /// The model's tensors the average follows (parameters, and buffers with `useBuffers`), found
+    /// once when fit sets up (loading a checkpoint copies into them, so they stay the model's).
+    private var tracked: [(name: String, live: Tensor, average: Tensor)] = []
     /// How many updates the average holds.
     public private(set) var nAveraged = 0
     private var latestUpdateStep = 0
@@ -31,39 +34,27 @@ open class WeightAveraging: Callback {
     /// epoch `epochIdx` (one of the two is given): after every optimizer step by default.
     open func shouldUpdate(stepIdx: Int?, epochIdx: Int?) -> Bool { stepIdx != nil }
 
-    /// The model's tensors the average follows: parameters, and buffers with `useBuffers`.
-    private func followed(_ module: Module) -> [(String, Tensor)] {
-        let parameters = Set(module.namedParameters().map(\.0))
-        return module.stateDict().filter { useBuffers || parameters.contains($0.0) }.map { ($0.0, $0.1.detach()) }
-    }
-
     /// Refuses settings it cannot average with, before fit starts.
     func validate() throws {}
 
     public func setup(_ trainer: Trainer, _ module: LightningModuleBase, stage: Stage) throws {
         guard stage == .fit else { return }
         try validate()
-        average = StateDict(followed(module).map { ($0.0, $0.1.clone()) })
+        let parameters = Set(module.namedParameters().map(\.0))
+        tracked = module.stateDict().filter { useBuffers || parameters.contains($0.key) }
+            .map { (name: $0.key, live: $0.value, average: $0.value.detach().clone()) }
         (nAveraged, latestUpdateStep) = (0, 0)
     }
 
     /// Folds the model's current weights into the average.
-    private func update(_ module: LightningModuleBase) {
-        let current = followed(module)
-        let averaged = current.compactMap { average[$0.0] }
-        averaging.fold(averaged, current.map(\.1), count: Tensor(Int64(nAveraged)))
-        if !useBuffers {
-            let parameters = Set(module.namedParameters().map(\.0))
-            withNoGrad {
-                for (name, tensor) in module.stateDict() where !parameters.contains(name) { average[name]?.copy_(tensor) }
-            }
-        }
+    private func update() {
+        averaging.fold(tracked.map(\.average), tracked.map { $0.live.detach() }, count: Tensor(Int64(nAveraged)))
         nAveraged += 1
     }
 
     public func onTrainBatchEnd(_ trainer: Trainer, _ module: LightningModuleBase, loss: Tensor?, batch: Any, batchIdx: Int) throws {
         guard trainer.globalStep > latestUpdateStep, shouldUpdate(stepIdx: trainer.globalStep - 1, epochIdx: nil) else { return }
-        update(module)
+        update()
         latestUpdateStep = trainer.globalStep
     }
 
@@ -72,38 +63,38 @@ open class WeightAveraging: Callback {
     }
 
     public func onTrainEpochEnd(_ trainer: Trainer, _ module: LightningModuleBase) throws {
-        if shouldUpdate(stepIdx: nil, epochIdx: trainer.currentEpoch) { update(module) }
+        if shouldUpdate(stepIdx: nil, epochIdx: trainer.currentEpoch) { update() }
     }
 
     public func onTrainEnd(_ trainer: Trainer, _ module: LightningModuleBase) throws {
         guard nAveraged > 0 else { return }
-        withNoGrad { for (name, tensor) in followed(module) { if let a = average[name] { tensor.copy_(a) } } }
+        withNoGrad { for t in tracked { t.live.copy_(t.average) } }
     }
 
     /// Exchanges the model's weights and the average in place.
-    private func swap(_ module: LightningModuleBase) {
+    private func swap() {
         guard nAveraged > 0 else { return }
         withNoGrad {
-            for (name, tensor) in followed(module) {
-                guard let a = average[name] else { continue }
-                let held = tensor.clone()
-                tensor.copy_(a)
-                a.copy_(held)
+            for t in tracked {
+                let held = t.live.clone()
+                t.live.copy_(t.average)
+                t.average.copy_(held)
             }
         }
     }
 
     public func onValidationEpochStart(_ trainer: Trainer, _ module: LightningModuleBase) throws {
-        if trainer.stage == .fit { swap(module) }
+        if trainer.stage == .fit { swap() }
     }
 
     public func onValidationEpochEnd(_ trainer: Trainer, _ module: LightningModuleBase) throws {
-        if trainer.stage == .fit { swap(module) }
+        if trainer.stage == .fit { swap() }
     }
 
     public func onSaveCheckpoint(_ trainer: Trainer, _ module: LightningModuleBase, checkpoint: inout [(String, StateValue)]) throws {
         guard nAveraged > 0, let index = checkpoint.firstIndex(where: { $0.0 == "state_dict" }),
               let current = checkpoint[index].1.stateDictValue else { return }
+        let average = self.average
         let averaged = StateDict(current.map { name, tensor in (name, average[name] ?? tensor) })
         checkpoint[index].1 = .stateDict(averaged)
         checkpoint.append(("current_model_state", .stateDict(current)))
@@ -114,7 +105,7 @@ open class WeightAveraging: Callback {
         guard let current = checkpoint["current_model_state"]?.stateDictValue,
               let averaged = checkpoint["state_dict"]?.stateDictValue else { return }
         try module.loadStateDict(current)
-        withNoGrad { for (name, tensor) in averaged { average[name]?.copy_(tensor) } }
+        withNoGrad { for t in tracked { if let saved = averaged[t.name] { t.average.copy_(saved) } } }
         nAveraged = checkpoint["averaging_state"]?["n_averaged"]?.intValue ?? nAveraged
     }
 

@@ -11,16 +11,10 @@ public final class ColwiseParallelLinear: Module {
 
     /// This rank's shard of `linear`, whose output features must divide by the group's size.
     public init(_ linear: Linear, group: ProcessGroup) {
-        let whole = linear.weight.size(0)
-        (outFeatures, self.group) = (whole, group)
+        (outFeatures, self.group) = (linear.weight.size(0), group)
         super.init()
-        guard whole % group.size == 0 else {
-            argumentError("ColwiseParallelLinear", "\(whole) output features do not split over \(group.size) ranks")
-            return
-        }
-        let share = whole / group.size
-        weight = linear.weight.detach().narrow(dim: 0, start: group.rank * share, length: share).clone().requiresGrad_()
-        bias = linear.bias.map { $0.detach().narrow(dim: 0, start: group.rank * share, length: share).clone().requiresGrad_() }
+        weight = shard(linear.weight, dim: 0, group, "ColwiseParallelLinear")
+        bias = linear.bias.map { shard($0, dim: 0, group, "ColwiseParallelLinear") }
     }
 
     public override func forward(_ x: Tensor) -> Tensor {
@@ -47,15 +41,9 @@ public final class RowwiseParallelLinear: Module {
 
     /// This rank's shard of `linear`, whose input features must divide by the group's size.
     public init(_ linear: Linear, group: ProcessGroup) {
-        let whole = linear.weight.size(1)
-        (inFeatures, self.group) = (whole, group)
+        (inFeatures, self.group) = (linear.weight.size(1), group)
         super.init()
-        guard whole % group.size == 0 else {
-            argumentError("RowwiseParallelLinear", "\(whole) input features do not split over \(group.size) ranks")
-            return
-        }
-        let share = whole / group.size
-        weight = linear.weight.detach().narrow(dim: 1, start: group.rank * share, length: share).clone().requiresGrad_()
+        weight = shard(linear.weight, dim: 1, group, "RowwiseParallelLinear")
         bias = linear.bias.map { $0.detach().clone().requiresGrad_() }
     }
 
@@ -68,4 +56,16 @@ public final class RowwiseParallelLinear: Module {
             return x
         }
     }
+}
+
+/// This rank's equal part of `tensor` along `dim`, a parameter of its own; refused (as `layer`'s
+/// error) when the size does not split over the group.
+private func shard(_ tensor: Tensor, dim: Int, _ group: ProcessGroup, _ layer: String) -> Tensor {
+    let whole = tensor.size(dim)
+    guard whole % group.size == 0 else {
+        argumentError(layer, "\(whole) features along dimension \(dim) do not split over \(group.size) ranks")
+        return tensor.detach().clone().requiresGrad_()
+    }
+    let share = whole / group.size
+    return tensor.detach().narrow(dim: dim, start: group.rank * share, length: share).clone().requiresGrad_()
 }

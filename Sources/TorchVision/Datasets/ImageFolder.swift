@@ -8,7 +8,7 @@ import Torch
 /// int64 scalar, ready for `collate: .pair`; decoding happens when a sample is read, on the
 /// `DataLoader`'s worker threads. A file that cannot be decoded fails the batch that reads it
 /// with the file's path and the reason.
-public struct ImageFolder: Dataset, @unchecked Sendable {
+public struct ImageFolder: Dataset {
     public let root: String
     /// The class names (the folder names), in index order.
     public let classes: [String]

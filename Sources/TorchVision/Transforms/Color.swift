@@ -117,7 +117,7 @@ public struct ColorJitter: Transform {
     public func callAsFunction(_ image: Tensor, generator: Generator?) -> Tensor {
         let order = Tensor.randperm(4, generator: generator).scalars(as: Int64.self)
         func draw(_ range: ClosedRange<Double>?) -> Double? {
-            range.map { Tensor.empty([1]).uniform_(from: $0.lowerBound, to: $0.upperBound, generator: generator).item(as: Double.self) }
+            range.map { randomUniform($0.lowerBound, $0.upperBound, generator) }
         }
         let (b, c, s, h) = (draw(brightness), draw(contrast), draw(saturation), draw(hue))
         return order.reduce(image) { image, step in

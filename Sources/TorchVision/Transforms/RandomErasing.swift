@@ -21,9 +21,9 @@ public struct RandomErasing: Transform {
             argumentError("RandomErasing", "value must have 1 or \(channels) entries, got \(value.count)")
             return image
         }
+        // torchvision's erasing takes the height from √(area·ratio), its crops take the width.
         guard let (h, w) = randomRegion(height: height, width: width, scale: scale, ratio: ratio,
                                         fits: { h, w in h < height && w < width }, generator) else { return image }
-        // (torchvision's erasing takes the height from √(area·ratio), its crops the width)
         let fill = value.map { Tensor($0.map(Float.init)).reshape([-1, 1, 1]) }
             ?? Tensor.empty([channels, h, w]).normal_(generator: generator)
         let top = randomInt(below: height - h + 1, generator)
