@@ -130,7 +130,7 @@ let package = Package(
                 .unsafeFlags(linkFlags),
             ]
         ),
-        .executableTarget(name: "DistributedWorker", dependencies: ["Lightning", "Metrics", "Torch"], path: "Tests/DistributedWorker"),
+        .executableTarget(name: "DistributedWorker", dependencies: ["ExampleSupport", "Lightning", "Metrics", "Torch"], path: "Tests/DistributedWorker"),
         .target(name: "TestSupport", dependencies: ["Torch"], path: "Tests/Support"),
         .testTarget(name: "TorchTests", dependencies: ["Torch", "TestSupport"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Torch", "TestSupport"]),

@@ -76,6 +76,19 @@ public final class CharGPT: LightningModule<(Tensor, Tensor)>, CLIConfigurable {
         return head(norm(h))
     }
 
+    /// Under `.modelParallel`: the vocabulary of the token table, each block's attention heads and
+    /// feed-forward hidden features, and the head's output bytes are split over the tensor-parallel
+    /// group (the position table and norms stay whole on every rank).
+    public override func parallelize(_ mesh: DeviceMesh) throws {
+        try parallelizeModule(self, group: mesh["tensor_parallel"], plan: [
+            "tokens": RowwiseParallel(inputLayout: .replicate),
+            "blocks.layers.*.self_attn": MultiheadAttentionParallel(),
+            "blocks.layers.*.linear1": ColwiseParallel(),
+            "blocks.layers.*.linear2": RowwiseParallel(),
+            "head": ColwiseParallel(outputLayout: .replicate),
+        ])
+    }
+
     public override func trainingStep(_ batch: (Tensor, Tensor), batchIdx: Int) -> Tensor? {
         let logits = forward(batch.0)
         let loss = F.crossEntropy(logits.reshape([-1, 256]), batch.1.reshape([-1]))

@@ -1,5 +1,6 @@
 // A training program the distributed tests start as real processes: `--key value` options
 // choose the job's shape; it writes each rank's weights, seen samples and metrics to --out.
+import ExampleSupport
 import Foundation
 import Lightning
 import Metrics
@@ -249,23 +250,27 @@ do {
     default: strategy = devices * numNodes > 1 ? .ddp(timeout: 60) : .auto
     }
     let precision = options["precision"].flatMap { Precision(lightning: $0) } ?? .true32
-    // `--tp-mlp 1`: a replicated Linear, then two split over a tensor-parallel group of every
-    // process (column- then row-parallel), three SGD steps on one batch; writes each rank's
-    // weights and shards, its first output and its losses.
+    // `--tp-mlp 1`: an Embedding split column-wise with its output gathered, a replicated Linear,
+    // a Linear split column-wise with its output gathered and one split row-wise that takes its
+    // slice of a whole input, over a tensor-parallel group of every process; three SGD steps on
+    // one batch; writes each rank's weights and shards, its first output and its losses.
     if options["tp-mlp"] != nil {
         let fabric = try Fabric(devices: .count(devices), strategy: .ddp(timeout: 60))
         try fabric.launch()
         let store = (fabric.strategyPlugin as! any ParallelStrategy).context.group!.store
         let mesh = try DeviceMesh(store: store, rank: fabric.globalRank, dimensions: [("tensor", devices)])
-        let tp = try mesh.group("tensor")
+        let tp = try mesh["tensor"]
         _ = seedEverything(11)
-        let (pre, fc1, fc2) = (Linear(8, 8), Linear(8, 16), Linear(16, 4))
-        let (x, y) = (Tensor.randn([5, 8]), Tensor.randint(0, 4, [5]))
-        let (column, row) = (ColwiseParallelLinear(fc1, group: tp), RowwiseParallelLinear(fc2, group: tp))
-        let optimizer = SGD(pre.parameters() + column.parameters() + row.parameters(), lr: 0.1)
+        let (embedding, pre, column, row) = (Embedding(10, 8), Linear(8, 8), Linear(8, 16), Linear(16, 4))
+        let (ids, y) = (Tensor.randint(0, 10, [5]), Tensor.randint(0, 4, [5]))
+        try parallelizeModule(embedding, group: tp, plan: ["": ColwiseParallel(outputLayout: .replicate)])
+        try parallelizeModule(column, group: tp, plan: ["": ColwiseParallel(outputLayout: .replicate)])
+        try parallelizeModule(row, group: tp, plan: ["": RowwiseParallel(inputLayout: .replicate)])
+        let split = [embedding.weight, column.weight, column.bias!, row.weight]
+        let optimizer = SGD(embedding.parameters() + pre.parameters() + column.parameters() + row.parameters(), lr: 0.1)
         var losses: [Double] = [], first: Tensor?
         for _ in 0..<3 {
-            let out = row(column(pre(x)).tanh())
+            let out = row(column(pre(embedding(ids)).tanh()).tanh())
             if first == nil { first = out.detach() }
             let loss = F.crossEntropy(out, y)
             losses.append(loss.item())
@@ -274,11 +279,51 @@ do {
             optimizer.zeroGrad()
         }
         let rank = fabric.globalRank
-        try Safetensors.save(["pre.weight": pre.weight, "column.weight": column.weight!, "column.bias": column.bias!, "row.weight": row.weight!,
-                              "row.bias": row.bias!, "first_output": first!], to: "\(out)/tp-rank\(rank).safetensors")
-        let bytes = (column.parameters() + row.parameters()).reduce(0) { $0 + $1.numel * $1.dtype.elementSize }
-        try JSONSerialization.data(withJSONObject: ["losses": losses, "parameter_bytes": bytes])
+        try Safetensors.save(["embedding.weight": embedding.weight, "pre.weight": pre.weight, "column.weight": column.weight,
+                              "column.bias": column.bias!, "row.weight": row.weight, "row.bias": row.bias!, "first_output": first!],
+                             to: "\(out)/tp-rank\(rank).safetensors")
+        try JSONSerialization.data(withJSONObject: ["losses": losses, "parameter_bytes": split.reduce(0) { $0 + $1.numel * $1.dtype.elementSize }])
             .write(to: URL(fileURLWithPath: "\(out)/report-rank\(rank).json"))
+        exit(0)
+    }
+    // `--tp-gpt 1`: the example CharGPT (2 layers, 4 heads, width 32) trained by the Trainer for
+    // `--max-steps` on a fixed text, `--batch` windows per step in all, shuffled from one seed, on one process
+    // (`--devices 1`) or under `.modelParallel(dataParallelSize: --dp, tensorParallelSize: --tp)`
+    // (`--distributed-checkpoint` for each rank's own parts, `--resume PATH` to continue one);
+    // writes `final.ckpt`, the logits of the first window, and each rank's bytes of the first
+    // block's split parameters and their optimizer state.
+    if options["tp-gpt"] != nil {
+        var config = CharGPT.Config()
+        (config.nLayer, config.nHead, config.nEmbd, config.blockSize, config.lr) = (2, 4, 32, 16, 1e-2)
+        _ = seedEverything(7)
+        let model = CharGPT(config: config)
+        let text = String(repeating: "Lightning trains models; swift-lightning trains them in Swift on libtorch. ", count: 8)
+        let data = TextDataset(text: text, blockSize: config.blockSize, tokens: .bytes)
+        let dp = option("dp", 1), tp = option("tp", devices)
+        let loader = DataLoader(data, batchSize: batchSize / dp, shuffle: true, seed: 5, collate: .pair)
+        let strategy: Strategy = devices == 1 ? .singleDevice
+            : .modelParallel(dataParallelSize: dp, tensorParallelSize: tp, saveDistributedCheckpoint: options["distributed-checkpoint"] != nil, timeout: 60)
+        let trainer = try Trainer(devices: .count(devices), strategy: strategy, precision: precision, maxEpochs: -1, maxSteps: maxSteps,
+                                  gradientClipVal: options["clip"].flatMap(Double.init), enableCheckpointing: false,
+                                  enableProgressBar: false, enableModelSummary: false, defaultRootDir: out, logger: [])
+        try trainer.fit(model, train: loader, ckptPath: options["resume"].map { .path($0) })
+        try trainer.saveCheckpoint(to: "\(out)/final.ckpt")
+        let rank = trainer.globalRank
+        let logits = withNoGrad { model.eval().forward(data[0].0.unsqueeze(0)) }
+        try Safetensors.save(["logits": logits, "ids": data[0].0.unsqueeze(0)], to: "\(out)/logits-rank\(rank).safetensors")
+        let block = model.getSubmodule("blocks.layers.0") as! TransformerEncoderLayer
+        let split = [block.selfAttn.inProjWeight, block.selfAttn.inProjBias!, block.selfAttn.outProj.weight,
+                     block.linear1.weight, block.linear1.bias!, block.linear2.weight]
+        let optimizer = trainer.optimizers[0]
+        func bytes(_ tensors: [Tensor]) -> Int { tensors.reduce(0) { $0 + $1.numel * $1.dtype.elementSize } }
+        let states: [Tensor] = split.flatMap { p -> [Tensor] in
+            (optimizer.state[ObjectIdentifier(p)].map { Array($0.values) } ?? []).compactMap(\.tensorValue).filter { $0.dim > 0 }
+        }
+        let stateBytes = bytes(states)
+        let report: [String: Any] = ["parameter_bytes": bytes(split),
+                                     "optimizer_state_bytes": stateBytes, "global_step": trainer.globalStep,
+                                     "data_parallel_rank": trainer.strategyPlugin.dataParallelRank]
+        try JSONSerialization.data(withJSONObject: report).write(to: URL(fileURLWithPath: "\(out)/report-rank\(rank).json"))
         exit(0)
     }
     // `--fabric true`: the Worker's training as a loop of one's own on Fabric, with the

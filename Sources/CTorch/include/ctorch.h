@@ -303,6 +303,12 @@ ct_tensor ct_all_reduce_sum_with_grad(ct_process_group group, ct_tensor input);
 /// The sum over ranks (`forward`) or the tensor itself, whose gradient is summed over ranks
 /// (`backward`) or passed on: tensor parallelism's copy to and reduction from a parallel region.
 ct_tensor ct_all_reduce_sum_with_grad_modes(ct_process_group group, ct_tensor input, bool forward, bool backward);
+/// The ranks' equal parts of a tensor concatenated along `dim`, whose gradient is this rank's part
+/// of the whole's (Megatron's gather from a parallel region); NULL on failure.
+ct_tensor ct_gather_along_with_grad(ct_process_group group, ct_tensor input, int64_t dim);
+/// This rank's equal part of `input` along `dim`, whose gradient is the ranks' gradients
+/// concatenated (Megatron's scatter to a parallel region); NULL on failure.
+ct_tensor ct_split_along_with_grad(ct_process_group group, ct_tensor input, int64_t dim);
 int32_t ct_broadcast(ct_process_group group, const ct_tensor *tensors, int32_t n, int32_t root);
 /// Broadcasts many tensors packed into buffers of `buffer_bytes`.
 int32_t ct_broadcast_coalesced(ct_process_group group, const ct_tensor *tensors, int32_t n, size_t buffer_bytes, int32_t root);

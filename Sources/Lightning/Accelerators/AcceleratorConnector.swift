@@ -74,6 +74,10 @@ struct AcceleratorConnector {
             if options.processGroupBackend == .nccl, self.accelerator.device == .cpu {
                 throw invalid("strategy", "processGroupBackend: .nccl reduces CUDA tensors and needs accelerator: .gpu; use .gloo on CPUs")
             }
+        case .modelParallel(let options):
+            if options.processGroupBackend == .nccl, self.accelerator.device == .cpu {
+                throw invalid("strategy", "processGroupBackend: .nccl reduces CUDA tensors and needs accelerator: .gpu; use .gloo on CPUs")
+            }
         default: break
         }
         switch strategy.kind {
@@ -107,6 +111,12 @@ struct AcceleratorConnector {
                 throw invalid("strategy", ".fsdp with gradientClipVal is not available in this version (each rank holds only its shard of the gradients)")
             }
             self.strategy = FSDPStrategy(options: options, environment: try environment())
+        case .modelParallel(let options):
+            if options.timeout <= 0 { throw invalid("strategy", ".modelParallel(timeout:) must be positive, got \(options.timeout)") }
+            for (name, size) in [("dataParallelSize", options.dataParallelSize), ("tensorParallelSize", options.tensorParallelSize)] {
+                if let size, size < 1 { throw invalid("strategy", ".modelParallel(\(name):) must be positive, got \(size)") }
+            }
+            self.strategy = try ModelParallelStrategy(options: options, environment: try environment())
         case .pipeline(let options):
             guard options.stages >= 2, processes % options.stages == 0 else {
                 throw invalid("strategy", ".pipeline(stages: \(options.stages)) needs at least 2 stages and a number of processes that is a multiple of them; devices: \(deviceCount) x numNodes: \(numNodes) gives \(processes)")

@@ -25,6 +25,15 @@ open class LightningModuleBase: Module {
     /// The optimizers (and schedulers) to train with; a module that trains overrides it.
     open func configureOptimizers() -> OptimizerConfig { .missing }
 
+    /// Splits the model's layers over `mesh` under `.modelParallel` (Lightning's `configure_model`
+    /// with `self.device_mesh`): apply tensor-parallel styles with `parallelizeModule(self, group:
+    /// mesh["tensor_parallel"], plan: ...)`. Called once on every rank, with rank 0's whole weights
+    /// everywhere, before `configureOptimizers`; a module trained with `.modelParallel` overrides it.
+    open func parallelize(_ mesh: DeviceMesh) throws {
+        throw TrainerError.misconfiguration("\(type(of: self)) does not override parallelize(_:): under .modelParallel the model "
+            + "splits its layers there, with parallelizeModule(self, group: mesh[\"tensor_parallel\"], plan: ...)")
+    }
+
     /// Records hyper-parameters (`self.save_hyperparameters()`).
     public func saveHyperparameters(_ values: KeyValuePairs<String, StateValue>) {
         for (k, v) in values {
@@ -163,3 +172,5 @@ public final class LightningOptimizer {
     /// Clears the gradients.
     public func zeroGrad(setToNone: Bool = true) { optimizer.zeroGrad(setToNone: setToNone) }
 }
+
+extension LightningModuleBase: ModelParallelizable {}

@@ -299,9 +299,6 @@ public final class FSDPStrategy: ParallelStrategy {
     /// The checkpoint entry that marks a sharded checkpoint: its world size and unit names.
     static let shardsKey = "fsdp_shards"
 
-    /// Where rank `rank` keeps its shards for the checkpoint at `path`.
-    static func shardPath(_ path: String, rank: Int) -> String { "\(path).shard-rank\(rank)" }
-
     /// Under sharded checkpoints each rank first writes its shards and optimizer state to
     /// `<path>.shard-rank<N>`, then rank 0 the checkpoint itself, naming the layout.
     public func saveCheckpoint(_ checkpoint: [(String, StateValue)], to path: String) throws {
@@ -310,7 +307,7 @@ public final class FSDPStrategy: ParallelStrategy {
             let index = entries.firstIndex { $0.0 == "optimizer_states" }
             try checkpointIO.save(.dict([("model_shards", .list(units.map { .tensor($0.shard.detach().clone()) })),
                                       ("optimizer_states", index.map { entries[$0].1 } ?? .list([]))]),
-                               to: Self.shardPath(path, rank: globalRank))
+                               to: shardPath(of: path))
             if let index { entries[index].1 = .list([]) }
             entries.append((Self.shardsKey, .dict([("world_size", .int(worldSize)), ("units", .list(unitNames.map { .string($0) }))])))
         }
@@ -327,7 +324,7 @@ public final class FSDPStrategy: ParallelStrategy {
             throw TrainerError.misconfiguration(
                 "\(path) is a sharded FSDP checkpoint of \(ranks) ranks; resume it with strategy .fsdp on \(ranks) processes")
         }
-        let own = try checkpointIO.load(Self.shardPath(path, rank: globalRank))
+        let own = try checkpointIO.load(shardPath(of: path))
         let replaced: Set = ["optimizer_states", "model_shards"]
         let kept = (checkpoint.dictValue ?? []).filter { !replaced.contains($0.key.stringValue ?? "") }
         return .dict(kept.compactMap { k, v in k.stringValue.map { ($0, v) } }
@@ -356,6 +353,6 @@ public final class FSDPStrategy: ParallelStrategy {
     /// Deletes the checkpoint and this rank's shards of it.
     public func removeCheckpoint(_ path: String) {
         if isGlobalZero { try? checkpointIO.remove(path) }
-        try? checkpointIO.remove(Self.shardPath(path, rank: globalRank))
+        try? checkpointIO.remove(shardPath(of: path))
     }
 }

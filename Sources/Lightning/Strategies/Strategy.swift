@@ -38,6 +38,10 @@ public protocol StrategyPlugin: AnyObject {
     /// the optimizer stepped (a float16 overflow skips it).
     func optimizerStep(_ optimizer: Optimizer, precision: PrecisionPlugin, clipValue: Double?,
                        clipAlgorithm: GradientClipAlgorithm) throws -> Bool
+    /// Clips the gradients of the parameters `optimizer` steps to `clipValue` (Lightning's
+    /// `clip_gradients`): by their joint 2-norm or elementwise; a strategy that splits
+    /// parameters measures the norm of the whole model.
+    func clipGradients(_ optimizer: Optimizer, clipValue: Double, clipAlgorithm: GradientClipAlgorithm) throws
     /// Combines `tensor` across processes in place.
     func allReduce(_ tensor: Tensor, op: ReduceOp) throws
     /// Every process's `tensor` (the same shape on each), in rank order.
@@ -108,15 +112,17 @@ extension StrategyPlugin {
                               clipAlgorithm: GradientClipAlgorithm) throws -> Bool {
         precision.unscaleGradients(optimizer)
         if updatesAShare { try precision.combineOverflow(optimizer) { try allReduce($0, op: .max) } }
-        if let clipValue, clipValue > 0 {
-            switch clipAlgorithm {
-            case .norm: clipGradNorm_(parameters(of: optimizer), maxNorm: clipValue)
-            case .value: clipGradValue_(parameters(of: optimizer), clipValue: clipValue)
-            }
-        }
+        if let clipValue, clipValue > 0 { try clipGradients(optimizer, clipValue: clipValue, clipAlgorithm: clipAlgorithm) }
         let stepped = precision.optimizerStep(optimizer)
         try afterOptimizerStep(optimizer)
         return stepped
+    }
+
+    public func clipGradients(_ optimizer: Optimizer, clipValue: Double, clipAlgorithm: GradientClipAlgorithm) throws {
+        switch clipAlgorithm {
+        case .norm: clipGradNorm_(parameters(of: optimizer), maxNorm: clipValue)
+        case .value: clipGradValue_(parameters(of: optimizer), clipValue: clipValue)
+        }
     }
 
     public func afterBackward(synchronizing: Bool) throws {}
@@ -140,6 +146,11 @@ extension StrategyPlugin {
             throw TrainerError.misconfiguration(
                 "this is a sharded FSDP checkpoint of \(ranks) ranks; resume it with strategy .fsdp on \(ranks) processes")
         }
+        if let layout = checkpoint[ModelParallelStrategy.shardsKey], let ranks = layout["world_size"]?.intValue {
+            throw TrainerError.misconfiguration("this is a sharded checkpoint of .modelParallel on \(ranks) ranks; resume it with "
+                + ".modelParallel(dataParallelSize: \(layout["data_parallel_size"]?.intValue ?? 0), tensorParallelSize: "
+                + "\(layout["tensor_parallel_size"]?.intValue ?? 0))")
+        }
         try loadModuleStateDict(module, checkpoint["state_dict"]?.stateDictValue ?? StateDict())
     }
 
@@ -155,6 +166,9 @@ extension StrategyPlugin {
     public var updatesAShare: Bool { false }
     public var dataParallelRank: Int { globalRank }
     public var dataParallelSize: Int { worldSize }
+
+    /// Where this rank keeps its own part of the checkpoint at `path`, under sharded checkpoints.
+    func shardPath(of path: String) -> String { "\(path).shard-rank\(globalRank)" }
 
     /// Whether this process writes checkpoints and logs.
     public var isGlobalZero: Bool { globalRank == 0 }

@@ -14,7 +14,7 @@ public enum Devices: Sendable, ExpressibleByIntegerLiteral, Equatable {
 
 /// How work is spread over devices and processes: `.auto`, `.singleDevice`, `.ddp`, or
 /// `.ddp(findUnusedParameters: true, ...)` for DDP with its options, `.zero`, `.fsdp`,
-/// `.pipeline`, or `.custom(MyStrategy())` for a strategy of your own.
+/// `.pipeline`, `.modelParallel`, or `.custom(MyStrategy())` for a strategy of your own.
 public struct Strategy: Sendable, Equatable, CustomStringConvertible {
     enum Kind: Sendable, Equatable {
         case auto, singleDevice
@@ -22,6 +22,7 @@ public struct Strategy: Sendable, Equatable, CustomStringConvertible {
         case zero(Int, DDPStrategy.Options)
         case fsdp(FSDPStrategy.Options)
         case pipeline(PipelineStrategy.Options)
+        case modelParallel(ModelParallelStrategy.Options)
         case custom(PluginBox)
     }
 
@@ -73,6 +74,18 @@ public struct Strategy: Sendable, Equatable, CustomStringConvertible {
         Strategy(kind: .pipeline(.init(stages: stages, microBatches: microBatches, schedule: schedule, timeout: timeout)))
     }
 
+    /// Tensor parallelism within groups of `tensorParallelSize` processes and data parallelism
+    /// across `dataParallelSize` of them (`ModelParallelStrategy(...)`; nil sizes: a node's devices
+    /// split each layer, the nodes are the replicas): the module splits its layers in
+    /// `parallelize(_:)`. Checkpoints hold the whole model unless `saveDistributedCheckpoint`.
+    public static func modelParallel(dataParallelSize: Int? = nil, tensorParallelSize: Int? = nil,
+                                     saveDistributedCheckpoint: Bool = false, timeout: Double = 1800,
+                                     processGroupBackend: ProcessGroupBackend? = nil) -> Strategy {
+        Strategy(kind: .modelParallel(.init(dataParallelSize: dataParallelSize, tensorParallelSize: tensorParallelSize,
+                                            saveDistributedCheckpoint: saveDistributedCheckpoint, timeout: timeout,
+                                            processGroupBackend: processGroupBackend)))
+    }
+
     /// A strategy of your own (Lightning's `Trainer(strategy=MyStrategy())`): the Trainer calls
     /// it through `StrategyPlugin` as it calls the built-in ones.
     public static func custom(_ plugin: StrategyPlugin) -> Strategy { Strategy(kind: .custom(PluginBox(plugin))) }
@@ -86,6 +99,7 @@ public struct Strategy: Sendable, Equatable, CustomStringConvertible {
         case .zero(let stage, _): return "zero_stage_\(stage)"
         case .fsdp: return "fsdp"
         case .pipeline: return "pipeline"
+        case .modelParallel: return "model_parallel"
         case .custom(let box): return String(describing: type(of: box.plugin))
         }
     }

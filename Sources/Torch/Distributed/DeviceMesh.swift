@@ -12,7 +12,7 @@ public final class DeviceMesh: @unchecked Sendable {
     private let groups: [String: ProcessGroup]
 
     public init(store: TCPStore, rank: Int, dimensions: [(name: String, size: Int)], backend: ProcessGroupBackend = .gloo,
-                timeout: Double = 1800, prefix: String = "device_mesh") throws {
+                timeout: Double = 1800, hostname: String? = nil, prefix: String = "device_mesh") throws {
         let total = dimensions.reduce(1) { $0 * $1.size }
         guard dimensions.allSatisfy({ $0.size >= 1 }), (0..<total).contains(rank), Set(dimensions.map(\.name)).count == dimensions.count else {
             throw DistributedError("DeviceMesh: rank \(rank) does not fit the mesh \(dimensions) of \(total) processes (sizes must be positive, names distinct)")
@@ -29,9 +29,26 @@ public final class DeviceMesh: @unchecked Sendable {
             var first = coordinates
             first[d] = 0
             groups[name] = try ProcessGroup(backend: backend, store: store, prefix: "\(prefix)/\(name)/\(linear(first))/",
-                                            rank: coordinates[d], size: size, timeout: timeout)
+                                            rank: coordinates[d], size: size, hostname: hostname, timeout: timeout)
         }
         (self.dimensions, self.rank, self.coordinates, self.groups) = (dimensions, rank, coordinates, groups)
+    }
+
+    /// A mesh over the processes of `group` (its ranks as the global ranks), meeting at its store
+    /// with its backend, network device and timeout (`init_device_mesh` after `init_process_group`).
+    public convenience init(group: ProcessGroup, dimensions: [(name: String, size: Int)], prefix: String = "device_mesh") throws {
+        let total = dimensions.reduce(1) { $0 * $1.size }
+        guard total == group.size else {
+            throw DistributedError("DeviceMesh: the mesh \(dimensions) has \(total) processes, but the group has \(group.size)")
+        }
+        try self.init(store: group.store, rank: group.rank, dimensions: dimensions, backend: group.backend, timeout: group.timeout,
+                      hostname: group.hostname, prefix: prefix)
+    }
+
+    /// This process's group along the dimension `name` (`mesh["tensor_parallel"]`, as PyTorch
+    /// indexes a mesh by dimension name).
+    public subscript(name: String) -> ProcessGroup {
+        get throws { try group(name) }
     }
 
     /// This process's group along the dimension `name` (its rank there is this process's

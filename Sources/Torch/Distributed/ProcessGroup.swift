@@ -86,6 +86,21 @@ public final class ProcessGroup: @unchecked Sendable {
         return Tensor(owning: out)
     }
 
+    /// The ranks' equal parts concatenated along `dim`, whose gradient is this rank's part of the
+    /// whole's: where split outputs become whole on every rank (Megatron's gather from a parallel
+    /// region; `ColwiseParallel(outputLayout: .replicate)`).
+    public func gatherFromParallelRegion(_ tensor: Tensor, dim: Int) throws -> Tensor {
+        guard let out = ct_gather_along_with_grad(handle, tensor.handle, Int64(dim)) else { throw DistributedError.last("gather_from_parallel_region") }
+        return Tensor(owning: out)
+    }
+
+    /// This rank's equal part of a whole tensor along `dim`, whose gradient is the ranks' gradients
+    /// concatenated (Megatron's scatter to a parallel region; `RowwiseParallel(inputLayout: .replicate)`).
+    public func splitToParallelRegion(_ tensor: Tensor, dim: Int) throws -> Tensor {
+        guard let out = ct_split_along_with_grad(handle, tensor.handle, Int64(dim)) else { throw DistributedError.last("split_to_parallel_region") }
+        return Tensor(owning: out)
+    }
+
     /// Copies `root`'s `tensor` to every rank.
     public func broadcast(_ tensor: Tensor, root: Int = 0) throws {
         let handles: [ct_tensor?] = [tensor.handle]

@@ -21,10 +21,38 @@ public func clipGradNorm_(_ parameters: [Tensor], maxNorm: Double, normType: Dou
             argumentError("clipGradNorm_", "The total norm of order \(normType) for gradients from `parameters` is non-finite, so it cannot be clipped. To disable this error and scale the gradients by the non-finite norm anyway, set `errorIfNonfinite: false`")
             return total
         }
-        let coefficient = (maxNorm / (total + 1e-6)).clamp(max: 1.0)
-        ClipGradOps.foreachMul(.tensors(grads), .tensor(coefficient))
+        scale(grads, total: total, maxNorm: maxNorm)
         return total
     }
+}
+
+/// `clipGradNorm_` (2-norm) over parameters some of which tensor parallelism split over `group`
+/// (`isShard`): the norm is that of the whole model, each shard counted once and each
+/// replicated parameter once, so every rank of the group scales by the same factor. Every rank
+/// of the group calls it.
+@discardableResult
+public func clipGradNorm_(_ parameters: [Tensor], maxNorm: Double, shardedOver group: ProcessGroup,
+                          isShard: (Tensor) -> Bool) throws -> Tensor {
+    let params = parameters.filter { $0.grad != nil }
+    return try withNoGrad {
+        func squares(_ tensors: [Tensor]) -> Tensor {
+            let grads = tensors.compactMap(\.grad)
+            guard !grads.isEmpty else { return Tensor(0.0) }
+            return Tensor.stack(ClipGradOps.foreachNorm.list(.tensors(grads), .double(2), .none)).to(dtype: .float64).square().sum()
+        }
+        let sum = squares(params.filter(isShard)) + squares(params.filter { !isShard($0) }) / Double(group.size)
+        try group.allReduce(sum)
+        let total = sum.sqrt()
+        scale(params.compactMap(\.grad), total: total, maxNorm: maxNorm)
+        return total
+    }
+}
+
+/// Scales `grads` by `maxNorm / total` when that is below one.
+private func scale(_ grads: [Tensor], total: Tensor, maxNorm: Double) {
+    guard !grads.isEmpty else { return }
+    let coefficient = (maxNorm / (total + 1e-6)).clamp(max: 1.0)
+    ClipGradOps.foreachMul(.tensors(grads), .tensor(coefficient.to(dtype: grads[0].dtype)))
 }
 
 /// Clamps every gradient element of `parameters` to [-clipValue, clipValue]

@@ -18,6 +18,9 @@ open class Module {
     /// Submodules registered by name, in registration order.
     private var registeredChildren: [(String, Module)] = []
 
+    /// How tensor parallelism split this layer, when it did (set by a `ParallelStyle`).
+    var tensorParallel: TensorParallelPlacement?
+
     public init() {}
 
     /// The computation of a module that maps one tensor to one tensor. A module that does not

@@ -12,7 +12,9 @@ public final class Embedding: Module {
         super.init()
     }
 
-    public override func forward(_ x: Tensor) -> Tensor { F.embedding(x, weight: weight, paddingIdx: paddingIdx) }
+    public override func forward(_ x: Tensor) -> Tensor {
+        tensorParallel?.embedding(x, weight: weight, paddingIdx: paddingIdx) ?? F.embedding(x, weight: weight, paddingIdx: paddingIdx)
+    }
 }
 
 /// Sums, means or maxima of bags of embeddings (`nn.EmbeddingBag`), for bag-of-words models

@@ -21,7 +21,9 @@ public final class Linear: Module {
         return Init.uniform_(t, a: -bound, b: bound)
     }
 
-    public override func forward(_ x: Tensor) -> Tensor { F.linear(x, weight: weight, bias: bias) }
+    public override func forward(_ x: Tensor) -> Tensor {
+        tensorParallel?.linear(x, weight: weight, bias: bias) ?? F.linear(x, weight: weight, bias: bias)
+    }
 }
 
 /// `y = x₁ᵀ A x₂ + b` (`nn.Bilinear`), initialised from U(-1/√in1, 1/√in1) as PyTorch does.

@@ -36,6 +36,10 @@ public final class MultiheadAttention: Module {
         if batchFirst && batched { (q, k, v) = (q.transpose(1, 0), k.transpose(1, 0), v.transpose(1, 0)) }
         if !batched { (q, k, v) = (q.unsqueeze(1), k.unsqueeze(1), v.unsqueeze(1)) }
         let selfAttention = query === key && key === value
+        if let split = tensorParallel {
+            q = split.enter(q)
+            (k, v) = selfAttention ? (q, q) : (split.enter(k), split.enter(v))
+        }
         var (out, weights) = attend(q, k, v, selfAttention: selfAttention,
                                     keyPaddingMask: batched ? keyPaddingMask : keyPaddingMask?.unsqueeze(0),
                                     needWeights: needWeights, attnMask: attnMask,
@@ -61,6 +65,8 @@ public final class MultiheadAttention: Module {
                         isCausal: Bool) -> (Tensor, Tensor?) {
         let (tgtLen, bsz) = (query.size(0), query.size(1))
         let headDim = embedDim / numHeads
+        // This rank's heads and their width (all of them unless tensor parallelism split them).
+        let heads = inProjWeight.size(0) / (3 * headDim), width = heads * headDim
         var padding = Self.canonicalMask(keyPaddingMask, like: query)
         var mask: Tensor?
         var causal = isCausal
@@ -76,7 +82,7 @@ public final class MultiheadAttention: Module {
         var q: Tensor, k: Tensor, v: Tensor
         if selfAttention {
             let proj = F.linear(query, weight: inProjWeight, bias: inProjBias)
-                .unflatten(dim: -1, sizes: [3, embedDim]).unsqueeze(0).transpose(0, -2).squeeze(dim: -2).contiguous()
+                .unflatten(dim: -1, sizes: [3, width]).unsqueeze(0).transpose(0, -2).squeeze(dim: -2).contiguous()
             (q, k, v) = (proj[0], proj[1], proj[2])
         } else {
             let w = inProjWeight.chunk(3)
@@ -86,12 +92,12 @@ public final class MultiheadAttention: Module {
             v = F.linear(value, weight: w[2], bias: b?[2])
         }
         if let m = mask, m.dim == 2 { mask = m.unsqueeze(0) }
-        q = q.view([tgtLen, bsz * numHeads, headDim]).transpose(0, 1)
-        k = k.view([k.size(0), bsz * numHeads, headDim]).transpose(0, 1)
-        v = v.view([v.size(0), bsz * numHeads, headDim]).transpose(0, 1)
+        q = q.view([tgtLen, bsz * heads, headDim]).transpose(0, 1)
+        k = k.view([k.size(0), bsz * heads, headDim]).transpose(0, 1)
+        v = v.view([v.size(0), bsz * heads, headDim]).transpose(0, 1)
         let srcLen = k.size(1)
         if let p = padding {
-            padding = p.view([bsz, 1, 1, srcLen]).expand([-1, numHeads, -1, -1]).reshape([bsz * numHeads, 1, srcLen])
+            padding = p.view([bsz, 1, 1, srcLen]).expand([-1, heads, -1, -1]).reshape([bsz * heads, 1, srcLen])
             mask = mask.map { $0 + padding! } ?? padding
         }
         let dropoutP = isTraining ? dropout : 0
@@ -101,19 +107,19 @@ public final class MultiheadAttention: Module {
             var weights = (mask.map { ATen.baddbmm($0, qScaled, kt) } ?? qScaled.bmm(kt))
                 .softmax(dim: -1)
             if dropoutP > 0 { weights = F.dropout(weights, p: dropoutP) }
-            var out = weights.bmm(v).transpose(0, 1).contiguous().view([tgtLen * bsz, embedDim])
+            var out = weights.bmm(v).transpose(0, 1).contiguous().view([tgtLen * bsz, width])
             out = outProj(out).view([tgtLen, bsz, embedDim])
-            weights = weights.view([bsz, numHeads, tgtLen, srcLen])
+            weights = weights.view([bsz, heads, tgtLen, srcLen])
             return (out, averageAttnWeights ? weights.mean(dim: 1) : weights)
         }
         if let m = mask {
-            mask = m.size(0) == 1 && m.dim == 3 ? m.unsqueeze(0) : m.view([bsz, numHeads, -1, srcLen])
+            mask = m.size(0) == 1 && m.dim == 3 ? m.unsqueeze(0) : m.view([bsz, heads, -1, srcLen])
         }
-        q = q.view([bsz, numHeads, tgtLen, headDim])
-        k = k.view([bsz, numHeads, srcLen, headDim])
-        v = v.view([bsz, numHeads, srcLen, headDim])
+        q = q.view([bsz, heads, tgtLen, headDim])
+        k = k.view([bsz, heads, srcLen, headDim])
+        v = v.view([bsz, heads, srcLen, headDim])
         let attended = F.scaledDotProductAttention(q, k, v, attnMask: mask, dropoutP: dropoutP, isCausal: causal)
-        let out = attended.permute([2, 0, 1, 3]).contiguous().view([bsz * tgtLen, embedDim])
+        let out = attended.permute([2, 0, 1, 3]).contiguous().view([bsz * tgtLen, width])
         return (outProj(out).view([tgtLen, bsz, embedDim]), nil)
     }
 }
