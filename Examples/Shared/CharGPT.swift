@@ -47,6 +47,9 @@ public final class CharGPT: LightningModule<(Tensor, Tensor)>, CLIConfigurable {
         public var nEmbd = 128
         public var blockSize = 64
         public var lr = 3e-3
+        /// Under `.modelParallel`, keep the activations between split layers split along the
+        /// sequence too (sequence parallelism).
+        public var sequenceParallel = false
         public init() {}
     }
 
@@ -78,15 +81,34 @@ public final class CharGPT: LightningModule<(Tensor, Tensor)>, CLIConfigurable {
 
     /// Under `.modelParallel`: the vocabulary of the token table, each block's attention heads and
     /// feed-forward hidden features, and the head's output bytes are split over the tensor-parallel
-    /// group (the position table and norms stay whole on every rank).
+    /// group (the position table and norms stay whole on every rank). With `sequenceParallel`, the
+    /// activations between those layers are each rank's part of the sequence, and the norms work
+    /// on those parts.
     public override func parallelize(_ mesh: DeviceMesh) throws {
-        try parallelizeModule(self, group: mesh["tensor_parallel"], plan: [
-            "tokens": RowwiseParallel(inputLayout: .replicate),
-            "blocks.layers.*.self_attn": MultiheadAttentionParallel(),
-            "blocks.layers.*.linear1": ColwiseParallel(),
-            "blocks.layers.*.linear2": RowwiseParallel(),
-            "head": ColwiseParallel(outputLayout: .replicate),
-        ])
+        let plan: [String: any ParallelStyle]
+        if config.sequenceParallel {
+            let sequence = TensorLayout.sequenceShard(dim: 1)
+            plan = [
+                "tokens": RowwiseParallel(inputLayout: .replicate, outputLayout: sequence),
+                "positions": PrepareModuleLayouts(output: (from: .replicate, to: .sequenceShard(dim: 0))),
+                "blocks.layers.*.norm1": SequenceParallel(),
+                "blocks.layers.*.self_attn": MultiheadAttentionParallel(inputLayout: sequence, outputLayout: sequence),
+                "blocks.layers.*.norm2": SequenceParallel(),
+                "blocks.layers.*.linear1": ColwiseParallel(inputLayout: sequence),
+                "blocks.layers.*.linear2": RowwiseParallel(outputLayout: sequence),
+                "norm": SequenceParallel(),
+                "head": ColwiseParallel(inputLayout: sequence, outputLayout: .replicate),
+            ]
+        } else {
+            plan = [
+                "tokens": RowwiseParallel(inputLayout: .replicate),
+                "blocks.layers.*.self_attn": MultiheadAttentionParallel(),
+                "blocks.layers.*.linear1": ColwiseParallel(),
+                "blocks.layers.*.linear2": RowwiseParallel(),
+                "head": ColwiseParallel(outputLayout: .replicate),
+            ]
+        }
+        try parallelizeModule(self, group: mesh["tensor_parallel"], plan: plan)
     }
 
     public override func trainingStep(_ batch: (Tensor, Tensor), batchIdx: Int) -> Tensor? {
@@ -108,8 +130,12 @@ public final class CharGPT: LightningModule<(Tensor, Tensor)>, CLIConfigurable {
         withNoGrad {
             _ = eval()
             for _ in 0..<count {
-                let context = Tensor(Array(ids.suffix(config.blockSize))).unsqueeze(0)
-                let logits = forward(context)[0, -1] / temperature
+                // The context padded on the right to the whole block, which causal attention
+                // does not let the last real byte see: every forward has one shape, which
+                // sequence parallelism splits.
+                let context = Array(ids.suffix(config.blockSize))
+                let block = Tensor(context + Array(repeating: 0, count: config.blockSize - context.count)).unsqueeze(0)
+                let logits = forward(block)[0, context.count - 1] / temperature
                 ids.append(F.softmax(logits, dim: -1).multinomial(1, generator: generator).item(as: Int64.self))
             }
         }

@@ -69,37 +69,73 @@ at::Tensor split_along(c10d::ProcessGroup &group, const at::Tensor &whole, int64
     return whole.narrow(dim, group.getRank() * share, share).contiguous();
 }
 
-/// The backward of a gather (own part of the gradient) or of a split (the gathered gradient).
-struct GatherSplitBackward : torch::autograd::Node {
+/// This rank's equal part along `dim` of the sum over the ranks of `whole` (a reduce-scatter).
+at::Tensor reduce_scatter_along(c10d::ProcessGroup &group, const at::Tensor &whole, int64_t dim) {
+    auto front = whole.movedim(dim, 0).contiguous();
+    auto sizes = front.sizes().vec();
+    sizes[0] /= group.getSize();
+    auto out = at::empty(sizes, front.options());
+    group._reduce_scatter_base(out, front)->wait();
+    return out.movedim(0, dim).contiguous();
+}
+
+/// What a region border does forward; its backward does the transpose.
+enum class Border { gather, split, gather_reduced, reduce_scatter };
+
+at::Tensor cross(c10d::ProcessGroup &group, const at::Tensor &x, int64_t dim, Border border) {
+    switch (border) {
+    case Border::gather:
+    case Border::gather_reduced: return gather_along(group, x, dim);
+    case Border::split: return split_along(group, x, dim);
+    case Border::reduce_scatter: return reduce_scatter_along(group, x, dim);
+    }
+    return x;
+}
+
+/// Forward gather, backward own part; forward split, backward gather; forward gather, backward
+/// reduce-scatter (the ranks' gradients of the whole are partial); forward reduce-scatter,
+/// backward gather.
+Border transpose(Border border) {
+    switch (border) {
+    case Border::gather: return Border::split;
+    case Border::split: return Border::gather;
+    case Border::gather_reduced: return Border::reduce_scatter;
+    case Border::reduce_scatter: return Border::gather;
+    }
+    return border;
+}
+
+struct RegionBorderBackward : torch::autograd::Node {
     c10::intrusive_ptr<c10d::ProcessGroup> group;
     int64_t dim = 0;
-    /// Whether the forward gathered (so the backward splits).
-    bool gathered = true;
+    Border border = Border::gather;
 
-    std::string name() const override { return gathered ? "GatherAlongBackward" : "SplitAlongBackward"; }
+    std::string name() const override { return "RegionBorderBackward"; }
 
     torch::autograd::variable_list apply(torch::autograd::variable_list &&grads) override {
-        return {gathered ? split_along(*group, grads[0], dim) : gather_along(*group, grads[0].contiguous(), dim)};
+        return {cross(*group, grads[0].contiguous(), dim, transpose(border))};
     }
 
     void release_variables() override { group.reset(); }
 };
 
-ct_tensor gather_or_split(ct_process_group group, ct_tensor input, int64_t dim, bool gather) {
+ct_tensor cross_border(ct_process_group group, ct_tensor input, int64_t dim, Border border) {
     CT_GUARD(return ctorch::failed_tensor(), {
         const auto &x = ctorch::input(input);
         const auto d = dim < 0 ? dim + x.dim() : dim;
         TORCH_CHECK(d >= 0 && d < x.dim(), "dimension ", dim, " is out of range for a tensor of ", x.dim(), " dimensions");
         auto &pg = *group->group;
-        TORCH_CHECK(gather || x.size(d) % pg.getSize() == 0, "size ", x.size(d), " of dimension ", dim,
+        const bool splits = border == Border::split || border == Border::reduce_scatter;
+        TORCH_CHECK(!splits || x.size(d) % pg.getSize() == 0, "size ", x.size(d), " of dimension ", dim,
                     " does not split over ", pg.getSize(), " ranks");
-        auto y = gather ? gather_along(pg, x.detach(), d) : split_along(pg, x.detach(), d).clone();
+        auto y = cross(pg, x.detach(), d, border);
+        if (border == Border::split) y = y.clone();
         if (at::GradMode::is_enabled() && x.requires_grad()) {
-            auto node = std::shared_ptr<GatherSplitBackward>(new GatherSplitBackward(), torch::autograd::deleteNode);
+            auto node = std::shared_ptr<RegionBorderBackward>(new RegionBorderBackward(), torch::autograd::deleteNode);
             node->set_next_edges(torch::autograd::collect_next_edges(x));
             node->group = group->group;
             node->dim = d;
-            node->gathered = gather;
+            node->border = border;
             torch::autograd::set_history(y, node);
         }
         return ctorch::release(y);
@@ -109,9 +145,17 @@ ct_tensor gather_or_split(ct_process_group group, ct_tensor input, int64_t dim, 
 }  // namespace
 
 ct_tensor ct_gather_along_with_grad(ct_process_group group, ct_tensor input, int64_t dim) {
-    return gather_or_split(group, input, dim, true);
+    return cross_border(group, input, dim, Border::gather);
 }
 
 ct_tensor ct_split_along_with_grad(ct_process_group group, ct_tensor input, int64_t dim) {
-    return gather_or_split(group, input, dim, false);
+    return cross_border(group, input, dim, Border::split);
+}
+
+ct_tensor ct_gather_along_reducing_grad(ct_process_group group, ct_tensor input, int64_t dim) {
+    return cross_border(group, input, dim, Border::gather_reduced);
+}
+
+ct_tensor ct_reduce_scatter_along_with_grad(ct_process_group group, ct_tensor input, int64_t dim) {
+    return cross_border(group, input, dim, Border::reduce_scatter);
 }

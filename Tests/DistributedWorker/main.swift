@@ -289,12 +289,14 @@ do {
     // `--tp-gpt 1`: the example CharGPT (2 layers, 4 heads, width 32) trained by the Trainer for
     // `--max-steps` on a fixed text, `--batch` windows per step in all, shuffled from one seed, on one process
     // (`--devices 1`) or under `.modelParallel(dataParallelSize: --dp, tensorParallelSize: --tp)`
-    // (`--distributed-checkpoint` for each rank's own parts, `--resume PATH` to continue one);
+    // (`--sequence-parallel` for sequence parallelism too, `--distributed-checkpoint` for each
+    // rank's own parts, `--resume PATH` to continue one);
     // writes `final.ckpt`, the logits of the first window, and each rank's bytes of the first
     // block's split parameters and their optimizer state.
     if options["tp-gpt"] != nil {
         var config = CharGPT.Config()
         (config.nLayer, config.nHead, config.nEmbd, config.blockSize, config.lr) = (2, 4, 32, 16, 1e-2)
+        config.sequenceParallel = options["sequence-parallel"] != nil
         _ = seedEverything(7)
         let model = CharGPT(config: config)
         let text = String(repeating: "Lightning trains models; swift-lightning trains them in Swift on libtorch. ", count: 8)

@@ -7,7 +7,7 @@ import XCTest
 /// Tensor parallelism on real processes (Gloo on CPU): layers split over two ranks with gathered
 /// and sliced borders train as the whole layers in one process; the example
 /// CharGPT under `.modelParallel` (tensor parallel alone, and a 2 x 2 mesh with data parallelism)
-/// trains, checkpoints and resumes as one process does.
+/// (with sequence parallelism too) trains, checkpoints and resumes as one process does.
 final class TensorParallelTests: XCTestCase {
     /// The CharGPT runs, in float64 so that equal can be asserted tightly: in float32, AdamW's
     /// normalised first steps turn the rounding noise of gradients that are zero in exact
@@ -48,7 +48,9 @@ final class TensorParallelTests: XCTestCase {
         XCTAssertGreaterThan((try finalWeights(unclipped)["head.weight"]! - whole["head.weight"]!).abs().max().item(), 1e-4)
         let singleLogits: [String: Tensor] = try Safetensors.loadFile("\(single.dir)/logits-rank0.safetensors")
         let singleReport = try single.report()
-        for (label, options, ranks) in [("tensor parallel on 2", Self.tensorParallel, 2), ("2 x 2 mesh", Self.mesh, 4)] {
+        let sequenceParallel = Self.tensorParallel.merging(["sequence-parallel": "1"]) { $1 }
+        for (label, options, ranks) in [("tensor parallel on 2", Self.tensorParallel, 2), ("2 x 2 mesh", Self.mesh, 4),
+                                        ("sequence parallel on 2", sequenceParallel, 2)] {
             let run = try Self.gpt(options)
             assertSucceeded(run)
             // The consolidated checkpoint holds the whole model, as one process trained it, with clipping

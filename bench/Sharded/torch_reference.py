@@ -1,7 +1,9 @@
-"""The sharded-training benchmark's model in plain PyTorch, two processes on CPU with Gloo:
-DDP, or FSDP (`fully_shard` on every Linear, then the root). Prints one JSON line per rank
-with the same fields as swift-lightning's BenchSharded.
-Usage: torch_reference.py ddp|fsdp STEPS"""
+"""The sharded-training benchmark's model in plain PyTorch on CPU with Gloo: DDP, FSDP
+(`fully_shard` on every Linear, then the root) or tensor parallelism (`parallelize_module`, the
+Linears alternately column- and row-parallel) on two processes, or on four the same tensor
+parallelism in pairs with `fully_shard` across them (2d). Prints one JSON line per rank with the
+same fields as swift-lightning's BenchSharded.
+Usage: torch_reference.py ddp|fsdp|tp|2d STEPS"""
 import json
 import os
 import statistics
@@ -40,10 +42,22 @@ def resident_mb(field):
 def run(rank, mode, steps, port, queue):
     os.environ.update(MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port))
     torch.set_num_threads(1)
-    dist.init_process_group("gloo", rank=rank, world_size=2)
+    world = 4 if mode == "2d" else 2
+    dist.init_process_group("gloo", rank=rank, world_size=world)
     torch.manual_seed(0)
     net = model()
-    if mode == "ddp":
+    replicas = 1 if mode == "tp" else world // 2 if mode == "2d" else world
+    if mode in ("tp", "2d"):
+        from torch.distributed.device_mesh import init_device_mesh
+        from torch.distributed.tensor.parallel import ColwiseParallel, RowwiseParallel, parallelize_module
+        mesh = init_device_mesh("cpu", (replicas, 2), mesh_dim_names=("data_parallel", "tensor_parallel"))
+        linears = [i for i, layer in enumerate(net) if isinstance(layer, nn.Linear)]
+        plan = {str(i): ColwiseParallel() if n % 2 == 0 else RowwiseParallel() for n, i in enumerate(linears)}
+        net = parallelize_module(net, mesh["tensor_parallel"], plan)
+        if mode == "2d":
+            from torch.distributed.fsdp import fully_shard
+            fully_shard(net, mesh=mesh["data_parallel"])
+    elif mode == "ddp":
         net = nn.parallel.DistributedDataParallel(net)
     else:
         from torch.distributed.fsdp import fully_shard
@@ -52,9 +66,9 @@ def run(rank, mode, steps, port, queue):
                 fully_shard(layer)
         fully_shard(net)
     optimizer = torch.optim.Adam(net.parameters(), lr=1e-4)
-    generator = torch.Generator().manual_seed(1 + rank)
-    x = torch.randn(steps, BATCH // 2, INPUT, generator=generator)
-    y = torch.randint(0, CLASSES, (steps, BATCH // 2), generator=generator)
+    generator = torch.Generator().manual_seed(1 + rank * replicas // world)
+    x = torch.randn(steps, BATCH // replicas, INPUT, generator=generator)
+    y = torch.randint(0, CLASSES, (steps, BATCH // replicas), generator=generator)
     times, grad_bytes = [], 0
     start_rss = resident_mb("VmRSS:")
     for step in range(steps):
@@ -81,7 +95,7 @@ if __name__ == "__main__":
     context = mp.get_context("spawn")
     queue = context.Queue()
     port = 29600 + os.getpid() % 1000
-    processes = [context.Process(target=run, args=(rank, mode, steps, port, queue)) for rank in range(2)]
+    processes = [context.Process(target=run, args=(rank, mode, steps, port, queue)) for rank in range(4 if mode == "2d" else 2)]
     for p in processes:
         p.start()
     results = sorted((queue.get() for _ in processes), key=lambda r: r["rank"])

@@ -309,6 +309,14 @@ ct_tensor ct_gather_along_with_grad(ct_process_group group, ct_tensor input, int
 /// This rank's equal part of `input` along `dim`, whose gradient is the ranks' gradients
 /// concatenated (Megatron's scatter to a parallel region); NULL on failure.
 ct_tensor ct_split_along_with_grad(ct_process_group group, ct_tensor input, int64_t dim);
+/// The ranks' equal parts concatenated along `dim`, whose gradient is this rank's part of the sum
+/// over the ranks of the whole's (a reduce-scatter; Megatron's gather from a sequence-parallel
+/// region); NULL on failure.
+ct_tensor ct_gather_along_reducing_grad(ct_process_group group, ct_tensor input, int64_t dim);
+/// This rank's equal part along `dim` of the sum over the ranks (a reduce-scatter), whose gradient
+/// is the ranks' gradients concatenated (Megatron's reduce-scatter to a sequence-parallel region);
+/// NULL on failure.
+ct_tensor ct_reduce_scatter_along_with_grad(ct_process_group group, ct_tensor input, int64_t dim);
 int32_t ct_broadcast(ct_process_group group, const ct_tensor *tensors, int32_t n, int32_t root);
 /// Broadcasts many tensors packed into buffers of `buffer_bytes`.
 int32_t ct_broadcast_coalesced(ct_process_group group, const ct_tensor *tensors, int32_t n, size_t buffer_bytes, int32_t root);

@@ -137,6 +137,7 @@ extension Strategy: ConfigValue {
         "single_device": .singleDevice, "fsdp": .fsdp, "deepspeed_stage_3": .fsdp, "zero_stage_3": .fsdp,
         "deepspeed_stage_1": .zero(stage: 1), "zero_stage_1": .zero(stage: 1),
         "deepspeed_stage_2": .zero(stage: 2), "zero_stage_2": .zero(stage: 2),
+        "model_parallel": .modelParallel(),
     ]
 
     init?(configValue: Any) {
@@ -147,5 +148,5 @@ extension Strategy: ConfigValue {
         if case .ddp(let options) = kind, options.findUnusedParameters { return "ddp_find_unused_parameters_true" }
         return description
     }
-    static var expected: String { "auto, ddp, ddp_find_unused_parameters_true, single_device, fsdp or deepspeed_stage_1/2/3" }
+    static var expected: String { "auto, ddp, ddp_find_unused_parameters_true, single_device, fsdp, deepspeed_stage_1/2/3 or model_parallel" }
 }

@@ -101,6 +101,22 @@ public final class ProcessGroup: @unchecked Sendable {
         return Tensor(owning: out)
     }
 
+    /// The ranks' equal parts of a sequence concatenated along `dim`, whose gradient is this rank's
+    /// part of the ranks' summed gradients: where sequence-parallel activations enter layers that
+    /// need the whole sequence (Megatron's gather from a sequence-parallel region).
+    public func gatherFromSequenceParallelRegion(_ tensor: Tensor, dim: Int) throws -> Tensor {
+        guard let out = ct_gather_along_reducing_grad(handle, tensor.handle, Int64(dim)) else { throw DistributedError.last("gather_from_sequence_parallel_region") }
+        return Tensor(owning: out)
+    }
+
+    /// This rank's equal part along `dim` of the sum of the ranks' partial results, whose gradient
+    /// is the ranks' gradients concatenated: where row-parallel outputs become sequence-parallel
+    /// activations (Megatron's reduce-scatter to a sequence-parallel region).
+    public func reduceScatterToSequenceParallelRegion(_ tensor: Tensor, dim: Int) throws -> Tensor {
+        guard let out = ct_reduce_scatter_along_with_grad(handle, tensor.handle, Int64(dim)) else { throw DistributedError.last("reduce_scatter_to_sequence_parallel_region") }
+        return Tensor(owning: out)
+    }
+
     /// Copies `root`'s `tensor` to every rank.
     public func broadcast(_ tensor: Tensor, root: Int = 0) throws {
         let handles: [ct_tensor?] = [tensor.handle]

@@ -1,8 +1,13 @@
-/// How a tensor stands at the border of a tensor-parallel layer (DTensor's placements as
-/// `ColwiseParallel` and `RowwiseParallel` take them): split along its last dimension over the
-/// group (`Shard(-1)`), or whole on every rank (`Replicate()`).
+/// How an activation stands at the border of a tensor-parallel layer (DTensor's placements as
+/// the parallel styles take them).
 public enum TensorLayout: Sendable, Equatable {
-    case shard, replicate
+    /// Split along its last dimension, the features (`Shard(-1)`).
+    case shard
+    /// Whole on every rank (`Replicate()`).
+    case replicate
+    /// Split along a sequence dimension (`Shard(1)` for batch-first activations): how sequence
+    /// parallelism keeps the activations between tensor-parallel layers.
+    case sequenceShard(dim: Int)
 }
 
 /// One rank's part of a parameter split over a tensor-parallel group: the `group.rank`-th of
@@ -38,16 +43,23 @@ public protocol ParallelStyle {
 }
 
 /// `ColwiseParallel`: a `Linear`'s output features (or an `Embedding`'s embedding dimension) are
-/// split over the group; the input is whole on every rank and its gradient is summed over the
-/// group; the output is this rank's slice of the last dimension (`.shard`, to feed a
-/// `RowwiseParallel` layer) or gathered whole (`.replicate`).
+/// split over the group. The input is whole on every rank (`.replicate`, its gradient summed over
+/// the group) or, for a `Linear` under sequence parallelism, this rank's part of the sequence
+/// (`.sequenceShard`, gathered); the output is this rank's slice of the features (`.shard`, to
+/// feed a `RowwiseParallel` layer) or gathered whole (`.replicate`).
 public struct ColwiseParallel: ParallelStyle {
+    public var inputLayout: TensorLayout
     public var outputLayout: TensorLayout
 
-    public init(outputLayout: TensorLayout = .shard) { self.outputLayout = outputLayout }
+    public init(inputLayout: TensorLayout = .replicate, outputLayout: TensorLayout = .shard) {
+        (self.inputLayout, self.outputLayout) = (inputLayout, outputLayout)
+    }
 
     public func apply(to module: Module, group: ProcessGroup) throws {
-        let placement = TensorParallelPlacement(group: group, role: .colwise(outputLayout))
+        guard inputLayout != .shard, outputLayout == .shard || outputLayout == .replicate else {
+            throw DistributedError("ColwiseParallel takes a whole or sequence-split input and gives a feature-split or whole output, not \(inputLayout) -> \(outputLayout)")
+        }
+        let placement = TensorParallelPlacement(group: group, role: .colwise, input: inputLayout, output: outputLayout)
         switch module {
         case let linear as Linear:
             try placement.split(linear, "weight", dim: 0)
@@ -56,28 +68,36 @@ public struct ColwiseParallel: ParallelStyle {
                 try placement.split(linear, "bias", dim: 0)
                 linear.bias = placement.shards["bias"]!.slice(bias).requiringGrad(like: bias)
             }
-        case let embedding as Embedding:
+        case let embedding as Embedding where inputLayout == .replicate:
             try placement.split(embedding, "weight", dim: 1)
             embedding.weight = placement.shards["weight"]!.slice(embedding.weight).requiringGrad(like: embedding.weight)
         default:
-            throw DistributedError("ColwiseParallel applies to Linear and Embedding, not \(type(of: module))")
+            throw DistributedError("ColwiseParallel applies to Linear and (with a whole input) Embedding, not \(type(of: module))")
         }
         module.tensorParallel = placement
     }
 }
 
 /// `RowwiseParallel`: a `Linear`'s input features (or an `Embedding`'s rows, the vocabulary) are
-/// split over the group; the input is this rank's slice of the last dimension (`.shard`, a
+/// split over the group. A `Linear`'s input is this rank's slice of the features (`.shard`, a
 /// `ColwiseParallel` layer's output) or whole (`.replicate`, of which each rank takes its slice);
-/// the ranks' partial outputs are summed into the whole output on every rank, and a `Linear`'s
-/// bias, whole on every rank, is added once.
+/// an `Embedding`'s indices are whole. The ranks' partial outputs are summed into the whole
+/// output on every rank (`.replicate`) or, under sequence parallelism, each rank's part of the
+/// sequence (`.sequenceShard`, a reduce-scatter); a `Linear`'s bias, whole on every rank, is
+/// added once.
 public struct RowwiseParallel: ParallelStyle {
     public var inputLayout: TensorLayout
+    public var outputLayout: TensorLayout
 
-    public init(inputLayout: TensorLayout = .shard) { self.inputLayout = inputLayout }
+    public init(inputLayout: TensorLayout = .shard, outputLayout: TensorLayout = .replicate) {
+        (self.inputLayout, self.outputLayout) = (inputLayout, outputLayout)
+    }
 
     public func apply(to module: Module, group: ProcessGroup) throws {
-        let placement = TensorParallelPlacement(group: group, role: .rowwise(inputLayout))
+        guard inputLayout == .shard || inputLayout == .replicate, outputLayout != .shard else {
+            throw DistributedError("RowwiseParallel takes a feature-split or whole input and gives a whole or sequence-split output, not \(inputLayout) -> \(outputLayout)")
+        }
+        let placement = TensorParallelPlacement(group: group, role: .rowwise, input: inputLayout, output: outputLayout)
         switch module {
         case let linear as Linear:
             try placement.split(linear, "weight", dim: 1)
@@ -94,27 +114,74 @@ public struct RowwiseParallel: ParallelStyle {
 
 /// A `MultiheadAttention` whose heads are split over the group (Megatron's parallel attention):
 /// each rank projects its heads' queries, keys and values (its rows of each block of the
-/// in-projection, column-wise), attends over them, and the out-projection is `RowwiseParallel`,
-/// so the output is whole on every rank. The number of heads must divide by the group's size.
+/// in-projection, column-wise), attends over them, and the out-projection is `RowwiseParallel`.
+/// Its inputs and output are whole (`.replicate`) or, under sequence parallelism, each rank's
+/// part of the sequence (`.sequenceShard`). The number of heads must divide by the group's size.
 public struct MultiheadAttentionParallel: ParallelStyle {
-    public init() {}
+    public var inputLayout: TensorLayout
+    public var outputLayout: TensorLayout
+
+    public init(inputLayout: TensorLayout = .replicate, outputLayout: TensorLayout = .replicate) {
+        (self.inputLayout, self.outputLayout) = (inputLayout, outputLayout)
+    }
 
     public func apply(to module: Module, group: ProcessGroup) throws {
         guard let attention = module as? MultiheadAttention else {
             throw DistributedError("MultiheadAttentionParallel applies to MultiheadAttention, not \(type(of: module))")
         }
+        guard inputLayout != .shard, outputLayout != .shard else {
+            throw DistributedError("MultiheadAttentionParallel takes and gives whole or sequence-split activations, not \(inputLayout) -> \(outputLayout)")
+        }
         guard attention.numHeads % group.size == 0 else {
             throw DistributedError("MultiheadAttentionParallel: \(attention.numHeads) heads do not split over \(group.size) ranks")
         }
-        let placement = TensorParallelPlacement(group: group, role: .heads)
+        let placement = TensorParallelPlacement(group: group, role: .colwise, input: inputLayout, output: .shard)
         try placement.split(attention, "in_proj_weight", dim: 0, chunks: 3)
         attention.inProjWeight = placement.shards["in_proj_weight"]!.slice(attention.inProjWeight).requiringGrad(like: attention.inProjWeight)
         if let bias = attention.inProjBias {
             try placement.split(attention, "in_proj_bias", dim: 0, chunks: 3)
             attention.inProjBias = placement.shards["in_proj_bias"]!.slice(bias).requiringGrad(like: bias)
         }
-        try RowwiseParallel().apply(to: attention.outProj, group: group)
+        // The out-projection sees the sequence first, flattened with the batch.
+        if case .sequenceShard(let dim) = outputLayout, dim != (attention.batchFirst ? 1 : 0) {
+            throw DistributedError("MultiheadAttentionParallel: the sequence dimension of a \(attention.batchFirst ? "batch-first " : "")MultiheadAttention's output is \(attention.batchFirst ? 1 : 0), not \(dim)")
+        }
+        try RowwiseParallel(outputLayout: outputLayout == .replicate ? .replicate : .sequenceShard(dim: 0)).apply(to: attention.outProj, group: group)
         attention.tensorParallel = placement
+    }
+}
+
+/// `SequenceParallel`: a `LayerNorm`, `RMSNorm` or `Dropout` that works on each rank's part of
+/// the sequence (between a `RowwiseParallel(outputLayout: .sequenceShard(dim:))` layer and a
+/// `ColwiseParallel(inputLayout: .sequenceShard(dim:))` one), so its activations take 1/N of
+/// the memory; a norm's weights stay whole on every rank and their gradients, computed from each
+/// rank's part of the sequence, are summed over the group.
+public struct SequenceParallel: ParallelStyle {
+    public init() {}
+
+    public func apply(to module: Module, group: ProcessGroup) throws {
+        guard module is LayerNorm || module is RMSNorm || module is Dropout else {
+            throw DistributedError("SequenceParallel applies to LayerNorm, RMSNorm and Dropout, not \(type(of: module))")
+        }
+        module.tensorParallel = TensorParallelPlacement(group: group, role: .sequence, input: .replicate, output: .replicate)
+    }
+}
+
+/// `PrepareModuleInput` and `PrepareModuleOutput` in one: converts the tensor a module is called
+/// with from `input` to `desiredInput`, and its result from `output` to `desiredOutput`
+/// (`.replicate` to `.sequenceShard(dim: 1)` splits, the reverse gathers), for modules called as
+/// `module(x)`; nil leaves that side as it is.
+public struct PrepareModuleLayouts: ParallelStyle {
+    public var input: (from: TensorLayout, to: TensorLayout)?
+    public var output: (from: TensorLayout, to: TensorLayout)?
+
+    public init(input: (from: TensorLayout, to: TensorLayout)? = nil, output: (from: TensorLayout, to: TensorLayout)? = nil) {
+        (self.input, self.output) = (input, output)
+    }
+
+    public func apply(to module: Module, group: ProcessGroup) throws {
+        module.tensorParallel = TensorParallelPlacement(group: group, role: .prepared, input: .replicate, output: .replicate,
+                                                        convertingInput: input, convertingOutput: output)
     }
 }
 
@@ -153,18 +220,26 @@ extension Module {
     }
 }
 
-/// What a parallel style left on a layer: its group, what its forward exchanges, and how its
+/// What a parallel style left on a layer: its group, its role and borders, and how its
 /// parameters are split.
 final class TensorParallelPlacement {
     enum Role {
-        case colwise(TensorLayout), rowwise(TensorLayout), heads
+        case colwise, rowwise, sequence, prepared
     }
 
     let group: ProcessGroup
     let role: Role
+    /// The layouts at the layer's input and output, as its style took them.
+    let input: TensorLayout, output: TensorLayout
+    /// Conversions around `callAsFunction` (`PrepareModuleLayouts`).
+    let convertingInput: (from: TensorLayout, to: TensorLayout)?, convertingOutput: (from: TensorLayout, to: TensorLayout)?
     private(set) var shards: [String: TensorShard] = [:]
 
-    init(group: ProcessGroup, role: Role) { (self.group, self.role) = (group, role) }
+    init(group: ProcessGroup, role: Role, input: TensorLayout, output: TensorLayout,
+         convertingInput: (from: TensorLayout, to: TensorLayout)? = nil, convertingOutput: (from: TensorLayout, to: TensorLayout)? = nil) {
+        (self.group, self.role, self.input, self.output) = (group, role, input, output)
+        (self.convertingInput, self.convertingOutput) = (convertingInput, convertingOutput)
+    }
 
     /// Notes that `module`'s parameter `name` is split along `dim` (in `chunks` blocks), refused
     /// when its size there does not divide.
@@ -180,14 +255,16 @@ final class TensorParallelPlacement {
     func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
         exchanging(x) {
             switch role {
-            case .colwise(let output):
-                let y = F.linear(try group.copyToParallelRegion(x), weight: weight, bias: bias)
-                return output == .replicate ? try group.gatherFromParallelRegion(y, dim: -1) : y
-            case .rowwise(let input):
+            case .colwise:
+                return try leave(F.linear(try enter(x), weight: weight, bias: bias))
+            case .rowwise:
                 let part = input == .replicate ? try group.splitToParallelRegion(x, dim: -1) : x
-                let whole = try group.reduceFromParallelRegion(F.linear(part, weight: weight, bias: nil))
-                return bias.map { whole + $0 } ?? whole
-            case .heads:
+                let whole = try leave(F.linear(part, weight: weight, bias: nil))
+                guard let bias else { return whole }
+                // Added to each rank's part of the sequence, the bias's gradient is summed over the group.
+                if case .sequenceShard = output { return whole + (try group.copyToParallelRegion(bias)) }
+                return whole + bias
+            case .sequence, .prepared:
                 return F.linear(x, weight: weight, bias: bias)
             }
         }
@@ -204,19 +281,62 @@ final class TensorParallelPlacement {
                 let outside = ATen.logicalOr(indices .< start, indices .>= start + rows)
                 let local = ATen.maskedFill(indices - start, outside, value: 0)
                 let padding = paddingIdx.flatMap { (start..<start + rows).contains($0) ? $0 - start : nil }
-                let looked = ATen.maskedFill(F.embedding(local, weight: weight, paddingIdx: padding), outside.unsqueeze(-1), value: 0)
-                return try group.reduceFromParallelRegion(looked)
-            case .colwise(let output):
-                let y = F.embedding(indices, weight: weight, paddingIdx: paddingIdx)
-                return output == .replicate ? try group.gatherFromParallelRegion(y, dim: -1) : y
-            case .heads:
+                return try leave(ATen.maskedFill(F.embedding(local, weight: weight, paddingIdx: padding), outside.unsqueeze(-1), value: 0))
+            case .colwise:
+                return try leave(F.embedding(indices, weight: weight, paddingIdx: paddingIdx))
+            case .sequence, .prepared:
                 return F.embedding(indices, weight: weight, paddingIdx: paddingIdx)
             }
         }
     }
 
-    /// A whole input entering split layers (its gradient summed over the group).
-    func enter(_ x: Tensor) -> Tensor { exchanging(x) { try group.copyToParallelRegion(x) } }
+    /// An activation entering split layers: a whole one as it is, with its gradient summed over
+    /// the group, a sequence-split one gathered.
+    func enter(_ x: Tensor) throws -> Tensor {
+        switch input {
+        case .sequenceShard(let dim): return try group.gatherFromSequenceParallelRegion(x, dim: dim)
+        default: return try group.copyToParallelRegion(x)
+        }
+    }
+
+    /// A split layer's result leaving it: a column-split one kept (`.shard`) or gathered
+    /// (`.replicate`); a row-split one's partial sums summed (`.replicate`) or reduce-scattered
+    /// along the sequence (`.sequenceShard`).
+    func leave(_ y: Tensor) throws -> Tensor {
+        switch (role, output) {
+        case (.colwise, .replicate): return try group.gatherFromParallelRegion(y, dim: -1)
+        case (.rowwise, .replicate): return try group.reduceFromParallelRegion(y)
+        case (.rowwise, .sequenceShard(let dim)): return try group.reduceScatterToSequenceParallelRegion(y, dim: dim)
+        default: return y
+        }
+    }
+
+    /// `enter`, a failed exchange reported as a failing operation is.
+    func entering(_ x: Tensor) -> Tensor { exchanging(x) { try enter(x) } }
+
+    /// A whole parameter used on each rank's part of the sequence: its gradient summed over the group.
+    func replicated(_ parameter: Tensor?) -> Tensor? {
+        guard role == .sequence, let parameter else { return parameter }
+        return exchanging(parameter) { try group.copyToParallelRegion(parameter) }
+    }
+
+    /// A module's input or output converted between layouts (`PrepareModuleLayouts`).
+    func convert(_ x: Tensor, _ conversion: (from: TensorLayout, to: TensorLayout)?) -> Tensor {
+        guard let (from, to) = conversion, from != to else { return x }
+        return exchanging(x) {
+            var whole = x
+            switch from {
+            case .shard: whole = try group.gatherFromParallelRegion(x, dim: -1)
+            case .sequenceShard(let dim): whole = try group.gatherFromParallelRegion(x, dim: dim)
+            case .replicate: break
+            }
+            switch to {
+            case .shard: return try group.splitToParallelRegion(whole, dim: -1)
+            case .sequenceShard(let dim): return try group.splitToParallelRegion(whole, dim: dim)
+            case .replicate: return whole
+            }
+        }
+    }
 
     /// `body`'s result, a failed exchange reported as a failing operation is.
     private func exchanging(_ fallback: Tensor, _ body: () throws -> Tensor) -> Tensor {

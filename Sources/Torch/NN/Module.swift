@@ -32,9 +32,15 @@ open class Module {
         return Tensor(owning: ct_tensor_undefined())
     }
 
-    /// Calls `forward(_:)` (and, inside `recordingShapes`, notes the shapes in and out).
+    /// Calls `forward(_:)` (and, inside `recordingShapes`, notes the shapes in and out), its input
+    /// and result converted between layouts where `PrepareModuleLayouts` asked.
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        let y = forward(x)
+        guard let split = tensorParallel else { return notingShapes(x, forward(x)) }
+        return notingShapes(x, split.convert(forward(split.convert(x, split.convertingInput)), split.convertingOutput))
+    }
+
+    /// `y`, its shape and `x`'s noted inside `recordingShapes`.
+    private func notingShapes(_ x: Tensor, _ y: Tensor) -> Tensor {
         if let recorder = ShapeRecorder.current { recorder.shapes[ObjectIdentifier(self)] = (x.shape, y.shape) }
         return y
     }

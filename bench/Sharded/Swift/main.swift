@@ -1,7 +1,8 @@
 // The sharded-training benchmark: one MLP (6.6M parameters, Adam) trained on two processes
-// with DDP, ZeRO-1, ZeRO-2, FSDP or a 2-stage pipeline; each rank writes its throughput and
-// memory to <out>/<strategy>-rank<N>.json.
-// Usage: BenchSharded ddp|zero1|zero2|fsdp|pipeline STEPS OUT
+// with DDP, ZeRO-1, ZeRO-2, FSDP, a 2-stage pipeline or tensor parallelism, or on four with
+// tensor parallelism in pairs and data parallelism across them (2d); each rank writes its
+// throughput and memory to <out>/<strategy>-rank<N>.json.
+// Usage: BenchSharded ddp|zero1|zero2|fsdp|pipeline|tp|2d STEPS OUT
 import Foundation
 import Lightning
 import Torch
@@ -60,6 +61,15 @@ final class MLP: LightningModule<(Tensor, Tensor)>, PipelineModule {
         parameterBytes = bytes(Array(held.values))
     }
 
+    /// Under tensor parallelism, Megatron's MLP pairs: a column-parallel Linear, its ReLU on the
+    /// split features, then a row-parallel one.
+    override func parallelize(_ mesh: DeviceMesh) throws {
+        let linears = net.namedChildren().filter { $0.1 is Linear }.map { "net.\($0.0)" }
+        var plan: [String: any ParallelStyle] = [:]
+        for (i, path) in linears.enumerated() { plan[path] = i % 2 == 0 ? ColwiseParallel() : RowwiseParallel() }
+        try parallelizeModule(self, group: mesh["tensor_parallel"], plan: plan)
+    }
+
     override func configureOptimizers() -> OptimizerConfig { OptimizerConfig(Adam(parameters(), lr: 1e-4)) }
 
     var pipelineLayers: Sequential { net }
@@ -76,16 +86,19 @@ do {
     case "zero2": strategy = .zero(stage: 2)
     case "fsdp": strategy = .fsdp(wrapPolicy: .modules([Linear.self]))
     case "pipeline": strategy = .pipeline(stages: 2, microBatches: 4)
+    case "tp": strategy = .modelParallel(dataParallelSize: 1, tensorParallelSize: 2)
+    case "2d": strategy = .modelParallel(dataParallelSize: 2, tensorParallelSize: 2)
     default: strategy = .ddp
     }
-    let perRank = strategyName == "pipeline" ? globalBatch : globalBatch / 2
+    let devices = strategyName == "2d" ? 4 : 2
+    let perRank = ["pipeline", "tp"].contains(strategyName) ? globalBatch : globalBatch / 2
     let generator = Generator(seed: 1)
     let data = TensorDataset(Tensor.randn([steps * globalBatch, inputs], generator: generator),
                              Tensor.randint(0, classes, [steps * globalBatch], generator: generator))
     let loader = DataLoader(data, batchSize: perRank, collate: Collate { samples in
         (Tensor.stack(samples.map { $0[0] }), Tensor.stack(samples.map { $0[1] }))
     })
-    let trainer = try Trainer(devices: 2, strategy: strategy, maxEpochs: 1, maxSteps: steps, enableCheckpointing: false,
+    let trainer = try Trainer(devices: .count(devices), strategy: strategy, maxEpochs: 1, maxSteps: steps, enableCheckpointing: false,
                               enableProgressBar: false, enableModelSummary: false, logger: [])
     let model = MLP()
     try trainer.fit(model, train: loader)

@@ -32,14 +32,14 @@ public final class MultiheadAttention: Module {
                         needWeights: Bool = true, attnMask: Tensor? = nil, averageAttnWeights: Bool = true,
                         isCausal: Bool = false) -> (output: Tensor, weights: Tensor?) {
         let batched = query.dim == 3
+        let selfAttention = query === key && key === value
         var (q, k, v) = (query, key, value)
+        if let split = tensorParallel {
+            q = split.entering(q)
+            (k, v) = selfAttention ? (q, q) : (split.entering(k), split.entering(v))
+        }
         if batchFirst && batched { (q, k, v) = (q.transpose(1, 0), k.transpose(1, 0), v.transpose(1, 0)) }
         if !batched { (q, k, v) = (q.unsqueeze(1), k.unsqueeze(1), v.unsqueeze(1)) }
-        let selfAttention = query === key && key === value
-        if let split = tensorParallel {
-            q = split.enter(q)
-            (k, v) = selfAttention ? (q, q) : (split.enter(k), split.enter(v))
-        }
         var (out, weights) = attend(q, k, v, selfAttention: selfAttention,
                                     keyPaddingMask: batched ? keyPaddingMask : keyPaddingMask?.unsqueeze(0),
                                     needWeights: needWeights, attnMask: attnMask,
@@ -108,7 +108,7 @@ public final class MultiheadAttention: Module {
                 .softmax(dim: -1)
             if dropoutP > 0 { weights = F.dropout(weights, p: dropoutP) }
             var out = weights.bmm(v).transpose(0, 1).contiguous().view([tgtLen * bsz, width])
-            out = outProj(out).view([tgtLen, bsz, embedDim])
+            out = outProj(out).view([-1, bsz, embedDim])
             weights = weights.view([bsz, heads, tgtLen, srcLen])
             return (out, averageAttnWeights ? weights.mean(dim: 1) : weights)
         }
@@ -120,7 +120,7 @@ public final class MultiheadAttention: Module {
         v = v.view([bsz, heads, srcLen, headDim])
         let attended = F.scaledDotProductAttention(q, k, v, attnMask: mask, dropoutP: dropoutP, isCausal: causal)
         let out = attended.permute([2, 0, 1, 3]).contiguous().view([bsz * tgtLen, width])
-        return (outProj(out).view([tgtLen, bsz, embedDim]), nil)
+        return (outProj(out).view([-1, bsz, embedDim]), nil)
     }
 }
 

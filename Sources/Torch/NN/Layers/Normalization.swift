@@ -241,7 +241,9 @@ public final class LayerNorm: Module {
     }
 
     public override func forward(_ x: Tensor) -> Tensor {
-        F.layerNorm(x, normalizedShape: normalizedShape, weight: weight, bias: bias, eps: eps)
+        let split = tensorParallel
+        return F.layerNorm(x, normalizedShape: normalizedShape, weight: split?.replicated(weight) ?? weight,
+                           bias: split?.replicated(bias) ?? bias, eps: eps)
     }
 }
 
@@ -278,6 +280,6 @@ public final class RMSNorm: Module {
     }
 
     public override func forward(_ x: Tensor) -> Tensor {
-        F.rmsNorm(x, normalizedShape: normalizedShape, weight: weight, eps: eps)
+        F.rmsNorm(x, normalizedShape: normalizedShape, weight: tensorParallel?.replicated(weight) ?? weight, eps: eps)
     }
 }
