@@ -289,7 +289,8 @@ do {
     // `--tp-gpt 1`: the example CharGPT (2 layers, 4 heads, width 32) trained by the Trainer for
     // `--max-steps` on a fixed text, `--batch` windows per step in all, shuffled from one seed, on one process
     // (`--devices 1`) or under `.modelParallel(dataParallelSize: --dp, tensorParallelSize: --tp)`
-    // (`--sequence-parallel` for sequence parallelism too, `--distributed-checkpoint` for each
+    // (`--sequence-parallel` for sequence parallelism too, `--fully-shard` for FSDP across the
+    // data-parallel dimension, `--clip 0` for no clipping, `--distributed-checkpoint` for each
     // rank's own parts, `--resume PATH` to continue one);
     // writes `final.ckpt`, the logits of the first window, and each rank's bytes of the first
     // block's split parameters and their optimizer state.
@@ -304,9 +305,11 @@ do {
         let dp = option("dp", 1), tp = option("tp", devices)
         let loader = DataLoader(data, batchSize: batchSize / dp, shuffle: true, seed: 5, collate: .pair)
         let strategy: Strategy = devices == 1 ? .singleDevice
-            : .modelParallel(dataParallelSize: dp, tensorParallelSize: tp, saveDistributedCheckpoint: options["distributed-checkpoint"] != nil, timeout: 60)
+            : .modelParallel(dataParallelSize: dp, tensorParallelSize: tp,
+                             dataParallelism: options["fully-shard"] != nil ? .fullyShard(.modules([TransformerEncoderLayer.self])) : .replicate,
+                             saveDistributedCheckpoint: options["distributed-checkpoint"] != nil, timeout: 60)
         let trainer = try Trainer(devices: .count(devices), strategy: strategy, precision: precision, maxEpochs: -1, maxSteps: maxSteps,
-                                  gradientClipVal: options["clip"].flatMap(Double.init), enableCheckpointing: false,
+                                  gradientClipVal: options["clip"].flatMap(Double.init).flatMap { $0 > 0 ? $0 : nil }, enableCheckpointing: false,
                                   enableProgressBar: false, enableModelSummary: false, defaultRootDir: out, logger: [])
         try trainer.fit(model, train: loader, ckptPath: options["resume"].map { .path($0) })
         try trainer.saveCheckpoint(to: "\(out)/final.ckpt")
@@ -322,7 +325,9 @@ do {
             (optimizer.state[ObjectIdentifier(p)].map { Array($0.values) } ?? []).compactMap(\.tensorValue).filter { $0.dim > 0 }
         }
         let stateBytes = bytes(states)
-        let report: [String: Any] = ["parameter_bytes": bytes(split),
+        let stepped = optimizer.paramGroups.flatMap(\.params)
+        let allStates = optimizer.state.values.flatMap { $0.values.compactMap(\.tensorValue) }.filter { $0.dim > 0 }
+        let report: [String: Any] = ["parameter_bytes": bytes(split), "stepped_bytes": bytes(stepped), "all_state_bytes": bytes(allStates),
                                      "optimizer_state_bytes": stateBytes, "global_step": trainer.globalStep,
                                      "data_parallel_rank": trainer.strategyPlugin.dataParallelRank]
         try JSONSerialization.data(withJSONObject: report).write(to: URL(fileURLWithPath: "\(out)/report-rank\(rank).json"))

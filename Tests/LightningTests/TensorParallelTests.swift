@@ -70,6 +70,31 @@ final class TensorParallelTests: XCTestCase {
         }
     }
 
+    /// FSDP across the data-parallel dimension (no clipping: it is refused there).
+    func testAFullyShardedDataDimensionTrainsAsOneProcessWithAQuarterPerRank() throws {
+        let unclipped = ["clip": "0"]
+        let whole = try finalWeights(try Self.gpt(unclipped.merging(["devices": "1"]) { $1 }))
+        let replicated = try Self.gpt(unclipped.merging(Self.mesh) { $1 })
+        let sharded = try Self.gpt(unclipped.merging(Self.mesh.merging(["fully-shard": "1"]) { $1 }) { $1 })
+        assertSucceeded(replicated)
+        assertSucceeded(sharded)
+        assertSameWeights(try finalWeights(sharded), whole, atol: 1e-10, "2 x 2 mesh, fully sharded across")
+        for rank in 0..<4 {
+            // Each rank steps half of its tensor-parallel parts (up to the units' padding), and holds their state.
+            let (fs, rep) = (try sharded.report(rank: rank), try replicated.report(rank: rank))
+            for key in ["stepped_bytes", "all_state_bytes"] {
+                let (part, all) = (try XCTUnwrap(fs[key] as? Int), try XCTUnwrap(rep[key] as? Int))
+                XCTAssertEqual(Double(2 * part), Double(all), accuracy: Double(all) * 0.002, "rank \(rank): \(key)")
+            }
+        }
+        // Resumed from a distributed checkpoint on the same mesh, it ends where it would have.
+        let first = try Self.gpt(unclipped.merging(Self.mesh.merging(["fully-shard": "1", "max-steps": "2", "distributed-checkpoint": "1"]) { $1 }) { $1 })
+        assertSucceeded(first)
+        let resumed = try Self.gpt(unclipped.merging(Self.mesh.merging(["fully-shard": "1", "resume": "\(first.dir)/final.ckpt"]) { $1 }) { $1 })
+        assertSucceeded(resumed)
+        assertSameWeights(try finalWeights(resumed), whole, atol: 1e-10, "fully sharded across, resumed at step 2")
+    }
+
     func testModelParallelResumesFromConsolidatedAndDistributedCheckpoints() throws {
         let whole = try finalWeights(try Self.gpt(["devices": "1"]))
         for (label, options, distributed) in [("tensor parallel on 2", Self.tensorParallel, false), ("2 x 2 mesh", Self.mesh, true)] {

@@ -7,7 +7,7 @@ import sys
 from collections import defaultdict
 
 ORDER = ["swift-lightning-ddp", "swift-lightning-zero1", "swift-lightning-zero2", "swift-lightning-fsdp",
-         "swift-lightning-pipeline", "swift-lightning-tp", "swift-lightning-2d", "pytorch-ddp", "pytorch-fsdp", "pytorch-tp",
+         "swift-lightning-pipeline", "swift-lightning-tp", "swift-lightning-2d", "swift-lightning-2d-fsdp", "pytorch-ddp", "pytorch-fsdp", "pytorch-tp",
          "pytorch-2d"]
 FIELDS = ["steps_per_s", "peak_rss_mb", "training_rss_mb", "parameter_bytes", "gradient_bytes", "optimizer_state_bytes"]
 

@@ -116,6 +116,14 @@ struct AcceleratorConnector {
             for (name, size) in [("dataParallelSize", options.dataParallelSize), ("tensorParallelSize", options.tensorParallelSize)] {
                 if let size, size < 1 { throw invalid("strategy", ".modelParallel(\(name):) must be positive, got \(size)") }
             }
+            if case .fullyShard(let policy) = options.dataParallelism {
+                if case .minParameters(let n) = policy, n < 1 {
+                    throw invalid("strategy", ".modelParallel(dataParallelism: .fullyShard(.minParameters(\(n)))) needs a positive count")
+                }
+                if gradientClipVal != nil {
+                    throw invalid("strategy", ".modelParallel(dataParallelism: .fullyShard) with gradientClipVal is not available in this version (each rank holds only its shard of the gradients)")
+                }
+            }
             self.strategy = try ModelParallelStrategy(options: options, environment: try environment())
         case .pipeline(let options):
             guard options.stages >= 2, processes % options.stages == 0 else {

@@ -51,123 +51,50 @@ public final class FSDPStrategy: ParallelStrategy {
         }
     }
 
-    /// How many non-root units stay gathered in forward before the oldest is freed.
-    static let gatheredWindow = 2
-
     /// The strategy's choices.
     public let options: Options
     /// The strategy's process group and where this process sits in the job.
     public let context: DistributedContext
     /// Rank 0's buffers copied to every rank before training steps, as in DDP.
     private let sync: DataParallelSync
-    /// The units, in the order they were formed (the root, holding what no unit took, last).
-    public private(set) var units: [ShardedUnit] = []
-    /// The unit names (module paths; "" for the root).
-    public private(set) var unitNames: [String] = []
-    private var unitOf: [ObjectIdentifier: Int] = [:]
-    /// How many all-gathers of units the last fit made.
-    public private(set) var gatherCount = 0
-    private var recentlyGathered: [Int] = []
-    /// Per optimizer: its parameter groups as `configureOptimizers` made them.
-    private var originalGroups: [ObjectIdentifier: [[Tensor]]] = [:]
+    /// The units and their gathering, freeing and reductions.
+    private let sharded: FullyShardedUnits
     private var failed = false
 
     public init(options: Options = Options(), environment: ClusterEnvironment) {
         self.options = options
         context = DistributedContext(environment: environment, timeout: options.timeout)
         sync = DataParallelSync(options: .init(timeout: options.timeout), averagesGradients: false)
+        sharded = FullyShardedUnits(policy: options.wrapPolicy)
     }
+
+    /// The units, in the order they were formed (the root, holding what no unit took, last).
+    public var units: [ShardedUnit] { sharded.units }
+    /// The unit names (module paths; "" for the root).
+    public var unitNames: [String] { sharded.unitNames }
+    /// How many all-gathers of units the last fit made.
+    public var gatherCount: Int { sharded.gatherCount }
 
     public func setup(_ module: Module, accelerator: AcceleratorPlugin, stage: Stage) throws {
         let group = try context.setup(module, device: accelerator.device)
         try sync.setup(module, group: group, stage: stage)
-        units = []
-        unitNames = []
-        unitOf = [:]
-        originalGroups = [:]
-        guard stage == .fit else { return }
-        for (name, params) in Self.partition(module, policy: options.wrapPolicy) {
-            let unit = try ShardedUnit(group: group, parameters: params)
-            let index = units.count
-            unit.gatherOnAccess(in: module) { [unowned self] in self.willGather(index) }
-            for p in params { unitOf[ObjectIdentifier(p)] = index }
-            units.append(unit)
-            unitNames.append(name)
-        }
-    }
-
-    /// The units a policy makes: (module path, trainable parameters not in an earlier unit),
-    /// innermost modules first, the root last.
-    static func partition(_ module: Module, policy: WrapPolicy) -> [(String, [Tensor])] {
-        var taken: Set<ObjectIdentifier> = []
-        var out: [(String, [Tensor])] = []
-        func free(_ m: Module) -> [Tensor] {
-            m.parameters().filter { $0.requiresGrad && !taken.contains(ObjectIdentifier($0)) }
-        }
-        func visit(_ name: String, _ m: Module) {
-            for (child, sub) in m.namedChildren() { visit(name.isEmpty ? child : name + "." + child, sub) }
-            guard !name.isEmpty else { return }
-            let params = free(m)
-            let wraps: Bool
-            switch policy {
-            case .moduleTypes(let types): wraps = types.contains(ObjectIdentifier(type(of: m)))
-            case .minParameters(let n): wraps = params.reduce(0) { $0 + $1.numel } >= n
-            case .whole: wraps = false
-            }
-            guard wraps, !params.isEmpty else { return }
-            params.forEach { taken.insert(ObjectIdentifier($0)) }
-            out.append((name, params))
-        }
-        visit("", module)
-        let rest = free(module)
-        if !rest.isEmpty { out.append(("", rest)) }
-        return out
-    }
-
-    /// Before unit `index` is gathered in forward: the oldest gathered units beyond the window are freed.
-    private func willGather(_ index: Int) {
-        guard unitNames[index] != "" else { return }
-        recentlyGathered.removeAll { $0 == index }
-        recentlyGathered.append(index)
-        while recentlyGathered.count > Self.gatheredWindow {
-            let oldest = recentlyGathered.removeFirst()
-            try? units[oldest].release()
-        }
-    }
-
-    /// Frees every unit's full parameters.
-    private func releaseAll() throws {
-        for unit in units { try unit.release() }
-        recentlyGathered = []
-    }
-
-    /// Gathers every unit (for checkpoints and loading weights).
-    private func gatherAll() throws {
-        for unit in units { try unit.gather() }
+        guard stage == .fit else { return sharded.reset() }
+        try sharded.setup(module, group: group)
     }
 
     /// Hands the module back with full parameters (a failed run leaves them as they are).
     public func teardown() {
-        gatherCount = units.reduce(0) { $0 + $1.gatherCount }
-        if !failed { try? gatherAll() }
-        units = []
-        unitOf = [:]
-        recentlyGathered = []
+        sharded.teardown(failed: failed)
         sync.teardown()
     }
 
     public func beforeTrainingStep(synchronizing: Bool) throws { try sync.beforeTrainingStep(synchronizing: synchronizing) }
 
-    public func beforeBackward(_ loss: Tensor, synchronizing: Bool) throws {
-        for unit in units { unit.beginBackward() }
-    }
+    public func beforeBackward(_ loss: Tensor, synchronizing: Bool) throws { sharded.beforeBackward() }
 
     /// Reduce-scatters what the gradient hooks did not (units with unused parameters), then
     /// frees every unit.
-    public func afterBackward(synchronizing: Bool) throws {
-        for unit in units { try unit.finishBackward() }
-        try releaseAll()
-    }
+    public func afterBackward(synchronizing: Bool) throws { try sharded.afterBackward() }
 
     public func onException(_ error: Error) {
         failed = true
@@ -176,36 +103,7 @@ public final class FSDPStrategy: ParallelStrategy {
 
     /// Makes each optimizer step the shards of the units its parameters are in (a unit's
     /// parameters must all be in one parameter group); frozen parameters stay as they are.
-    public func setupOptimizers(_ optimizers: [Optimizer]) throws {
-        for optimizer in optimizers {
-            originalGroups[ObjectIdentifier(optimizer)] = optimizer.paramGroups.map(\.params)
-            var groupOfUnit: [Int: Int] = [:]
-            for (g, group) in optimizer.paramGroups.enumerated() {
-                for p in group.params {
-                    guard let u = unitOf[ObjectIdentifier(p)] else { continue }
-                    if let other = groupOfUnit[u], other != g {
-                        throw TrainerError.misconfiguration(
-                            "FSDP unit '\(unitNames[u])' has parameters in parameter groups \(other) and \(g) of \(type(of: optimizer)); "
-                                + "put a unit's parameters in one group or choose a wrap policy that separates them")
-                    }
-                    groupOfUnit[u] = g
-                }
-            }
-            for (g, group) in optimizer.paramGroups.enumerated() {
-                var shards: [Int] = []
-                var rest: [Tensor] = []
-                for p in group.params {
-                    if let u = unitOf[ObjectIdentifier(p)] {
-                        if !shards.contains(u) { shards.append(u) }
-                    } else {
-                        rest.append(p)
-                    }
-                }
-                guard groupOfUnit.values.contains(g) || !rest.isEmpty || group.params.isEmpty else { continue }
-                group.params = shards.map { units[$0].shard } + rest
-            }
-        }
-    }
+    public func setupOptimizers(_ optimizers: [Optimizer]) throws { try sharded.setupOptimizers(optimizers) }
 
     /// The shards (and unsharded parameters) the optimizer steps.
     public func parameters(of optimizer: Optimizer) -> [Tensor] { optimizer.paramGroups.flatMap(\.params) }
@@ -221,77 +119,24 @@ public final class FSDPStrategy: ParallelStrategy {
     /// The whole weights, gathered on every rank (none under sharded checkpoints: each rank
     /// writes its shards beside the checkpoint instead).
     public func moduleStateDict(_ module: Module) throws -> StateDict {
-        guard !savesShards else { return StateDict() }
-        try gatherAll()
-        var out = StateDict()
-        for (name, t) in module.stateDict() { out[name] = t.clone() }
-        try releaseAll()
-        return out
+        savesShards ? StateDict() : try sharded.wholeModuleState(module)
     }
 
     /// Loads whole weights into every rank's shards.
     public func loadModuleStateDict(_ module: Module, _ stateDict: StateDict) throws {
-        try gatherAll()
-        try module.loadStateDict(stateDict)
-        for unit in units { try unit.writeBack() }
-        try releaseAll()
+        try sharded.loadWholeModuleState(module, stateDict)
     }
 
     /// The optimizer's state as the same optimizer over the unsharded parameters would hold it
     /// (every rank takes part; each unit's state is all-gathered), or this rank's shard of it
     /// under sharded checkpoints.
     public func optimizerStateDict(_ optimizer: Optimizer) throws -> StateValue {
-        if savesShards { return optimizer.stateDict() }
-        guard let groups = originalGroups[ObjectIdentifier(optimizer)] else { return optimizer.stateDict() }
-        let sharded = optimizer.stateDict()
-        let shardStates = OptimizerStateLayout.entries(of: sharded, groups: optimizer.paramGroups.map(\.params))
-        var gathered: [Int: [String: [Tensor]]] = [:]
-        return try OptimizerStateLayout.stateDict(groups: groups, optionsFrom: sharded) { p in
-            guard let u = unitOf[ObjectIdentifier(p)] else { return shardStates[ObjectIdentifier(p)] }
-            let unit = units[u]
-            guard let entries = shardStates[ObjectIdentifier(unit.shard)] else { return nil }
-            if gathered[u] == nil {
-                var perKey: [String: [Tensor]] = [:]
-                for (k, v) in entries {
-                    guard let name = k.stringValue, let t = v.tensorValue, t.numel == unit.shard.numel else { continue }
-                    let full = Tensor.cat(try unit.group.allGather(t.contiguous()))
-                    perKey[name] = full.narrow(dim: 0, start: 0, length: unit.numel).split(sizes: unit.shapes.map { $0.reduce(1, *) })
-                }
-                gathered[u] = perKey
-            }
-            let position = unit.parameters.firstIndex { $0 === p }!
-            return entries.map { k, v in
-                guard let name = k.stringValue, let parts = gathered[u]?[name] else { return (k, v) }
-                return (k, .tensor(parts[position].reshape(unit.shapes[position])))
-            }
-        }
+        savesShards ? optimizer.stateDict() : try sharded.wholeOptimizerState(optimizer)
     }
 
     /// Loads an optimizer state written by `optimizerStateDict` (or by one process) into the shards.
     public func loadOptimizerStateDict(_ optimizer: Optimizer, _ stateDict: StateValue) throws {
-        guard let groups = originalGroups[ObjectIdentifier(optimizer)] else { return try optimizer.loadStateDict(stateDict) }
-        let byParam = OptimizerStateLayout.entries(of: stateDict, groups: groups)
-        let state = try OptimizerStateLayout.stateDict(groups: optimizer.paramGroups.map(\.params), optionsFrom: stateDict) { p in
-            guard let u = units.firstIndex(where: { $0.shard === p }) else { return byParam[ObjectIdentifier(p)] }
-            let unit = units[u]
-            let members = unit.parameters.map { byParam[ObjectIdentifier($0)] }
-            guard let first = members.first ?? nil else { return nil }
-            return try first.map { k, v in
-                guard let name = k.stringValue, let t = v.tensorValue, t.numel == unit.shapes[0].reduce(1, *), t.dim > 0 else { return (k, v) }
-                var flat: [Tensor] = []
-                for (m, shape) in zip(members, unit.shapes) {
-                    guard let part = m?.first(where: { $0.key.stringValue == name })?.value.tensorValue, part.shape == shape else {
-                        throw TrainerError.misconfiguration("the optimizer state '\(name)' of FSDP unit '\(unitNames[u])' is missing or has another shape")
-                    }
-                    flat.append(part.reshape([-1]))
-                }
-                let padded = unit.shard.numel * worldSize
-                var all = Tensor.cat(flat)
-                if padded > all.numel { all = Tensor.cat([all, Tensor.zeros([padded - all.numel], dtype: all.dtype)]) }
-                return (k, .tensor(all.narrow(dim: 0, start: globalRank * unit.shard.numel, length: unit.shard.numel).clone()))
-            }
-        }
-        try optimizer.loadStateDict(state)
+        try sharded.loadWholeOptimizerState(optimizer, stateDict)
     }
 
     // MARK: Sharded checkpoint files
@@ -336,10 +181,7 @@ public final class FSDPStrategy: ParallelStrategy {
         guard let shards = checkpoint["model_shards"]?.arrayValue?.compactMap(\.tensorValue) else {
             return try loadModuleStateDict(module, checkpoint["state_dict"]?.stateDictValue ?? StateDict())
         }
-        guard shards.count == units.count, zip(shards, units).allSatisfy({ $0.shape == $1.shard.shape }) else {
-            throw TrainerError.misconfiguration("the sharded checkpoint holds \(shards.count) shards that do not match this model's \(units.count) FSDP units")
-        }
-        withNoGrad { for (t, unit) in zip(shards, units) { unit.shard.copy_(t) } }
+        try sharded.loadShards(shards)
     }
 
     /// Loads whole optimizer states into the shards, or a sharded checkpoint's own as they are.

@@ -16,12 +16,23 @@ public protocol ModelParallelizable: AnyObject {
 /// `["data_parallel": d, "tensor_parallel": t]` (rank r at (r / t, r % t)); the model's
 /// `parallelize(_:)` splits its layers over the tensor-parallel group; each data-parallel
 /// replica reads its own share of the data, and gradients are averaged over the data-parallel
-/// group by c10d's reducer while backward runs, as DDP does. Gradient clipping by norm measures
-/// the whole model's norm. Checkpoints hold the whole weights and optimizer state, as one
+/// group by c10d's reducer while backward runs, as DDP does, or with `.fullyShard` parameters,
+/// gradients and optimizer state are sharded over it too, as FSDP does. Gradient clipping by
+/// norm measures the whole model's norm. Checkpoints hold the whole weights and optimizer state, as one
 /// process would save them, or with `saveDistributedCheckpoint` each rank's own parts beside
 /// the checkpoint, resumable on the same mesh.
 public final class ModelParallelStrategy: ParallelStrategy {
     public var checkpointIO: CheckpointIO = TorchCheckpointIO()
+
+    /// How the replicas along the data-parallel dimension stay in step (PyTorch's composable
+    /// `replicate` and `fully_shard`, which Lightning's recipes apply over that dimension).
+    public enum DataParallelism: Sendable, Equatable {
+        /// Each replica holds its tensor-parallel parts whole; gradients are averaged (DDP).
+        case replicate
+        /// Parameters, gradients and optimizer state are sharded over the replicas too (FSDP),
+        /// the model cut into units by the policy.
+        case fullyShard(FSDPStrategy.WrapPolicy)
+    }
 
     /// The choices of the strategy, as `ModelParallelStrategy(...)`'s arguments in Lightning.
     public struct Options: Sendable, Equatable {
@@ -29,6 +40,8 @@ public final class ModelParallelStrategy: ParallelStrategy {
         public var dataParallelSize: Int?
         /// The number of processes each layer is split over; nil: the devices of a node.
         public var tensorParallelSize: Int?
+        /// How the data-parallel replicas stay in step.
+        public var dataParallelism: DataParallelism
         /// Checkpoints as each rank's own parts beside an index (else the whole weights and state).
         public var saveDistributedCheckpoint: Bool
         /// Seconds after which a collective or the rendezvous fails.
@@ -36,9 +49,10 @@ public final class ModelParallelStrategy: ParallelStrategy {
         /// The backend of the job's process groups; nil: NCCL on GPUs, Gloo on CPUs.
         public var processGroupBackend: ProcessGroupBackend?
 
-        public init(dataParallelSize: Int? = nil, tensorParallelSize: Int? = nil, saveDistributedCheckpoint: Bool = false,
-                    timeout: Double = 1800, processGroupBackend: ProcessGroupBackend? = nil) {
+        public init(dataParallelSize: Int? = nil, tensorParallelSize: Int? = nil, dataParallelism: DataParallelism = .replicate,
+                    saveDistributedCheckpoint: Bool = false, timeout: Double = 1800, processGroupBackend: ProcessGroupBackend? = nil) {
             (self.dataParallelSize, self.tensorParallelSize, self.saveDistributedCheckpoint) = (dataParallelSize, tensorParallelSize, saveDistributedCheckpoint)
+            self.dataParallelism = dataParallelism
             (self.timeout, self.processGroupBackend) = (timeout, processGroupBackend)
         }
     }
@@ -57,8 +71,11 @@ public final class ModelParallelStrategy: ParallelStrategy {
     /// The mesh, once set up.
     public private(set) var deviceMesh: DeviceMesh?
     private let sync: DataParallelSync
-    /// How each parameter split over the tensor-parallel group is split.
-    private var shardOf: [ObjectIdentifier: TensorShard] = [:]
+    /// The units sharded over the data-parallel dimension (with `.fullyShard`).
+    private let sharded: FullyShardedUnits?
+    /// How each parameter split over the tensor-parallel group is split, and its part's shape.
+    private var shardOf: [ObjectIdentifier: (shard: TensorShard, shape: [Int])] = [:]
+    private var failed = false
 
     /// A strategy over `environment`'s processes; the mesh's sizes must multiply to its world size.
     public init(options: Options = Options(), environment: ClusterEnvironment) throws {
@@ -71,7 +88,12 @@ public final class ModelParallelStrategy: ParallelStrategy {
         }
         (self.options, meshShape) = (options, (data, tensor))
         context = DistributedContext(environment: environment, timeout: options.timeout, backend: options.processGroupBackend)
-        sync = DataParallelSync(options: .init(timeout: options.timeout), averagesGradients: true)
+        if case .fullyShard(let policy) = options.dataParallelism {
+            sharded = FullyShardedUnits(policy: policy)
+        } else {
+            sharded = nil
+        }
+        sync = DataParallelSync(options: .init(timeout: options.timeout), averagesGradients: sharded == nil)
     }
 
     /// Ranks of one tensor-parallel group read the same data.
@@ -80,7 +102,7 @@ public final class ModelParallelStrategy: ParallelStrategy {
 
     /// Joins the job, makes the mesh, gives every rank rank 0's whole weights, lets the module
     /// split itself over the mesh (once: a module already split keeps its parts), and attaches
-    /// the data-parallel gradient averaging.
+    /// the data-parallel gradient averaging or sharding.
     public func setup(_ module: Module, accelerator: AcceleratorPlugin, stage: Stage) throws {
         let world = try context.connect(device: accelerator.device)
         let mesh = try deviceMesh ?? DeviceMesh(group: world, dimensions: [(Self.dataParallelDimension, meshShape.data),
@@ -101,16 +123,38 @@ public final class ModelParallelStrategy: ParallelStrategy {
         }
         shardOf = [:]
         for (name, shard) in module.namedTensorShards() {
-            if let p = module.getParameter(name) { shardOf[ObjectIdentifier(p)] = shard }
+            if let p = module.getParameter(name) { shardOf[ObjectIdentifier(p)] = (shard, p.shape) }
         }
         try sync.setup(module, group: data, stage: stage)
+        if stage == .fit { try sharded?.setup(module, group: data) } else { sharded?.reset() }
     }
 
-    public func teardown() { sync.teardown() }
+    /// Hands the module back with its tensor-parallel parts whole over the data-parallel
+    /// dimension (a failed run leaves them as they are).
+    public func teardown() {
+        sharded?.teardown(failed: failed)
+        sync.teardown()
+    }
+
+    public func onException(_ error: Error) {
+        failed = true
+        context.onException(error)
+    }
 
     public func beforeTrainingStep(synchronizing: Bool) throws { try sync.beforeTrainingStep(synchronizing: synchronizing) }
 
-    public func beforeBackward(_ loss: Tensor, synchronizing: Bool) throws { try sync.beforeBackward(loss, synchronizing: synchronizing) }
+    public func beforeBackward(_ loss: Tensor, synchronizing: Bool) throws {
+        try sync.beforeBackward(loss, synchronizing: synchronizing)
+        sharded?.beforeBackward()
+    }
+
+    public func afterBackward(synchronizing: Bool) throws { try sharded?.afterBackward() }
+
+    /// Under `.fullyShard`, makes each optimizer step the shards of the units.
+    public func setupOptimizers(_ optimizers: [Optimizer]) throws { try sharded?.setupOptimizers(optimizers) }
+
+    /// Ranks step different parts of the model, so a loss scaler's overflow checks are combined.
+    public var updatesAShare: Bool { true }
 
     /// Clips by the norm of the whole model's gradients (each split parameter's parts summed
     /// over the tensor-parallel group), or elementwise.
@@ -118,6 +162,9 @@ public final class ModelParallelStrategy: ParallelStrategy {
         let params = parameters(of: optimizer)
         switch clipAlgorithm {
         case .norm:
+            guard sharded == nil else {
+                throw TrainerError.misconfiguration(".modelParallel(dataParallelism: .fullyShard) clips by value only in this version")
+            }
             try clipGradNorm_(params, maxNorm: clipValue, shardedOver: tensorGroup()) { shardOf[ObjectIdentifier($0)] != nil }
         case .value:
             clipGradValue_(params, clipValue: clipValue)
@@ -131,12 +178,30 @@ public final class ModelParallelStrategy: ParallelStrategy {
 
     // MARK: Checkpoints
 
+    /// This rank's tensor-parallel parts, whole over the data-parallel dimension.
+    private func localModuleState(_ module: Module) throws -> StateDict {
+        try sharded?.wholeModuleState(module) ?? module.stateDict()
+    }
+
+    private func loadLocalModuleState(_ module: Module, _ state: StateDict) throws {
+        if let sharded { try sharded.loadWholeModuleState(module, state) } else { try module.loadStateDict(state) }
+    }
+
+    /// This rank's optimizer state over its tensor-parallel parts, whole over the data-parallel dimension.
+    private func localOptimizerState(_ optimizer: Optimizer) throws -> StateValue {
+        try sharded?.wholeOptimizerState(optimizer) ?? optimizer.stateDict()
+    }
+
+    private func loadLocalOptimizerState(_ optimizer: Optimizer, _ state: StateValue) throws {
+        if let sharded { try sharded.loadWholeOptimizerState(optimizer, state) } else { try optimizer.loadStateDict(state) }
+    }
+
     /// The whole weights, gathered on every rank (under distributed checkpoints, this rank's own).
     public func moduleStateDict(_ module: Module) throws -> StateDict {
-        var state = module.stateDict()
+        var state = try localModuleState(module)
         guard !options.saveDistributedCheckpoint else { return state }
         for (name, shard) in module.namedTensorShards() {
-            if let part = state[name] { state[name] = try shard.gather(part) }
+            if let part = state[name] { state[name] = try shard.whole(from: part) }
         }
         return state
     }
@@ -145,34 +210,35 @@ public final class ModelParallelStrategy: ParallelStrategy {
     public func loadModuleStateDict(_ module: Module, _ stateDict: StateDict) throws {
         var own = stateDict
         for (name, shard) in module.namedTensorShards() {
-            if let whole = own[name] { own[name] = shard.slice(whole) }
+            if let whole = own[name] { own[name] = shard.part(of: whole) }
         }
-        try module.loadStateDict(own)
+        try loadLocalModuleState(module, own)
     }
 
     /// The optimizer's state as the same optimizer over the whole parameters would hold it
     /// (the split parameters' state gathered over the tensor-parallel group).
     public func optimizerStateDict(_ optimizer: Optimizer) throws -> StateValue {
-        let state = optimizer.stateDict()
+        let state = try localOptimizerState(optimizer)
         guard !options.saveDistributedCheckpoint else { return state }
-        return try reshaping(state, of: optimizer) { shard, tensor in try shard.gather(tensor) }
+        return try reshaping(state, of: optimizer) { shard, tensor in try shard.whole(from: tensor) }
     }
 
     /// Loads an optimizer state written by `optimizerStateDict` (or by one process).
     public func loadOptimizerStateDict(_ optimizer: Optimizer, _ stateDict: StateValue) throws {
-        try optimizer.loadStateDict(reshaping(stateDict, of: optimizer, wholeState: true) { shard, tensor in shard.slice(tensor) })
+        try loadLocalOptimizerState(optimizer, reshaping(stateDict, of: optimizer, wholeState: true) { shard, tensor in shard.part(of: tensor) })
     }
 
-    /// `state` with `change` applied to the entries of split parameters shaped as the parameter
-    /// (its part, or with `wholeState` the whole).
+    /// `state`, indexed over the optimizer's parameters as it made them, with `change` applied
+    /// to the entries of split parameters shaped as the parameter's part (or with `wholeState`
+    /// the whole).
     private func reshaping(_ state: StateValue, of optimizer: Optimizer, wholeState: Bool = false,
                            _ change: (TensorShard, Tensor) throws -> Tensor) throws -> StateValue {
-        let groups = optimizer.paramGroups.map(\.params)
+        let groups = sharded?.originalGroups(of: optimizer) ?? optimizer.paramGroups.map(\.params)
         let entries = OptimizerStateLayout.entries(of: state, groups: groups)
         return try OptimizerStateLayout.stateDict(groups: groups, optionsFrom: state) { p in
             guard let own = entries[ObjectIdentifier(p)] else { return nil }
-            guard let shard = shardOf[ObjectIdentifier(p)] else { return own }
-            var shape = p.shape
+            guard let (shard, partShape) = shardOf[ObjectIdentifier(p)] else { return own }
+            var shape = partShape
             if wholeState { shape[shard.dim] *= shard.group.size }
             return try own.map { k, v in
                 guard let t = v.tensorValue, t.shape == shape else { return (k, v) }
@@ -214,7 +280,7 @@ public final class ModelParallelStrategy: ParallelStrategy {
     public func loadModuleState(from checkpoint: StateValue, into module: Module) throws {
         let state = checkpoint["state_dict"]?.stateDictValue ?? StateDict()
         if checkpoint[Self.shardsKey] != nil {
-            try module.loadStateDict(state)
+            try loadLocalModuleState(module, state)
         } else {
             try loadModuleStateDict(module, state)
         }
@@ -224,7 +290,7 @@ public final class ModelParallelStrategy: ParallelStrategy {
     public func loadOptimizerStates(from checkpoint: StateValue, into optimizers: [Optimizer]) throws {
         let own = checkpoint[Self.shardsKey] != nil
         for (optimizer, state) in zip(optimizers, try Trainer.optimizerStates(in: checkpoint, count: optimizers.count)) {
-            try own ? optimizer.loadStateDict(state) : loadOptimizerStateDict(optimizer, state)
+            try own ? loadLocalOptimizerState(optimizer, state) : loadOptimizerStateDict(optimizer, state)
         }
     }
 

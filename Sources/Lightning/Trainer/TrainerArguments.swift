@@ -76,14 +76,16 @@ public struct Strategy: Sendable, Equatable, CustomStringConvertible {
 
     /// Tensor parallelism within groups of `tensorParallelSize` processes and data parallelism
     /// across `dataParallelSize` of them (`ModelParallelStrategy(...)`; nil sizes: a node's devices
-    /// split each layer, the nodes are the replicas): the module splits its layers in
-    /// `parallelize(_:)`. Checkpoints hold the whole model unless `saveDistributedCheckpoint`.
+    /// split each layer, the nodes are the replicas), the replicas averaging gradients
+    /// (`.replicate`) or sharding everything (`.fullyShard(policy)`): the module splits its layers
+    /// in `parallelize(_:)`. Checkpoints hold the whole model unless `saveDistributedCheckpoint`.
     public static func modelParallel(dataParallelSize: Int? = nil, tensorParallelSize: Int? = nil,
+                                     dataParallelism: ModelParallelStrategy.DataParallelism = .replicate,
                                      saveDistributedCheckpoint: Bool = false, timeout: Double = 1800,
                                      processGroupBackend: ProcessGroupBackend? = nil) -> Strategy {
         Strategy(kind: .modelParallel(.init(dataParallelSize: dataParallelSize, tensorParallelSize: tensorParallelSize,
-                                            saveDistributedCheckpoint: saveDistributedCheckpoint, timeout: timeout,
-                                            processGroupBackend: processGroupBackend)))
+                                            dataParallelism: dataParallelism, saveDistributedCheckpoint: saveDistributedCheckpoint,
+                                            timeout: timeout, processGroupBackend: processGroupBackend)))
     }
 
     /// A strategy of your own (Lightning's `Trainer(strategy=MyStrategy())`): the Trainer calls

@@ -19,7 +19,7 @@ public struct TensorShard {
     public let group: ProcessGroup
 
     /// This rank's part of the whole tensor.
-    public func slice(_ whole: Tensor) -> Tensor {
+    public func part(of whole: Tensor) -> Tensor {
         let blocks = chunks == 1 ? [whole] : whole.chunk(chunks, dim: dim)
         let parts = blocks.map { block -> Tensor in
             let share = block.size(dim) / group.size
@@ -29,7 +29,7 @@ public struct TensorShard {
     }
 
     /// The whole tensor from every rank's part (every rank of the group calls it).
-    public func gather(_ part: Tensor) throws -> Tensor {
+    public func whole(from part: Tensor) throws -> Tensor {
         let parts = try group.allGather(part.detach().contiguous()).map { chunks == 1 ? [$0] : $0.chunk(chunks, dim: dim) }
         return Tensor.cat((0..<chunks).map { c in Tensor.cat(parts.map { $0[c] }, dim: dim) }, dim: dim)
     }
@@ -63,14 +63,14 @@ public struct ColwiseParallel: ParallelStyle {
         switch module {
         case let linear as Linear:
             try placement.split(linear, "weight", dim: 0)
-            linear.weight = placement.shards["weight"]!.slice(linear.weight).requiringGrad(like: linear.weight)
+            linear.weight = placement.shards["weight"]!.part(of: linear.weight).requiringGrad(like: linear.weight)
             if let bias = linear.bias {
                 try placement.split(linear, "bias", dim: 0)
-                linear.bias = placement.shards["bias"]!.slice(bias).requiringGrad(like: bias)
+                linear.bias = placement.shards["bias"]!.part(of: bias).requiringGrad(like: bias)
             }
         case let embedding as Embedding where inputLayout == .replicate:
             try placement.split(embedding, "weight", dim: 1)
-            embedding.weight = placement.shards["weight"]!.slice(embedding.weight).requiringGrad(like: embedding.weight)
+            embedding.weight = placement.shards["weight"]!.part(of: embedding.weight).requiringGrad(like: embedding.weight)
         default:
             throw DistributedError("ColwiseParallel applies to Linear and (with a whole input) Embedding, not \(type(of: module))")
         }
@@ -101,10 +101,10 @@ public struct RowwiseParallel: ParallelStyle {
         switch module {
         case let linear as Linear:
             try placement.split(linear, "weight", dim: 1)
-            linear.weight = placement.shards["weight"]!.slice(linear.weight).requiringGrad(like: linear.weight)
+            linear.weight = placement.shards["weight"]!.part(of: linear.weight).requiringGrad(like: linear.weight)
         case let embedding as Embedding:
             try placement.split(embedding, "weight", dim: 0)
-            embedding.weight = placement.shards["weight"]!.slice(embedding.weight).requiringGrad(like: embedding.weight)
+            embedding.weight = placement.shards["weight"]!.part(of: embedding.weight).requiringGrad(like: embedding.weight)
         default:
             throw DistributedError("RowwiseParallel applies to Linear and Embedding, not \(type(of: module))")
         }
@@ -137,10 +137,10 @@ public struct MultiheadAttentionParallel: ParallelStyle {
         }
         let placement = TensorParallelPlacement(group: group, role: .colwise, input: inputLayout, output: .shard)
         try placement.split(attention, "in_proj_weight", dim: 0, chunks: 3)
-        attention.inProjWeight = placement.shards["in_proj_weight"]!.slice(attention.inProjWeight).requiringGrad(like: attention.inProjWeight)
+        attention.inProjWeight = placement.shards["in_proj_weight"]!.part(of: attention.inProjWeight).requiringGrad(like: attention.inProjWeight)
         if let bias = attention.inProjBias {
             try placement.split(attention, "in_proj_bias", dim: 0, chunks: 3)
-            attention.inProjBias = placement.shards["in_proj_bias"]!.slice(bias).requiringGrad(like: bias)
+            attention.inProjBias = placement.shards["in_proj_bias"]!.part(of: bias).requiringGrad(like: bias)
         }
         // The out-projection sees the sequence first, flattened with the batch.
         if case .sequenceShard(let dim) = outputLayout, dim != (attention.batchFirst ? 1 : 0) {

@@ -1,8 +1,9 @@
 // The sharded-training benchmark: one MLP (6.6M parameters, Adam) trained on two processes
 // with DDP, ZeRO-1, ZeRO-2, FSDP, a 2-stage pipeline or tensor parallelism, or on four with
-// tensor parallelism in pairs and data parallelism across them (2d); each rank writes its
-// throughput and memory to <out>/<strategy>-rank<N>.json.
-// Usage: BenchSharded ddp|zero1|zero2|fsdp|pipeline|tp|2d STEPS OUT
+// tensor parallelism in pairs and data parallelism across them, replicated (2d) or fully
+// sharded as one unit (2d-fsdp); each rank writes its throughput and memory to
+// <out>/<strategy>-rank<N>.json.
+// Usage: BenchSharded ddp|zero1|zero2|fsdp|pipeline|tp|2d|2d-fsdp STEPS OUT
 import Foundation
 import Lightning
 import Torch
@@ -88,9 +89,10 @@ do {
     case "pipeline": strategy = .pipeline(stages: 2, microBatches: 4)
     case "tp": strategy = .modelParallel(dataParallelSize: 1, tensorParallelSize: 2)
     case "2d": strategy = .modelParallel(dataParallelSize: 2, tensorParallelSize: 2)
+    case "2d-fsdp": strategy = .modelParallel(dataParallelSize: 2, tensorParallelSize: 2, dataParallelism: .fullyShard(.whole))
     default: strategy = .ddp
     }
-    let devices = strategyName == "2d" ? 4 : 2
+    let devices = strategyName.hasPrefix("2d") ? 4 : 2
     let perRank = ["pipeline", "tp"].contains(strategyName) ? globalBatch : globalBatch / 2
     let generator = Generator(seed: 1)
     let data = TensorDataset(Tensor.randn([steps * globalBatch, inputs], generator: generator),
