@@ -67,53 +67,52 @@ public final class ProcessGroup: @unchecked Sendable {
     /// on every rank is the sum of the ranks' gradients, as when the loss is the sum of every rank's
     /// (`torch.distributed.nn.functional.all_reduce`).
     public func allReduceWithGradient(_ tensor: Tensor) throws -> Tensor {
-        guard let out = ct_all_reduce_sum_with_grad(handle, tensor.handle) else { throw DistributedError.last("all_reduce") }
-        return Tensor(owning: out)
+        try crossing("all_reduce") { ct_all_reduce_sum_with_grad(handle, tensor.handle) }
     }
 
     /// `tensor` as it is, whose gradient is summed over the ranks: where a replicated input enters
     /// layers each rank holds a shard of (Megatron's f; `ColwiseParallel`'s input).
     public func copyToParallelRegion(_ tensor: Tensor) throws -> Tensor {
-        guard let out = ct_all_reduce_sum_with_grad_modes(handle, tensor.handle, false, true) else { throw DistributedError.last("copy_to_parallel_region") }
-        return Tensor(owning: out)
+        try crossing("copy_to_parallel_region") { ct_all_reduce_sum_with_grad_modes(handle, tensor.handle, false, true) }
     }
 
     /// The sum of the ranks' partial results, whose gradient goes back to each rank as it is:
     /// where sharded layers' partial outputs become the replicated output (Megatron's g;
     /// `RowwiseParallel`'s output).
     public func reduceFromParallelRegion(_ tensor: Tensor) throws -> Tensor {
-        guard let out = ct_all_reduce_sum_with_grad_modes(handle, tensor.handle, true, false) else { throw DistributedError.last("reduce_from_parallel_region") }
-        return Tensor(owning: out)
+        try crossing("reduce_from_parallel_region") { ct_all_reduce_sum_with_grad_modes(handle, tensor.handle, true, false) }
     }
 
     /// The ranks' equal parts concatenated along `dim`, whose gradient is this rank's part of the
     /// whole's: where split outputs become whole on every rank (Megatron's gather from a parallel
     /// region; `ColwiseParallel(outputLayout: .replicate)`).
     public func gatherFromParallelRegion(_ tensor: Tensor, dim: Int) throws -> Tensor {
-        guard let out = ct_gather_along_with_grad(handle, tensor.handle, Int64(dim)) else { throw DistributedError.last("gather_from_parallel_region") }
-        return Tensor(owning: out)
+        try crossing("gather_from_parallel_region") { ct_gather_along_with_grad(handle, tensor.handle, Int64(dim)) }
     }
 
     /// This rank's equal part of a whole tensor along `dim`, whose gradient is the ranks' gradients
     /// concatenated (Megatron's scatter to a parallel region; `RowwiseParallel(inputLayout: .replicate)`).
     public func splitToParallelRegion(_ tensor: Tensor, dim: Int) throws -> Tensor {
-        guard let out = ct_split_along_with_grad(handle, tensor.handle, Int64(dim)) else { throw DistributedError.last("split_to_parallel_region") }
-        return Tensor(owning: out)
+        try crossing("split_to_parallel_region") { ct_split_along_with_grad(handle, tensor.handle, Int64(dim)) }
     }
 
     /// The ranks' equal parts of a sequence concatenated along `dim`, whose gradient is this rank's
     /// part of the ranks' summed gradients: where sequence-parallel activations enter layers that
     /// need the whole sequence (Megatron's gather from a sequence-parallel region).
     public func gatherFromSequenceParallelRegion(_ tensor: Tensor, dim: Int) throws -> Tensor {
-        guard let out = ct_gather_along_reducing_grad(handle, tensor.handle, Int64(dim)) else { throw DistributedError.last("gather_from_sequence_parallel_region") }
-        return Tensor(owning: out)
+        try crossing("gather_from_sequence_parallel_region") { ct_gather_along_reducing_grad(handle, tensor.handle, Int64(dim)) }
     }
 
     /// This rank's equal part along `dim` of the sum of the ranks' partial results, whose gradient
     /// is the ranks' gradients concatenated: where row-parallel outputs become sequence-parallel
     /// activations (Megatron's reduce-scatter to a sequence-parallel region).
     public func reduceScatterToSequenceParallelRegion(_ tensor: Tensor, dim: Int) throws -> Tensor {
-        guard let out = ct_reduce_scatter_along_with_grad(handle, tensor.handle, Int64(dim)) else { throw DistributedError.last("reduce_scatter_to_sequence_parallel_region") }
+        try crossing("reduce_scatter_to_sequence_parallel_region") { ct_reduce_scatter_along_with_grad(handle, tensor.handle, Int64(dim)) }
+    }
+
+    /// The tensor a differentiable collective made, or its error as `name`'s.
+    private func crossing(_ name: String, _ collective: () -> ct_tensor?) throws -> Tensor {
+        guard let out = collective() else { throw DistributedError.last(name) }
         return Tensor(owning: out)
     }
 

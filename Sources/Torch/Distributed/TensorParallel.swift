@@ -62,15 +62,10 @@ public struct ColwiseParallel: ParallelStyle {
         let placement = TensorParallelPlacement(group: group, role: .colwise, input: inputLayout, output: outputLayout)
         switch module {
         case let linear as Linear:
-            try placement.split(linear, "weight", dim: 0)
-            linear.weight = placement.shards["weight"]!.part(of: linear.weight).requiringGrad(like: linear.weight)
-            if let bias = linear.bias {
-                try placement.split(linear, "bias", dim: 0)
-                linear.bias = placement.shards["bias"]!.part(of: bias).requiringGrad(like: bias)
-            }
+            try placement.split(linear, \.weight, "weight", dim: 0)
+            try placement.split(linear, \.bias, "bias", dim: 0)
         case let embedding as Embedding where inputLayout == .replicate:
-            try placement.split(embedding, "weight", dim: 1)
-            embedding.weight = placement.shards["weight"]!.part(of: embedding.weight).requiringGrad(like: embedding.weight)
+            try placement.split(embedding, \.weight, "weight", dim: 1)
         default:
             throw DistributedError("ColwiseParallel applies to Linear and (with a whole input) Embedding, not \(type(of: module))")
         }
@@ -100,11 +95,9 @@ public struct RowwiseParallel: ParallelStyle {
         let placement = TensorParallelPlacement(group: group, role: .rowwise, input: inputLayout, output: outputLayout)
         switch module {
         case let linear as Linear:
-            try placement.split(linear, "weight", dim: 1)
-            linear.weight = placement.shards["weight"]!.part(of: linear.weight).requiringGrad(like: linear.weight)
+            try placement.split(linear, \.weight, "weight", dim: 1)
         case let embedding as Embedding:
-            try placement.split(embedding, "weight", dim: 0)
-            embedding.weight = placement.shards["weight"]!.part(of: embedding.weight).requiringGrad(like: embedding.weight)
+            try placement.split(embedding, \.weight, "weight", dim: 0)
         default:
             throw DistributedError("RowwiseParallel applies to Linear and Embedding, not \(type(of: module))")
         }
@@ -136,12 +129,8 @@ public struct MultiheadAttentionParallel: ParallelStyle {
             throw DistributedError("MultiheadAttentionParallel: \(attention.numHeads) heads do not split over \(group.size) ranks")
         }
         let placement = TensorParallelPlacement(group: group, role: .colwise, input: inputLayout, output: .shard)
-        try placement.split(attention, "in_proj_weight", dim: 0, chunks: 3)
-        attention.inProjWeight = placement.shards["in_proj_weight"]!.part(of: attention.inProjWeight).requiringGrad(like: attention.inProjWeight)
-        if let bias = attention.inProjBias {
-            try placement.split(attention, "in_proj_bias", dim: 0, chunks: 3)
-            attention.inProjBias = placement.shards["in_proj_bias"]!.part(of: bias).requiringGrad(like: bias)
-        }
+        try placement.split(attention, \.inProjWeight, "in_proj_weight", dim: 0, chunks: 3)
+        try placement.split(attention, \.inProjBias, "in_proj_bias", dim: 0, chunks: 3)
         // The out-projection sees the sequence first, flattened with the batch.
         if case .sequenceShard(let dim) = outputLayout, dim != (attention.batchFirst ? 1 : 0) {
             throw DistributedError("MultiheadAttentionParallel: the sequence dimension of a \(attention.batchFirst ? "batch-first " : "")MultiheadAttention's output is \(attention.batchFirst ? 1 : 0), not \(dim)")
@@ -241,14 +230,25 @@ final class TensorParallelPlacement {
         (self.convertingInput, self.convertingOutput) = (convertingInput, convertingOutput)
     }
 
-    /// Notes that `module`'s parameter `name` is split along `dim` (in `chunks` blocks), refused
-    /// when its size there does not divide.
-    func split(_ module: Module, _ name: String, dim: Int, chunks: Int = 1) throws {
-        guard let tensor = module.getParameter(name) else { throw DistributedError("\(type(of: module)) has no parameter \(name)") }
+    /// Splits `module`'s parameter at `path` (`name` in the state dict) along `dim` (in `chunks`
+    /// blocks), putting this rank's part in its place; refused when its size there does not divide.
+    func split<M: Module>(_ module: M, _ path: ReferenceWritableKeyPath<M, Tensor>, _ name: String, dim: Int, chunks: Int = 1) throws {
+        module[keyPath: path] = try part(of: module[keyPath: path], in: module, name, dim: dim, chunks: chunks)
+    }
+
+    /// `split` of an optional parameter (a bias), when the module has it.
+    func split<M: Module>(_ module: M, _ path: ReferenceWritableKeyPath<M, Tensor?>, _ name: String, dim: Int, chunks: Int = 1) throws {
+        guard let tensor = module[keyPath: path] else { return }
+        module[keyPath: path] = try part(of: tensor, in: module, name, dim: dim, chunks: chunks)
+    }
+
+    private func part(of tensor: Tensor, in module: Module, _ name: String, dim: Int, chunks: Int) throws -> Tensor {
         guard tensor.size(dim) % (chunks * group.size) == 0 else {
             throw DistributedError("\(type(of: module)).\(name): \(tensor.size(dim)) along dimension \(dim) does not split over \(group.size) ranks")
         }
-        shards[name] = TensorShard(dim: dim, chunks: chunks, group: group)
+        let shard = TensorShard(dim: dim, chunks: chunks, group: group)
+        shards[name] = shard
+        return shard.part(of: tensor).requiringGrad(like: tensor)
     }
 
     /// A split `Linear`'s forward.
