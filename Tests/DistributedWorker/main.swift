@@ -250,37 +250,43 @@ do {
     default: strategy = devices * numNodes > 1 ? .ddp(timeout: 60) : .auto
     }
     let precision = options["precision"].flatMap { Precision(lightning: $0) } ?? .true32
-    // `--tp-mlp 1`: an Embedding split column-wise with its output gathered, a replicated Linear,
-    // a Linear split column-wise with its output gathered and one split row-wise that takes its
-    // slice of a whole input, over a tensor-parallel group of every process; three SGD steps on
-    // one batch; writes each rank's weights and shards, its first output and its losses.
+    // `--tp-mlp 1`: on Fabric with `.modelParallel` over every process, an Embedding split
+    // column-wise with its output gathered, a replicated Linear, a Linear split column-wise with
+    // its output gathered and one split row-wise that takes its slice of a whole input; the
+    // optimizer made after the split; three SGD steps on one batch; writes each rank's weights
+    // and shards, its first output and its losses.
     if options["tp-mlp"] != nil {
-        let fabric = try Fabric(devices: .count(devices), strategy: .ddp(timeout: 60))
+        final class SplitMLP: Module, ModelParallelizable {
+            let embedding = Embedding(10, 8), pre = Linear(8, 8), column = Linear(8, 16), row = Linear(16, 4)
+            override func forward(_ ids: Tensor) -> Tensor { row(column(pre(embedding(ids)).tanh()).tanh()) }
+            func parallelize(_ mesh: DeviceMesh) throws {
+                try parallelizeModule(self, group: mesh["tensor_parallel"], plan: [
+                    "embedding": ColwiseParallel(outputLayout: .replicate), "column": ColwiseParallel(outputLayout: .replicate),
+                    "row": RowwiseParallel(inputLayout: .replicate),
+                ])
+            }
+        }
+        let fabric = try Fabric(devices: .count(devices), strategy: .modelParallel(timeout: 60))
         try fabric.launch()
-        let store = (fabric.strategyPlugin as! any ParallelStrategy).context.group!.store
-        let mesh = try DeviceMesh(store: store, rank: fabric.globalRank, dimensions: [("tensor", devices)])
-        let tp = try mesh["tensor"]
         _ = seedEverything(11)
-        let (embedding, pre, column, row) = (Embedding(10, 8), Linear(8, 8), Linear(8, 16), Linear(16, 4))
+        let model = SplitMLP()
         let (ids, y) = (Tensor.randint(0, 10, [5]), Tensor.randint(0, 4, [5]))
-        try parallelizeModule(embedding, group: tp, plan: ["": ColwiseParallel(outputLayout: .replicate)])
-        try parallelizeModule(column, group: tp, plan: ["": ColwiseParallel(outputLayout: .replicate)])
-        try parallelizeModule(row, group: tp, plan: ["": RowwiseParallel(inputLayout: .replicate)])
-        let split = [embedding.weight, column.weight, column.bias!, row.weight]
-        let optimizer = SGD(embedding.parameters() + pre.parameters() + column.parameters() + row.parameters(), lr: 0.1)
+        let (module, _) = try fabric.setup(model, [])
+        let optimizer = try fabric.setupOptimizers([SGD(model.parameters(), lr: 0.1)])[0]
         var losses: [Double] = [], first: Tensor?
         for _ in 0..<3 {
-            let out = row(column(pre(embedding(ids)).tanh()).tanh())
+            let out = try module(ids)
             if first == nil { first = out.detach() }
             let loss = F.crossEntropy(out, y)
             losses.append(loss.item())
-            loss.backward()
-            optimizer.step()
+            try fabric.backward(loss)
+            try optimizer.step()
             optimizer.zeroGrad()
         }
         let rank = fabric.globalRank
-        try Safetensors.save(["embedding.weight": embedding.weight, "pre.weight": pre.weight, "column.weight": column.weight,
-                              "column.bias": column.bias!, "row.weight": row.weight, "row.bias": row.bias!, "first_output": first!],
+        let split = [model.embedding.weight, model.column.weight, model.column.bias!, model.row.weight]
+        try Safetensors.save(["embedding.weight": model.embedding.weight, "pre.weight": model.pre.weight, "column.weight": model.column.weight,
+                              "column.bias": model.column.bias!, "row.weight": model.row.weight, "row.bias": model.row.bias!, "first_output": first!],
                              to: "\(out)/tp-rank\(rank).safetensors")
         try JSONSerialization.data(withJSONObject: ["losses": losses, "parameter_bytes": split.reduce(0) { $0 + $1.numel * $1.dtype.elementSize }])
             .write(to: URL(fileURLWithPath: "\(out)/report-rank\(rank).json"))

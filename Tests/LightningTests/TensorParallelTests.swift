@@ -5,7 +5,7 @@ import Torch
 import XCTest
 
 /// Tensor parallelism on real processes (Gloo on CPU): layers split over two ranks with gathered
-/// and sliced borders train as the whole layers in one process; the example
+/// and sliced borders (on Fabric) train as the whole layers in one process; the example
 /// CharGPT under `.modelParallel` (tensor parallel alone, and a 2 x 2 mesh with data parallelism)
 /// (with sequence parallelism too) trains, checkpoints and resumes as one process does.
 final class TensorParallelTests: XCTestCase {

@@ -57,12 +57,19 @@ public final class Fabric {
         return (wrapped, optimizers[0])
     }
 
-    /// Sets a module and its optimizers up for the strategy.
+    /// Sets a module and its optimizers up for the strategy. With none, the module is set up to
+    /// train and its optimizers come later, through `setupOptimizers`: under `.modelParallel`,
+    /// whose setup splits the module, they are made from the split parameters.
     public func setup<M: Module>(_ module: M, _ optimizers: [Optimizer]) throws -> (FabricModule<M>, [FabricOptimizer]) {
         precisionPlugin.convertModule(module)
         try strategyPlugin.setup(module, accelerator: acceleratorPlugin, stage: .fit)
+        return (FabricModule(module, fabric: self), try setupOptimizers(optimizers))
+    }
+
+    /// Sets optimizers up for the strategy, after their module (Lightning's `setup_optimizers`).
+    public func setupOptimizers(_ optimizers: [Optimizer]) throws -> [FabricOptimizer] {
         try strategyPlugin.setupOptimizers(optimizers)
-        return (FabricModule(module, fabric: self), optimizers.map { FabricOptimizer($0, fabric: self) })
+        return optimizers.map { FabricOptimizer($0, fabric: self) }
     }
 
     /// Sets a module up alone, for inference (Lightning's `setup_module`).
