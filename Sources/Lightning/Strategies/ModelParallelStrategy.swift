@@ -49,6 +49,7 @@ public final class ModelParallelStrategy: ParallelStrategy {
         /// The backend of the job's process groups; nil: NCCL on GPUs, Gloo on CPUs.
         public var processGroupBackend: ProcessGroupBackend?
 
+        /// The choices; by default Lightning's "auto" sizes, DDP across, whole checkpoints.
         public init(dataParallelSize: Int? = nil, tensorParallelSize: Int? = nil, dataParallelism: DataParallelism = .replicate,
                     saveDistributedCheckpoint: Bool = false, timeout: Double = 1800, processGroupBackend: ProcessGroupBackend? = nil) {
             (self.dataParallelSize, self.tensorParallelSize, self.saveDistributedCheckpoint) = (dataParallelSize, tensorParallelSize, saveDistributedCheckpoint)

@@ -6,11 +6,14 @@
 public final class DeviceMesh: @unchecked Sendable {
     /// The dimensions' names and sizes, outermost first.
     public let dimensions: [(name: String, size: Int)]
-    /// This process's global rank and its coordinate along each dimension.
+    /// This process's global rank.
     public let rank: Int
+    /// This process's coordinate along each dimension (its rank in that dimension's group).
     public let coordinates: [Int]
     private let groups: [String: ProcessGroup]
 
+    /// The mesh as global rank `rank` sees it, its groups meeting at `store` under `prefix`
+    /// (every process of the job makes the same mesh).
     public init(store: TCPStore, rank: Int, dimensions: [(name: String, size: Int)], backend: ProcessGroupBackend = .gloo,
                 timeout: Double = 1800, hostname: String? = nil, prefix: String = "device_mesh") throws {
         let total = dimensions.reduce(1) { $0 * $1.size }

@@ -14,8 +14,11 @@ public enum TensorLayout: Sendable, Equatable {
 /// `group.size` equal parts along `dim` of each of `chunks` equal blocks (an attention
 /// in-projection splits its query, key and value blocks each by heads).
 public struct TensorShard {
+    /// The dimension the parameter is split along.
     public let dim: Int
+    /// The blocks split each on their own (3 for a fused query-key-value projection, else 1).
     public let chunks: Int
+    /// The ranks that hold the parts.
     public let group: ProcessGroup
 
     /// This rank's part of the whole tensor.
@@ -48,9 +51,12 @@ public protocol ParallelStyle {
 /// (`.sequenceShard`, gathered); the output is this rank's slice of the features (`.shard`, to
 /// feed a `RowwiseParallel` layer) or gathered whole (`.replicate`).
 public struct ColwiseParallel: ParallelStyle {
+    /// How the input arrives: `.replicate` or `.sequenceShard(dim:)`.
     public var inputLayout: TensorLayout
+    /// How the output leaves: `.shard` or `.replicate`.
     public var outputLayout: TensorLayout
 
+    /// PyTorch's defaults: a whole input, a feature-split output.
     public init(inputLayout: TensorLayout = .replicate, outputLayout: TensorLayout = .shard) {
         (self.inputLayout, self.outputLayout) = (inputLayout, outputLayout)
     }
@@ -81,9 +87,12 @@ public struct ColwiseParallel: ParallelStyle {
 /// sequence (`.sequenceShard`, a reduce-scatter); a `Linear`'s bias, whole on every rank, is
 /// added once.
 public struct RowwiseParallel: ParallelStyle {
+    /// How the input arrives: `.shard` or `.replicate`.
     public var inputLayout: TensorLayout
+    /// How the output leaves: `.replicate` or `.sequenceShard(dim:)`.
     public var outputLayout: TensorLayout
 
+    /// PyTorch's defaults: a feature-split input, a whole output.
     public init(inputLayout: TensorLayout = .shard, outputLayout: TensorLayout = .replicate) {
         (self.inputLayout, self.outputLayout) = (inputLayout, outputLayout)
     }
@@ -111,9 +120,12 @@ public struct RowwiseParallel: ParallelStyle {
 /// Its inputs and output are whole (`.replicate`) or, under sequence parallelism, each rank's
 /// part of the sequence (`.sequenceShard`). The number of heads must divide by the group's size.
 public struct MultiheadAttentionParallel: ParallelStyle {
+    /// How the query, key and value arrive: `.replicate` or `.sequenceShard(dim:)`.
     public var inputLayout: TensorLayout
+    /// How the output leaves: `.replicate` or `.sequenceShard(dim:)` (the layer's sequence dimension).
     public var outputLayout: TensorLayout
 
+    /// Whole activations in and out unless told otherwise.
     public init(inputLayout: TensorLayout = .replicate, outputLayout: TensorLayout = .replicate) {
         (self.inputLayout, self.outputLayout) = (inputLayout, outputLayout)
     }
@@ -146,6 +158,7 @@ public struct MultiheadAttentionParallel: ParallelStyle {
 /// the memory; a norm's weights stay whole on every rank and their gradients, computed from each
 /// rank's part of the sequence, are summed over the group.
 public struct SequenceParallel: ParallelStyle {
+    /// The style; the sequence dimension is the neighbouring layers' `.sequenceShard(dim:)`.
     public init() {}
 
     public func apply(to module: Module, group: ProcessGroup) throws {
@@ -161,9 +174,12 @@ public struct SequenceParallel: ParallelStyle {
 /// (`.replicate` to `.sequenceShard(dim: 1)` splits, the reverse gathers), for modules called as
 /// `module(x)`; nil leaves that side as it is.
 public struct PrepareModuleLayouts: ParallelStyle {
+    /// The conversion of the module's input, if any.
     public var input: (from: TensorLayout, to: TensorLayout)?
+    /// The conversion of the module's result, if any.
     public var output: (from: TensorLayout, to: TensorLayout)?
 
+    /// Conversions of the input, the result, or both.
     public init(input: (from: TensorLayout, to: TensorLayout)? = nil, output: (from: TensorLayout, to: TensorLayout)? = nil) {
         (self.input, self.output) = (input, output)
     }
