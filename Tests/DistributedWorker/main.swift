@@ -387,7 +387,8 @@ do {
     if let finder { callbacks.append(finder) }
     let trainer = try Trainer(devices: .count(devices), strategy: strategy, numNodes: numNodes, precision: precision,
                               maxEpochs: epochs, maxSteps: maxSteps, numSanityValSteps: 0,
-                              accumulateGradBatches: option("accumulate", 1), enableCheckpointing: options["save-every"] != nil,
+                              accumulateGradBatches: option("accumulate", 1), gradientClipVal: options["clip"].flatMap(Double.init),
+                              enableCheckpointing: options["save-every"] != nil,
                               enableProgressBar: false, enableModelSummary: false, defaultRootDir: out, callbacks: callbacks,
                               logger: [], syncBatchnorm: options["sync-batchnorm"] != nil, plugins: plugins)
     let rank = trainer.globalRank

@@ -70,12 +70,11 @@ final class TensorParallelTests: XCTestCase {
         }
     }
 
-    /// FSDP across the data-parallel dimension (no clipping: it is refused there).
+    /// FSDP across the data-parallel dimension, clipping by the whole model's norm.
     func testAFullyShardedDataDimensionTrainsAsOneProcessWithAQuarterPerRank() throws {
-        let unclipped = ["clip": "0"]
-        let whole = try finalWeights(try Self.gpt(unclipped.merging(["devices": "1"]) { $1 }))
-        let replicated = try Self.gpt(unclipped.merging(Self.mesh) { $1 })
-        let sharded = try Self.gpt(unclipped.merging(Self.mesh.merging(["fully-shard": "1"]) { $1 }) { $1 })
+        let whole = try finalWeights(try Self.gpt(["devices": "1"]))
+        let replicated = try Self.gpt(Self.mesh)
+        let sharded = try Self.gpt(Self.mesh.merging(["fully-shard": "1"]) { $1 })
         assertSucceeded(replicated)
         assertSucceeded(sharded)
         assertSameWeights(try finalWeights(sharded), whole, atol: 1e-10, "2 x 2 mesh, fully sharded across")
@@ -88,9 +87,9 @@ final class TensorParallelTests: XCTestCase {
             }
         }
         // Resumed from a distributed checkpoint on the same mesh, it ends where it would have.
-        let first = try Self.gpt(unclipped.merging(Self.mesh.merging(["fully-shard": "1", "max-steps": "2", "distributed-checkpoint": "1"]) { $1 }) { $1 })
+        let first = try Self.gpt(Self.mesh.merging(["fully-shard": "1", "max-steps": "2", "distributed-checkpoint": "1"]) { $1 })
         assertSucceeded(first)
-        let resumed = try Self.gpt(unclipped.merging(Self.mesh.merging(["fully-shard": "1", "resume": "\(first.dir)/final.ckpt"]) { $1 }) { $1 })
+        let resumed = try Self.gpt(Self.mesh.merging(["fully-shard": "1", "resume": "\(first.dir)/final.ckpt"]) { $1 })
         assertSucceeded(resumed)
         assertSameWeights(try finalWeights(resumed), whole, atol: 1e-10, "fully sharded across, resumed at step 2")
     }

@@ -107,9 +107,6 @@ struct AcceleratorConnector {
             if case .minParameters(let n) = options.wrapPolicy, n < 1 {
                 throw invalid("strategy", ".fsdp(wrapPolicy: .minParameters(\(n))) needs a positive count")
             }
-            if gradientClipVal != nil {
-                throw invalid("strategy", ".fsdp with gradientClipVal is not available in this version (each rank holds only its shard of the gradients)")
-            }
             self.strategy = FSDPStrategy(options: options, environment: try environment())
         case .modelParallel(let options):
             if options.timeout <= 0 { throw invalid("strategy", ".modelParallel(timeout:) must be positive, got \(options.timeout)") }
@@ -119,9 +116,6 @@ struct AcceleratorConnector {
             if case .fullyShard(let policy) = options.dataParallelism {
                 if case .minParameters(let n) = policy, n < 1 {
                     throw invalid("strategy", ".modelParallel(dataParallelism: .fullyShard(.minParameters(\(n)))) needs a positive count")
-                }
-                if gradientClipVal != nil {
-                    throw invalid("strategy", ".modelParallel(dataParallelism: .fullyShard) with gradientClipVal is not available in this version (each rank holds only its shard of the gradients)")
                 }
             }
             self.strategy = try ModelParallelStrategy(options: options, environment: try environment())

@@ -111,7 +111,9 @@ public final class Fabric {
     public func autocast<T>(_ body: () throws -> T) rethrows -> T { try precisionPlugin.forward(body) }
 
     /// Clips the gradients of an optimizer's parameters, unscaled first under float16: to a
-    /// total norm of `maxNorm` (returning the norm before clipping), or each to `clipValue`.
+    /// total norm of `maxNorm` (returning the norm before clipping; the 2-norm is the whole
+    /// model's under strategies that split it, another `normType` this rank's gradients'), or
+    /// each to `clipValue`.
     @discardableResult
     public func clipGradients(_ optimizer: FabricOptimizer, maxNorm: Double? = nil, clipValue: Double? = nil,
                               normType: Double = 2) throws -> Tensor? {
@@ -119,10 +121,10 @@ public final class Fabric {
             throw TrainerError.misconfiguration("clipGradients needs exactly one of maxNorm and clipValue")
         }
         precisionPlugin.unscaleGradients(optimizer.optimizer)
-        let parameters = strategyPlugin.parameters(of: optimizer.optimizer)
-        if let maxNorm { return clipGradNorm_(parameters, maxNorm: maxNorm, normType: normType) }
-        clipGradValue_(parameters, clipValue: clipValue!)
-        return nil
+        guard let maxNorm, normType != 2 else {
+            return try strategyPlugin.clipGradients(optimizer.optimizer, clipValue: maxNorm ?? clipValue!, clipAlgorithm: maxNorm == nil ? .value : .norm)
+        }
+        return clipGradNorm_(strategyPlugin.parameters(of: optimizer.optimizer), maxNorm: maxNorm, normType: normType)
     }
 
     /// The sum (or, with `mean`, the mean) of `tensor` over processes, as a new tensor.

@@ -105,6 +105,22 @@ public final class FSDPStrategy: ParallelStrategy {
     /// parameters must all be in one parameter group); frozen parameters stay as they are.
     public func setupOptimizers(_ optimizers: [Optimizer]) throws { try sharded.setupOptimizers(optimizers) }
 
+    /// Clips by the 2-norm of the whole model's gradients (each rank's shard gradients' squared
+    /// norms summed over the ranks), or elementwise.
+    @discardableResult
+    public func clipGradients(_ optimizer: Optimizer, clipValue: Double, clipAlgorithm: GradientClipAlgorithm) throws -> Tensor? {
+        let params = parameters(of: optimizer)
+        guard clipAlgorithm == .norm else {
+            clipGradValue_(params, clipValue: clipValue)
+            return nil
+        }
+        let squares = sharded.gradientSquares(of: params) { _ in 1 }
+        try allReduce(squares, op: .sum)
+        let total = squares.sqrt()
+        clipGradsWithNorm_(params, maxNorm: clipValue, totalNorm: total)
+        return total
+    }
+
     /// The shards (and unsharded parameters) the optimizer steps.
     public func parameters(of optimizer: Optimizer) -> [Tensor] { optimizer.paramGroups.flatMap(\.params) }
 

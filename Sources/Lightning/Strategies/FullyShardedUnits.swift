@@ -130,6 +130,31 @@ final class FullyShardedUnits {
         try releaseAll()
     }
 
+    /// This rank's part of the squared 2-norm of the gradients of the units `parameters` (an
+    /// optimizer's) hold shards of: each parameter's segment of this rank's shard gradient,
+    /// squared, times `weight(parameter)` (1 / n for a parameter n ranks hold alike), in float64.
+    /// Summed over the ranks, it is the squared norm of the whole model's gradients.
+    func gradientSquares(of parameters: [Tensor], weight: (Tensor) -> Double) -> Tensor {
+        let stepped = Set(parameters.map(ObjectIdentifier.init))
+        var total = Tensor(0.0).to(device: layouts.first?.shard.device ?? .cpu)
+        withNoGrad {
+            for layout in layouts where stepped.contains(ObjectIdentifier(layout.shard)) {
+                guard let grad = layout.shard.grad else { continue }
+                let start = layout.group.rank * layout.shard.numel
+                var offset = 0
+                for (p, shape) in zip(layout.parameters, layout.shapes) {
+                    let count = shape.reduce(1, *)
+                    let (low, high) = (Swift.max(offset, start), Swift.min(offset + count, start + layout.shard.numel))
+                    if low < high {
+                        total = total + grad.narrow(dim: 0, start: low - start, length: high - low).to(dtype: .float64).square().sum() * weight(p)
+                    }
+                    offset += count
+                }
+            }
+        }
+        return total
+    }
+
     /// Makes each optimizer step the shards of the units its parameters are in (a unit's
     /// parameters must all be in one parameter group); frozen parameters stay as they are.
     func setupOptimizers(_ optimizers: [Optimizer]) throws {

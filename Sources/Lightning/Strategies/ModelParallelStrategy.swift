@@ -159,17 +159,24 @@ public final class ModelParallelStrategy: ParallelStrategy {
 
     /// Clips by the norm of the whole model's gradients (each split parameter's parts summed
     /// over the tensor-parallel group), or elementwise.
-    public func clipGradients(_ optimizer: Optimizer, clipValue: Double, clipAlgorithm: GradientClipAlgorithm) throws {
+    @discardableResult
+    public func clipGradients(_ optimizer: Optimizer, clipValue: Double, clipAlgorithm: GradientClipAlgorithm) throws -> Tensor? {
         let params = parameters(of: optimizer)
-        switch clipAlgorithm {
-        case .norm:
-            guard sharded == nil else {
-                throw TrainerError.misconfiguration(".modelParallel(dataParallelism: .fullyShard) clips by value only in this version")
-            }
-            try clipGradNorm_(params, maxNorm: clipValue, shardedOver: tensorGroup()) { shardOf[ObjectIdentifier($0)] != nil }
-        case .value:
+        guard clipAlgorithm == .norm else {
             clipGradValue_(params, clipValue: clipValue)
+            return nil
         }
+        guard let sharded else {
+            return try clipGradNorm_(params, maxNorm: clipValue, shardedOver: tensorGroup()) { shardOf[ObjectIdentifier($0)] != nil }
+        }
+        // Every rank holds its own segments of the split parameters; those of the whole ones
+        // are held alike by the ranks of a tensor-parallel group.
+        let replicas = Double(meshShape.tensor)
+        let squares = sharded.gradientSquares(of: params) { shardOf[ObjectIdentifier($0)] != nil ? 1 : 1 / replicas }
+        try allReduce(squares, op: .sum)
+        let total = squares.sqrt()
+        clipGradsWithNorm_(params, maxNorm: clipValue, totalNorm: total)
+        return total
     }
 
     private func tensorGroup() throws -> ProcessGroup {

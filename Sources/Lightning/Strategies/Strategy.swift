@@ -39,9 +39,10 @@ public protocol StrategyPlugin: AnyObject {
     func optimizerStep(_ optimizer: Optimizer, precision: PrecisionPlugin, clipValue: Double?,
                        clipAlgorithm: GradientClipAlgorithm) throws -> Bool
     /// Clips the gradients of the parameters `optimizer` steps to `clipValue` (Lightning's
-    /// `clip_gradients`): by their joint 2-norm or elementwise; a strategy that splits
-    /// parameters measures the norm of the whole model.
-    func clipGradients(_ optimizer: Optimizer, clipValue: Double, clipAlgorithm: GradientClipAlgorithm) throws
+    /// `clip_gradients`): by their joint 2-norm, returned as it was before clipping, or
+    /// elementwise (nil); a strategy that splits parameters measures the norm of the whole model.
+    @discardableResult
+    func clipGradients(_ optimizer: Optimizer, clipValue: Double, clipAlgorithm: GradientClipAlgorithm) throws -> Tensor?
     /// Combines `tensor` across processes in place.
     func allReduce(_ tensor: Tensor, op: ReduceOp) throws
     /// Every process's `tensor` (the same shape on each), in rank order.
@@ -118,10 +119,13 @@ extension StrategyPlugin {
         return stepped
     }
 
-    public func clipGradients(_ optimizer: Optimizer, clipValue: Double, clipAlgorithm: GradientClipAlgorithm) throws {
+    @discardableResult
+    public func clipGradients(_ optimizer: Optimizer, clipValue: Double, clipAlgorithm: GradientClipAlgorithm) throws -> Tensor? {
         switch clipAlgorithm {
-        case .norm: clipGradNorm_(parameters(of: optimizer), maxNorm: clipValue)
-        case .value: clipGradValue_(parameters(of: optimizer), clipValue: clipValue)
+        case .norm: return clipGradNorm_(parameters(of: optimizer), maxNorm: clipValue)
+        case .value:
+            clipGradValue_(parameters(of: optimizer), clipValue: clipValue)
+            return nil
         }
     }
 

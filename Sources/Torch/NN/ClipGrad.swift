@@ -21,7 +21,7 @@ public func clipGradNorm_(_ parameters: [Tensor], maxNorm: Double, normType: Dou
             argumentError("clipGradNorm_", "The total norm of order \(normType) for gradients from `parameters` is non-finite, so it cannot be clipped. To disable this error and scale the gradients by the non-finite norm anyway, set `errorIfNonfinite: false`")
             return total
         }
-        scale(grads, total: total, maxNorm: maxNorm)
+        clipGradsWithNorm_(parameters, maxNorm: maxNorm, totalNorm: total)
         return total
     }
 }
@@ -43,16 +43,21 @@ public func clipGradNorm_(_ parameters: [Tensor], maxNorm: Double, shardedOver g
         let sum = squares(params.filter(isShard)) + squares(params.filter { !isShard($0) }) / Double(group.size)
         try group.allReduce(sum)
         let total = sum.sqrt()
-        scale(params.compactMap(\.grad), total: total, maxNorm: maxNorm)
+        clipGradsWithNorm_(params, maxNorm: maxNorm, totalNorm: total)
         return total
     }
 }
 
-/// Scales `grads` by `maxNorm / total` when that is below one.
-private func scale(_ grads: [Tensor], total: Tensor, maxNorm: Double) {
+/// Scales the gradients of `parameters` by `maxNorm / (totalNorm + 1e-6)` when that is below one
+/// (`torch.nn.utils.clip_grads_with_norm_`): `clipGradNorm_` after its norm, for a norm that
+/// sharded training combined across ranks.
+public func clipGradsWithNorm_(_ parameters: [Tensor], maxNorm: Double, totalNorm: Tensor) {
+    let grads = parameters.compactMap(\.grad)
     guard !grads.isEmpty else { return }
-    let coefficient = (maxNorm / (total + 1e-6)).clamp(max: 1.0)
-    ClipGradOps.foreachMul(.tensors(grads), .tensor(coefficient.to(dtype: grads[0].dtype)))
+    withNoGrad {
+        let coefficient = (maxNorm / (totalNorm + 1e-6)).clamp(max: 1.0)
+        ClipGradOps.foreachMul(.tensors(grads), .tensor(coefficient.to(dtype: grads[0].dtype)))
+    }
 }
 
 /// Clamps every gradient element of `parameters` to [-clipValue, clipValue]
