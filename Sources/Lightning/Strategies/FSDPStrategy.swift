@@ -106,19 +106,10 @@ public final class FSDPStrategy: ParallelStrategy {
     public func setupOptimizers(_ optimizers: [Optimizer]) throws { try sharded.setupOptimizers(optimizers) }
 
     /// Clips by the 2-norm of the whole model's gradients (each rank's shard gradients' squared
-    /// norms summed over the ranks), or elementwise.
+    /// norms summed over the ranks).
     @discardableResult
-    public func clipGradients(_ optimizer: Optimizer, clipValue: Double, clipAlgorithm: GradientClipAlgorithm) throws -> Tensor? {
-        let params = parameters(of: optimizer)
-        guard clipAlgorithm == .norm else {
-            clipGradValue_(params, clipValue: clipValue)
-            return nil
-        }
-        let squares = sharded.gradientSquares(of: params) { _ in 1 }
-        try allReduce(squares, op: .sum)
-        let total = squares.sqrt()
-        clipGradsWithNorm_(params, maxNorm: clipValue, totalNorm: total)
-        return total
+    public func clipGradientsNorm(_ optimizer: Optimizer, maxNorm: Double) throws -> Tensor {
+        try sharded.clipGradNorm(parameters(of: optimizer), maxNorm: maxNorm, weight: { _ in 1 }) { try allReduce($0, op: .sum) }
     }
 
     /// The shards (and unsharded parameters) the optimizer steps.

@@ -155,6 +155,16 @@ final class FullyShardedUnits {
         return total
     }
 
+    /// Clips `parameters` (an optimizer's shards) to a joint 2-norm of `maxNorm` over the whole
+    /// model: `gradientSquares` with `weight`, summed over the ranks by `sum`; returns the norm.
+    func clipGradNorm(_ parameters: [Tensor], maxNorm: Double, weight: (Tensor) -> Double, sum: (Tensor) throws -> Void) throws -> Tensor {
+        let squares = gradientSquares(of: parameters, weight: weight)
+        try sum(squares)
+        let total = squares.sqrt()
+        clipGradsWithNorm_(parameters, maxNorm: maxNorm, totalNorm: total)
+        return total
+    }
+
     /// Makes each optimizer step the shards of the units its parameters are in (a unit's
     /// parameters must all be in one parameter group); frozen parameters stay as they are.
     func setupOptimizers(_ optimizers: [Optimizer]) throws {

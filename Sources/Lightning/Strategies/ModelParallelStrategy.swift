@@ -157,26 +157,20 @@ public final class ModelParallelStrategy: ParallelStrategy {
     /// Ranks step different parts of the model, so a loss scaler's overflow checks are combined.
     public var updatesAShare: Bool { true }
 
-    /// Clips by the norm of the whole model's gradients (each split parameter's parts summed
-    /// over the tensor-parallel group), or elementwise.
+    /// Clips by the 2-norm of the whole model's gradients: each split parameter's parts summed
+    /// over the tensor-parallel group; under `.fullyShard` every rank's segments of its shards
+    /// summed over all ranks, those of whole parameters (held alike by a tensor-parallel group)
+    /// weighted 1/t.
     @discardableResult
-    public func clipGradients(_ optimizer: Optimizer, clipValue: Double, clipAlgorithm: GradientClipAlgorithm) throws -> Tensor? {
+    public func clipGradientsNorm(_ optimizer: Optimizer, maxNorm: Double) throws -> Tensor {
         let params = parameters(of: optimizer)
-        guard clipAlgorithm == .norm else {
-            clipGradValue_(params, clipValue: clipValue)
-            return nil
-        }
         guard let sharded else {
-            return try clipGradNorm_(params, maxNorm: clipValue, shardedOver: tensorGroup()) { shardOf[ObjectIdentifier($0)] != nil }
+            return try clipGradNorm_(params, maxNorm: maxNorm, shardedOver: tensorGroup()) { shardOf[ObjectIdentifier($0)] != nil }
         }
-        // Every rank holds its own segments of the split parameters; those of the whole ones
-        // are held alike by the ranks of a tensor-parallel group.
         let replicas = Double(meshShape.tensor)
-        let squares = sharded.gradientSquares(of: params) { shardOf[ObjectIdentifier($0)] != nil ? 1 : 1 / replicas }
-        try allReduce(squares, op: .sum)
-        let total = squares.sqrt()
-        clipGradsWithNorm_(params, maxNorm: clipValue, totalNorm: total)
-        return total
+        return try sharded.clipGradNorm(params, maxNorm: maxNorm, weight: { shardOf[ObjectIdentifier($0)] != nil ? 1 : 1 / replicas }) {
+            try allReduce($0, op: .sum)
+        }
     }
 
     private func tensorGroup() throws -> ProcessGroup {

@@ -38,11 +38,11 @@ public protocol StrategyPlugin: AnyObject {
     /// the optimizer stepped (a float16 overflow skips it).
     func optimizerStep(_ optimizer: Optimizer, precision: PrecisionPlugin, clipValue: Double?,
                        clipAlgorithm: GradientClipAlgorithm) throws -> Bool
-    /// Clips the gradients of the parameters `optimizer` steps to `clipValue` (Lightning's
-    /// `clip_gradients`): by their joint 2-norm, returned as it was before clipping, or
-    /// elementwise (nil); a strategy that splits parameters measures the norm of the whole model.
+    /// Clips the gradients of the parameters `optimizer` steps to a joint 2-norm of `maxNorm`
+    /// and returns the norm before clipping (Lightning's `clip_gradients_norm`); a strategy that
+    /// splits parameters measures the norm of the whole model.
     @discardableResult
-    func clipGradients(_ optimizer: Optimizer, clipValue: Double, clipAlgorithm: GradientClipAlgorithm) throws -> Tensor?
+    func clipGradientsNorm(_ optimizer: Optimizer, maxNorm: Double) throws -> Tensor
     /// Combines `tensor` across processes in place.
     func allReduce(_ tensor: Tensor, op: ReduceOp) throws
     /// Every process's `tensor` (the same shape on each), in rank order.
@@ -120,9 +120,17 @@ extension StrategyPlugin {
     }
 
     @discardableResult
+    public func clipGradientsNorm(_ optimizer: Optimizer, maxNorm: Double) throws -> Tensor {
+        clipGradNorm_(parameters(of: optimizer), maxNorm: maxNorm)
+    }
+
+    /// Clips the gradients of the parameters `optimizer` steps to `clipValue` (Lightning's
+    /// `clip_gradients`): by their joint 2-norm (`clipGradientsNorm`, whose norm it returns) or
+    /// elementwise (nil).
+    @discardableResult
     public func clipGradients(_ optimizer: Optimizer, clipValue: Double, clipAlgorithm: GradientClipAlgorithm) throws -> Tensor? {
         switch clipAlgorithm {
-        case .norm: return clipGradNorm_(parameters(of: optimizer), maxNorm: clipValue)
+        case .norm: return try clipGradientsNorm(optimizer, maxNorm: clipValue)
         case .value:
             clipGradValue_(parameters(of: optimizer), clipValue: clipValue)
             return nil
