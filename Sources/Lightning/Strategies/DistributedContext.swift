@@ -27,13 +27,19 @@ public final class DistributedContext {
     /// synchronised batch norms and the metrics without a group of their own this one.
     public func setup(_ module: Module, device: Device) throws -> ProcessGroup {
         let group = try connect(device: device)
+        Self.lend(group, to: module)
+        module.to(device: device)
+        try withNoGrad { try group.broadcastCoalesced(module.parameters() + module.buffers()) }
+        return group
+    }
+
+    /// Gives `group` to the synchronised batch norms and the metrics in `module` that have no
+    /// group of their own (the group their statistics are reduced over).
+    static func lend(_ group: ProcessGroup, to module: Module) {
         for case let norm as BatchNorm in module.modules() where norm.isSynchronized && norm.processGroup == nil {
             norm.processGroup = group
         }
         for case let metric as Metric in module.modules() where metric.processGroup == nil { metric.processGroup = group }
-        module.to(device: device)
-        try withNoGrad { try group.broadcastCoalesced(module.parameters() + module.buffers()) }
-        return group
     }
 
     /// The group, joined now on `device` if it was not yet.

@@ -154,17 +154,14 @@ public final class FSDPStrategy: ParallelStrategy {
     /// Under sharded checkpoints each rank first writes its shards and optimizer state to
     /// `<path>.shard-rank<N>`, then rank 0 the checkpoint itself, naming the layout.
     public func saveCheckpoint(_ checkpoint: [(String, StateValue)], to path: String) throws {
+        guard savesShards else { return try writeCheckpoint(checkpoint, own: nil, to: path) }
         var entries = checkpoint
-        if savesShards {
-            let index = entries.firstIndex { $0.0 == "optimizer_states" }
-            try checkpointIO.save(.dict([("model_shards", .list(units.map { .tensor($0.shard.detach().clone()) })),
-                                      ("optimizer_states", index.map { entries[$0].1 } ?? .list([]))]),
-                               to: shardPath(of: path))
-            if let index { entries[index].1 = .list([]) }
-            entries.append((Self.shardsKey, .dict([("world_size", .int(worldSize)), ("units", .list(unitNames.map { .string($0) }))])))
-        }
-        if isGlobalZero { try checkpointIO.save(.dict(entries), to: path) }
-        try barrier()
+        let index = entries.firstIndex { $0.0 == "optimizer_states" }
+        let own: [(String, StateValue)] = [("model_shards", .list(units.map { .tensor($0.shard.detach().clone()) })),
+                                           ("optimizer_states", index.map { entries[$0].1 } ?? .list([]))]
+        if let index { entries[index].1 = .list([]) }
+        entries.append((Self.shardsKey, .dict([("world_size", .int(worldSize)), ("units", .list(unitNames.map { .string($0) }))])))
+        try writeCheckpoint(entries, own: own, to: path)
     }
 
     /// Reads a checkpoint; a sharded one with this rank's shards and optimizer state in place
@@ -176,11 +173,7 @@ public final class FSDPStrategy: ParallelStrategy {
             throw TrainerError.misconfiguration(
                 "\(path) is a sharded FSDP checkpoint of \(ranks) ranks; resume it with strategy .fsdp on \(ranks) processes")
         }
-        let own = try checkpointIO.load(shardPath(of: path))
-        let replaced: Set = ["optimizer_states", "model_shards"]
-        let kept = (checkpoint.dictValue ?? []).filter { !replaced.contains($0.key.stringValue ?? "") }
-        return .dict(kept.compactMap { k, v in k.stringValue.map { ($0, v) } }
-            + [("optimizer_states", own["optimizer_states"] ?? .list([])), ("model_shards", own["model_shards"] ?? .list([]))])
+        return try withOwnEntries(checkpoint, of: path, keys: ["optimizer_states", "model_shards"])
     }
 
     /// Loads whole weights, or this rank's shards from a sharded checkpoint.
@@ -200,8 +193,5 @@ public final class FSDPStrategy: ParallelStrategy {
     }
 
     /// Deletes the checkpoint and this rank's shards of it.
-    public func removeCheckpoint(_ path: String) {
-        if isGlobalZero { try? checkpointIO.remove(path) }
-        try? checkpointIO.remove(shardPath(of: path))
-    }
+    public func removeCheckpoint(_ path: String) { removeCheckpointFiles(path, split: savesShards) }
 }

@@ -132,7 +132,8 @@ final class FullyShardedUnits {
 
     /// This rank's part of the squared 2-norm of the gradients of the units `parameters` (an
     /// optimizer's) hold shards of: each parameter's segment of this rank's shard gradient,
-    /// squared, times `weight(parameter)` (1 / n for a parameter n ranks hold alike), in float64.
+    /// squared, times `weight(parameter)` (1 / n for a parameter n ranks hold alike), in float64
+    /// (one reduction per unit whose parameters weigh alike: its padding is zero).
     /// Summed over the ranks, it is the squared norm of the whole model's gradients.
     func gradientSquares(of parameters: [Tensor], weight: (Tensor) -> Double) -> Tensor {
         let stepped = Set(parameters.map(ObjectIdentifier.init))
@@ -140,13 +141,18 @@ final class FullyShardedUnits {
         withNoGrad {
             for layout in layouts where stepped.contains(ObjectIdentifier(layout.shard)) {
                 guard let grad = layout.shard.grad else { continue }
+                let weights = layout.parameters.map(weight)
+                if Set(weights).count == 1 {
+                    total = total + grad.to(dtype: .float64).square().sum() * weights[0]
+                    continue
+                }
                 let start = layout.group.rank * layout.shard.numel
                 var offset = 0
-                for (p, shape) in zip(layout.parameters, layout.shapes) {
+                for (w, shape) in zip(weights, layout.shapes) {
                     let count = shape.reduce(1, *)
                     let (low, high) = (Swift.max(offset, start), Swift.min(offset + count, start + layout.shard.numel))
                     if low < high {
-                        total = total + grad.narrow(dim: 0, start: low - start, length: high - low).to(dtype: .float64).square().sum() * weight(p)
+                        total = total + grad.narrow(dim: 0, start: low - start, length: high - low).to(dtype: .float64).square().sum() * w
                     }
                     offset += count
                 }

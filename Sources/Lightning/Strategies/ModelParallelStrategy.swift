@@ -1,5 +1,4 @@
 import Foundation
-import Metrics
 import Torch
 
 /// A model that splits itself over a device mesh (Lightning's `configure_model` under
@@ -110,8 +109,7 @@ public final class ModelParallelStrategy: ParallelStrategy {
                                                                           (Self.tensorParallelDimension, meshShape.tensor)])
         deviceMesh = mesh
         let data = try mesh[Self.dataParallelDimension]
-        for case let norm as BatchNorm in module.modules() where norm.isSynchronized && norm.processGroup == nil { norm.processGroup = data }
-        for case let metric as Metric in module.modules() where metric.processGroup == nil { metric.processGroup = data }
+        DistributedContext.lend(data, to: module)
         module.to(device: accelerator.device)
         let split = !module.namedTensorShards().isEmpty
         try withNoGrad { try (split ? data : world).broadcastCoalesced(module.parameters() + module.buffers()) }
@@ -252,17 +250,15 @@ public final class ModelParallelStrategy: ParallelStrategy {
     /// Under distributed checkpoints each rank first writes its own weights and optimizer state
     /// to `<path>.shard-rank<N>`, then rank 0 the checkpoint itself, naming the mesh.
     public func saveCheckpoint(_ checkpoint: [(String, StateValue)], to path: String) throws {
-        var entries = checkpoint
-        if options.saveDistributedCheckpoint {
-            let own = entries.filter { $0.0 == "state_dict" || $0.0 == "optimizer_states" }
-            try checkpointIO.save(.dict(own), to: shardPath(of: path))
-            entries.removeAll { $0.0 == "state_dict" || $0.0 == "optimizer_states" }
-            entries.append((Self.shardsKey, .dict([("world_size", .int(worldSize)), ("data_parallel_size", .int(meshShape.data)),
-                                                   ("tensor_parallel_size", .int(meshShape.tensor))])))
-        }
-        if isGlobalZero { try checkpointIO.save(.dict(entries), to: path) }
-        try barrier()
+        guard options.saveDistributedCheckpoint else { return try writeCheckpoint(checkpoint, own: nil, to: path) }
+        let isOwn = { (entry: (String, StateValue)) in Self.ownKeys.contains(entry.0) }
+        let layout: StateValue = .dict([("world_size", .int(worldSize)), ("data_parallel_size", .int(meshShape.data)),
+                                        ("tensor_parallel_size", .int(meshShape.tensor))])
+        try writeCheckpoint(checkpoint.filter { !isOwn($0) } + [(Self.shardsKey, layout)], own: checkpoint.filter(isOwn), to: path)
     }
+
+    /// What each rank writes of its own under distributed checkpoints.
+    static let ownKeys = ["state_dict", "optimizer_states"]
 
     /// Reads a checkpoint; a distributed one with this rank's own weights and optimizer state.
     public func loadCheckpoint(_ path: String) throws -> StateValue {
@@ -273,9 +269,7 @@ public final class ModelParallelStrategy: ParallelStrategy {
             throw TrainerError.misconfiguration("\(path) is a distributed checkpoint of a \(data) x \(tensor) mesh; resume it with "
                 + ".modelParallel(dataParallelSize: \(data), tensorParallelSize: \(tensor))")
         }
-        let own = try checkpointIO.load(shardPath(of: path))
-        let kept = (checkpoint.dictValue ?? []).compactMap { k, v in k.stringValue.map { ($0, v) } }
-        return .dict(kept + [("state_dict", own["state_dict"] ?? .dict([(String, StateValue)]())), ("optimizer_states", own["optimizer_states"] ?? .list([]))])
+        return try withOwnEntries(checkpoint, of: path, keys: Self.ownKeys)
     }
 
     /// Loads whole weights, or this rank's own from a distributed checkpoint.
@@ -297,8 +291,5 @@ public final class ModelParallelStrategy: ParallelStrategy {
     }
 
     /// Deletes the checkpoint and this rank's part of it.
-    public func removeCheckpoint(_ path: String) {
-        if isGlobalZero { try? checkpointIO.remove(path) }
-        if options.saveDistributedCheckpoint { try? checkpointIO.remove(shardPath(of: path)) }
-    }
+    public func removeCheckpoint(_ path: String) { removeCheckpointFiles(path, split: options.saveDistributedCheckpoint) }
 }

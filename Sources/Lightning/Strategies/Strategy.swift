@@ -147,8 +147,7 @@ extension StrategyPlugin {
     public func loadOptimizerStateDict(_ optimizer: Optimizer, _ stateDict: StateValue) throws { try optimizer.loadStateDict(stateDict) }
 
     public func saveCheckpoint(_ checkpoint: [(String, StateValue)], to path: String) throws {
-        if isGlobalZero { try checkpointIO.save(.dict(checkpoint), to: path) }
-        try barrier()
+        try writeCheckpoint(checkpoint, own: nil, to: path)
     }
 
     public func loadCheckpoint(_ path: String) throws -> StateValue { try checkpointIO.load(path) }
@@ -172,15 +171,36 @@ extension StrategyPlugin {
         }
     }
 
-    public func removeCheckpoint(_ path: String) {
-        if isGlobalZero { try? checkpointIO.remove(path) }
-    }
+    public func removeCheckpoint(_ path: String) { removeCheckpointFiles(path, split: false) }
     public var updatesAShare: Bool { false }
     public var dataParallelRank: Int { globalRank }
     public var dataParallelSize: Int { worldSize }
 
     /// Where this rank keeps its own part of the checkpoint at `path`, under sharded checkpoints.
     func shardPath(of path: String) -> String { "\(path).shard-rank\(globalRank)" }
+
+    /// Writes a checkpoint (every rank calls it): with `own`, each rank first writes its own part
+    /// beside it (`shardPath`); then rank 0 writes `index` to `path`, atomically, and every rank
+    /// waits until it has.
+    func writeCheckpoint(_ index: [(String, StateValue)], own: [(String, StateValue)]?, to path: String) throws {
+        if let own { try checkpointIO.save(.dict(own), to: shardPath(of: path)) }
+        if isGlobalZero { try checkpointIO.save(.dict(index), to: path) }
+        try barrier()
+    }
+
+    /// A split checkpoint's `index` (read from `path`) with this rank's own entries `keys` in
+    /// place of the index's.
+    func withOwnEntries(_ index: StateValue, of path: String, keys: [String]) throws -> StateValue {
+        let own = try checkpointIO.load(shardPath(of: path))
+        let kept = (index.dictValue ?? []).compactMap { k, v in k.stringValue.flatMap { keys.contains($0) ? nil : ($0, v) } }
+        return .dict(kept + keys.map { ($0, own[$0] ?? .list([])) })
+    }
+
+    /// Deletes the checkpoint at `path` and, when it is `split`, this rank's own part of it.
+    func removeCheckpointFiles(_ path: String, split: Bool) {
+        if isGlobalZero { try? checkpointIO.remove(path) }
+        if split { try? checkpointIO.remove(shardPath(of: path)) }
+    }
 
     /// Whether this process writes checkpoints and logs.
     public var isGlobalZero: Bool { globalRank == 0 }

@@ -49,15 +49,12 @@ public final class DeviceMesh: @unchecked Sendable {
     }
 
     /// This process's group along the dimension `name` (`mesh["tensor_parallel"]`, as PyTorch
-    /// indexes a mesh by dimension name).
+    /// indexes a mesh by dimension name): its rank there is this process's coordinate, its size
+    /// the dimension's.
     public subscript(name: String) -> ProcessGroup {
-        get throws { try group(name) }
-    }
-
-    /// This process's group along the dimension `name` (its rank there is this process's
-    /// coordinate, its size the dimension's).
-    public func group(_ name: String) throws -> ProcessGroup {
-        guard let group = groups[name] else { throw DistributedError("DeviceMesh has no dimension \"\(name)\"; it has \(dimensions.map(\.name))") }
-        return group
+        get throws {
+            guard let group = groups[name] else { throw DistributedError("DeviceMesh has no dimension \"\(name)\"; it has \(dimensions.map(\.name))") }
+            return group
+        }
     }
 }
